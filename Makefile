@@ -1,0 +1,42 @@
+# Two commands matter: `make run` (the whole platform) and `make test` (the whole suite).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+SERVICES := programmes grants metrics gateway
+STAMP := $(VENV)/.installed
+
+.PHONY: run test unit test-unit test-service test-e2e migrate topology bench docs clean install
+
+$(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) \
+		pytest pytest-timeout hypothesis requests
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python scripts/run_platform.py
+
+migrate: $(STAMP)
+	$(BIN)/python scripts/run_platform.py --migrate-only
+
+topology: $(STAMP)
+	$(BIN)/python -m shared.messaging.topology
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -ra
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not broker and not e2e"
+
+docs: $(STAMP)
+	$(BIN)/python -m shared.events.docs > docs/events.md
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

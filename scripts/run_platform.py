@@ -1,0 +1,154 @@
+"""Run the whole platform locally: broker check (or start), migrations, one process
+per service, the gateway on 127.0.0.1:$PORT. Ctrl-C or SIGTERM stops everything
+this script started. Used by `make run` and by the end-to-end tests."""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("programmes", "grants", "metrics", "gateway")
+DATABASE_SERVICES = ("programmes", "grants", "metrics")
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def broker_answers(amqp_uri: str, timeout: float = 2.0) -> bool:
+    from kombu import Connection
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        return False
+
+
+def ensure_broker(amqp_uri: str) -> None:
+    if broker_answers(amqp_uri):
+        return
+    host = urlparse(amqp_uri).hostname
+    server = shutil.which("rabbitmq-server")
+    if host not in ("127.0.0.1", "localhost") or server is None:
+        sys.exit(f"No RabbitMQ answers at {amqp_uri}.\n"
+                 "Install one (Debian/Ubuntu: apt-get install rabbitmq-server; macOS: brew install rabbitmq),\n"
+                 "or point AMQP_URI at a running broker, e.g. AMQP_URI=amqp://user:pass@host:5672/ make run")
+    print("starting a local RabbitMQ node (rabbitmq-server -detached) ...", flush=True)
+    subprocess.run([server, "-detached"], check=False)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if broker_answers(amqp_uri):
+            return
+        time.sleep(1)
+    sys.exit(f"RabbitMQ did not come up at {amqp_uri} within 90s; see its logs in /var/log/rabbitmq")
+
+
+def migrate(env: dict) -> None:
+    for service in DATABASE_SERVICES:
+        subprocess.run([sys.executable, "-m", f"{service}.migrate"], env=env, cwd=ROOT, check=True)
+
+
+def config_path(service: str) -> Path:
+    return ROOT / "services" / service / service / "config.yaml"
+
+
+def start_service(service: str, env: dict, log_dir: Path | None = None) -> subprocess.Popen:
+    out = open(log_dir / f"{service}.log", "ab") if log_dir else None
+    return subprocess.Popen(
+        [sys.executable, "-m", "nameko", "run", "--config", str(config_path(service)), f"{service}.service"],
+        env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if out else None,
+        start_new_session=True)
+
+
+def stop(processes, timeout: float = 10.0) -> None:
+    for proc in processes:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for proc in processes:
+        try:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_for_http(url: str, timeout: float = 60.0, procs=()) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"a service exited with code {proc.returncode} during start-up")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200 and b'"ok"' in resp.read():
+                    return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not report ok within {timeout:.0f}s")
+
+
+def platform_env(port: int, amqp_uri: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("AMQP_URI", amqp_uri)
+    env["GATEWAY_ADDRESS"] = f"127.0.0.1:{port}"
+    env.setdefault("PLATFORM_VAR_DIR", str(ROOT / "var"))
+    return env
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    parser.add_argument("--migrate-only", action="store_true")
+    args = parser.parse_args(argv)
+
+    amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    env = platform_env(args.port, amqp_uri)
+    ensure_broker(env["AMQP_URI"])
+    migrate(env)
+    if args.migrate_only:
+        return
+
+    procs = []
+
+    def shutdown(signum, _frame):
+        print(f"\nstopping ({signal.Signals(signum).name}) ...", flush=True)
+        stop(procs)
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    for service in SERVICES:
+        procs.append(start_service(service, env))
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        wait_for_http(f"{base}/health", procs=procs)
+    except RuntimeError as exc:
+        print(f"platform did not start: {exc}", file=sys.stderr)
+        stop(procs)
+        sys.exit(1)
+    print(f"""
+The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATFORM_VAR_DIR']}):
+  health     {base}/health
+  plan       {base}/v1/plan
+  progress   {base}/v1/objective/progress
+  programmes {base}/v1/programmes   (POST)
+  grants     {base}/v1/grants       (POST)
+Press Ctrl-C to stop.""", flush=True)
+    while True:
+        for proc in procs:
+            if proc.poll() is not None:
+                print(f"a service exited with code {proc.returncode}; stopping the rest", file=sys.stderr)
+                stop(procs)
+                sys.exit(1)
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

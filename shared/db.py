@@ -1,0 +1,79 @@
+"""Database helpers: engines for SQLite (default) and PostgreSQL, and the outbox
+and inbox tables every service carries in its own database."""
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import sessionmaker
+
+_patched = False
+
+
+def _patch_psycopg_for_eventlet():
+    # psycopg2 blocks eventlet's hub unless made green; harmless without eventlet.
+    global _patched
+    if not _patched:
+        from psycogreen.eventlet import patch_psycopg
+        patch_psycopg()
+        _patched = True
+
+
+def create_engine(url: str, **kwargs) -> sa.Engine:
+    if url.startswith("postgresql"):
+        _patch_psycopg_for_eventlet()
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 10)
+        return sa.create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE works.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            if ":memory:" not in url and url != "sqlite://":
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):
+            # Take the write lock up front: no lock upgrade deadlocks between writers.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, **kwargs)
+
+
+def session_factory(engine: sa.Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def backbone_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """Define the outbox and inbox tables on a service's own metadata."""
+    outbox = sa.Table(
+        "outbox", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(100), nullable=False),
+        sa.Column("producer", sa.String(50), nullable=False),
+        sa.Column("correlation_id", sa.String(200), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Index("ix_outbox_pending", "published_at", "id"),
+    )
+    inbox = sa.Table(
+        "inbox", metadata,
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("event_type", sa.String(100), nullable=False),
+        sa.Column("producer", sa.String(50), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    return outbox, inbox
+
+
+def is_postgres(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,95 @@
+"""Domain errors that cross the RPC boundary intact.
+
+Services raise these; nameko serialises them with their args, and because they
+are registered with `deserialize_to_instance`, the gateway receives instances
+of the same classes and maps them to HTTP by class hierarchy (isinstance), so a
+subclass added later is mapped without touching the gateway."""
+from nameko.exceptions import deserialize_to_instance
+
+
+class PlatformError(Exception):
+    """Base of every expected, client-caused error."""
+
+    title = "Request failed"
+
+    @property
+    def detail(self) -> str:
+        return str(self.args[0]) if self.args else self.title
+
+
+@deserialize_to_instance
+class InvalidInput(PlatformError):
+    """Bad input. `errors` maps each bad field (dotted path) to a list of reasons."""
+
+    title = "Invalid input"
+
+    def __init__(self, errors: dict, message: str = "The request has invalid fields."):
+        super().__init__(message, errors)
+        self.errors = errors
+
+    @property
+    def detail(self):
+        return self.args[0]
+
+
+@deserialize_to_instance
+class NotFound(PlatformError):
+    title = "Not found"
+
+    def __init__(self, resource: str, identifier: str):
+        super().__init__(f"{resource} {identifier!r} does not exist", resource, identifier)
+        self.resource, self.identifier = resource, identifier
+
+
+@deserialize_to_instance
+class Conflict(PlatformError):
+    """The request conflicts with the current state, e.g. a forbidden transition;
+    `allowed` lists what the current state permits."""
+
+    title = "Conflict"
+
+    def __init__(self, message: str, allowed: list | None = None):
+        super().__init__(message, allowed or [])
+        self.allowed = allowed or []
+
+
+@deserialize_to_instance
+class ServiceUnavailable(PlatformError):
+    title = "Service unavailable"
+
+
+@deserialize_to_instance
+class DeadlineExceeded(PlatformError):
+    title = "Deadline exceeded"
+
+
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested error dict -> {"cities.0.country": ["..."]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "_schema"
+            for k, v in flatten_messages(value, path).items():
+                flat.setdefault(k, []).extend(v)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            for k, v in flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)).items():
+                flat.setdefault(k, []).extend(v)
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def validate(schema, data, *, partial=False):
+    """Load `data` with a marshmallow schema, raising InvalidInput with flat field paths."""
+    from marshmallow import ValidationError
+    if not isinstance(data, dict):
+        raise InvalidInput({"_schema": ["the body must be a JSON object"]})
+    try:
+        return schema.load(data, partial=partial)
+    except ValidationError as exc:
+        raise InvalidInput(flatten_messages(exc.messages)) from None

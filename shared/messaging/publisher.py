@@ -1,0 +1,48 @@
+"""Publishing to RabbitMQ with publisher confirms and persistent delivery."""
+import json
+import logging
+import threading
+
+from kombu import Connection, Producer
+
+log = logging.getLogger(__name__)
+
+
+class ConfirmingPublisher:
+    """One connection per publisher, guarded by a lock; every publish waits for the
+    broker's confirm, so returning means the broker has taken responsibility."""
+
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+        self._conn = None
+        self._lock = threading.Lock()
+
+    def _producer(self) -> Producer:
+        if self._conn is None:
+            self._conn = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
+                                    heartbeat=0)
+        return Producer(self._conn.default_channel)
+
+    def publish(self, body: str | bytes, *, exchange, routing_key: str, headers: dict | None = None,
+                message_id: str | None = None, declare=()) -> None:
+        with self._lock:
+            try:
+                producer = self._producer()
+                producer.publish(
+                    body, exchange=exchange, routing_key=routing_key, headers=headers or {},
+                    content_type="application/json", content_encoding="utf-8",
+                    delivery_mode=2, message_id=message_id, declare=list(declare), retry=False)
+            except Exception:
+                self.close()  # start afresh next time; the caller decides about retrying
+                raise
+
+    def publish_json(self, data, **kwargs) -> None:
+        self.publish(json.dumps(data), **kwargs)
+
+    def close(self):
+        if self._conn is not None:
+            try:
+                self._conn.release()
+            except Exception:  # connection already broken
+                log.debug("error closing publisher connection", exc_info=True)
+            self._conn = None

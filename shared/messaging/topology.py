@@ -1,0 +1,120 @@
+"""The broker topology: who subscribes to what, as data shared by producers and
+consumers. Both sides declare it at start-up (and `python -m shared.messaging.topology`
+declares it all), so an event emitted before its subscriber ever started waits in
+the subscriber's durable queue instead of being dropped by an unbound exchange."""
+import sys
+from dataclasses import dataclass
+
+from kombu import Connection, Exchange, Queue
+
+from shared.events.contracts import producer_of
+
+DEAD_LETTER_EXCHANGE = "platform.dead-letters"
+# Broker-side backstop: a message delivered this many times (e.g. because it
+# crashes the consumer process) is dead-lettered by RabbitMQ itself. Handler
+# failures are parked earlier, with their reason, by ReliableEventHandler.
+BROKER_DELIVERY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Subscription:
+    consumer: str     # service name of the subscriber
+    event_type: str   # e.g. "result.recorded"
+
+    @property
+    def source(self) -> str:
+        return producer_of(self.event_type)
+
+    @property
+    def queue_name(self) -> str:
+        return f"{self.consumer}--{self.source}.{self.event_type}"
+
+
+SUBSCRIPTIONS: list[Subscription] = [
+    Subscription("metrics", "programme.created"),
+    Subscription("metrics", "result.recorded"),
+    Subscription("metrics", "grant.awarded"),
+]
+
+
+def subscribe(consumer: str, event_type: str) -> Subscription:
+    """Add a subscription at run time (used by tests and tools)."""
+    sub = Subscription(consumer, event_type)
+    if sub not in SUBSCRIPTIONS:
+        SUBSCRIPTIONS.append(sub)
+    return sub
+
+
+def find(consumer: str, event_type: str) -> Subscription:
+    sub = Subscription(consumer, event_type)
+    if sub not in SUBSCRIPTIONS:
+        raise LookupError(
+            f"{consumer} handles {event_type!r} but shared.messaging.topology.SUBSCRIPTIONS "
+            f"does not list it; add Subscription({consumer!r}, {event_type!r}) there")
+    return sub
+
+
+def event_exchange(producer: str) -> Exchange:
+    # Same name, type and durability as nameko's own event exchanges.
+    return Exchange(f"{producer}.events", type="topic", durable=True)
+
+
+def dead_letter_exchange() -> Exchange:
+    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+
+
+def dead_letter_queue(consumer: str) -> Queue:
+    return Queue(f"{consumer}.dead-letters", exchange=dead_letter_exchange(), routing_key=consumer,
+                 durable=True)
+
+
+def queue_for(sub: Subscription) -> Queue:
+    """A durable quorum queue with a delivery limit and a dead-letter route."""
+    return Queue(
+        sub.queue_name,
+        exchange=event_exchange(sub.source),
+        routing_key=sub.event_type,
+        durable=True,
+        queue_arguments={
+            "x-queue-type": "quorum",
+            "x-delivery-limit": BROKER_DELIVERY_LIMIT,
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-routing-key": sub.consumer,
+        },
+    )
+
+
+def entities_for(*, producer: str | None = None, consumer: str | None = None) -> list:
+    """Everything a producer or consumer needs to exist: exchanges, queues, dead-letter queues."""
+    subs = [s for s in SUBSCRIPTIONS
+            if (producer is None or s.source == producer) and (consumer is None or s.consumer == consumer)]
+    entities = []
+    if producer:
+        entities.append(event_exchange(producer))
+    for sub in subs:
+        entities += [event_exchange(sub.source), dead_letter_exchange(), dead_letter_queue(sub.consumer),
+                     queue_for(sub)]
+    return entities
+
+
+def declare(connection: Connection, entities) -> None:
+    channel = connection.default_channel
+    seen = set()
+    for entity in entities:
+        key = (type(entity).__name__, entity.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        entity.maybe_bind(channel)
+        entity.declare()
+
+
+def declare_all(amqp_uri: str) -> None:
+    with Connection(amqp_uri) as conn:
+        declare(conn, entities_for())
+
+
+if __name__ == "__main__":  # ops: declare the whole topology before a deploy
+    from shared.config import amqp_uri
+    declare_all(sys.argv[1] if len(sys.argv) > 1 else amqp_uri())
+    print(f"declared {len(SUBSCRIPTIONS)} subscriptions")

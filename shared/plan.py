@@ -1,0 +1,59 @@
+"""Strategic plans as data. The 2018-2021 plan ships in shared/reference_data/plans;
+PLAN_FILES (a list of paths, os.pathsep-separated) loads others instead."""
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PLANS_DIR = Path(__file__).parent / "reference_data" / "plans"
+REQUIRED = ("id", "title", "period", "objective", "themes", "windows", "indicators")
+
+
+class PlanError(ValueError):
+    pass
+
+
+def load_plan(path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        plan = yaml.safe_load(fh)
+    missing = [key for key in REQUIRED if key not in (plan or {})]
+    if missing:
+        raise PlanError(f"{path}: missing {', '.join(missing)}")
+    indicator_codes = {i["code"] for i in plan["indicators"]}
+    for target in plan["objective"]["targets"]:
+        if target["indicator"] != "*" and target["indicator"] not in indicator_codes:
+            raise PlanError(f"{path}: target {target['code']} counts unknown indicator {target['indicator']}")
+    return plan
+
+
+def plan_files() -> list[Path]:
+    raw = os.environ.get("PLAN_FILES")
+    if raw:
+        return [Path(p) for p in raw.split(os.pathsep) if p]
+    return sorted(PLANS_DIR.glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def _load_all(files: tuple) -> dict[str, dict]:
+    plans = {}
+    for path in files:
+        plan = load_plan(path)
+        plans[plan["id"]] = plan
+    return plans
+
+
+def plans() -> dict[str, dict]:
+    return _load_all(tuple(plan_files()))
+
+
+def theme_codes() -> set[str]:
+    return {t["code"] for p in plans().values() for t in p["themes"]}
+
+
+def window_codes() -> set[str]:
+    return {w["code"] for p in plans().values() for w in p["windows"]}
+
+
+def indicator_codes() -> set[str]:
+    return {i["code"] for p in plans().values() for i in p["indicators"]}

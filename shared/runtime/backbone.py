@@ -1,0 +1,83 @@
+"""nameko glue for the backbone: a dependency giving workers a unit of work whose
+commit wakes the outbox relay, and the relay itself as a managed greenthread."""
+import logging
+import threading
+import uuid
+
+from kombu import Connection
+from nameko.extensions import DependencyProvider
+
+from shared.config import database_url
+from shared.db import create_engine, session_factory
+from shared.messaging import topology
+from shared.messaging.publisher import ConfirmingPublisher
+from shared.messaging.relay import OutboxRelay
+from shared.uow import process_lock
+
+log = logging.getLogger(__name__)
+
+
+def correlation_id_of(worker_ctx) -> str:
+    """The request's correlation id, created once per call chain if absent."""
+    cid = worker_ctx.data.get("correlation_id")
+    if not cid:
+        cid = worker_ctx.data["correlation_id"] = str(uuid.uuid4())
+    return cid
+
+
+class Backbone(DependencyProvider):
+    """Injects a factory of `uow_cls` units of work bound to the service's own database."""
+
+    def __init__(self, uow_cls, outbox, inbox):
+        self.uow_cls, self.outbox, self.inbox = uow_cls, outbox, inbox
+
+    def setup(self):
+        config = self.container.config
+        self.service_name = self.container.service_name
+        self.engine = create_engine(config.get("DATABASE_URL") or database_url(self.service_name))
+        self.sessions = session_factory(self.engine)
+        self.db_lock = process_lock(self.engine)
+        self.amqp_uri = config["AMQP_URI"]
+        self.relay = OutboxRelay(self.engine, self.outbox, ConfirmingPublisher(self.amqp_uri),
+                                 db_lock=self.db_lock)
+        self.interval = float(config.get("OUTBOX_RELAY_INTERVAL", 1.0))
+        self._wake = threading.Event()
+        self._running = False
+
+    def start(self):
+        with Connection(self.amqp_uri) as conn:
+            topology.declare(conn, topology.entities_for(producer=self.service_name)
+                             + topology.entities_for(consumer=self.service_name))
+        self._running = True
+        self.container.spawn_managed_thread(self._relay_loop, identifier="outbox-relay")
+
+    def stop(self):
+        self._running = False
+        self._wake.set()
+
+    def kill(self):
+        self.stop()
+
+    def wake(self):
+        self._wake.set()
+
+    def _relay_loop(self):
+        backoff = self.interval
+        while self._running:
+            self._wake.clear()
+            try:
+                self.relay.publish_pending()
+                backoff = self.interval
+            except Exception:
+                log.warning("outbox relay could not publish; retrying in %.1fs", backoff, exc_info=True)
+                backoff = min(backoff * 2, 30)
+            self._wake.wait(timeout=backoff)
+        self.relay.publisher.close()
+
+    def make_uow(self, correlation_id=None):
+        return self.uow_cls(self.sessions, self.outbox, self.inbox, producer=self.service_name,
+                            correlation_id=correlation_id, after_commit=self.wake, lock=self.db_lock)
+
+    def get_dependency(self, worker_ctx):
+        cid = correlation_id_of(worker_ctx)
+        return lambda: self.make_uow(cid)

@@ -1,0 +1,105 @@
+"""A nameko event handler that never loses an event silently.
+
+- Its queue comes from shared.messaging.topology: durable, quorum, with a
+  broker-side delivery limit and a dead-letter route.
+- The body is checked against the envelope and the payload contract first; a
+  message that breaks the contract can never succeed and is parked at once.
+- A handler that raises is retried (requeued) up to EVENT_MAX_ATTEMPTS times,
+  then the event is parked in `<service>.dead-letters` with the reason, and
+  acknowledged, so later events keep flowing.
+The decorated method receives a validated `shared.events.Envelope`."""
+import logging
+import traceback
+from functools import partial
+
+from marshmallow import ValidationError
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer
+
+from shared.events import load_envelope, producer_of
+from shared.events.fields import utcnow
+from shared.messaging import topology
+from shared.messaging.publisher import ConfirmingPublisher
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+def delivery_attempt(message) -> int:
+    """1 for a first delivery; quorum queues count redeliveries in x-delivery-count."""
+    return int((message.headers or {}).get("x-delivery-count", 0)) + 1
+
+
+class ReliableEventHandler(EventHandler):
+
+    def __init__(self, event_type, **kwargs):
+        super().__init__(producer_of(event_type), event_type, handler_type=SERVICE_POOL,
+                         reliable_delivery=True, requeue_on_error=True, **kwargs)
+
+    def setup(self):
+        config = self.container.config
+        self.subscription = topology.find(self.container.service_name, self.event_type)
+        self.queue = topology.queue_for(self.subscription)
+        self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+        self.parking = ConfirmingPublisher(config["AMQP_URI"])
+        Consumer.setup(self)  # skip EventHandler.setup: the queue is ours
+
+    def stop(self):
+        super().stop()
+        self.parking.close()
+
+    def handle_message(self, body, message):
+        try:
+            envelope = load_envelope(body)
+        except ValidationError as exc:
+            self.park(message, body, reason="contract_violation", error=str(exc.messages))
+            self.queue_consumer.ack_message(message)
+            return
+        context_data = self.unpack_message_headers(message)
+        context_data["correlation_id"] = envelope.correlation_id
+        try:
+            self.container.spawn_worker(self, (envelope,), {}, context_data=context_data,
+                                        handle_result=partial(self.handle_result, message, body))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_result(self, message, body, worker_ctx, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        attempt = delivery_attempt(message)
+        if attempt >= self.max_attempts:
+            error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+            try:
+                self.park(message, body, reason="handler_error", error=error, attempts=attempt)
+                self.queue_consumer.ack_message(message)
+            except Exception:
+                # Could not park: leave it to the broker (requeue; its delivery limit dead-letters).
+                log.exception("could not park event; requeueing")
+                self.queue_consumer.requeue_message(message)
+        else:
+            log.warning("%s failed on attempt %d/%d; requeueing", self.subscription.queue_name,
+                        attempt, self.max_attempts, exc_info=exc_info)
+            self.queue_consumer.requeue_message(message)
+        return result, exc_info
+
+    def park(self, message, body, *, reason: str, error: str, attempts: int | None = None):
+        headers = dict(message.headers or {})
+        headers.update({
+            "x-parked-reason": reason,
+            "x-parked-error": error[:2000],
+            "x-parked-queue": self.subscription.queue_name,
+            "x-parked-attempts": attempts or delivery_attempt(message),
+            "x-parked-at": utcnow().isoformat(),
+        })
+        log.error("parking event from %s in %s.dead-letters: %s: %s", self.subscription.queue_name,
+                  self.subscription.consumer, reason, error)
+        self.parking.publish(message.body, exchange=topology.dead_letter_exchange(),
+                             routing_key=self.subscription.consumer, headers=headers,
+                             message_id=message.properties.get("message_id"),
+                             declare=[topology.dead_letter_queue(self.subscription.consumer)])
+
+
+reliable_event_handler = ReliableEventHandler.decorator

@@ -1,0 +1,63 @@
+"""RPC with a deadline. nameko's RpcProxy waits for ever; this one gives up after
+RPC_DEADLINE_SECONDS and says why: the service is not there (ServiceUnavailable,
+HTTP 503) or it did not answer in time (DeadlineExceeded, HTTP 504). The request
+message expires with the deadline, so a late-starting service never runs a call
+its caller has already given up on."""
+import logging
+
+import eventlet
+from kombu import Connection
+from nameko.exceptions import UnknownService
+from nameko.rpc import RpcProxy
+
+from shared.errors import DeadlineExceeded, ServiceUnavailable
+from shared.runtime.backbone import correlation_id_of
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEADLINE = 5.0
+
+
+class DeadlineRpc(RpcProxy):
+
+    def setup(self):
+        self.deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS", DEFAULT_DEADLINE))
+        self.options.setdefault("expiration", self.deadline)
+        super().setup()
+
+    def get_dependency(self, worker_ctx):
+        correlation_id_of(worker_ctx)  # so the id travels in the call's headers
+        return _DeadlineProxy(super().get_dependency(worker_ctx), self.target_service, self.deadline,
+                              self.container.config["AMQP_URI"])
+
+
+class _DeadlineProxy:
+    def __init__(self, proxy, service, deadline, amqp_uri):
+        self._proxy, self._service, self._deadline, self._amqp_uri = proxy, service, deadline, amqp_uri
+
+    def __getattr__(self, method):
+        def call(*args, **kwargs):
+            timer = eventlet.Timeout(self._deadline)
+            try:
+                return getattr(self._proxy, method).call_async(*args, **kwargs).result()
+            except UnknownService:
+                raise ServiceUnavailable(f"the {self._service} service is not available") from None
+            except eventlet.Timeout as exc:
+                if exc is not timer:
+                    raise
+                if not self._has_consumers():
+                    raise ServiceUnavailable(f"the {self._service} service is not available") from None
+                raise DeadlineExceeded(
+                    f"the {self._service} service did not answer within {self._deadline:g}s") from None
+            finally:
+                timer.cancel()
+        return call
+
+    def _has_consumers(self) -> bool:
+        try:
+            with eventlet.Timeout(1), Connection(self._amqp_uri) as conn:
+                _, _, consumers = conn.default_channel.queue_declare(
+                    queue=f"rpc-{self._service}", passive=True)
+                return consumers > 0
+        except BaseException:  # queue missing, broker down or check too slow: treat as unavailable
+            return False

@@ -1,0 +1,83 @@
+"""Unit of work: one database transaction holding a service's state change, the
+events it emits (outbox rows) and, for consumers, the inbox record of the event
+being handled. Either all of it is committed or none of it."""
+import json
+import threading
+from contextlib import nullcontext
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from shared import failpoints
+from shared.events import Envelope, make_envelope
+from shared.events.fields import utcnow
+
+
+class DuplicateEvent(Exception):
+    """The event was already processed (found in the inbox)."""
+
+
+class UnitOfWork:
+    """Subclass per service to attach repositories in `_open`."""
+
+    def __init__(self, session_factory, outbox: sa.Table, inbox: sa.Table, *, producer: str,
+                 correlation_id: str | None = None, after_commit=None, lock=None):
+        self.session_factory = session_factory
+        self.outbox, self.inbox = outbox, inbox
+        self.producer = producer
+        self.correlation_id = correlation_id
+        self.after_commit = after_commit
+        # SQLite: one writer per process at a time, so a greenthread never busy-waits
+        # (blocking the hub) on a lock held by another greenthread of the same process.
+        self._lock = lock or nullcontext()
+        self.emitted: list[Envelope] = []
+
+    def __enter__(self):
+        self._lock.__enter__()
+        self.session = self.session_factory()
+        self.emitted = []
+        self._open(self.session)
+        return self
+
+    def _open(self, session):
+        """Hook for repositories."""
+
+    def __exit__(self, *exc):
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            self._lock.__exit__(*exc)
+
+    def emit(self, event_type: str, payload: dict) -> Envelope:
+        envelope = make_envelope(event_type, payload, producer=self.producer,
+                                 correlation_id=self.correlation_id)
+        self.session.execute(self.outbox.insert().values(
+            event_id=envelope.event_id, event_type=envelope.type, producer=envelope.producer,
+            correlation_id=envelope.correlation_id, body=json.dumps(envelope.to_message()),
+            created_at=utcnow(), published_at=None))
+        self.emitted.append(envelope)
+        return envelope
+
+    def record_inbox(self, envelope: Envelope) -> None:
+        """Claim `envelope` for this transaction; raises DuplicateEvent if it was
+        already processed (possibly by another replica, concurrently)."""
+        try:
+            self.session.execute(self.inbox.insert().values(
+                event_id=envelope.event_id, event_type=envelope.type,
+                producer=envelope.producer, processed_at=utcnow()))
+        except IntegrityError:
+            raise DuplicateEvent(envelope.event_id) from None
+
+    def commit(self):
+        self.session.commit()
+        failpoints.hit("outbox.after_commit")
+        if self.emitted and self.after_commit:
+            self.after_commit()
+
+    def rollback(self):
+        self.session.rollback()
+
+
+def process_lock(engine: sa.Engine):
+    return threading.RLock() if engine.dialect.name == "sqlite" else None
