@@ -8,7 +8,10 @@ from nameko.exceptions import deserialize_to_instance
 
 
 class PlatformError(Exception):
-    """Base of every expected, client-caused error."""
+    """Base of every expected, client-caused error.
+
+    `args` must equal the constructor's arguments: nameko rebuilds the
+    exception on the caller's side as `cls(*args)`."""
 
     title = "Request failed"
 
@@ -24,12 +27,15 @@ class InvalidInput(PlatformError):
     title = "Invalid input"
 
     def __init__(self, errors: dict, message: str = "The request has invalid fields."):
-        super().__init__(message, errors)
-        self.errors = errors
+        super().__init__(errors, message)
+        self.errors, self.message = errors, message
 
     @property
     def detail(self):
-        return self.args[0]
+        return self.message
+
+    def __str__(self):
+        return f"{self.message} {self.errors}"
 
 
 @deserialize_to_instance
@@ -37,8 +43,12 @@ class NotFound(PlatformError):
     title = "Not found"
 
     def __init__(self, resource: str, identifier: str):
-        super().__init__(f"{resource} {identifier!r} does not exist", resource, identifier)
+        super().__init__(resource, identifier)
         self.resource, self.identifier = resource, identifier
+
+    @property
+    def detail(self):
+        return f"{self.resource} {self.identifier!r} does not exist"
 
 
 @deserialize_to_instance
@@ -51,6 +61,11 @@ class Conflict(PlatformError):
     def __init__(self, message: str, allowed: list | None = None):
         super().__init__(message, allowed or [])
         self.allowed = allowed or []
+
+    @property
+    def detail(self):
+        allowed = f" (allowed: {', '.join(map(str, self.allowed))})" if self.allowed else ""
+        return f"{self.args[0]}{allowed}"
 
 
 @deserialize_to_instance

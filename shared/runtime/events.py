@@ -12,6 +12,7 @@ import logging
 import traceback
 from functools import partial
 
+from kombu import Connection
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
@@ -45,6 +46,13 @@ class ReliableEventHandler(EventHandler):
         self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
         self.parking = ConfirmingPublisher(config["AMQP_URI"])
         Consumer.setup(self)  # skip EventHandler.setup: the queue is ours
+
+    def start(self):
+        # The dead-letter queue must exist before the first failure, not at it.
+        with Connection(self.container.config["AMQP_URI"]) as conn:
+            topology.declare(conn, [topology.dead_letter_exchange(),
+                                    topology.dead_letter_queue(self.subscription.consumer)])
+        super().start()
 
     def stop(self):
         super().stop()

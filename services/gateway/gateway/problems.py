@@ -41,6 +41,15 @@ def problem(status: int, title: str, detail: str, *, kind: str, request_id: str 
 
 
 def from_exception(exc: BaseException, request_id: str | None = None) -> Response:
+    try:
+        return _from_exception(exc, request_id)
+    except Exception:  # a bug in error mapping must still not leak a trace
+        log.exception("could not map error [request %s]", request_id)
+        return problem(500, "Internal error", "The request could not be completed.",
+                       kind="internal-error", request_id=request_id)
+
+
+def _from_exception(exc: BaseException, request_id: str | None) -> Response:
     if isinstance(exc, HTTPException):
         return problem(exc.code, exc.name, exc.description, kind=exc.name.lower().replace(" ", "-"),
                        request_id=request_id)

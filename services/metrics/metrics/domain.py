@@ -10,9 +10,9 @@ def target_met(value: int, target: dict) -> bool:
 
 
 def share(value: int, target: dict) -> Decimal:
-    """Share of the target achieved, 0..1+, to four places."""
+    """Share of the target achieved, 0..1+, to six places (banker's rounding)."""
     needed = target["value"] + (1 if target["comparison"] == "more_than" else 0)
-    return (Decimal(value) / Decimal(needed)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+    return (Decimal(value) / Decimal(needed)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
 
 
 def progress(plan: dict, figures: dict[str, int], *, as_of: datetime, money: list[dict],

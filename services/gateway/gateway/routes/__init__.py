@@ -1,0 +1,1 @@
+"""HTTP routes of the gateway, one mixin per area; service.py combines them."""

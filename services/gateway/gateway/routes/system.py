@@ -1,0 +1,26 @@
+"""Operational routes: health and the catch-all 404."""
+import eventlet
+
+from shared.errors import NotFound, PlatformError
+from gateway.entrypoints import api
+
+SERVICES = ("programmes", "grants", "metrics")
+
+
+class SystemRoutes:
+
+    @api("GET", "/health")
+    def health(self, request):
+        def ping(name):
+            try:
+                getattr(self, name).ping()
+                return name, "up"
+            except PlatformError:
+                return name, "unavailable"
+        services = dict(eventlet.GreenPool().imap(ping, SERVICES))
+        status = "ok" if all(v == "up" for v in services.values()) else "degraded"
+        return {"status": status, "services": services}
+
+    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    def no_route(self, request, path):
+        raise NotFound("route", "/" + path)

@@ -1,0 +1,1 @@
+"""Contracts of the events the metrics service produces."""

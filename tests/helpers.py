@@ -1,0 +1,65 @@
+"""Helpers for tests against the real broker and databases."""
+import json
+import socket
+import time
+from contextlib import contextmanager
+
+from kombu import Connection
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from shared.messaging import topology
+
+
+def wait_until(predicate, timeout=10.0, interval=0.05, message="condition"):
+    """Poll `predicate` until it returns a truthy value; fail with `message` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message} (last value: {last!r})")
+
+
+@contextmanager
+def rpc_proxy(amqp_uri, timeout=10):
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as proxy:
+        yield proxy
+
+
+def publish_event(amqp_uri, envelope_message: dict, times: int = 1):
+    """Publish an envelope (as it travels) to its producer's exchange, `times` times."""
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        producer = conn.Producer()
+        for _ in range(times):
+            producer.publish(json.dumps(envelope_message), content_type="application/json",
+                             exchange=topology.event_exchange(envelope_message["producer"]),
+                             routing_key=envelope_message["type"], delivery_mode=2,
+                             message_id=envelope_message.get("event_id"))
+
+
+def queue_depth(amqp_uri, queue_name) -> int:
+    with Connection(amqp_uri) as conn:
+        _, count, _ = conn.default_channel.queue_declare(queue=queue_name, passive=True)
+        return count
+
+
+def drain(amqp_uri, queue_name, limit=100) -> list:
+    """Take (and ack) up to `limit` messages from a queue: [(headers, body_dict)]."""
+    out = []
+    with Connection(amqp_uri) as conn:
+        channel = conn.default_channel
+        for _ in range(limit):
+            message = channel.basic_get(queue_name, no_ack=False)
+            if message is None:
+                break
+            out.append((dict(message.headers or {}), json.loads(message.body)))
+            channel.basic_ack(message.delivery_tag)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
