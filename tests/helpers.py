@@ -5,7 +5,8 @@ import time
 from contextlib import contextmanager
 
 from kombu import Connection
-from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.rpc import ServiceProxy
+from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
 
 from shared.messaging import topology
 
@@ -22,9 +23,27 @@ def wait_until(predicate, timeout=10.0, interval=0.05, message="condition"):
     raise AssertionError(f"timed out after {timeout}s waiting for {message} (last value: {last!r})")
 
 
+class _ClusterProxyWithOptions(ClusterProxy):
+    """nameko's standalone ClusterProxy, passing publish options (e.g. expiration) on."""
+
+    def __init__(self, worker_ctx, reply_listener, **options):
+        super().__init__(worker_ctx, reply_listener)
+        self._options = options
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._proxies:
+            self._proxies[name] = ServiceProxy(self._worker_ctx, name, self._reply_listener, **self._options)
+        return self._proxies[name]
+
+
 @contextmanager
-def rpc_proxy(amqp_uri, timeout=10):
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as proxy:
+def rpc_proxy(amqp_uri, timeout=10, **options):
+    cluster = ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout)
+    if options:
+        cluster._proxy = _ClusterProxyWithOptions(cluster._worker_ctx, cluster._reply_listener, **options)
+    with cluster as proxy:
         yield proxy
 
 

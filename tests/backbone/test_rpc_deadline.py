@@ -1,0 +1,79 @@
+"""Gateway-to-service RPC has a deadline: a request never hangs. A service that is
+not there answers 503; one that is there but too slow answers 504; both within
+the deadline (plus a small margin)."""
+import time
+
+import eventlet
+import pytest
+import requests
+from nameko.rpc import rpc
+
+from gateway.service import GatewayService
+from programmes.service import ProgrammesService
+from tests.helpers import free_port
+
+pytestmark = pytest.mark.broker
+
+DEADLINE = 1.0
+BODY = {"title": "T", "funding_window": "global", "themes": ["cities_migration"], "countries": ["UG"],
+        "cities": [{"name": "Jinja", "country": "UG"}]}
+
+
+@pytest.fixture
+def gateway(container_factory, amqp_uri):
+    port = free_port()
+    container = container_factory(GatewayService, {
+        "AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_DEADLINE_SECONDS": DEADLINE})
+    container.start()
+    return f"http://127.0.0.1:{port}"
+
+
+def timed_post(url, body):
+    started = time.monotonic()
+    response = requests.post(url, json=body, timeout=30)
+    return response, time.monotonic() - started
+
+
+def test_a_service_that_never_started_answers_503_within_the_deadline(gateway):
+    response, elapsed = timed_post(f"{gateway}/v1/programmes", BODY)
+    assert response.status_code == 503
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert "programmes" in response.json()["detail"]
+    assert elapsed < DEADLINE + 1
+
+
+def test_a_stopped_service_answers_503_within_the_deadline(gateway, container_factory, service_config):
+    programmes = container_factory(ProgrammesService, service_config("programmes"))
+    programmes.start()
+    assert requests.post(f"{gateway}/v1/programmes", json=BODY, timeout=30).status_code == 201
+    programmes.stop()  # its request queue stays, with no consumer
+
+    response, elapsed = timed_post(f"{gateway}/v1/programmes", BODY)
+    assert response.status_code == 503
+    assert elapsed < DEADLINE + 1.5
+
+
+class SlowProgrammes:
+    name = "programmes"
+
+    @rpc
+    def create_programme(self, data):
+        eventlet.sleep(DEADLINE * 5)
+        return {}
+
+
+def test_a_slow_service_answers_504_within_the_deadline(gateway, container_factory, amqp_uri):
+    container_factory(SlowProgrammes, {"AMQP_URI": amqp_uri}).start()
+    response, elapsed = timed_post(f"{gateway}/v1/programmes", BODY)
+    assert response.status_code == 504
+    assert response.json()["title"] == "Deadline exceeded"
+    assert elapsed < DEADLINE + 1.5
+
+
+def test_health_reports_unavailable_services_without_hanging(gateway):
+    started = time.monotonic()
+    response = requests.get(f"{gateway}/health", timeout=30)
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "services": {
+        "programmes": "unavailable", "grants": "unavailable", "metrics": "unavailable"}}
+    assert time.monotonic() - started < DEADLINE + 1.5
