@@ -57,10 +57,15 @@ def config_path(service: str) -> Path:
     return ROOT / "services" / service / service / "config.yaml"
 
 
+def service_class(service: str) -> str:
+    """Named explicitly: `nameko run module` would also pick up imported mixins."""
+    return f"{service}.service:{service.capitalize()}Service"
+
+
 def start_service(service: str, env: dict, log_dir: Path | None = None) -> subprocess.Popen:
     out = open(log_dir / f"{service}.log", "ab") if log_dir else None
     return subprocess.Popen(
-        [sys.executable, "-m", "nameko", "run", "--config", str(config_path(service)), f"{service}.service"],
+        [sys.executable, "-m", "nameko", "run", "--config", str(config_path(service)), service_class(service)],
         env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if out else None,
         start_new_session=True)
 
@@ -99,6 +104,7 @@ def platform_env(port: int, amqp_uri: str) -> dict:
     env.setdefault("AMQP_URI", amqp_uri)
     env["GATEWAY_ADDRESS"] = f"127.0.0.1:{port}"
     env.setdefault("PLATFORM_VAR_DIR", str(ROOT / "var"))
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")  # eventlet's own notice, every start
     return env
 
 

@@ -1,0 +1,34 @@
+"""The whole platform as processes, as `make run` starts it, once per backend."""
+import pytest
+
+from scripts.run_platform import SERVICES, migrate, platform_env, start_service, stop, wait_for_http
+from tests.helpers import free_port
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
+    backend = request.param
+    var_dir = tmp_path_factory.mktemp(f"platform-{backend}")
+    port = free_port()
+    env = platform_env(port, vhost_factory())
+    env.update(AMQP_URI=vhost_factory(), PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5", RPC_DEADLINE_SECONDS="5")
+    for service in ("programmes", "grants", "metrics"):
+        key = f"{service.upper()}_DATABASE_URL"
+        if backend == "postgres":
+            env[key] = postgres_database_factory()
+        else:
+            env.pop(key, None)
+    migrate(env)
+    procs = [start_service(service, env, var_dir) for service in SERVICES]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/health", procs=procs)
+        yield base
+    finally:
+        stop(procs)
+        assert all(p.poll() is not None for p in procs)  # nothing left behind
+        if request.session.testsfailed:
+            for service in SERVICES:
+                log = var_dir / f"{service}.log"
+                if log.exists():
+                    print(f"--- {service} log ---\n{log.read_text()[-4000:]}")

@@ -1,0 +1,116 @@
+"""Bad input to every endpoint gets a 4xx problem+json body naming each bad field,
+and nothing of a rejected request is kept."""
+import pytest
+import requests
+
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+
+JINJA = {"name": "Jinja", "country": "UG"}
+GOOD_PROGRAMME = {"title": "Good", "funding_window": "global", "themes": ["cities_migration"],
+                  "countries": ["UG"], "cities": [JINJA]}
+
+
+def fields_of(response):
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail"}
+    assert body["status"] == response.status_code
+    assert "Traceback" not in response.text
+    return {e["field"] for e in body.get("errors", [])}
+
+
+@pytest.fixture(scope="module")
+def programme(platform):
+    return requests.post(f"{platform}/v1/programmes", json=GOOD_PROGRAMME, timeout=10).json()
+
+
+@pytest.mark.parametrize("body, bad_fields", [
+    ({**GOOD_PROGRAMME, "colour": "red"}, {"colour"}),
+    ({**GOOD_PROGRAMME, "id": "chosen-by-client"}, {"id"}),
+    ({**GOOD_PROGRAMME, "title": "   "}, {"title"}),
+    ({**GOOD_PROGRAMME, "funding_window": "regional"}, {"funding_window"}),
+    ({**GOOD_PROGRAMME, "themes": ["housing"]}, {"themes.0"}),
+    ({**GOOD_PROGRAMME, "themes": []}, {"themes"}),
+    ({**GOOD_PROGRAMME, "countries": ["ZZ"], "cities": [{"name": "X", "country": "ZZ"}]},
+     {"countries.0", "cities.0.country"}),
+    ({**GOOD_PROGRAMME, "cities": [{"name": "Nairobi", "country": "KE"}]}, {"cities.0.country"}),
+    ({"title": "only a title"}, {"funding_window", "themes", "countries", "cities"}),
+])
+def test_bad_programmes_are_refused_naming_each_field(platform, body, bad_fields):
+    response = requests.post(f"{platform}/v1/programmes", json=body, timeout=10)
+    assert response.status_code == 422
+    assert fields_of(response) == bad_fields
+
+
+@pytest.mark.parametrize("path", ["/v1/programmes", "/v1/grants", "/v1/programmes/x/results"])
+def test_bodies_that_are_not_json_objects_are_refused(platform, path):
+    not_json = requests.post(platform + path, data="{nope", headers={"Content-Type": "application/json"},
+                             timeout=10)
+    assert not_json.status_code == 422 and fields_of(not_json) == {"_body"}
+    wrong_type = requests.post(platform + path, data="a=b", timeout=10)
+    assert wrong_type.status_code == 422 and fields_of(wrong_type) == {"_body"}
+    array = requests.post(platform + path, json=[1, 2], timeout=10)
+    assert array.status_code == 422 and fields_of(array) == {"_body"}
+
+
+@pytest.mark.parametrize("body, bad_fields", [
+    ({"indicator": "happiness", "city": JINJA, "value": 1}, {"indicator"}),
+    ({"indicator": "people_reached", "city": JINJA, "value": -5}, {"value"}),
+    ({"indicator": "people_reached", "city": JINJA, "value": 2.5}, {"value"}),
+    ({"indicator": "people_reached", "city": JINJA, "value": "12"}, {"value"}),
+    ({"indicator": "people_reached", "city": {"name": "Kampala", "country": "UG"}, "value": 1}, {"city"}),
+    ({"indicator": "people_reached", "city": {"name": "Jinja"}, "value": 1}, {"city.country"}),
+    ({"indicator": "people_reached", "city": JINJA, "value": 1, "approved": True}, {"approved"}),
+])
+def test_bad_results_are_refused_naming_each_field(platform, programme, body, bad_fields):
+    response = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", json=body, timeout=10)
+    assert response.status_code == 422
+    assert fields_of(response) == bad_fields
+    kept = requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=10).json()
+    assert kept["results"] == []
+
+
+def test_results_for_an_unknown_programme_are_404(platform):
+    response = requests.post(f"{platform}/v1/programmes/nope/results",
+                             json={"indicator": "people_reached", "city": JINJA, "value": 1}, timeout=10)
+    assert response.status_code == 404
+    assert "nope" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("amount, bad_fields", [
+    ({"amount": "-10.00", "currency": "USD"}, {"amount.amount"}),
+    ({"amount": "0", "currency": "USD"}, {"amount.amount"}),
+    ({"amount": "ten", "currency": "USD"}, {"amount.amount"}),
+    ({"amount": 10.5, "currency": "USD"}, {"amount.amount"}),
+    ({"amount": "10.555", "currency": "USD"}, {"amount.amount"}),
+    ({"amount": "10.00", "currency": "XYZ"}, {"amount.currency"}),
+    ({"amount": "5000000000.00", "currency": "USD"}, {"amount.amount"}),
+    ({"amount": "10.00"}, {"amount.currency"}),
+])
+def test_bad_grant_amounts_are_refused_naming_each_field(platform, programme, amount, bad_fields):
+    body = {"programme_id": programme["id"], "recipient": "Jinja MC", "amount": amount}
+    response = requests.post(f"{platform}/v1/grants", json=body, timeout=10)
+    assert response.status_code == 422
+    assert fields_of(response) == bad_fields
+
+
+def test_a_grant_for_an_unknown_programme_is_refused(platform):
+    body = {"programme_id": "no-such-programme", "recipient": "X",
+            "amount": {"amount": "10.00", "currency": "USD"}}
+    response = requests.post(f"{platform}/v1/grants", json=body, timeout=10)
+    assert response.status_code == 422
+    assert fields_of(response) == {"programme_id"}
+
+
+@pytest.mark.parametrize("path", ["/v1/programmes/nope", "/v1/grants/nope", "/v1/nothing-here"])
+def test_unknown_things_are_404_problems(platform, path):
+    response = requests.get(platform + path, timeout=10)
+    assert response.status_code == 404
+    fields_of(response)
+
+
+def test_unknown_plan_is_404(platform):
+    for path in ("/v1/plan?plan=nope", "/v1/objective/progress?plan=nope"):
+        response = requests.get(platform + path, timeout=10)
+        assert response.status_code == 404
+        fields_of(response)

@@ -1,0 +1,84 @@
+"""End to end: the four services as processes, driven through the gateway over HTTP."""
+import time
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+
+JINJA = {"name": "Jinja", "country": "UG"}
+MBALE = {"name": "Mbale", "country": "UG"}
+
+
+def programme_body(**overrides):
+    body = {"title": "Secondary cities of Uganda", "funding_window": "country_city",
+            "themes": ["equitable_economic_growth", "gender_equality"], "countries": ["UG"],
+            "cities": [JINJA, MBALE]}
+    body.update(overrides)
+    return body
+
+
+def post(base, path, body, **kwargs):
+    return requests.post(base + path, json=body, timeout=15, **kwargs)
+
+
+def target(progress, code):
+    return next(t for t in progress["targets"] if t["code"] == code)
+
+
+def progress_changes(base, before, within=1.0):
+    """Poll GET /v1/objective/progress until it differs from `before`; returns (progress, seconds)."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        now = requests.get(f"{base}/v1/objective/progress", timeout=5).json()
+        if now["targets"] != before["targets"] or now["money"] != before["money"]:
+            return now, time.monotonic() - started
+        time.sleep(0.02)
+    raise AssertionError(f"progress did not change within {within}s")
+
+
+def test_programme_results_and_grant_change_progress_within_a_second(platform):
+    before = requests.get(f"{platform}/v1/objective/progress", timeout=5).json()
+    created = post(platform, "/v1/programmes", programme_body())
+    assert created.status_code == 201, created.text
+    programme = created.json()
+
+    response = post(platform, f"/v1/programmes/{programme['id']}/results",
+                    {"indicator": "people_reached", "city": JINJA, "value": 125000})
+    assert response.status_code == 201, response.text
+    after_people, _ = progress_changes(platform, before)
+    assert target(after_people, "people_reached")["value"] == target(before, "people_reached")["value"] + 125000
+
+    response = post(platform, f"/v1/programmes/{programme['id']}/results",
+                    {"indicator": "women_empowered", "city": MBALE, "value": 3000})
+    assert response.status_code == 201
+    after_women, _ = progress_changes(platform, after_people)
+    assert (target(after_women, "cities_women_empowered")["value"]
+            == target(before, "cities_women_empowered")["value"] + 1)
+
+    response = post(platform, "/v1/grants", {"programme_id": programme["id"], "recipient": "Mbale City Council",
+                                              "amount": {"amount": "75000.50", "currency": "EUR"}})
+    assert response.status_code == 201, response.text
+    assert response.json()["amount"] == {"amount": "75000.50", "currency": "EUR"}
+    after_grant, _ = progress_changes(platform, after_women)
+    assert {"currency": "EUR", "amount": "75000.50"} in after_grant["money"]["committed"]
+
+    assert requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=5).json()["results"][0][
+        "value"] == 125000
+
+
+def test_plan_and_health(platform):
+    plan = requests.get(f"{platform}/v1/plan", timeout=5).json()
+    assert plan["objective"]["deadline"] == "2021-12-31"
+    assert [t["value"] for t in plan["objective"]["targets"]] == [20000000, 60, 7]
+    assert {w["code"] for w in plan["windows"]} == {"country_city", "global"}
+    assert len(plan["themes"]) == 4
+    health = requests.get(f"{platform}/health", timeout=5).json()
+    assert health == {"status": "ok", "services": {"programmes": "up", "grants": "up", "metrics": "up"}}
+
+
+def test_request_id_is_echoed_and_generated(platform):
+    given = requests.get(f"{platform}/v1/plan", headers={"X-Request-ID": "partner-42"}, timeout=5)
+    assert given.headers["X-Request-ID"] == "partner-42"
+    forged = requests.get(f"{platform}/v1/plan", headers={"X-Request-ID": "a b\tc"}, timeout=5)
+    assert forged.headers["X-Request-ID"] != "a b\tc" and len(forged.headers["X-Request-ID"]) == 36
