@@ -2,11 +2,12 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from marshmallow import ValidationError, fields, validate
 
 from shared.events.contracts import contract_for
-from shared.events.fields import UTCDateTime, utcnow
+from shared.events.fields import DecimalString, UTCDateTime, utcnow
 from shared.events.schemas import StrictSchema
 
 
@@ -47,15 +48,62 @@ class Envelope:
         }
 
 
+# The Python types a producer may hand over for each kind of field. Dumping does not
+# validate and coerces silently (int(5.7) == 5, str(12.5) == "12.5", a string
+# datetime raises AttributeError), so types are checked before the wire round trip.
+_PYTHON_TYPES = (
+    (fields.DateTime, (datetime,), "a datetime"),
+    (DecimalString, (Decimal, int, str), "a Decimal, an int or a decimal string (never a float)"),
+    (fields.Integer, (int,), "an integer"),
+    (fields.Boolean, (bool,), "a boolean"),
+    (fields.UUID, (uuid.UUID, str), "a UUID"),
+    (fields.String, (str,), "a string"),
+    (fields.Dict, (dict,), "an object"),
+)
+
+
+def _type_errors(schema, data: dict) -> dict:
+    """marshmallow-style errors for unknown fields and wrongly typed values in `data`."""
+    errors = {}
+    for name, value in data.items():
+        schema_field = schema.fields.get(name)
+        if schema_field is None:
+            errors[name] = ["Unknown field."]
+        elif (error := _type_error(schema_field, value)) is not None:
+            errors[name] = error
+    return errors
+
+
+def _type_error(schema_field, value):
+    if value is None:
+        return None  # required / allow_none are checked when loading
+    if isinstance(schema_field, fields.Nested) and not schema_field.many:
+        if not isinstance(value, dict):
+            return [f"must be an object, not {type(value).__name__}"]
+        return _type_errors(schema_field.schema, value) or None
+    if isinstance(schema_field, fields.List):
+        if not isinstance(value, (list, tuple)):
+            return [f"must be a list, not {type(value).__name__}"]
+        errors = {i: e for i, item in enumerate(value)
+                  if (e := _type_error(schema_field.inner, item)) is not None}
+        return errors or None
+    for field_type, python_types, what in _PYTHON_TYPES:
+        if isinstance(schema_field, field_type):
+            if (isinstance(value, bool) and bool not in python_types) or not isinstance(value, python_types):
+                return [f"must be {what}, not {type(value).__name__}"]
+            return None
+    return None
+
+
 def make_envelope(event_type: str, payload: dict, *, producer: str, correlation_id: str | None = None,
                   version: int | None = None) -> Envelope:
     """Check `payload` against its contract and wrap it; raises ValidationError
     naming each bad field, so a bad event is never written to the outbox."""
     schema_cls = contract_for(event_type, version)
     schema = schema_cls()
-    unknown = set(payload) - set(schema.fields)
-    if unknown:
-        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+    errors = _type_errors(schema, payload)
+    if errors:
+        raise ValidationError(errors)
     # Round-trip through the wire form: what is written is exactly what consumers will load.
     loaded = schema.load(schema.dump(payload))
     return Envelope(
