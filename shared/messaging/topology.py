@@ -30,11 +30,13 @@ class Subscription:
         return f"{self.consumer}--{self.source}.{self.event_type}"
 
 
-SUBSCRIPTIONS: list[Subscription] = [
-    Subscription("metrics", "programme.created"),
-    Subscription("metrics", "result.recorded"),
-    Subscription("metrics", "grant.awarded"),
-]
+def _gather() -> list[Subscription]:
+    from shared.messaging.subscriptions import gateway, grants, metrics, programmes
+    return [Subscription(module.CONSUMER, event_type)
+            for module in (programmes, grants, metrics, gateway) for event_type in module.EVENT_TYPES]
+
+
+SUBSCRIPTIONS: list[Subscription] = _gather()
 
 
 def subscribe(consumer: str, event_type: str) -> Subscription:

@@ -34,7 +34,26 @@ def json_body(request) -> dict:
     return body
 
 
+def actor_of(request) -> dict | None:
+    """Who is calling: {"key_id", "organisation", "role", "scopes"} once authentication
+    has run for this request, None for an anonymous caller of a public route."""
+    return request.environ.get("platform.actor")
+
+
 class ApiEndpoint(HttpRequestHandler):
+    """`@api(method, url, access=..., body=..., query=..., response=..., status=..., tags=...)`.
+
+    The keyword arguments describe the route for authentication and for the OpenAPI
+    document: `access` is "public" (no key needed) or the least role allowed
+    ("reader" < "partner" < "admin"); `body`, `query` and `response` are marshmallow
+    schema classes (from shared.api); `status` is the success status."""
+
+    def __init__(self, method, url, *, access="public", body=None, query=None, response=None,
+                 status=200, tags=(), summary=None, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.access, self.body_schema, self.query_schema = access, body, query
+        self.response_schema, self.success_status = response, status
+        self.tags, self.summary = tuple(tags), summary
 
     def handle_request(self, request):
         request.shallow = False

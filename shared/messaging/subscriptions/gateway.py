@@ -1,0 +1,3 @@
+"""Events the gateway service consumes."""
+CONSUMER = "gateway"
+EVENT_TYPES: list[str] = []

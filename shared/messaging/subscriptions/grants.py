@@ -1,0 +1,3 @@
+"""Events the grants service consumes."""
+CONSUMER = "grants"
+EVENT_TYPES: list[str] = []

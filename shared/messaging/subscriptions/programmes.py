@@ -1,0 +1,3 @@
+"""Events the programmes service consumes."""
+CONSUMER = "programmes"
+EVENT_TYPES: list[str] = []
