@@ -69,6 +69,13 @@ class Conflict(PlatformError):
 
 
 @deserialize_to_instance
+class Forbidden(PlatformError):
+    """The caller is known but not allowed to do this."""
+
+    title = "Forbidden"
+
+
+@deserialize_to_instance
 class ServiceUnavailable(PlatformError):
     title = "Service unavailable"
 

@@ -8,7 +8,7 @@ import logging
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from shared.errors import (Conflict, DeadlineExceeded, InvalidInput, NotFound, PlatformError,
+from shared.errors import (Conflict, DeadlineExceeded, Forbidden, InvalidInput, NotFound, PlatformError,
                            ServiceUnavailable)
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,7 @@ STATUS_BY_ERROR = {
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,
+    Forbidden: 403,
     ServiceUnavailable: 503,
     DeadlineExceeded: 504,
     PlatformError: 400,
