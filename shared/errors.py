@@ -3,10 +3,12 @@
 Services raise these; nameko serialises them with their args, and because they
 are registered with `deserialize_to_instance`, the gateway receives instances
 of the same classes and maps them to HTTP by class hierarchy (isinstance), so a
-subclass added later is mapped without touching the gateway."""
+subclass added here later (and decorated with `@deserialize_to_instance` too) is
+mapped without touching the gateway's error map."""
 from nameko.exceptions import deserialize_to_instance
 
 
+@deserialize_to_instance
 class PlatformError(Exception):
     """Base of every expected, client-caused error.
 

@@ -22,6 +22,8 @@ def load_plan(path) -> dict:
         raise PlanError(f"{path}: missing {', '.join(missing)}")
     indicator_codes = {i["code"] for i in plan["indicators"]}
     for target in plan["objective"]["targets"]:
+        if not isinstance(target.get("value"), int) or target["value"] <= 0:
+            raise PlanError(f"{path}: target {target.get('code')} needs a positive whole value")
         if target["indicator"] != "*" and target["indicator"] not in indicator_codes:
             raise PlanError(f"{path}: target {target['code']} counts unknown indicator {target['indicator']}")
     return plan

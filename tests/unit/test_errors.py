@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate as validators
 from nameko.exceptions import RemoteError, deserialize, registry, serialize
 
 from shared import errors
-from shared.errors import (Conflict, DeadlineExceeded, InvalidInput, NotFound, PlatformError,
+from shared.errors import (Conflict, DeadlineExceeded, Forbidden, InvalidInput, NotFound, PlatformError,
                            ServiceUnavailable, flatten_messages, validate)
 
 
@@ -70,6 +70,7 @@ EXAMPLES = [
     NotFound("programme", "p-404"),
     Conflict("the grant is already closed", ["reopen", "archive"]),
     Conflict("the programme is archived"),
+    Forbidden("only admins approve results"),
     ServiceUnavailable("the grants service is not available"),
     DeadlineExceeded("the metrics service did not answer within 2s"),
 ]
