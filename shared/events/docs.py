@@ -45,6 +45,8 @@ def type_of(field: fields.Field) -> str:
         return f"object ({name})"
     if isinstance(field, UTCDateTime):
         return f"string: UTC ISO 8601 timestamp (`{EXAMPLE_TIMESTAMP}`)"
+    if isinstance(field, fields.Date):
+        return "string: ISO 8601 date (`2021-01-31`)"
     if isinstance(field, DecimalString):
         places = f", at most {field.places} decimal places" if field.places is not None else ""
         return f"string: decimal number (`\"1250.50\"`{places})"

@@ -1,7 +1,7 @@
 """The envelope every integration event travels in."""
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from marshmallow import ValidationError, fields, validate
@@ -52,6 +52,7 @@ class Envelope:
 # validate and coerces silently (int(5.7) == 5, str(12.5) == "12.5", a string
 # datetime raises AttributeError), so types are checked before the wire round trip.
 _PYTHON_TYPES = (
+    (fields.Date, (date,), "a date"),
     (fields.DateTime, (datetime,), "a datetime"),
     (DecimalString, (Decimal, int, str), "a Decimal, an int or a decimal string (never a float)"),
     (fields.Integer, (int,), "an integer"),

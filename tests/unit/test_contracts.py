@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from shared.errors import flatten_messages
 from shared.events import CONTRACTS, contract_for, load_envelope, make_envelope, producer_of
 from shared.events.contracts import contract
+from shared.events.contracts.grants import EXAMPLES as GRANT_EXAMPLES
 from shared.events.schemas import StrictSchema
 
 KAMPALA_TIME = timezone(timedelta(hours=3))
@@ -27,6 +28,7 @@ PAYLOADS = {
     "result.recorded": {"result_id": "r-1", "programme_id": "p-1", "indicator": "people_reached",
                         "city": {"name": "Jinja", "country": "UG"}, "value": 1200, "recorded_at": RECORDED},
 }
+PAYLOADS.update(GRANT_EXAMPLES)  # one example per grants event, kept next to its contracts
 
 
 def payload(event_type, **changes):
