@@ -173,6 +173,7 @@ def render() -> str:
         subs = ", ".join(f"`{s.consumer}`" for s in subscribers_of(cls.event_type)) or "none"
         out.append(f"| [`{cls.event_type}`](#{_anchor(cls)}) | {cls.version} | `{cls.producer}` "
                    f"| `{topology.event_exchange(cls.producer).name}` | {subs} |")
+    out += _producer_notes(contracts)
     out += ["", "## Events"]
     for cls in contracts:
         exchange = topology.event_exchange(cls.producer)
@@ -199,6 +200,19 @@ def render() -> str:
         else:
             out.append("None yet: the event is published but no queue receives it.")
     return "\n".join(out) + "\n"
+
+
+def _producer_notes(contracts) -> list[str]:
+    """Each producer's contracts module docstring: what its events mean for a consumer."""
+    out = []
+    for module_name in sorted({cls.__module__ for cls in contracts}):
+        doc = inspect.getdoc(sys.modules[module_name]) or ""
+        paragraphs = doc.split("\n\n")[1:]  # the first line only says whose contracts these are
+        if paragraphs:
+            producer = next(cls.producer for cls in contracts if cls.__module__ == module_name)
+            out += ["", f"## What the `{producer}` events mean", ""]
+            out += ["\n\n".join(paragraphs)]
+    return out
 
 
 def _anchor(cls) -> str:

@@ -8,7 +8,9 @@ from metrics import domain, schemas
 
 PROJECTIONS = {
     "programme.created": lambda facts, p: facts.put_programme(p),
-    "result.recorded": lambda facts, p: facts.put_result(p),
+    "result.recorded": lambda facts, p: facts.put_result(p),   # deprecated: counted as approved version 1
+    "result.approved": lambda facts, p: facts.put_result_version(p),
+    "result.revised": lambda facts, p: facts.put_result_version(p),   # replaces, never adds
     "grant.awarded": lambda facts, p: facts.put_grant(p),
 }
 

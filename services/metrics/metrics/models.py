@@ -33,6 +33,9 @@ class ResultFact(Base):
     city_country: Mapped[str] = mapped_column(sa.String(2))
     value: Mapped[int] = mapped_column(sa.BigInteger)
     recorded_at: Mapped[sa.DateTime] = mapped_column(sa.DateTime(timezone=True))
+    # The approved version counted: a revision replaces the value of a lower version, never adds.
+    version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
+    parent_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
 
 
 class GrantFact(Base):

@@ -20,6 +20,14 @@ class MetricsService:
     def on_result_recorded(self, envelope):
         handlers.apply_event(self.uow(), envelope)
 
+    @reliable_event_handler("result.approved")
+    def on_result_approved(self, envelope):
+        handlers.apply_event(self.uow(), envelope)
+
+    @reliable_event_handler("result.revised")
+    def on_result_revised(self, envelope):
+        handlers.apply_event(self.uow(), envelope)
+
     @reliable_event_handler("grant.awarded")
     def on_grant_awarded(self, envelope):
         handlers.apply_event(self.uow(), envelope)

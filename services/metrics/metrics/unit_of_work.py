@@ -29,6 +29,21 @@ class SqlFacts:
             "city_name": r["city"]["name"], "city_country": r["city"]["country"], "value": r["value"],
             "recorded_at": r["recorded_at"]})
 
+    def put_result_version(self, r: dict):
+        """result.approved / result.revised: the approved value of a result replaces any
+        lower version of the same result. Only the plan's (corporate) indicators count."""
+        if not r["indicator"]["corporate"]:
+            return
+        row = self.session.get(models.ResultFact, r["result_id"])
+        if row is not None and row.version > r["version"]:
+            return  # an older version arriving late
+        values = {
+            "result_id": r["result_id"], "programme_id": r["programme_id"], "parent_id": r["parent_id"],
+            "indicator": r["indicator"]["code"], "city_name": r["city"]["name"],
+            "city_country": r["city"]["country"], "value": int(r["value"]), "version": r["version"],
+            "recorded_at": r.get("revised_at") or r["approved_at"]}
+        self._upsert(models.ResultFact, "result_id", values)
+
     def put_grant(self, g: dict):
         self._upsert(models.GrantFact, "grant_id", {
             "grant_id": g["grant_id"], "programme_id": g["programme_id"], "amount": g["amount"],

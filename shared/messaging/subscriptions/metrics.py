@@ -2,6 +2,8 @@
 CONSUMER = "metrics"
 EVENT_TYPES = [
     "programme.created",
-    "result.recorded",
+    "result.recorded",   # deprecated, no longer produced; kept for events already queued
+    "result.approved",
+    "result.revised",
     "grant.awarded",
 ]

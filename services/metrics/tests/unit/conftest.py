@@ -34,6 +34,19 @@ class FakeFacts:
             "city_name": r["city"]["name"], "city_country": r["city"]["country"], "value": r["value"],
             "recorded_at": r["recorded_at"]}
 
+    def put_result_version(self, r):
+        if not r["indicator"]["corporate"]:
+            return
+        held = self.results.get(r["result_id"])
+        if held is not None and held.get("version", 1) > r["version"]:
+            return
+        self.applied.append(("result", r["result_id"]))
+        self.results[r["result_id"]] = {
+            "result_id": r["result_id"], "programme_id": r["programme_id"], "parent_id": r["parent_id"],
+            "indicator": r["indicator"]["code"], "city_name": r["city"]["name"],
+            "city_country": r["city"]["country"], "value": int(r["value"]), "version": r["version"],
+            "recorded_at": r.get("revised_at") or r["approved_at"]}
+
     def put_grant(self, g):
         self.applied.append(("grant", g["grant_id"]))
         self.grants[g["grant_id"]] = {
@@ -120,7 +133,8 @@ def uow():
 @pytest.fixture
 def received():
     """received(event_type, payload, producer) -> the Envelope a consumer loads from the wire."""
-    def make(event_type, payload, producer):
-        body = json.loads(json.dumps(make_envelope(event_type, payload, producer=producer).to_message()))
+    def make(event_type, payload, producer, version=None):
+        envelope = make_envelope(event_type, payload, producer=producer, version=version)
+        body = json.loads(json.dumps(envelope.to_message()))
         return load_envelope(body)
     return make

@@ -37,7 +37,8 @@ def result_event(received):
 def test_an_event_is_projected_with_its_inbox_record_in_one_commit(uow, received):
     event = received("programme.created", {
         "programme_id": "p-1", "title": "T", "funding_window": "global", "themes": ["cities_migration"],
-        "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}], "created_at": T0}, "programmes")
+        "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}], "created_at": T0}, "programmes",
+        version=1)   # v1 still loads and projects; v2 carries the same fields and more
 
     assert handlers.apply_event(uow, event) is True
 
@@ -134,3 +135,55 @@ def test_plans_are_listed_and_readable():
     assert plan["id"] == PLAN_ID
     assert [t["code"] for t in plan["objective"]["targets"]] == [
         "people_reached", "cities_women_empowered", "countries_reached"]
+
+
+# --- result.approved / result.revised (the programmes review workflow) --------------
+
+def approved_payload(result_id, value, *, version=1, indicator="people_reached", corporate=True,
+                     city=("Jinja", "UG"), parent_id=None, previous=None):
+    from shared.events.contracts.programmes import EXAMPLES
+    base = EXAMPLES["result.revised" if previous is not None else "result.approved"]
+    payload = {**base, "result_id": result_id, "version": version, "value": Decimal(value), "parent_id": parent_id,
+               "disaggregations": {},
+               "indicator": {**base["indicator"], "code": indicator, "corporate": corporate},
+               "city": {"id": "c-" + city[0], "name": city[0], "country": city[1]}}
+    if previous is not None:
+        payload["previous"] = {"version": version - 1, "value": Decimal(previous), "disaggregations": {},
+                               "approved_at": T0}
+    return payload
+
+
+PEOPLE = {"indicator": "people_reached", "measure": "sum"}
+
+
+def test_an_approved_value_counts_and_a_revision_replaces_it(uow, received):
+    handlers.apply_event(uow, received("result.approved", approved_payload("r-1", "1200"), "programmes"))
+    handlers.apply_event(uow, received("result.approved", approved_payload("r-2", "300"), "programmes"))
+    assert uow.facts.figure(PEOPLE) == 1500
+
+    revised = received("result.revised", approved_payload("r-1", "1000", version=2, previous="1200"), "programmes")
+    handlers.apply_event(uow, revised)
+    assert uow.facts.figure(PEOPLE) == 1300   # 1000 replaces 1200: never 2500
+
+
+def test_a_late_older_version_does_not_undo_a_revision(uow, received):
+    late = received("result.approved", approved_payload("r-1", "1200"), "programmes")
+    handlers.apply_event(uow, received("result.revised", approved_payload("r-1", "900", version=2, previous="1200"),
+                                       "programmes"))
+    handlers.apply_event(uow, late)
+    assert uow.facts.figure(PEOPLE) == 900
+
+
+def test_results_of_a_programmes_own_indicators_do_not_count(uow, received):
+    handlers.apply_event(uow, received("result.approved", approved_payload("r-1", "40", indicator="km_of_drains",
+                                                                           corporate=False), "programmes"))
+    assert uow.facts.results == {}
+    report = handlers.get_progress(uow, PLAN_ID)
+    assert [t["value"] for t in report["targets"]] == [0, 0, 0]
+
+
+def test_parent_and_children_results_each_count_once(uow, received):
+    for result_id, value, parent in [("r-parent", "50", None), ("r-a", "100", "p-parent"), ("r-b", "200", "p-parent")]:
+        handlers.apply_event(uow, received("result.approved", approved_payload(result_id, value, parent_id=parent),
+                                           "programmes"))
+    assert uow.facts.figure(PEOPLE) == 350
