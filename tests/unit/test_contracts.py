@@ -12,6 +12,7 @@ from shared.errors import flatten_messages
 from shared.events import CONTRACTS, contract_for, load_envelope, make_envelope, producer_of
 from shared.events.contracts import contract
 from shared.events.contracts.grants import EXAMPLES as GRANT_EXAMPLES
+from shared.events.contracts.metrics import EXAMPLES as METRICS_EXAMPLES
 from shared.events.contracts.programmes import EXAMPLES as PROGRAMME_EXAMPLES
 from shared.events.schemas import StrictSchema
 
@@ -32,6 +33,7 @@ PAYLOADS = {
 PAYLOADS.update(GRANT_EXAMPLES)  # one example per grants event, kept next to its contracts
 PROGRAMME_CREATED_V1 = PAYLOADS["programme.created"]  # superseded by v2, still loadable
 PAYLOADS.update(PROGRAMME_EXAMPLES)  # one example per programmes event (latest versions)
+PAYLOADS.update(METRICS_EXAMPLES)  # one example per metrics event
 
 
 def payload(event_type, **changes):
