@@ -1,8 +1,37 @@
-"""Tables of the programmes service's own database."""
+"""Tables of the programmes service's own database (migrations/versions has their history).
+
+Every list filter has an index that ends with the list's order (updated_at, id), so a
+filtered page is a range scan of one index: the scalar filters on `programmes` and
+`results`, the multi-valued ones (theme, country, city, SDG goal and target, sector,
+organisation) through `programme_facets`, which repeats the programme's updated_at."""
+from decimal import Decimal
+
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import backbone_tables
+
+
+class ExactDecimal(sa.types.TypeDecorator):
+    """A Decimal stored exactly: NUMERIC on PostgreSQL, text on SQLite (whose NUMERIC is a float)."""
+    impl = sa.Numeric(24, 4)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(40))
+        return dialect.type_descriptor(sa.Numeric(24, 4))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return str(value) if dialect.name == "sqlite" else Decimal(value)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        number = Decimal(str(value))
+        return number.normalize() if number == number.to_integral_value() else number
 
 
 class Base(DeclarativeBase):
@@ -12,41 +41,153 @@ class Base(DeclarativeBase):
 metadata = Base.metadata
 outbox, inbox = backbone_tables(metadata)
 
+TS = sa.DateTime(timezone=True)
+
 
 class Programme(Base):
     __tablename__ = "programmes"
+    __table_args__ = (
+        sa.Index("uq_programmes_iati_identifier", "iati_identifier", unique=True),
+        sa.Index("ix_programmes_sync", "updated_at", "id"),
+        sa.Index("ix_programmes_window", "funding_window", "updated_at", "id"),
+        sa.Index("ix_programmes_instrument", "instrument", "updated_at", "id"),
+        sa.Index("ix_programmes_status", "status", "updated_at", "id"),
+        sa.Index("ix_programmes_reporting_org", "reporting_org_ref", "updated_at", "id"),
+        sa.Index("ix_programmes_parent", "parent_id", "updated_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    iati_identifier: Mapped[str] = mapped_column(sa.String(200))
     title: Mapped[str] = mapped_column(sa.String(500))
-    funding_window: Mapped[str] = mapped_column(sa.String(30), index=True)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
+    reporting_org_name: Mapped[str] = mapped_column(sa.String(500))
+    reporting_org_type: Mapped[str | None] = mapped_column(sa.String(3))
+    funding_window: Mapped[str] = mapped_column(sa.String(30))
+    instrument: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    parent_id: Mapped[str | None] = mapped_column(sa.ForeignKey("programmes.id"))
     themes: Mapped[list] = mapped_column(sa.JSON)
     countries: Mapped[list] = mapped_column(sa.JSON)
-    created_at: Mapped[sa.DateTime] = mapped_column(sa.DateTime(timezone=True))
-    updated_at: Mapped[sa.DateTime] = mapped_column(sa.DateTime(timezone=True), index=True)
-    cities: Mapped[list["ProgrammeCity"]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeCity.position")
+    sdg_goals: Mapped[list] = mapped_column(sa.JSON)
+    sdg_targets: Mapped[list] = mapped_column(sa.JSON)
+    sectors: Mapped[list] = mapped_column(sa.JSON)
+    policy_markers: Mapped[list] = mapped_column(sa.JSON)
+    participating_orgs: Mapped[list] = mapped_column(sa.JSON)
+    budget_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    planned_start = mapped_column(sa.Date, nullable=True)
+    planned_end = mapped_column(sa.Date, nullable=True)
+    actual_start = mapped_column(sa.Date, nullable=True)
+    actual_end = mapped_column(sa.Date, nullable=True)
+    version: Mapped[int] = mapped_column(sa.Integer)
+    created_at = mapped_column(TS, nullable=False)
+    updated_at = mapped_column(TS, nullable=False)
+
+
+class ProgrammeFacet(Base):
+    """One row per value of a multi-valued filter: kind is theme, country, city, sdg_goal,
+    sdg_target, sector or org (reporting and participating organisations)."""
+    __tablename__ = "programme_facets"
+    __table_args__ = (sa.Index("ix_programme_facets_filter", "kind", "code", "updated_at", "programme_id"),)
+
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    updated_at = mapped_column(TS, nullable=False)
+
+
+class City(Base):
+    __tablename__ = "cities"
+    __table_args__ = (
+        sa.Index("uq_cities_country_name", "country", "name_key", unique=True),
+        sa.Index("ix_cities_sync", "updated_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_key: Mapped[str] = mapped_column(sa.String(200))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    population: Mapped[int | None] = mapped_column(sa.BigInteger)
+    secondary_city: Mapped[bool] = mapped_column(sa.Boolean)
+    latitude: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    longitude: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    created_at = mapped_column(TS, nullable=False)
+    updated_at = mapped_column(TS, nullable=False)
 
 
 class ProgrammeCity(Base):
     __tablename__ = "programme_cities"
-    __table_args__ = (sa.UniqueConstraint("programme_id", "name", "country"),)
+    __table_args__ = (sa.Index("ix_programme_cities_city", "city_id", "programme_id"),)
 
-    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    city_id: Mapped[str] = mapped_column(sa.ForeignKey("cities.id"), primary_key=True)
     position: Mapped[int] = mapped_column(sa.Integer)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    country: Mapped[str] = mapped_column(sa.String(2))
-    programme: Mapped[Programme] = relationship(back_populates="cities")
+    added_at = mapped_column(TS, nullable=False)
+
+
+class Indicator(Base):
+    __tablename__ = "indicators"
+
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    title: Mapped[str] = mapped_column(sa.String(500))
+    corporate: Mapped[bool] = mapped_column(sa.Boolean)
+    measure: Mapped[str] = mapped_column(sa.String(12))
+    reach: Mapped[str] = mapped_column(sa.String(10))
+    ascending: Mapped[bool] = mapped_column(sa.Boolean)
+    sdg_indicator: Mapped[str | None] = mapped_column(sa.String(20))
+    baseline: Mapped[dict | None] = mapped_column(sa.JSON)
+    targets: Mapped[list] = mapped_column(sa.JSON)
+    created_at = mapped_column(TS, nullable=False)
+    updated_at = mapped_column(TS, nullable=False)
 
 
 class Result(Base):
     __tablename__ = "results"
-    __table_args__ = (sa.Index("ix_results_programme", "programme_id", "indicator"),)
+    __table_args__ = (
+        sa.Index("uq_results_slot", "programme_id", "indicator_code", "city_id", "period_start", "period_end",
+                 unique=True),
+        sa.Index("ix_results_sync", "updated_at", "id"),
+        sa.Index("ix_results_programme", "programme_id", "updated_at", "id"),
+        sa.Index("ix_results_indicator", "indicator_code", "updated_at", "id"),
+        sa.Index("ix_results_city", "city_id", "updated_at", "id"),
+        sa.Index("ix_results_status", "status", "updated_at", "id"),
+        sa.Index("ix_results_reporting_org", "reporting_org_ref", "updated_at", "id"),
+        sa.Index("ix_results_period", "period_start", "period_end"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id"))
-    indicator: Mapped[str] = mapped_column(sa.String(100))
-    city_name: Mapped[str] = mapped_column(sa.String(200))
-    city_country: Mapped[str] = mapped_column(sa.String(2))
-    value: Mapped[int] = mapped_column(sa.BigInteger)
-    recorded_at: Mapped[sa.DateTime] = mapped_column(sa.DateTime(timezone=True))
+    reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
+    indicator_code: Mapped[str] = mapped_column(sa.String(100))
+    city_id: Mapped[str] = mapped_column(sa.ForeignKey("cities.id"))
+    period_start = mapped_column(sa.Date, nullable=False)
+    period_end = mapped_column(sa.Date, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    disaggregations: Mapped[dict] = mapped_column(sa.JSON)
+    approved_version: Mapped[int | None] = mapped_column(sa.Integer)
+    approved_value: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    created_at = mapped_column(TS, nullable=False)
+    updated_at = mapped_column(TS, nullable=False)
+
+
+class ResultVersion(Base):
+    __tablename__ = "result_versions"
+
+    result_id: Mapped[str] = mapped_column(sa.ForeignKey("results.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    disaggregations: Mapped[dict] = mapped_column(sa.JSON)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    log: Mapped[list] = mapped_column(sa.JSON)
+    created_at = mapped_column(TS, nullable=False)
+    submitted_at = mapped_column(TS, nullable=True)
+    approved_at = mapped_column(TS, nullable=True)
