@@ -1,9 +1,20 @@
 """nameko entrypoints of the grants service: thin, all logic is in handlers."""
-from nameko.rpc import rpc
+import logging
 
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from shared.config import float_env
 from shared.errors import PlatformError
-from grants import handlers
+from shared.events.fields import UTCDateTime, utcnow
+from grants import domain, handlers
 from grants.dependencies import backbone
+
+log = logging.getLogger(__name__)
+
+# How often the service looks at the clock: calls past their deadline close, reports coming
+# due or overdue send their event (once each). GRANTS_SWEEP_INTERVAL seconds, default 60.
+SWEEP_INTERVAL = float_env("GRANTS_SWEEP_INTERVAL", 60.0)
 
 
 class GrantsService:
@@ -11,13 +22,147 @@ class GrantsService:
 
     uow = backbone()
 
+    # funds, rates, contributions
     @rpc(expected_exceptions=PlatformError)
-    def award_grant(self, data):
-        return handlers.award_grant(self.uow(), data)
+    def create_fund(self, data, actor=None):
+        return handlers.create_fund(self.uow(), data, actor)
 
     @rpc(expected_exceptions=PlatformError)
-    def get_grant(self, grant_id):
-        return handlers.get_grant(self.uow(), grant_id)
+    def get_fund(self, fund_id, actor=None):
+        return handlers.get_fund(self.uow(), fund_id, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_funds(self, query=None, actor=None, cursor=None):
+        return handlers.list_funds(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def fund_ledger(self, fund_id, query=None, actor=None, cursor=None):
+        return handlers.fund_ledger(self.uow(), fund_id, query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def load_rates(self, data, actor=None):
+        return handlers.load_rates(self.uow(), data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_rates(self, query=None, actor=None, cursor=None):
+        return handlers.list_rates(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def pledge_contribution(self, data, actor=None):
+        return handlers.pledge_contribution(self.uow(), data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def receive_contribution(self, contribution_id, data=None, actor=None):
+        return handlers.receive_contribution(self.uow(), contribution_id, data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_contribution(self, contribution_id, actor=None):
+        return handlers.get_contribution(self.uow(), contribution_id, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_contributions(self, query=None, actor=None, cursor=None):
+        return handlers.list_contributions(self.uow(), query, actor, cursor)
+
+    # calls, applications, reviews, determinations
+    @rpc(expected_exceptions=PlatformError)
+    def open_call(self, data, actor=None):
+        return handlers.open_call(self.uow(), data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def close_call(self, call_id, actor=None):
+        return handlers.close_call(self.uow(), call_id, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_call(self, call_id, actor=None):
+        return handlers.get_call(self.uow(), call_id, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_calls(self, query=None, actor=None, cursor=None):
+        return handlers.list_calls(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def submit_application(self, data, actor=None, programme=None):
+        return handlers.submit_application(self.uow(), data, actor, programme)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_application(self, application_id, actor=None):
+        return handlers.get_application(self.uow(), application_id, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_applications(self, query=None, actor=None, cursor=None):
+        return handlers.list_applications(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def withdraw_application(self, application_id, data=None, actor=None):
+        return handlers.withdraw_application(self.uow(), application_id, data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def submit_review(self, application_id, data, actor=None):
+        return handlers.submit_review(self.uow(), application_id, data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_reviews(self, query=None, actor=None, cursor=None):
+        return handlers.list_reviews(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def determine(self, application_id, data, actor=None):
+        return handlers.determine(self.uow(), application_id, data, actor)
+
+    # grants after the award
+    @rpc(expected_exceptions=PlatformError)
+    def get_grant(self, grant_id, actor=None):
+        return handlers.get_grant(self.uow(), grant_id, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_grants(self, query=None, actor=None, cursor=None):
+        return handlers.list_grants(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def disburse(self, grant_id, data, actor=None):
+        return handlers.disburse(self.uow(), grant_id, data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_disbursements(self, query=None, actor=None, cursor=None):
+        return handlers.list_disbursements(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def submit_report(self, grant_id, report_id, data, actor=None):
+        return handlers.submit_report(self.uow(), grant_id, report_id, data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def approve_report(self, grant_id, report_id, data=None, actor=None):
+        return handlers.review_report(self.uow(), grant_id, report_id, data, actor, approve=True)
+
+    @rpc(expected_exceptions=PlatformError)
+    def request_report_changes(self, grant_id, report_id, data=None, actor=None):
+        return handlers.review_report(self.uow(), grant_id, report_id, data, actor, approve=False)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_reports(self, query=None, actor=None, cursor=None):
+        return handlers.list_reports(self.uow(), query, actor, cursor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def close_grant(self, grant_id, data=None, actor=None):
+        return handlers.close_grant(self.uow(), grant_id, data, actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def cancel_grant(self, grant_id, data, actor=None):
+        return handlers.cancel_grant(self.uow(), grant_id, data, actor)
+
+    # the passing of time
+    @timer(interval=SWEEP_INTERVAL)
+    def sweep_on_timer(self):
+        handlers.sweep(self.uow, utcnow(), self._notice_days())
+
+    @rpc(expected_exceptions=PlatformError)
+    def sweep(self, as_of=None, actor=None):
+        """Run the timer's sweep now, optionally as of another time (tests, operations)."""
+        handlers.require_admin(actor, "running the sweep")
+        now = UTCDateTime().deserialize(as_of) if as_of else utcnow()
+        return handlers.sweep(self.uow, now, self._notice_days())
+
+    def _notice_days(self) -> int:
+        return int(self.container.config.get("REPORT_NOTICE_DAYS", domain.DEFAULT_REPORT_NOTICE_DAYS))
 
     @rpc
     def ping(self):
