@@ -11,7 +11,8 @@ PROJECTIONS = {
     "result.recorded": lambda facts, p: facts.put_result(p),   # deprecated: counted as approved version 1
     "result.approved": lambda facts, p: facts.put_result_version(p),
     "result.revised": lambda facts, p: facts.put_result_version(p),   # replaces, never adds
-    "grant.awarded": lambda facts, p: facts.put_grant(p),
+    "grant.awarded": lambda facts, p: facts.put_grant(p),     # deprecated: replaced by grant.committed
+    "grant.committed": lambda facts, p: facts.put_grant(p),
 }
 
 

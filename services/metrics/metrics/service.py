@@ -32,6 +32,10 @@ class MetricsService:
     def on_grant_awarded(self, envelope):
         handlers.apply_event(self.uow(), envelope)
 
+    @reliable_event_handler("grant.committed")
+    def on_grant_committed(self, envelope):
+        handlers.apply_event(self.uow(), envelope)
+
     @rpc(expected_exceptions=PlatformError)
     def get_plan(self, plan_id=None):
         return handlers.get_plan(plan_id)

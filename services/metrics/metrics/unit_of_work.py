@@ -47,7 +47,7 @@ class SqlFacts:
     def put_grant(self, g: dict):
         self._upsert(models.GrantFact, "grant_id", {
             "grant_id": g["grant_id"], "programme_id": g["programme_id"], "amount": g["amount"],
-            "currency": g["currency"], "awarded_at": g["awarded_at"]})
+            "currency": g["currency"], "awarded_at": g.get("committed_at") or g["awarded_at"]})
 
     def figure(self, target: dict) -> int:
         r = models.ResultFact

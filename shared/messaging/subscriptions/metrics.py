@@ -5,5 +5,6 @@ EVENT_TYPES = [
     "result.recorded",   # deprecated, no longer produced; kept for events already queued
     "result.approved",
     "result.revised",
-    "grant.awarded",
+    "grant.awarded",     # deprecated, no longer produced; kept for events already queued
+    "grant.committed",
 ]

@@ -52,7 +52,7 @@ class FakeFacts:
         self.grants[g["grant_id"]] = {
             "grant_id": g["grant_id"], "programme_id": g["programme_id"],
             "amount": Decimal(g["amount"]).quantize(Decimal("0.01")),   # the column is NUMERIC(20, 2)
-            "currency": g["currency"], "awarded_at": g["awarded_at"]}
+            "currency": g["currency"], "awarded_at": g.get("committed_at") or g["awarded_at"]}
 
     def figure(self, target):
         counted = [r for r in self.results.values()

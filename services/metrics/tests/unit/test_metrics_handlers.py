@@ -88,6 +88,14 @@ def test_grants_are_projected_with_exact_amounts(uow, received):
                                            {"currency": "USD", "amount": "1350.50"}]
 
 
+def test_committed_grants_count_as_committed_money(uow, received):
+    from shared.events.contracts.grants import EXAMPLES
+    committed = dict(EXAMPLES["grant.committed"], grant_id="g-9", amount=Decimal("40000.00"), currency="USD")
+    handlers.apply_event(uow, received("grant.awarded", grant_payload("g-1", "100.00", "USD"), "grants"))
+    handlers.apply_event(uow, received("grant.committed", committed, "grants"))
+    assert uow.facts.committed_money() == [{"currency": "USD", "amount": "40100.00"}]
+
+
 def test_progress_counts_the_projected_results_against_the_plan(uow, received, result_event):
     for args in [("r-1", "people_reached", "Jinja", "UG", 1200),
                  ("r-2", "people_reached", "Kisumu", "KE", 800),
