@@ -563,6 +563,16 @@ class GrantOut(StrictSchema):
     cancel_reason = fields.String(allow_none=True)
 
 
+class DeterminationOut(StrictSchema):
+    application = fields.Nested(ApplicationOut)
+    grant = fields.Nested(GrantOut, allow_none=True, metadata={"description": "the new grant of an award"})
+
+
+class DisbursementResultOut(StrictSchema):
+    disbursement = fields.Nested(LedgerEntryOut)
+    grant = fields.Nested(GrantOut)
+
+
 def page_of(item_schema, name: str):
     """The response schema of a list of `item_schema`: {items, next}."""
     return type(name, (StrictSchema,), {
