@@ -1,0 +1,313 @@
+"""In-memory fakes of the grants service's unit of work and repositories (the twins of
+grants.unit_of_work), and builders of valid requests. (A module of its own, uniquely named,
+so test modules can import it; conftest.py turns it into fixtures.)"""
+import copy
+import json
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from grants import domain
+from shared.errors import InvalidInput
+from shared.events import make_envelope
+
+
+def _page(items, time_attr, limit, cursor):
+    items = sorted(items, key=lambda x: (getattr(x, time_attr), x.id))
+    if cursor is not None:
+        try:
+            at, item_id = cursor
+            after = (datetime.fromisoformat(at), str(item_id))
+        except (TypeError, ValueError):
+            raise InvalidInput({"cursor": ["not a cursor from this API; follow the `next` link"]}) from None
+        items = [x for x in items if (getattr(x, time_attr), x.id) > after]
+    more = len(items) > limit
+    items = items[:limit]
+    next_cursor = [getattr(items[-1], time_attr).isoformat(), items[-1].id] if more and items else None
+    return [copy.deepcopy(x) for x in items], next_cursor
+
+
+def _match(obj, filters):
+    return all(v is None or getattr(obj, k) == v for k, v in filters.items())
+
+
+class State:
+    def __init__(self):
+        self.funds, self.ledger, self.rates = {}, [], {}
+        self.contributions, self.calls, self.applications, self.reviews, self.grants = {}, {}, {}, {}, {}
+
+
+class FakeFunds:
+    def __init__(self, state):
+        self.s = state
+
+    def add(self, fund):
+        stored = copy.deepcopy(fund)
+        stored.new_entries, stored.balance = [], None
+        self.s.funds[fund.id] = stored
+        self.flush_ledger(fund)
+
+    def flush_ledger(self, fund):
+        self.s.ledger.extend(copy.deepcopy(fund.new_entries))
+        fund.new_entries = []
+
+    def balance(self, fund_id, currency):
+        totals = {}
+        for e in self.s.ledger:
+            if e.fund_id == fund_id:
+                totals[e.transaction_type] = totals.get(e.transaction_type, Decimal(0)) + e.amount
+        return domain.Balance.of(currency, totals)
+
+    def _load(self, fund):
+        fund = copy.deepcopy(fund)
+        fund.balance = self.balance(fund.id, fund.currency)
+        return fund
+
+    def get(self, fund_id, *, for_update=False):
+        fund = self.s.funds.get(fund_id)
+        return None if fund is None else self._load(fund)
+
+    def list(self, *, limit, cursor, **filters):
+        items, next_cursor = _page([f for f in self.s.funds.values() if _match(f, filters)], "created_at", limit,
+                                   cursor)
+        return [self._load(f) for f in items], next_cursor
+
+    def ledger(self, *, limit, cursor, **filters):
+        return _page([e for e in self.s.ledger if _match(e, filters)], "recorded_at", limit, cursor)
+
+
+class FakeRates:
+    def __init__(self, state):
+        self.s = state
+
+    def put(self, rate, now):
+        self.s.rates[(rate.from_currency, rate.to_currency, rate.effective_date)] = rate
+
+    def latest(self, from_currency, to_currency, on):
+        found = [r for (f, t, d), r in self.s.rates.items() if f == from_currency and t == to_currency and d <= on]
+        return max(found, key=lambda r: r.effective_date, default=None)
+
+    def list(self, *, limit, cursor, **filters):
+        rates = sorted((r for r in self.s.rates.values() if _match(r, filters)),
+                       key=lambda r: (r.from_currency, r.to_currency, r.effective_date))
+        offset = cursor or 0
+        more = len(rates) > offset + limit
+        return rates[offset:offset + limit], (offset + limit if more else None)
+
+
+class _ById:
+    store, time_attr = None, None
+
+    def __init__(self, state):
+        self.s = state
+
+    def _all(self):
+        return getattr(self.s, self.store)
+
+    def save(self, obj):
+        self._all()[obj.id] = copy.deepcopy(obj)
+
+    def get(self, obj_id, *, for_update=False):
+        found = self._all().get(obj_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def list(self, *, limit, cursor, **filters):
+        return _page([x for x in self._all().values() if _match(x, filters)], self.time_attr, limit, cursor)
+
+
+class FakeContributions(_ById):
+    store, time_attr = "contributions", "pledged_at"
+
+
+class FakeApplications(_ById):
+    store, time_attr = "applications", "submitted_at"
+
+
+class FakeCalls(_ById):
+    store, time_attr = "calls", "created_at"
+
+    def past_deadline(self, now):
+        return [copy.deepcopy(c) for c in self.s.calls.values() if c.status == "open" and c.closes_at <= now]
+
+    def applications_count(self, call_id):
+        return sum(1 for a in self.s.applications.values() if a.call_id == call_id)
+
+    def list(self, *, limit, cursor, theme=None, **filters):
+        calls = [c for c in self.s.calls.values() if _match(c, filters) and (theme is None or theme in c.themes)]
+        return _page(calls, "created_at", limit, cursor)
+
+
+class FakeReviews(_ById):
+    store, time_attr = "reviews", "reviewed_at"
+
+    def add(self, review):
+        assert not any(r.application_id == review.application_id and r.reviewer == review.reviewer
+                       for r in self.s.reviews.values()), "unique (application_id, reviewer)"
+        self.save(review)
+
+    def of(self, application_id):
+        return sorted((copy.deepcopy(r) for r in self.s.reviews.values() if r.application_id == application_id),
+                      key=lambda r: (r.reviewed_at, r.id))
+
+
+class FakeGrants(_ById):
+    store, time_attr = "grants", "awarded_at"
+
+    def with_reports_to_check(self, today, notice_days):
+        ids = []
+        for g in self.s.grants.values():
+            if g.status == "active" and any(
+                    r.status == "due" and ((r.due_notified_at is None and r.due_date <= today + timedelta(
+                        days=notice_days)) or (r.overdue_at is None and r.due_date < today)) for r in g.reports):
+                ids.append(g.id)
+        return sorted(ids)
+
+    def reports(self, *, limit, cursor, today, overdue=None, recipient=None, **filters):
+        reports = []
+        for g in self.s.grants.values():
+            if recipient is not None and g.recipient != recipient:
+                continue
+            for r in g.reports:
+                if not _match(r, filters):
+                    continue
+                late = r.status == "due" and r.due_date < today and g.status == "active"
+                if overdue is True and not late:
+                    continue
+                if overdue is False and r.status == "due" and r.due_date < today:
+                    continue
+                reports.append(r)
+        reports.sort(key=lambda r: (r.due_date, r.id))
+        if cursor is not None:
+            reports = [r for r in reports if (r.due_date.isoformat(), r.id) > tuple(cursor)]
+        more = len(reports) > limit
+        reports = reports[:limit]
+        return copy.deepcopy(reports), ([reports[-1].due_date.isoformat(), reports[-1].id] if more else None)
+
+
+class FakeUnitOfWork:
+    """Same protocol as GrantsUnitOfWork (shared.uow.UnitOfWork), state in memory.
+
+    Inside `with uow:` the repositories work on a copy of the committed state; commit()
+    keeps it and moves the emitted events to `outbox`; leaving the block without commit()
+    throws both away, as the database transaction would."""
+
+    producer = "grants"
+
+    def __init__(self):
+        self._committed = State()
+        self.outbox, self.emitted = [], []
+        self.committed, self.commits, self.active = False, 0, False
+        self._bind(copy.deepcopy(self._committed))
+
+    def _bind(self, state):
+        self.state = state
+        self.funds, self.rates = FakeFunds(state), FakeRates(state)
+        self.contributions, self.calls = FakeContributions(state), FakeCalls(state)
+        self.applications, self.reviews, self.grants = FakeApplications(state), FakeReviews(state), FakeGrants(state)
+
+    def __call__(self):
+        """The unit of work is its own factory (as the service's `self.uow` is), for sweep()."""
+        return self
+
+    def __enter__(self):
+        assert not self.active, "unit of work entered twice"
+        self.active, self.committed, self.emitted = True, False, []
+        self._bind(copy.deepcopy(self._committed))
+        return self
+
+    def __exit__(self, *exc):
+        self.rollback()
+        self.active = False
+
+    def emit(self, event_type, payload):
+        assert self.active, "emit outside a transaction"
+        envelope = make_envelope(event_type, payload, producer=self.producer)
+        json.dumps(envelope.to_message())  # the outbox row's body must be JSON
+        self.emitted.append(envelope)
+        return envelope
+
+    def commit(self):
+        assert self.active, "commit outside a transaction"
+        self._committed = copy.deepcopy(self.state)
+        self.outbox.extend(self.emitted)
+        self.committed = True
+        self.commits += 1
+
+    def rollback(self):
+        self._bind(copy.deepcopy(self._committed))
+
+    # test helpers
+    def events(self, event_type=None):
+        return [e for e in self.outbox if event_type is None or e.type == event_type]
+
+    def types(self):
+        return [e.type for e in self.outbox]
+
+
+# --- valid requests ----------------------------------------------------------------------------
+
+ADMIN = {"key_id": "key_admin", "organisation": "Cities Alliance Secretariat", "role": "admin", "scopes": ["admin"]}
+REVIEWER_A = {"key_id": "key_rev_a", "organisation": "UN-Habitat", "role": "admin", "scopes": ["admin"]}
+REVIEWER_B = {"key_id": "key_rev_b", "organisation": "World Bank", "role": "admin", "scopes": ["admin"]}
+JINJA = {"key_id": "key_jinja", "organisation": "Jinja Municipal Council", "role": "partner",
+         "scopes": ["read", "write"]}
+KISUMU = {"key_id": "key_kisumu", "organisation": "Kisumu County", "role": "partner", "scopes": ["read", "write"]}
+
+
+def usd(amount):
+    return {"amount": amount, "currency": "USD"}
+
+
+def fund_body(**changes):
+    body = {"name": "Innovation Fund", "window": "country_city", "currency": "USD",
+            "min_grant": usd("10000"), "max_grant": usd("75000"),
+            "eligible_applicant_types": ["11", "22", "24"], "eligible_countries": ["UG", "KE"],
+            "max_cofinancing_share": "0.80"}
+    body.update(changes)
+    return body
+
+
+def call_body(fund_id, **changes):
+    body = {"fund_id": fund_id, "title": "Women and the city economy", "themes": ["gender_equality"],
+            "closes_at": (datetime.now(timezone.utc) + timedelta(days=30)).isoformat(),
+            "envelope": usd("100000"), "questions": [{"code": "ownership", "text": "Who owns the project?"}],
+            "criteria": [{"code": "relevance", "title": "Relevance", "max_score": 5},
+                         {"code": "feasibility", "title": "Feasibility", "max_score": 5}],
+            "required_reviews": 2}
+    body.update(changes)
+    return body
+
+
+def application_body(call_id, **changes):
+    body = {"call_id": call_id, "applicant_organisation": "Jinja Municipal Council", "applicant_type": "11",
+            "title": "Market stalls for women traders", "city": "Jinja", "country": "UG",
+            "theme": "gender_equality", "amount_requested": usd("40000"), "project_cost": usd("50000"),
+            "proposal": "Build 200 market stalls.", "answers": {"ownership": "The council and traders."},
+            "programme_id": "p-1", "targets": [{"indicator": "people_reached", "value": 5000}]}
+    body.update(changes)
+    return body
+
+
+REVIEW = {"scores": {"relevance": 4, "feasibility": 3}, "recommendation": "award", "comment": "Solid."}
+
+
+def make_funded(uow):
+    """A USD fund with 100,000.00 received and an open call (envelope 100,000.00, 2 reviews)."""
+    from grants import handlers
+    fund = handlers.create_fund(uow, fund_body())
+    contribution = handlers.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
+                                                      "contributor_type": "10", "amount": usd("100000")})
+    handlers.receive_contribution(uow, contribution["id"], {})
+    call = handlers.open_call(uow, call_body(fund["id"]))
+    return {"fund": fund, "call": call, "contribution": contribution}
+
+
+def reviewed_application(uow, call_id, **changes):
+    from grants import handlers
+    app = handlers.submit_application(uow, application_body(call_id, **changes))
+    assert app["status"] == "under_review", app["screening"]
+    handlers.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_A)
+    handlers.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_B)
+    return app
+
+
+TODAY = date.today()
