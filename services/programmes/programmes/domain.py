@@ -311,11 +311,11 @@ class Programme:
             raise Conflict(f"a {self.status} programme's results framework cannot change",
                            [f"status {s}" for s in DEFINING_STATUSES])
 
-    def add_city(self, city: City, *, now: datetime, field_name: str = "city") -> None:
+    def add_city(self, city: City, *, now: datetime, field_name: str | None = "city") -> None:
         if self.status in ("closed", "cancelled"):
             raise Conflict(f"a {self.status} programme takes no new cities")
         if city.country not in self.countries:
-            raise InvalidInput({f"{field_name}.country": [
+            raise InvalidInput({f"{field_name}.country" if field_name else "country": [
                 f"{city.country!r} is not one of the programme's countries {sorted(self.countries)}"]})
         if any(c.id == city.id for c in self.cities):
             raise Conflict(f"the programme already works in {city.name} ({city.country})")

@@ -30,8 +30,8 @@ class ExactDecimal(sa.types.TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        number = Decimal(str(value))
-        return number.normalize() if number == number.to_integral_value() else number
+        # Trailing zeros of NUMERIC(24, 4) dropped, never an exponent: "1200", "12.5".
+        return Decimal(format(Decimal(str(value)).normalize(), "f"))
 
 
 class Base(DeclarativeBase):

@@ -1,4 +1,5 @@
-"""nameko entrypoints of the programmes service: thin, all logic is in handlers."""
+"""nameko entrypoints of the programmes service: thin, all logic is in handlers.
+Methods that act for a caller take `actor` (see handlers' docstring)."""
 from nameko.rpc import rpc
 
 from shared.errors import PlatformError
@@ -11,17 +12,94 @@ class ProgrammesService:
 
     uow = backbone()
 
+    # -- programmes
     @rpc(expected_exceptions=PlatformError)
-    def create_programme(self, data):
-        return handlers.create_programme(self.uow(), data)
+    def create_programme(self, data, actor=None):
+        return handlers.create_programme(self.uow(), data, actor=actor)
 
     @rpc(expected_exceptions=PlatformError)
-    def record_result(self, programme_id, data):
-        return handlers.record_result(self.uow(), programme_id, data)
+    def get_programme(self, programme_id, actor=None):
+        return handlers.get_programme(self.uow(), programme_id, actor=actor)
 
     @rpc(expected_exceptions=PlatformError)
-    def get_programme(self, programme_id):
-        return handlers.get_programme(self.uow(), programme_id)
+    def list_programmes(self, query=None, actor=None):
+        return handlers.list_programmes(self.uow(), query, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def update_programme(self, programme_id, data, actor=None):
+        return handlers.update_programme(self.uow(), programme_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def change_status(self, programme_id, data, actor=None):
+        return handlers.change_status(self.uow(), programme_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def programme_totals(self, programme_id, actor=None):
+        return handlers.programme_totals(self.uow(), programme_id, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def add_programme_city(self, programme_id, data, actor=None):
+        return handlers.add_programme_city(self.uow(), programme_id, data, actor=actor)
+
+    # -- cities
+    @rpc(expected_exceptions=PlatformError)
+    def create_city(self, data, actor=None):
+        created, city = handlers.create_city(self.uow(), data, actor=actor)
+        return {"created": created, "city": city}
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_city(self, city_id, actor=None):
+        return handlers.get_city(self.uow(), city_id, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_cities(self, query=None, actor=None):
+        return handlers.list_cities(self.uow(), query, actor=actor)
+
+    # -- indicators
+    @rpc(expected_exceptions=PlatformError)
+    def define_indicator(self, programme_id, data, actor=None):
+        return handlers.define_indicator(self.uow(), programme_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def update_indicator(self, programme_id, code, data, actor=None):
+        return handlers.update_indicator(self.uow(), programme_id, code, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_indicators(self, programme_id, actor=None):
+        return handlers.list_indicators(self.uow(), programme_id, actor=actor)
+
+    # -- results
+    @rpc(expected_exceptions=PlatformError)
+    def create_result(self, programme_id, data, actor=None):
+        return handlers.create_result(self.uow(), programme_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def update_result(self, result_id, data, actor=None):
+        return handlers.update_result(self.uow(), result_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def submit_result(self, result_id, data=None, actor=None):
+        return handlers.submit_result(self.uow(), result_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def approve_result(self, result_id, data=None, actor=None):
+        return handlers.approve_result(self.uow(), result_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def return_result(self, result_id, data, actor=None):
+        return handlers.return_result(self.uow(), result_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def revise_result(self, result_id, data, actor=None):
+        return handlers.revise_result(self.uow(), result_id, data, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_result(self, result_id, actor=None):
+        return handlers.get_result(self.uow(), result_id, actor=actor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_results(self, query=None, actor=None, programme_id=None):
+        return handlers.list_results(self.uow(), query, actor=actor, programme_id=programme_id)
 
     @rpc
     def ping(self):

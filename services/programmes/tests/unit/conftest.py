@@ -1,86 +1,48 @@
-"""In-memory fakes of the programmes service's unit of work and repository."""
-import copy
-import json
+"""Fixtures of the programmes unit tests: a real unit of work on a throw-away SQLite file
+(migrated once per session, copied per test), which records the events each commit wrote
+to the outbox. No broker."""
+import shutil
 
 import pytest
 
-from shared.events import make_envelope
+from programmes import models
+from programmes.unit_of_work import ProgrammesUnitOfWork
+from shared.db import create_engine, session_factory
+from shared.migrations import upgrade
 
 
-class FakeProgrammeRepository:
-    """In-memory twin of programmes.unit_of_work.SqlProgrammeRepository."""
+class RecordingUnitOfWork(ProgrammesUnitOfWork):
+    """Keeps the envelopes of committed transactions in `events`, in commit order."""
 
-    def __init__(self):
-        self.programmes = {}   # id -> domain.Programme (without its results, as stored in the db)
-        self.results = []      # domain.Result
-
-    def add(self, programme):
-        stored = copy.deepcopy(programme)
-        stored.results = []
-        self.programmes[programme.id] = stored
-
-    def get(self, programme_id):
-        stored = self.programmes.get(programme_id)
-        return copy.deepcopy(stored) if stored is not None else None
-
-    def add_result(self, result):
-        self.results.append(copy.deepcopy(result))
-        if result.programme_id in self.programmes:
-            self.programmes[result.programme_id].updated_at = result.recorded_at
-
-    def results_of(self, programme_id):
-        return sorted((copy.deepcopy(r) for r in self.results if r.programme_id == programme_id),
-                      key=lambda r: (r.recorded_at, r.id))
-
-
-class FakeUnitOfWork:
-    """Same protocol as ProgrammesUnitOfWork (shared.uow.UnitOfWork), state in memory.
-
-    Inside `with uow:` the repository works on a copy of the committed state;
-    commit() keeps it and moves the emitted events to `outbox`, leaving the
-    block without commit() throws both away, as the database transaction would."""
-
-    producer = "programmes"
-
-    def __init__(self, correlation_id=None):
-        self.correlation_id = correlation_id
-        self._committed = FakeProgrammeRepository()
-        self.programmes = copy.deepcopy(self._committed)
-        self.outbox = []        # envelopes of committed transactions, in commit order
-        self.emitted = []       # envelopes emitted in the current/last transaction
-        self.committed = False  # whether the current/last transaction committed
-        self.commits = 0        # transactions committed so far
-        self.active = False
-
-    def __enter__(self):
-        assert not self.active, "unit of work entered twice"
-        self.active, self.committed, self.emitted = True, False, []
-        self.programmes = copy.deepcopy(self._committed)
-        return self
-
-    def __exit__(self, *exc):
-        self.rollback()
-        self.active = False
-
-    def emit(self, event_type, payload):
-        assert self.active, "emit outside a transaction"
-        envelope = make_envelope(event_type, payload, producer=self.producer,
-                                 correlation_id=self.correlation_id)
-        json.dumps(envelope.to_message())  # the outbox row's body must be JSON
-        self.emitted.append(envelope)
-        return envelope
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events, self.commits = [], 0
 
     def commit(self):
-        assert self.active, "commit outside a transaction"
-        self._committed = copy.deepcopy(self.programmes)
-        self.outbox.extend(self.emitted)
-        self.committed = True
+        super().commit()
+        self.events.extend(self.emitted)
         self.commits += 1
 
-    def rollback(self):
-        self.programmes = copy.deepcopy(self._committed)
+    def types(self) -> list[str]:
+        return [e.type for e in self.events]
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("programmes-template") / "programmes.sqlite3"
+    upgrade("programmes", f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture
-def uow():
-    return FakeUnitOfWork()
+def engine(template_database, tmp_path):
+    path = tmp_path / "programmes.sqlite3"
+    shutil.copy(template_database, path)
+    engine = create_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow(engine):
+    return RecordingUnitOfWork(session_factory(engine), models.outbox, models.inbox, producer="programmes")
