@@ -213,7 +213,7 @@ class DeterminationInput(StrictSchema):
     reports = fields.List(fields.Nested(ReportObligationInput), load_default=None, metadata={
         "description": "award only; exactly one final; default a final report due in a year"})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _award_only(self, data, **kwargs):
         if data.get("decision") == "reject":
             extra = [name for name in ("amount", "tranches", "reports") if data.get(name) is not None]
