@@ -1,54 +1,221 @@
-"""Event projections and queries of the metrics service."""
-from shared import plan as plans
-from shared.errors import NotFound
+"""Use cases of the metrics service: event projections, queries, publishing the progress,
+reconcile and rebuild. Plain functions of a unit of work."""
+from __future__ import annotations
+
+import logging
+
+from shared import plan as shared_plan
+from shared.errors import InvalidInput, NotFound, validate
 from shared.events import Envelope
 from shared.events.fields import utcnow
 from shared.uow import DuplicateEvent
-from metrics import domain, schemas
+from metrics import clock, domain, plans, recompute, schemas
+from metrics.unit_of_work import PlansNotReady
+
+log = logging.getLogger(__name__)
+
+
+def _result(projection, event_type, payload):
+    return projection.apply_result(domain.result_from_event(event_type, payload))
+
+
+def _programme(projection, event_type, payload):
+    return projection.apply_programme(domain.programme_from_event(event_type, payload))
+
+
+def _money(projection, event_type, payload):
+    return projection.apply_money(domain.money_from_event(event_type, payload))
+
+
+def _application(projection, event_type, payload):
+    return projection.apply_application(domain.application_from_event(event_type, payload))
+
+
+def _fund(projection, event_type, payload):
+    return projection.apply_fund(payload)
+
 
 PROJECTIONS = {
-    "programme.created": lambda facts, p: facts.put_programme(p),
-    "result.recorded": lambda facts, p: facts.put_result(p),   # deprecated: counted as approved version 1
-    "result.approved": lambda facts, p: facts.put_result_version(p),
-    "result.revised": lambda facts, p: facts.put_result_version(p),   # replaces, never adds
-    "grant.awarded": lambda facts, p: facts.put_grant(p),     # deprecated: replaced by grant.committed
-    "grant.committed": lambda facts, p: facts.put_grant(p),
+    "programme.created": _programme,
+    "programme.updated": _programme,
+    "programme.status_changed": _programme,
+    "programme.city_added": _programme,
+    "result.recorded": _result,    # deprecated, no longer produced: an approved version 1
+    "result.approved": _result,
+    "result.revised": _result,     # replaces the earlier approved value, never adds
+    "fund.created": _fund,
+    "contribution.received": _money,
+    "grant.committed": _money,
+    "grant.awarded": _money,       # deprecated direct award: a commitment
+    "tranche.disbursed": _money,
+    "grant.closed": _money,        # the undisbursed part returns to the fund
+    "grant.cancelled": _money,
+    "application.submitted": _application,
+    "application.screened": _application,
+    "application.awarded": _application,
+    "application.rejected": _application,
+    "application.withdrawn": _application,
 }
 
 
 def apply_event(uow, envelope: Envelope) -> bool:
-    """Project one event, exactly once: returns False for a duplicate."""
-    with uow:
+    """Project one event exactly once, with its inbox record in the same transaction.
+    Returns False for a duplicate (already in the inbox)."""
+    for attempt in (1, 2):
         try:
-            uow.record_inbox(envelope)
-        except DuplicateEvent:
-            return False
-        PROJECTIONS[envelope.type](uow.facts, envelope.payload)
+            with uow:
+                try:
+                    uow.record_inbox(envelope)
+                except DuplicateEvent:
+                    return False
+                uow.projection.lock_plans()
+                PROJECTIONS[envelope.type](uow.projection, envelope.type, envelope.payload)
+                uow.commit()
+            return True
+        except PlansNotReady:
+            if attempt == 2:
+                raise
+            ensure_plans(uow)
+    return True  # pragma: no cover
+
+
+def ensure_plans(uow) -> list[str]:
+    """Build the aggregates of plans that are new or changed, from the stored facts."""
+    with uow:
+        rebuilt = uow.projection.ensure_plans()
         uow.commit()
-    return True
+    if rebuilt:
+        log.info("built the aggregates of plan(s) %s from the stored facts", ", ".join(rebuilt))
+    return rebuilt
 
 
-def _plan(plan_id: str | None) -> dict:
-    available = plans.plans()
-    if plan_id is None:
-        return available[sorted(available)[0]]
-    if plan_id not in available:
-        raise NotFound("plan", plan_id)
-    return available[plan_id]
-
+# --- queries -------------------------------------------------------------------------------------
 
 def get_plan(plan_id: str | None = None) -> dict:
-    return schemas.PlanOut().dump(_plan(plan_id))
+    return schemas.PlanOut().dump(plans.resolve(plan_id).raw)
 
 
 def list_plans() -> list[dict]:
-    return [{"id": p["id"], "title": p["title"]} for p in plans.plans().values()]
+    return [{"id": p["id"], "title": p["title"], "period": p["period"], "deadline": p["objective"]["deadline"]}
+            for _, p in sorted(shared_plan.plans().items())]
 
 
-def get_progress(uow, plan_id: str | None = None) -> dict:
-    plan = _plan(plan_id)
+def _query(plan_id, as_of):
+    if hasattr(as_of, "isoformat"):
+        as_of = as_of.isoformat()
+    args = validate(schemas.ProgressQuery(), {k: v for k, v in (("plan", plan_id), ("as_of", as_of))
+                                              if v is not None})
+    return plans.resolve(args.get("plan")), args.get("as_of")
+
+
+def get_progress(uow, plan_id: str | None = None, as_of=None) -> dict:
+    plan, day = _query(plan_id, as_of)
     with uow:
-        figures = {t["code"]: uow.facts.figure(t) for t in plan["objective"]["targets"]}
-        result = domain.progress(plan, figures, as_of=utcnow(), money=uow.facts.committed_money(),
-                                 updated_at=uow.facts.last_update())
-    return schemas.ProgressOut().dump(result)
+        snap = uow.projection.snapshot(plan)
+        revision = uow.projection.published_revision(plan.id)
+    return domain.progress(plan, snap, today=day or clock.today(), as_of=day, revision=revision)
+
+
+def get_breakdown(uow, dimension: str, plan_id: str | None = None, as_of=None) -> dict:
+    if dimension not in domain.DIMENSIONS:
+        raise NotFound("dimension", dimension)
+    plan, day = _query(plan_id, as_of)
+    with uow:
+        snap = uow.projection.snapshot(plan, cells=dimension != "fund", dims=True, applications=False)
+    return domain.breakdown(plan, snap, dimension, today=day or clock.today(), as_of=day)
+
+
+def get_history(uow, plan_id: str | None = None, as_of=None) -> dict:
+    plan, day = _query(plan_id, as_of)
+    with uow:
+        snap = uow.projection.snapshot(plan, applications=False)
+    return domain.history(plan, snap, today=day or clock.today(), as_of=day)
+
+
+def get_pipeline(uow, plan_id: str | None = None, as_of=None) -> dict:
+    plan, day = _query(plan_id, as_of)
+    with uow:
+        snap = uow.projection.snapshot(plan, dims=True)
+    return domain.pipeline(plan, snap, today=day or clock.today(), as_of=day)
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+def publish_progress(uow, plan_id: str) -> int | None:
+    """Emit objective.progress_changed for a plan if its progress differs from the last one
+    published; returns the new revision, or None when nothing changed. The figures are read
+    under the lock of the plan's publishing row, so the revision order is the order of states."""
+    plan = plans.resolve(plan_id)
+    with uow:
+        held = uow.projection.lock_published(plan.id)
+        snap = uow.projection.snapshot(plan)
+        revision = held.revision + 1
+        body = domain.progress(plan, snap, today=clock.today(), as_of=None, revision=revision)
+        digest = domain.body_hash(body)
+        if digest == held.body_hash:
+            return None
+        uow.emit("objective.progress_changed", {"plan_id": plan.id, "revision": revision,
+                                                "computed_at": utcnow(), "progress": body})
+        uow.projection.set_published(plan.id, revision, digest)
+        uow.commit()
+    return revision
+
+
+# --- reconcile and rebuild -----------------------------------------------------------------------
+
+def _canonical_figures(body: dict) -> dict:
+    return body["figures"]
+
+
+def reconcile(uow, events, *, examples: int = 5) -> dict:
+    """Recompute every plan from the sources' events (commit order) and compare with the
+    projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}}."""
+    events = list(events)
+    state = recompute.fold(events)
+    report = {"drift": False, "events": len(events), "results": len(state.results), "plans": {}}
+    today = clock.today()
+    with uow:
+        for plan in plans.current().values():
+            actual = uow.projection.snapshot(plan, cells=True, dims=True)
+            expected = recompute.snapshot(plan, state)
+            parts = {}
+            a, e = actual.canonical(), expected.canonical()
+            for part in a:
+                have, want = set(map(repr, a[part])), set(map(repr, e[part]))
+                if have != want:
+                    parts[part] = {"unexpected": len(have - want), "missing": len(want - have),
+                                   "examples": {"unexpected": sorted(have - want)[:examples],
+                                                "missing": sorted(want - have)[:examples]}}
+            got = domain.progress(plan, actual, today=today, as_of=None)["figures"]
+            should = domain.progress(plan, expected, today=today, as_of=None)["figures"]
+            figures = [{"code": code, "projected": got.get(code), "recomputed": should.get(code)}
+                       for code in sorted(set(got) | set(should)) if got.get(code) != should.get(code)]
+            drift = bool(parts or figures)
+            report["drift"] |= drift
+            report["plans"][plan.id] = {"drift": drift, "figures": figures, "rows": parts}
+    return report
+
+
+def rebuild(uow, events=None) -> dict:
+    """Replace the projections: from the sources' events when given (facts and aggregates), else
+    the aggregates from the stored facts. Holds the plans' rows exclusively meanwhile, so event
+    handlers (which take them shared) wait and then apply on top of the rebuilt state."""
+    ensure_plans(uow)
+    with uow:
+        uow.projection.lock_plans(exclusive=True)
+        if events is not None:
+            state = recompute.fold(events)
+            uow.projection.replace_facts(state)
+            counts = {"results": len(state.results), "programmes": len(state.programmes),
+                      "money_transactions": len(state.money), "applications": len(state.applications)}
+        else:
+            uow.projection.rebuild_money()
+            for plan in uow.projection.plans.values():
+                uow.projection.rebuild_plan(plan)
+            counts = {}
+        uow.commit()
+    return {"rebuilt": sorted(plans.current()), **counts}
+
+
+__all__ = ["apply_event", "ensure_plans", "get_plan", "list_plans", "get_progress", "get_breakdown", "get_history",
+           "get_pipeline", "publish_progress", "reconcile", "rebuild", "InvalidInput"]

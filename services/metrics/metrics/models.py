@@ -1,6 +1,16 @@
-"""Read model of the metrics service: the facts it needs, projected from events."""
+"""Read model of the metrics service, projected from events.
+
+Facts (one row per thing, the winning version kept): result_facts, metric_programmes,
+metric_cities, metric_funds, metric_money_txns, metric_applications.
+Aggregates (updated by deltas in the same transaction as the inbox record, so the cost of an
+event does not grow with history): metric_cells (plan, indicator, reach, programme, city,
+country, period end), metric_totals (plan, indicator, reach, period end), metric_city_refs
+(plan, indicator, city, country, period end: how many counted results with a positive value:
+a city counts while > 0), metric_money (kind, currency, fund, window, theme, country,
+programme, day). Bookkeeping: metric_plans (which plan definitions the aggregates were built
+for), metric_published (the last objective.progress_changed per plan)."""
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import backbone_tables
 
@@ -11,38 +21,149 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 outbox, inbox = backbone_tables(metadata)
+# updated_at of the progress is the last time an event was applied: max() needs an index.
+sa.Index("ix_inbox_processed_at", inbox.c.processed_at)
 
+_ID = 100
 
-class ProgrammeFact(Base):
-    __tablename__ = "programme_facts"
+result_facts = sa.Table(
+    "result_facts", metadata,
+    sa.Column("result_id", sa.String(_ID), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),          # 0: a row being claimed
+    sa.Column("programme_id", sa.String(_ID), nullable=False),
+    sa.Column("parent_id", sa.String(_ID), nullable=True),
+    sa.Column("indicator", sa.String(100), nullable=False),
+    sa.Column("corporate", sa.Boolean, nullable=False),
+    sa.Column("measure", sa.String(20), nullable=False),
+    sa.Column("reach", sa.String(20), nullable=False),
+    sa.Column("city_id", sa.String(_ID), nullable=False),
+    sa.Column("city_name", sa.String(200), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("value", sa.BigInteger, nullable=False),          # scaled by domain.VALUE_SCALE
+)
 
-    programme_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    funding_window: Mapped[str] = mapped_column(sa.String(30))
-    themes: Mapped[list] = mapped_column(sa.JSON)
-    countries: Mapped[list] = mapped_column(sa.JSON)
+metric_programmes = sa.Table(
+    "metric_programmes", metadata,
+    sa.Column("programme_id", sa.String(_ID), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),           # 0: known only from its results
+    sa.Column("parent_id", sa.String(_ID), nullable=True),
+    sa.Column("title", sa.String(500), nullable=True),
+    sa.Column("window", sa.String(30), nullable=True),
+    sa.Column("themes", sa.JSON, nullable=False),
+    sa.Column("sdg_goals", sa.JSON, nullable=False),
+    sa.Column("countries", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(30), nullable=True),
+)
 
+metric_cities = sa.Table(
+    "metric_cities", metadata,
+    sa.Column("city_id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+)
 
-class ResultFact(Base):
-    __tablename__ = "result_facts"
-    __table_args__ = (sa.Index("ix_result_facts_indicator", "indicator", "city_country", "city_name"),)
+metric_funds = sa.Table(
+    "metric_funds", metadata,
+    sa.Column("fund_id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("window", sa.String(30), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+)
 
-    result_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    programme_id: Mapped[str] = mapped_column(sa.String(36), index=True)
-    indicator: Mapped[str] = mapped_column(sa.String(100))
-    city_name: Mapped[str] = mapped_column(sa.String(200))
-    city_country: Mapped[str] = mapped_column(sa.String(2))
-    value: Mapped[int] = mapped_column(sa.BigInteger)
-    recorded_at: Mapped[sa.DateTime] = mapped_column(sa.DateTime(timezone=True))
-    # The approved version counted: a revision replaces the value of a lower version, never adds.
-    version: Mapped[int] = mapped_column(sa.Integer, server_default="1")
-    parent_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+metric_money_txns = sa.Table(
+    "metric_money_txns", metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("txn_id", sa.String(_ID), primary_key=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),         # cents
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("fund_id", sa.String(_ID), nullable=False),
+    sa.Column("window", sa.String(30), nullable=False),
+    sa.Column("theme", sa.String(100), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("programme_id", sa.String(_ID), nullable=False),
+)
 
+metric_applications = sa.Table(
+    "metric_applications", metadata,
+    sa.Column("application_id", sa.String(_ID), primary_key=True),
+    sa.Column("rank", sa.Integer, nullable=False),              # 0: a row being claimed
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("fund_id", sa.String(_ID), nullable=False),
+    sa.Column("window", sa.String(30), nullable=False),
+    sa.Column("theme", sa.String(100), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("city", sa.String(200), nullable=False),
+    sa.Column("programme_id", sa.String(_ID), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("amount_requested", sa.BigInteger, nullable=False),
+    sa.Column("targets", sa.JSON, nullable=False),
+    sa.Index("ix_metric_applications_status", "status"),
+)
 
-class GrantFact(Base):
-    __tablename__ = "grant_facts"
+metric_cells = sa.Table(
+    "metric_cells", metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("indicator", sa.String(100), primary_key=True),
+    sa.Column("reach", sa.String(20), primary_key=True),
+    sa.Column("programme_id", sa.String(_ID), primary_key=True),
+    sa.Column("city_id", sa.String(_ID), primary_key=True),
+    sa.Column("country", sa.String(2), primary_key=True),
+    sa.Column("period_end", sa.Date, primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+)
 
-    grant_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    programme_id: Mapped[str] = mapped_column(sa.String(36), index=True)
-    amount: Mapped[sa.Numeric] = mapped_column(sa.Numeric(20, 2))
-    currency: Mapped[str] = mapped_column(sa.String(3))
-    awarded_at: Mapped[sa.DateTime] = mapped_column(sa.DateTime(timezone=True))
+metric_totals = sa.Table(
+    "metric_totals", metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("indicator", sa.String(100), primary_key=True),
+    sa.Column("reach", sa.String(20), primary_key=True),
+    sa.Column("period_end", sa.Date, primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+metric_city_refs = sa.Table(
+    "metric_city_refs", metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("indicator", sa.String(100), primary_key=True),
+    sa.Column("city_id", sa.String(_ID), primary_key=True),
+    sa.Column("country", sa.String(2), primary_key=True),
+    sa.Column("period_end", sa.Date, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+metric_money = sa.Table(
+    "metric_money", metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("currency", sa.String(3), primary_key=True),
+    sa.Column("fund_id", sa.String(_ID), primary_key=True),
+    sa.Column("window", sa.String(30), primary_key=True),
+    sa.Column("theme", sa.String(100), primary_key=True),
+    sa.Column("country", sa.String(2), primary_key=True),
+    sa.Column("programme_id", sa.String(_ID), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+)
+
+metric_plans = sa.Table(
+    "metric_plans", metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("definition_hash", sa.String(64), nullable=False),   # "" until built
+    sa.Column("built_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+metric_published = sa.Table(
+    "metric_published", metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("body_hash", sa.String(64), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+AGGREGATES = (metric_cells, metric_totals, metric_city_refs)
+FACTS = (result_facts, metric_programmes, metric_cities, metric_funds, metric_money_txns, metric_applications,
+         metric_money)

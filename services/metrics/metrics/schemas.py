@@ -1,7 +1,7 @@
-"""Response schemas of the metrics service."""
+"""Schemas of the metrics service: the plan as served, and the public query schemas."""
 from marshmallow import fields
 
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.api.metrics import BreakdownPath, PlanQuery, ProgressQuery  # noqa: F401
 from shared.events.schemas import StrictSchema
 
 
@@ -17,27 +17,3 @@ class PlanOut(StrictSchema):
     themes = fields.List(fields.Dict())
     windows = fields.List(fields.Dict())
     alignment = fields.List(fields.String())
-
-
-class TargetProgressOut(StrictSchema):
-    code = fields.String()
-    title = fields.String()
-    indicator = fields.String()
-    measure = fields.String()
-    comparison = fields.String()
-    target = fields.Integer()
-    value = fields.Integer()
-    share = DecimalString()
-    achieved = fields.Boolean()
-
-
-class ProgressOut(StrictSchema):
-    plan_id = fields.String()
-    objective = fields.String()
-    deadline = fields.Date()
-    as_of = UTCDateTime()
-    days_to_deadline = fields.Integer()
-    achieved = fields.Boolean()
-    targets = fields.List(fields.Nested(TargetProgressOut))
-    money = fields.Dict()
-    updated_at = UTCDateTime(allow_none=True)

@@ -1,40 +1,30 @@
 """nameko entrypoints of the metrics service: thin, all logic is in handlers."""
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from shared.errors import PlatformError
+from shared.messaging.subscriptions.metrics import EVENT_TYPES
 from shared.runtime.events import reliable_event_handler
 from metrics import handlers
 from metrics.dependencies import backbone
+from metrics.publisher import ProgressPublisher, configured_timer
 
 
 class MetricsService:
     name = "metrics"
 
+    config = Config()
     uow = backbone()
+    publisher = ProgressPublisher()
 
-    @reliable_event_handler("programme.created")
-    def on_programme_created(self, envelope):
-        handlers.apply_event(self.uow(), envelope)
+    def _apply(self, envelope):
+        if handlers.apply_event(self.uow(), envelope):
+            self.publisher.changed()
 
-    @reliable_event_handler("result.recorded")
-    def on_result_recorded(self, envelope):
-        handlers.apply_event(self.uow(), envelope)
-
-    @reliable_event_handler("result.approved")
-    def on_result_approved(self, envelope):
-        handlers.apply_event(self.uow(), envelope)
-
-    @reliable_event_handler("result.revised")
-    def on_result_revised(self, envelope):
-        handlers.apply_event(self.uow(), envelope)
-
-    @reliable_event_handler("grant.awarded")
-    def on_grant_awarded(self, envelope):
-        handlers.apply_event(self.uow(), envelope)
-
-    @reliable_event_handler("grant.committed")
-    def on_grant_committed(self, envelope):
-        handlers.apply_event(self.uow(), envelope)
+    @configured_timer("PROGRESS_REEVALUATE_INTERVAL", 60.0)
+    def reevaluate(self):
+        """Time-dependent status (on_track, at_risk, ...) moves with the date: re-check every plan."""
+        self.publisher.reevaluate()
 
     @rpc(expected_exceptions=PlatformError)
     def get_plan(self, plan_id=None):
@@ -45,9 +35,39 @@ class MetricsService:
         return handlers.list_plans()
 
     @rpc(expected_exceptions=PlatformError)
-    def get_progress(self, plan_id=None):
-        return handlers.get_progress(self.uow(), plan_id)
+    def get_progress(self, plan_id=None, as_of=None):
+        return handlers.get_progress(self.uow(), plan_id, as_of)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_breakdown(self, dimension, plan_id=None, as_of=None):
+        return handlers.get_breakdown(self.uow(), dimension, plan_id, as_of)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_history(self, plan_id=None, as_of=None):
+        return handlers.get_history(self.uow(), plan_id, as_of)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_pipeline(self, plan_id=None, as_of=None):
+        return handlers.get_pipeline(self.uow(), plan_id, as_of)
+
+    @rpc
+    def reconcile(self):
+        """Recompute from the programmes and grants outboxes and report any drift."""
+        from metrics import sources
+        return handlers.reconcile(self.uow(), sources.events(sources.urls(self.config)))
 
     @rpc
     def ping(self):
         return "pong"
+
+
+def _event_handler(event_type):
+    def handle(self, envelope):
+        self._apply(envelope)
+    handle.__name__ = handle.__qualname__ = "on_" + event_type.replace(".", "_")
+    handle.__doc__ = f"Project `{event_type}`."
+    return reliable_event_handler(event_type)(handle)
+
+
+for _event_type in EVENT_TYPES:
+    setattr(MetricsService, "on_" + _event_type.replace(".", "_"), _event_handler(_event_type))

@@ -1,0 +1,131 @@
+"""Coalesced publishing of objective.progress_changed.
+
+Every applied event marks the plans changed; a managed greenthread publishes each changed plan
+at most once per PROGRESS_PUBLISH_INTERVAL seconds, always after the last change it saw, so a
+burst of N events yields at most (burst duration / interval + 1) messages per plan and replica,
+and the last state is always published. Publishing goes through the outbox (never lost) and
+is skipped when the progress equals the last published one (e.g. another replica got there
+first). At start-up every plan is checked (a replica that died between commit and publish is
+caught up by any replica), and the `reevaluate` timer re-checks every plan, so time-dependent
+status (on_track, at_risk, ...) is published when the date moves it."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
+
+from shared.runtime.backbone import Backbone
+from metrics import handlers, plans
+
+log = logging.getLogger(__name__)
+
+
+class Coalescer:
+    """When may each changed plan be published? Pure (clock injected)."""
+
+    def __init__(self, interval: float, clock=time.monotonic):
+        self.interval, self.clock = float(interval), clock
+        self.dirty: set = set()
+        self.last: dict = {}
+
+    def mark(self, plan_ids) -> None:
+        self.dirty.update(plan_ids)
+
+    def _ready_at(self, plan_id) -> float:
+        last = self.last.get(plan_id)
+        return float("-inf") if last is None else last + self.interval
+
+    def take_due(self) -> list:
+        """The changed plans whose interval has passed; they are no longer marked (a change
+        arriving while they are published marks them again)."""
+        now = self.clock()
+        due = sorted(p for p in self.dirty if self._ready_at(p) <= now)
+        self.dirty.difference_update(due)
+        return due
+
+    def published(self, plan_id) -> None:
+        self.last[plan_id] = self.clock()
+
+    def next_wait(self) -> float | None:
+        """Seconds until the next changed plan is due (0: now); None when nothing changed."""
+        if not self.dirty:
+            return None
+        return max(0.0, min(self._ready_at(p) for p in self.dirty) - self.clock())
+
+
+class ProgressPublisher(DependencyProvider):
+    """Injects an object with `changed()` (call after an applied event) and `reevaluate()`."""
+
+    def setup(self):
+        config = self.container.config
+        self.interval = float(config.get("PROGRESS_PUBLISH_INTERVAL", 0.2))
+        self.coalescer = Coalescer(self.interval)
+        self._wake = threading.Event()
+        self._running = False
+        self.published = 0
+
+    def _backbone(self) -> Backbone:
+        return next(d for d in self.container.extensions if isinstance(d, Backbone))
+
+    def start(self):
+        self._running = True
+        self.container.spawn_managed_thread(self._loop, identifier="progress-publisher")
+
+    def stop(self):
+        self._running = False
+        self._wake.set()
+
+    def kill(self):
+        self.stop()
+
+    def changed(self):
+        self.coalescer.mark(plans.current())
+        self._wake.set()
+
+    def reevaluate(self):
+        self.changed()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def _loop(self):
+        backbone = self._backbone()
+        try:
+            handlers.ensure_plans(backbone.make_uow())
+        except Exception:
+            log.warning("could not build the aggregates of the plans at start-up", exc_info=True)
+        self.changed()   # publish whatever changed while no replica was publishing
+        while self._running:
+            wait = self.coalescer.next_wait()
+            if wait is None or wait > 0:
+                self._wake.wait(timeout=wait if wait is not None else 1.0)
+                self._wake.clear()
+            for plan_id in self.coalescer.take_due():
+                if not self._running:
+                    break
+                try:
+                    if handlers.publish_progress(backbone.make_uow(), plan_id) is not None:
+                        self.published += 1
+                except Exception:
+                    log.warning("could not publish the progress of %s; retrying", plan_id, exc_info=True)
+                    self.coalescer.mark([plan_id])
+                finally:
+                    self.coalescer.published(plan_id)
+
+
+class ConfiguredTimer(Timer):
+    """nameko's timer with its interval read from the service config at setup."""
+
+    def __init__(self, config_key: str, default: float, **kwargs):
+        self.config_key = config_key
+        super().__init__(interval=default, **kwargs)
+
+    def setup(self):
+        self.interval = float(self.container.config.get(self.config_key, self.interval))
+        super().setup()
+
+
+configured_timer = ConfiguredTimer.decorator

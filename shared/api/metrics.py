@@ -1,0 +1,116 @@
+"""Public API of the metrics service (progress towards a plan's objective): query schemas
+(the service validates with them; the gateway documents them and may validate early) and
+response schemas (for the OpenAPI document; bodies are built by metrics.domain).
+
+Every read takes `plan` (a plan id; the first plan by id when absent) and `as_of` (an ISO
+date: only results whose period ended on or before it, and money dated on or before it, count;
+status and projection are evaluated at that date). Figures: sums are whole numbers (or a
+Decimal string when a value has a fractional part), distinct counts integers; money is a
+Decimal string per currency; dates ISO 8601; times UTC ISO 8601."""
+from marshmallow import fields, validate
+
+from shared.events.fields import UTCDateTime
+from shared.events.schemas import StrictSchema
+
+DIMENSIONS = ("theme", "window", "country", "city", "sdg_goal", "programme", "fund")
+STATUSES = ("achieved", "on_track", "at_risk", "off_track")
+
+
+class PlanQuery(StrictSchema):
+    plan = fields.String(validate=validate.Length(min=1, max=100),
+                         metadata={"description": "plan id, e.g. `strategic-plan-2018-2021` (default: the first)"})
+
+
+class ProgressQuery(PlanQuery):
+    as_of = fields.Date(metadata={"description": "ISO date: count results whose period ended by then and "
+                                                 "evaluate status and projection at that date"})
+
+
+class BreakdownPath(StrictSchema):
+    dimension = fields.String(required=True, validate=validate.OneOf(DIMENSIONS))
+
+
+# --- responses (documentation) --------------------------------------------------------------
+
+class PlanSummaryOut(StrictSchema):
+    id = fields.String()
+    title = fields.String()
+    period = fields.Dict()
+    deadline = fields.String()
+
+
+class PlansOut(StrictSchema):
+    items = fields.List(fields.Nested(PlanSummaryOut))
+
+
+class TargetOut(StrictSchema):
+    code = fields.String()
+    title = fields.String()
+    indicator = fields.String()
+    measure = fields.String(validate=validate.OneOf(["sum", "distinct_cities", "distinct_countries"]))
+    value = fields.Raw(metadata={"description": "integer (or Decimal string for a fractional sum)"})
+    direct = fields.Raw()
+    indirect = fields.Raw()
+    comparison = fields.String(validate=validate.OneOf(["at_least", "more_than"]))
+    target = fields.Integer()
+    share = fields.String(metadata={"description": "value / the least value meeting the target, 6 places"})
+    achieved = fields.Boolean()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    projected_at_deadline = fields.Integer()
+    reached_on = fields.String(allow_none=True)
+    projected_reached_on = fields.String(allow_none=True)
+
+
+class ProgressOut(StrictSchema):
+    plan_id = fields.String()
+    plan_title = fields.String()
+    objective = fields.String()
+    period = fields.Dict()
+    deadline = fields.String()
+    as_of = fields.String(allow_none=True)
+    today = fields.String()
+    days_to_deadline = fields.Integer()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    achieved = fields.Boolean()
+    targets = fields.List(fields.Nested(TargetOut))
+    figures = fields.Dict(metadata={"description": "every figure by code: value (and direct/indirect for sums)"})
+    money = fields.Dict(metadata={"description": "committed (per currency) and by_currency: pooled, committed, "
+                                                 "disbursed, available, cost per person reached"})
+    updated_at = UTCDateTime(allow_none=True)
+    revision = fields.Integer(metadata={"description": "revision of the last objective.progress_changed"})
+
+
+class BreakdownItemOut(StrictSchema):
+    key = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    figures = fields.Dict()
+    money = fields.List(fields.Dict())
+
+
+class BreakdownOut(StrictSchema):
+    plan_id = fields.String()
+    dimension = fields.String(validate=validate.OneOf(DIMENSIONS))
+    as_of = fields.String(allow_none=True)
+    today = fields.String()
+    items = fields.List(fields.Nested(BreakdownItemOut))
+    updated_at = UTCDateTime(allow_none=True)
+
+
+class HistoryOut(StrictSchema):
+    plan_id = fields.String()
+    as_of = fields.String(allow_none=True)
+    today = fields.String()
+    figures = fields.List(fields.Dict(), metadata={"description": "per figure: series [{period_end, value, "
+                                                                  "added}] and projection"})
+    updated_at = UTCDateTime(allow_none=True)
+
+
+class PipelineOut(StrictSchema):
+    plan_id = fields.String()
+    as_of = fields.String(allow_none=True)
+    today = fields.String()
+    applications_under_review = fields.Integer()
+    requested = fields.List(fields.Dict())
+    figures = fields.List(fields.Dict(), metadata={"description": "per figure: current, pipeline, with_pipeline "
+                                                                  "(and share/achieved with the pipeline)"})
+    updated_at = UTCDateTime(allow_none=True)
