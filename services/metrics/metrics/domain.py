@@ -648,7 +648,10 @@ def breakdown(plan: Plan, snap: Snapshot, dimension: str, *, today: date, as_of:
                         c[country] = c.get(country, 0) + n
     money_groups: dict = {}
     if dimension in ("fund", "window", "theme", "country", "programme"):
-        money_groups = money_figures(money_rows(plan, snap), lambda m: _money_group(dimension, snap, m))
+        rows = money_rows(plan, snap)
+        if dimension not in ("fund", "window"):   # pooled money belongs to a fund, not to a theme or country
+            rows = [m for m in rows if m[0] != "received"]
+        money_groups = money_figures(rows, lambda m: _money_group(dimension, snap, m))
     keys = set(groups) | {k[0] for k in money_groups}
     items = []
     for key in sorted(keys, key=lambda k: (k is None, k or "")):

@@ -1,197 +1,258 @@
-"""Projections and queries of the metrics service against an in-memory unit of work."""
-import dataclasses
-from datetime import date, datetime, timezone
-from decimal import Decimal
+"""Projections and queries of the metrics service through its real unit of work on SQLite."""
+from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
-from metrics import handlers
-from shared.errors import NotFound
+from metrics import handlers, models
+from shared.errors import InvalidInput, NotFound
+from tests.metrics import builders as b
+from tests.metrics.builders import wire
 
-T0 = datetime(2020, 5, 1, 10, 0, tzinfo=timezone.utc)
 PLAN_ID = "strategic-plan-2018-2021"
 
 
-def result_payload(result_id, indicator, city, country, value):
-    return {"result_id": result_id, "programme_id": "p-1", "indicator": indicator,
-            "city": {"name": city, "country": country}, "value": value, "recorded_at": T0}
+def figures(db, **kw):
+    return handlers.get_progress(db.uow(), **kw)["figures"]
 
 
-def grant_payload(grant_id, amount, currency):
-    return {"grant_id": grant_id, "programme_id": "p-1", "recipient": "R", "amount": Decimal(amount),
-            "currency": currency, "awarded_at": T0}
+def people(db, **kw):
+    return figures(db, **kw)["people_reached"]
 
 
-@pytest.fixture(autouse=True)
-def shipped_plans(monkeypatch):
-    monkeypatch.delenv("PLAN_FILES", raising=False)   # the plan in shared/reference_data/plans
+def test_an_event_is_applied_once_with_its_inbox_record(db):
+    event = wire(*b.result("r-1", 1200))
+    assert handlers.apply_event(db.uow(), event) is True
+    assert handlers.apply_event(db.uow(), event) is False       # redelivered: same event id
+    assert people(db) == {"value": 1200, "direct": 1200, "indirect": 0}
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(models.inbox)).scalar_one() == 1
 
 
-@pytest.fixture
-def result_event(received):
-    def make(*args):
-        return received("result.recorded", result_payload(*args), "programmes")
-    return make
+def test_an_approved_value_counts_and_a_revision_replaces_it(db, apply):
+    apply(b.result("r-1", 1200), b.result("r-2", 300))
+    assert people(db)["value"] == 1500
+    apply(b.result("r-1", 1000, version=2))
+    assert people(db)["value"] == 1300      # 1000 replaces 1200: never 2500
 
 
-def test_an_event_is_projected_with_its_inbox_record_in_one_commit(uow, received):
-    event = received("programme.created", {
-        "programme_id": "p-1", "title": "T", "funding_window": "global", "themes": ["cities_migration"],
-        "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}], "created_at": T0}, "programmes",
-        version=1)   # v1 still loads and projects; v2 carries the same fields and more
-
-    assert handlers.apply_event(uow, event) is True
-
-    assert uow.commits == 1
-    assert uow.facts.programmes == {"p-1": {"programme_id": "p-1", "funding_window": "global",
-                                            "themes": ["cities_migration"], "countries": ["UG"]}}
-    assert list(uow.facts.inbox) == [event.event_id]
+def test_a_revision_before_its_original_and_a_late_older_version_change_nothing(db, apply):
+    apply(b.result("r-1", 900, version=2), b.result("r-1", 1200, version=1), b.result("r-1", 1200, version=1))
+    assert people(db)["value"] == 900
 
 
-def test_a_redelivered_event_returns_false_and_is_not_applied_twice(uow, result_event):
-    event = result_event("r-1", "people_reached", "Jinja", "UG", 1200)
-
-    assert handlers.apply_event(uow, event) is True
-    assert handlers.apply_event(uow, event) is False
-
-    assert uow.facts.applied == [("result", "r-1")]
-    assert uow.commits == 1 and not uow.committed
-    assert uow.facts.figure({"indicator": "people_reached", "measure": "sum"}) == 1200
+def test_the_same_version_again_under_another_event_id_is_not_counted_twice(db, apply):
+    assert apply(b.result("r-1", 5), b.result("r-1", 5)) == [True, True]
+    assert people(db)["value"] == 5
 
 
-def test_two_events_with_the_same_content_but_different_ids_are_both_applied(uow, result_event):
-    first = result_event("r-1", "people_reached", "Jinja", "UG", 5)
-    second = result_event("r-1", "people_reached", "Jinja", "UG", 7)   # a correction: the latest wins
-    assert first.event_id != second.event_id
-
-    assert handlers.apply_event(uow, first) and handlers.apply_event(uow, second)
-    assert uow.facts.applied == [("result", "r-1"), ("result", "r-1")]
-    assert uow.facts.figure({"indicator": "people_reached", "measure": "sum"}) == 7
+def test_what_does_not_count(db, apply):
+    apply(b.result("r-1", 40, indicator="km_of_drains", corporate=False),
+          b.result("r-2", 40, period_end=date(2017, 12, 31)),     # before the plan's period
+          b.result("r-3", 40, period_end=date(2022, 3, 31)),      # after it
+          b.result("r-4", 40, measure="percentage"))
+    assert people(db)["value"] == 0 and figures(db)["cities_reached"] == {"value": 0}
 
 
-def test_a_failed_projection_leaves_no_inbox_record_so_redelivery_is_applied(uow, result_event):
-    good = result_event("r-1", "people_reached", "Jinja", "UG", 5)
-    broken = dataclasses.replace(good, payload={k: v for k, v in good.payload.items() if k != "city"})
-
-    with pytest.raises(KeyError):
-        handlers.apply_event(uow, broken)
-    assert uow.commits == 0 and uow.facts.inbox == {} and uow.facts.results == {}
-
-    assert handlers.apply_event(uow, good) is True   # same event_id, delivered again
-    assert list(uow.facts.inbox) == [good.event_id]
-
-
-def test_grants_are_projected_with_exact_amounts(uow, received):
-    for grant_id, amount, currency in [("g-1", "1250.50", "USD"), ("g-2", "100", "USD"), ("g-3", "10.00", "EUR")]:
-        handlers.apply_event(uow, received("grant.awarded", grant_payload(grant_id, amount, currency), "grants"))
-    assert uow.facts.committed_money() == [{"currency": "EUR", "amount": "10.00"},
-                                           {"currency": "USD", "amount": "1350.50"}]
+def test_distinct_cities_and_countries_are_reference_counted(db, apply):
+    apply(b.result("w-1", 5, indicator="women_empowered", city="c-jinja"),
+          b.result("w-2", 3, indicator="women_empowered", city="c-jinja"),
+          b.result("w-3", 4, indicator="women_empowered", city="c-kisumu"))
+    f = figures(db)
+    assert f["cities_women_empowered"] == {"value": 2} and f["countries_reached"] == {"value": 2}
+    apply(b.result("w-3", 0, version=2, indicator="women_empowered", city="c-kisumu"))   # revised to 0
+    f = figures(db)
+    assert f["cities_women_empowered"] == {"value": 1} and f["countries_reached"] == {"value": 1}
+    apply(b.result("w-1", 0, version=2, indicator="women_empowered", city="c-jinja"))
+    assert figures(db)["cities_women_empowered"] == {"value": 1}    # w-2 still counts Jinja
+    body = handlers.get_progress(db.uow())
+    cities = next(t for t in body["targets"] if t["code"] == "cities_women_empowered")
+    assert (cities["value"], cities["share"], cities["target"], cities["comparison"]) == (1, "0.016393", 60,
+                                                                                           "more_than")
 
 
-def test_committed_grants_count_as_committed_money(uow, received):
-    from shared.events.contracts.grants import EXAMPLES
-    committed = dict(EXAMPLES["grant.committed"], grant_id="g-9", amount=Decimal("40000.00"), currency="USD")
-    handlers.apply_event(uow, received("grant.awarded", grant_payload("g-1", "100.00", "USD"), "grants"))
-    handlers.apply_event(uow, received("grant.committed", committed, "grants"))
-    assert uow.facts.committed_money() == [{"currency": "USD", "amount": "40100.00"}]
+def test_direct_and_indirect_reach(db, apply):
+    apply(b.result("r-1", 100), b.result("r-2", 50, reach="indirect"))
+    assert people(db) == {"value": 150, "direct": 100, "indirect": 50}
 
 
-def test_progress_counts_the_projected_results_against_the_plan(uow, received, result_event):
-    for args in [("r-1", "people_reached", "Jinja", "UG", 1200),
-                 ("r-2", "people_reached", "Kisumu", "KE", 800),
-                 ("r-3", "women_empowered", "Jinja", "UG", 5),
-                 ("r-4", "women_empowered", "Jinja", "UG", 3),      # same city: still one city
-                 ("r-5", "women_empowered", "Kisumu", "KE", 0)]:    # zero: the city does not count
-        handlers.apply_event(uow, result_event(*args))
-    handlers.apply_event(uow, received("grant.awarded", grant_payload("g-1", "99.99", "USD"), "grants"))
-
-    report = handlers.get_progress(uow, PLAN_ID)
-
-    targets = {t["code"]: (t["value"], t["share"], t["achieved"]) for t in report["targets"]}
-    assert targets == {
-        "people_reached": (2000, "0.000100", False),            # 2,000 of 20,000,000
-        "cities_women_empowered": (1, "0.016393", False),       # 1 of the 61 needed (more than 60)
-        "countries_reached": (2, "0.285714", False),            # UG and KE, of 7
-    }
-    assert report["plan_id"] == PLAN_ID and report["achieved"] is False
-    assert report["deadline"] == "2021-12-31"
-    as_of = datetime.fromisoformat(report["as_of"].replace("Z", "+00:00"))
-    assert report["days_to_deadline"] == (date(2021, 12, 31) - as_of.date()).days
-    assert report["money"] == {"committed": [{"currency": "USD", "amount": "99.99"}]}
-    last = max(uow.facts.inbox.values())
-    assert datetime.fromisoformat(report["updated_at"].replace("Z", "+00:00")) == last
+def test_children_count_once_and_roll_up_into_their_parent(db, apply):
+    apply(b.programme("p-jwp", title="Joint Work Programme"),
+          b.programme("p-a", parent_id="p-jwp", themes=("resilience_climate",)),
+          b.result("r-parent", 50, programme_id="p-jwp"),
+          b.result("r-a", 100, programme_id="p-a", parent_id="p-jwp"),
+          b.result("r-b", 200, programme_id="p-b", parent_id="p-jwp"))   # p-b: not known yet
+    assert people(db)["value"] == 350
+    by_programme = handlers.get_breakdown(db.uow(), "programme")["items"]
+    assert [(i["key"], i["name"], i["figures"]["people_reached"]["value"]) for i in by_programme] == [
+        ("p-jwp", "Joint Work Programme", 350)]
+    by_theme = {i["key"]: i["figures"]["people_reached"]["value"]
+                for i in handlers.get_breakdown(db.uow(), "theme")["items"]}
+    assert by_theme == {"gender_equality": 50, "resilience_climate": 100, None: 200}
+    apply(b.programme("p-b", parent_id="p-jwp", themes=("gender_equality", "cities_migration")))   # arrives late
+    by_theme = {i["key"]: i["figures"]["people_reached"]["value"]
+                for i in handlers.get_breakdown(db.uow(), "theme")["items"]}
+    assert by_theme == {"gender_equality": 250, "resilience_climate": 100, "cities_migration": 200}
 
 
-def test_progress_before_any_event(uow):
-    report = handlers.get_progress(uow)   # the first plan by id
-    assert report["plan_id"] == PLAN_ID
-    assert [t["value"] for t in report["targets"]] == [0, 0, 0]
-    assert report["updated_at"] is None and report["money"] == {"committed": []}
+def test_programme_versions_older_than_held_are_ignored(db, apply):
+    apply(b.programme("p-1", version=2, window="global", event_type="programme.updated"),
+          b.programme("p-1", version=1, window="country_city"),
+          b.result("r-1", 10))
+    windows = handlers.get_breakdown(db.uow(), "window")["items"]
+    assert [(i["key"], i["name"]) for i in windows] == [("global", "Global Window")]
 
 
-def test_an_unknown_plan_is_not_found(uow):
-    with pytest.raises(NotFound) as caught:
-        handlers.get_progress(uow, "plan-9")
-    assert (caught.value.resource, caught.value.identifier) == ("plan", "plan-9")
+def test_breakdowns_by_country_city_and_sdg_goal(db, apply):
+    apply(b.programme("p-1", sdg_goals=("11", "5")),
+          b.result("r-1", 10, city="c-jinja"), b.result("r-2", 20, city="c-kisumu"),
+          b.result("r-3", 30, city="c-nakuru"))
+    country = {i["key"]: (i["figures"]["people_reached"]["value"], i["figures"]["cities_reached"]["value"])
+               for i in handlers.get_breakdown(db.uow(), "country")["items"]}
+    assert country == {"KE": (50, 2), "UG": (10, 1)}
+    city = {i["key"]: (i["name"], i["figures"]["people_reached"]["value"])
+            for i in handlers.get_breakdown(db.uow(), "city")["items"]}
+    assert city == {"c-jinja": ("Jinja", 10), "c-kisumu": ("Kisumu", 20), "c-nakuru": ("Nakuru", 30)}
+    sdg = {i["key"]: i["figures"]["people_reached"]["value"]
+           for i in handlers.get_breakdown(db.uow(), "sdg_goal")["items"]}
+    assert sdg == {"11": 60, "5": 60}
     with pytest.raises(NotFound):
-        handlers.get_plan("plan-9")
+        handlers.get_breakdown(db.uow(), "colour")
 
 
-def test_plans_are_listed_and_readable():
-    assert handlers.list_plans() == [{"id": PLAN_ID, "title": "Cities Alliance Strategic Plan 2018-2021"}]
-    plan = handlers.get_plan()
-    assert plan["id"] == PLAN_ID
-    assert [t["code"] for t in plan["objective"]["targets"]] == [
-        "people_reached", "cities_women_empowered", "countries_reached"]
+def test_money_per_fund_window_theme_and_country_and_cost_per_person(db, apply):
+    apply(b.fund("f-1", window="country_city"),
+          b.received("k-1", "100000.00"), b.received("k-1", "100000.00"),    # the same receipt twice
+          b.committed("g-1", "40000.00", theme="gender_equality", country="UG"),
+          b.committed("g-2", "20000.00", theme="resilience_climate", country="KE"),
+          b.disbursed("d-1", "g-1", "30000.00"),
+          b.closed("g-1", "10000.00"),
+          b.result("r-1", 1000))
+    body = handlers.get_progress(db.uow())
+    assert body["money"]["by_currency"] == [{
+        "currency": "USD", "pooled": "100000.00", "committed": "50000.00", "disbursed": "30000.00",
+        "available": "50000.00", "cost_per_person_committed": "50.00", "cost_per_person_disbursed": "30.00"}]
+    funds = handlers.get_breakdown(db.uow(), "fund")["items"]
+    assert [(i["key"], i["name"], i["money"][0]["available"]) for i in funds] == [("f-1", "Fund f-1", "50000.00")]
+    themes = {i["key"]: i["money"][0]["committed"] for i in handlers.get_breakdown(db.uow(), "theme")["items"]
+              if i["money"]}
+    assert themes == {"gender_equality": "30000.00", "resilience_climate": "20000.00"}
+    countries = {i["key"]: (i["money"][0]["committed"], i["money"][0]["disbursed"])
+                 for i in handlers.get_breakdown(db.uow(), "country")["items"] if i["money"]}
+    assert countries == {"UG": ("30000.00", "30000.00"), "KE": ("20000.00", "0.00")}
 
 
-# --- result.approved / result.revised (the programmes review workflow) --------------
-
-def approved_payload(result_id, value, *, version=1, indicator="people_reached", corporate=True,
-                     city=("Jinja", "UG"), parent_id=None, previous=None):
-    from shared.events.contracts.programmes import EXAMPLES
-    base = EXAMPLES["result.revised" if previous is not None else "result.approved"]
-    payload = {**base, "result_id": result_id, "version": version, "value": Decimal(value), "parent_id": parent_id,
-               "disaggregations": {},
-               "indicator": {**base["indicator"], "code": indicator, "corporate": corporate},
-               "city": {"id": "c-" + city[0], "name": city[0], "country": city[1]}}
-    if previous is not None:
-        payload["previous"] = {"version": version - 1, "value": Decimal(previous), "disaggregations": {},
-                               "approved_at": T0}
-    return payload
+def test_as_of_counts_only_periods_ended_by_then(db, apply):
+    apply(b.result("r-1", 100, period_end=date(2019, 6, 30)), b.result("r-2", 50, period_end=date(2020, 6, 30)))
+    assert people(db, as_of="2019-12-31")["value"] == 100
+    assert people(db, as_of=date(2020, 6, 30))["value"] == 150
+    body = handlers.get_progress(db.uow(), as_of="2019-12-31")
+    assert (body["as_of"], body["today"], body["days_to_deadline"]) == ("2019-12-31", "2019-12-31", 731)
+    with pytest.raises(InvalidInput):
+        handlers.get_progress(db.uow(), as_of="yesterday")
 
 
-PEOPLE = {"indicator": "people_reached", "measure": "sum"}
+def test_history_series_and_projection(db, apply):
+    apply(b.result("r-1", 100, period_end=date(2019, 6, 30)), b.result("r-2", 50, period_end=date(2020, 6, 30)))
+    history = handlers.get_history(db.uow())
+    people_history = history["figures"][0]
+    assert people_history["series"] == [{"period_end": "2019-06-30", "value": 100, "added": 100},
+                                        {"period_end": "2020-06-30", "value": 150, "added": 50}]
+    assert people_history["projection"]["status"] == "off_track"
+    assert people_history["projection"]["method"] == "least_squares_linear"
 
 
-def test_an_approved_value_counts_and_a_revision_replaces_it(uow, received):
-    handlers.apply_event(uow, received("result.approved", approved_payload("r-1", "1200"), "programmes"))
-    handlers.apply_event(uow, received("result.approved", approved_payload("r-2", "300"), "programmes"))
-    assert uow.facts.figure(PEOPLE) == 1500
-
-    revised = received("result.revised", approved_payload("r-1", "1000", version=2, previous="1200"), "programmes")
-    handlers.apply_event(uow, revised)
-    assert uow.facts.figure(PEOPLE) == 1300   # 1000 replaces 1200: never 2500
-
-
-def test_a_late_older_version_does_not_undo_a_revision(uow, received):
-    late = received("result.approved", approved_payload("r-1", "1200"), "programmes")
-    handlers.apply_event(uow, received("result.revised", approved_payload("r-1", "900", version=2, previous="1200"),
-                                       "programmes"))
-    handlers.apply_event(uow, late)
-    assert uow.facts.figure(PEOPLE) == 900
-
-
-def test_results_of_a_programmes_own_indicators_do_not_count(uow, received):
-    handlers.apply_event(uow, received("result.approved", approved_payload("r-1", "40", indicator="km_of_drains",
-                                                                           corporate=False), "programmes"))
-    assert uow.facts.results == {}
-    report = handlers.get_progress(uow, PLAN_ID)
-    assert [t["value"] for t in report["targets"]] == [0, 0, 0]
+def test_pipeline_adds_the_targets_of_applications_under_review(db, apply):
+    apply(b.result("r-1", 1000, indicator="women_empowered", city="c-jinja"),
+          b.application("a-1", "application.submitted", targets=(("people_reached", 5000),)),
+          b.application("a-1", "application.screened", status="under_review",
+                        targets=(("people_reached", 5000),)),
+          b.application("a-2", "application.screened", status="under_review", city="Arusha", country="TZ",
+                        targets=(("women_empowered", 300),)),
+          b.application("a-3", "application.screened", status="under_review", targets=(("people_reached", 7),)),
+          b.application("a-3", "application.rejected", status="rejected"),
+          b.application("a-4", "application.awarded", status="awarded"),
+          b.application("a-4", "application.screened", status="under_review"))   # late: already awarded
+    pipe = handlers.get_pipeline(db.uow())
+    assert pipe["applications_under_review"] == 2
+    got = {f["code"]: (f["current"], f["pipeline"], f["with_pipeline"]) for f in pipe["figures"]}
+    assert got["people_reached"] == (0, 5000, 5000)
+    assert got["women_empowered"] == (1000, 300, 1300)
+    assert got["cities_women_empowered"] == (1, 1, 2)      # Arusha is new, Jinja already counts
+    assert got["countries_reached"] == (1, 1, 2)
+    assert pipe["requested"] == [{"currency": "USD", "amount": "80000.00"}]
 
 
-def test_parent_and_children_results_each_count_once(uow, received):
-    for result_id, value, parent in [("r-parent", "50", None), ("r-a", "100", "p-parent"), ("r-b", "200", "p-parent")]:
-        handlers.apply_event(uow, received("result.approved", approved_payload(result_id, value, parent_id=parent),
-                                           "programmes"))
-    assert uow.facts.figure(PEOPLE) == 350
+def test_publishing_only_when_the_progress_changed_with_a_monotonic_revision(db, apply):
+    assert handlers.publish_progress(db.uow(), PLAN_ID) == 1
+    assert handlers.publish_progress(db.uow(), PLAN_ID) is None
+    apply(b.result("r-1", 10))
+    assert handlers.publish_progress(db.uow(), PLAN_ID) == 2
+    events = [e for e in db.outbox() if e["type"] == "objective.progress_changed"]
+    assert [e["payload"]["revision"] for e in events] == [1, 2]
+    last = events[-1]["payload"]
+    assert last["progress"] == handlers.get_progress(db.uow(), PLAN_ID)   # exactly what GET answers
+    assert last["progress"]["figures"]["people_reached"]["value"] == 10
+
+
+def test_plans_are_listed_and_an_unknown_plan_is_not_found(db):
+    assert [p["id"] for p in handlers.list_plans()] == [PLAN_ID]
+    assert handlers.get_plan()["id"] == PLAN_ID
+    with pytest.raises(NotFound):
+        handlers.get_progress(db.uow(), "plan-9")
+
+
+SECOND_PLAN = """
+id: plan-2022-2025
+title: Second plan
+period: {start: "2022-01-01", end: "2025-12-31"}
+objective:
+  statement: Reach 1000 people by 2025.
+  deadline: "2025-12-31"
+  targets:
+    - {code: people_reached, title: People, indicator: people_reached, measure: sum, comparison: at_least, value: 1000}
+indicators:
+  - {code: people_reached, title: People}
+themes: [{code: gender_equality, title: Gender}]
+windows: [{code: global, title: Global}]
+"""
+
+
+def test_another_plan_is_computed_separately_and_built_from_the_stored_facts(db, apply, tmp_path, monkeypatch):
+    apply(b.result("r-1", 100, period_end=date(2020, 6, 30)), b.result("r-2", 70, period_end=date(2023, 6, 30)),
+          b.result("w-1", 9, indicator="women_empowered", period_end=date(2023, 6, 30)))
+    second = tmp_path / "second.yaml"
+    second.write_text(SECOND_PLAN)
+    from shared import plan
+    monkeypatch.setenv("PLAN_FILES", f"{plan.PLANS_DIR / 'strategic-plan-2018-2021.yaml'}:{second}")
+    assert handlers.ensure_plans(db.uow()) == ["plan-2022-2025"]
+    assert people(db, plan_id=PLAN_ID)["value"] == 100
+    assert people(db, plan_id="plan-2022-2025")["value"] == 70
+    assert "women_empowered" not in figures(db, plan_id="plan-2022-2025")
+    apply(b.result("r-2", 80, version=2, period_end=date(2023, 6, 30)))
+    assert people(db, plan_id="plan-2022-2025")["value"] == 80 and people(db, plan_id=PLAN_ID)["value"] == 100
+
+
+def test_rebuild_from_the_stored_facts_gives_the_same_figures(db, apply):
+    apply(b.result("r-1", 100), b.result("w-1", 5, indicator="women_empowered"), b.result("r-1", 60, version=2))
+    before = handlers.get_breakdown(db.uow(), "city")
+    handlers.rebuild(db.uow())
+    assert handlers.get_breakdown(db.uow(), "city") == before
+
+
+def test_reconcile_reports_drift_and_rebuild_from_the_sources_removes_it(db, apply):
+    history = [b.programme("p-1"), b.result("r-1", 100), b.result("r-1", 80, version=2), b.fund(),
+               b.received("k-1", "500.00"), b.committed("g-1", "200.00")]
+    apply(*history)
+    assert handlers.reconcile(db.uow(), history)["drift"] is False
+    with db.engine.begin() as conn:   # corrupt the projection
+        conn.execute(models.metric_totals.update().values(value=models.metric_totals.c.value + 10_000))
+    report = handlers.reconcile(db.uow(), history)
+    assert report["drift"] is True
+    plan_report = report["plans"][PLAN_ID]
+    assert plan_report["figures"] == [{"code": "people_reached", "projected": {"value": 81, "direct": 81,
+                                                                               "indirect": 0},
+                                       "recomputed": {"value": 80, "direct": 80, "indirect": 0}}]
+    assert handlers.rebuild(db.uow(), history)["results"] == 1
+    assert handlers.reconcile(db.uow(), history)["drift"] is False
+    assert people(db)["value"] == 80
