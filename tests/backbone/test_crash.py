@@ -13,11 +13,11 @@ from scripts.run_platform import start_service, stop
 from shared.db import create_engine
 from shared.messaging import topology
 from tests.helpers import drain, queue_depth, rpc_proxy, wait_until
+from tests.programmes_flow import programme_body
 
 pytestmark = [pytest.mark.broker, pytest.mark.e2e]
 
-PROGRAMME = {"title": "Crash-safe", "funding_window": "global", "themes": ["cities_migration"],
-             "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}]}
+PROGRAMME = programme_body("Crash-safe", indicators=[])
 QUEUE = "metrics--programmes.programme.created"
 
 

@@ -14,6 +14,7 @@ from shared.events import make_envelope
 from shared.messaging import topology
 from shared.runtime.events import reliable_event_handler
 from tests.helpers import drain, publish_event, queue_depth, rpc_proxy, wait_until
+from tests.programmes_flow import approved_over_rpc, started_over_rpc
 
 pytestmark = pytest.mark.broker
 
@@ -125,12 +126,9 @@ def test_events_emitted_before_the_subscriber_first_starts_are_delivered(contain
     # Only the producer runs: nothing has ever consumed in this fresh vhost.
     container_factory(ProgrammesService, service_config("programmes")).start()
     with rpc_proxy(amqp_uri) as rpc:
-        programme = rpc.programmes.create_programme({
-            "title": "Early", "funding_window": "country_city", "themes": ["resilience_climate"],
-            "countries": ["UG"], "cities": [JINJA]})
-        rpc.programmes.record_result(programme["id"], {"indicator": "people_reached", "city": JINJA,
-                                                       "value": 4321})
-        wait_until(lambda: queue_depth(amqp_uri, "metrics--programmes.result.recorded") == 1,
+        programme = started_over_rpc(rpc, title="Early")
+        approved_over_rpc(rpc, programme, 4321)
+        wait_until(lambda: queue_depth(amqp_uri, "metrics--programmes.result.approved") == 1,
                    message="the event waiting in the subscriber's queue")
 
         container_factory(MetricsService, service_config("metrics")).start()

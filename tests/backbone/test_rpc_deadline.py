@@ -11,12 +11,12 @@ from nameko.rpc import rpc
 from gateway.service import GatewayService
 from programmes.service import ProgrammesService
 from tests.helpers import free_port
+from tests.programmes_flow import programme_body
 
 pytestmark = pytest.mark.broker
 
 DEADLINE = 1.0
-BODY = {"title": "T", "funding_window": "global", "themes": ["cities_migration"], "countries": ["UG"],
-        "cities": [{"name": "Jinja", "country": "UG"}]}
+BODY = programme_body("T", indicators=[])
 
 
 @pytest.fixture

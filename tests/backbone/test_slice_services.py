@@ -6,13 +6,11 @@ from metrics.service import MetricsService
 from programmes.service import ProgrammesService
 from grants.service import GrantsService
 from tests.helpers import rpc_proxy, wait_until
+from tests.programmes_flow import approved_over_rpc, programme_body, started_over_rpc
 
 pytestmark = pytest.mark.broker
 
-JINJA = {"name": "Jinja", "country": "UG"}
-PROGRAMME = {"title": "Jinja urban upgrading", "funding_window": "country_city",
-             "themes": ["gender_equality"], "countries": ["UG", "KE"],
-             "cities": [JINJA, {"name": "Kisumu", "country": "KE"}]}
+PROGRAMME = programme_body("Jinja urban upgrading")
 
 
 def target(progress, code):
@@ -26,12 +24,9 @@ def test_programme_result_and_grant_reach_the_objective(container_factory, servi
     with rpc_proxy(amqp_uri) as rpc:
         before = rpc.metrics.get_progress()
         assert target(before, "people_reached")["value"] == 0
-        programme = rpc.programmes.create_programme(PROGRAMME)
-        rpc.programmes.record_result(programme["id"], {"indicator": "people_reached", "city": JINJA,
-                                                       "value": 25000})
-        rpc.programmes.record_result(programme["id"], {"indicator": "women_empowered",
-                                                       "city": {"name": "Kisumu", "country": "KE"},
-                                                       "value": 900})
+        programme = started_over_rpc(rpc, PROGRAMME)
+        approved_over_rpc(rpc, programme, 25000)
+        approved_over_rpc(rpc, programme, 900, indicator="women_empowered", city="Kisumu")
         rpc.grants.award_grant({"programme_id": programme["id"], "recipient": "Jinja Municipal Council",
                                 "amount": {"amount": "150000.00", "currency": "USD"}})
 
