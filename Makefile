@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 SERVICES := programmes grants metrics gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit test-unit test-service test-e2e migrate topology bench docs clean install
+.PHONY: run test unit test-unit test-service test-e2e migrate topology bench docs clean install fuzz
 
 $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) \
-		pytest pytest-timeout hypothesis requests
+		pytest pytest-timeout hypothesis requests schemathesis
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -37,6 +37,12 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# schemathesis over the gateway's whole OpenAPI document: no 5xx, every response as documented.
+# Starts a platform of its own, or targets FUZZ_URL with FUZZ_KEY (an admin key).
+# FUZZ_MAX_EXAMPLES (default 50) bounds each operation.
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.gateway.fuzz
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("programmes", "grants", "metrics", "gateway")
-DATABASE_SERVICES = ("programmes", "grants", "metrics")
+DATABASE_SERVICES = ("programmes", "grants", "metrics", "gateway")
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
@@ -99,6 +99,13 @@ def wait_for_http(url: str, timeout: float = 60.0, procs=()) -> None:
     raise RuntimeError(f"{url} did not report ok within {timeout:.0f}s")
 
 
+def admin_key_hint(env: dict) -> str:
+    if env.get("PLATFORM_ADMIN_KEY"):
+        return "  API keys   the admin key is PLATFORM_ADMIN_KEY: send 'Authorization: Bearer <key>'"
+    return ("  API keys   none given: set PLATFORM_ADMIN_KEY (e.g. from `.venv/bin/python -m gateway.cli new-secret`)\n"
+            "             or run `.venv/bin/python -m gateway.cli create-key --organisation platform --role admin`")
+
+
 def platform_env(port: int, amqp_uri: str) -> dict:
     env = dict(os.environ)
     env.setdefault("AMQP_URI", amqp_uri)
@@ -146,6 +153,8 @@ The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATF
   progress   {base}/v1/objective/progress
   programmes {base}/v1/programmes   (POST)
   grants     {base}/v1/grants       (POST)
+  API docs   {base}/docs   (OpenAPI: {base}/v1/openapi.json)
+{admin_key_hint(env)}
 Press Ctrl-C to stop.""", flush=True)
     while True:
         for proc in procs:

@@ -10,7 +10,7 @@ import pytest
 
 BROKER_URI = os.environ.get("TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-DB_SERVICES = ("programmes", "grants", "metrics")
+DB_SERVICES = ("programmes", "grants", "metrics", "gateway")
 
 
 def _rabbitmqctl(*args):

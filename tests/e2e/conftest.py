@@ -4,6 +4,10 @@ import pytest
 from scripts.run_platform import SERVICES, migrate, platform_env, start_service, stop, wait_for_http
 from tests.helpers import free_port
 
+# The platform's first admin key (PLATFORM_ADMIN_KEY); tests send it as a bearer key.
+ADMIN_KEY = "e2e-admin-key-0123456789abcdefghijklmnop"
+ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
@@ -12,7 +16,10 @@ def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory
     port = free_port()
     env = platform_env(port, vhost_factory())
     env.update(AMQP_URI=vhost_factory(), PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5", RPC_DEADLINE_SECONDS="5")
-    for service in ("programmes", "grants", "metrics"):
+    env.update(PLATFORM_ADMIN_KEY=ADMIN_KEY, WEBHOOK_ALLOW_HTTP="true", WEBHOOK_ALLOW_LOOPBACK="true",
+               WEBHOOK_BACKOFF_BASE="0.2", WEBHOOK_POLL_SECONDS="0.1", RATE_LIMIT_PER_MINUTE="60000",
+               RATE_LIMIT_BURST="5000")
+    for service in ("programmes", "grants", "metrics", "gateway"):
         key = f"{service.upper()}_DATABASE_URL"
         if backend == "postgres":
             env[key] = postgres_database_factory()

@@ -3,6 +3,8 @@ and nothing of a rejected request is kept."""
 import pytest
 import requests
 
+from tests.e2e.conftest import ADMIN_HEADERS
+
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 JINJA = {"name": "Jinja", "country": "UG"}
@@ -21,7 +23,7 @@ def fields_of(response):
 
 @pytest.fixture(scope="module")
 def programme(platform):
-    return requests.post(f"{platform}/v1/programmes", json=GOOD_PROGRAMME, timeout=10).json()
+    return requests.post(f"{platform}/v1/programmes", json=GOOD_PROGRAMME, timeout=10, headers=ADMIN_HEADERS).json()
 
 
 @pytest.mark.parametrize("body, bad_fields", [
@@ -37,19 +39,19 @@ def programme(platform):
     ({"title": "only a title"}, {"funding_window", "themes", "countries", "cities"}),
 ])
 def test_bad_programmes_are_refused_naming_each_field(platform, body, bad_fields):
-    response = requests.post(f"{platform}/v1/programmes", json=body, timeout=10)
+    response = requests.post(f"{platform}/v1/programmes", json=body, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 422
     assert fields_of(response) == bad_fields
 
 
 @pytest.mark.parametrize("path", ["/v1/programmes", "/v1/grants", "/v1/programmes/x/results"])
 def test_bodies_that_are_not_json_objects_are_refused(platform, path):
-    not_json = requests.post(platform + path, data="{nope", headers={"Content-Type": "application/json"},
-                             timeout=10)
+    not_json = requests.post(platform + path, data="{nope",
+                             headers={**ADMIN_HEADERS, "Content-Type": "application/json"}, timeout=10)
     assert not_json.status_code == 422 and fields_of(not_json) == {"_body"}
-    wrong_type = requests.post(platform + path, data="a=b", timeout=10)
+    wrong_type = requests.post(platform + path, data="a=b", timeout=10, headers=ADMIN_HEADERS)
     assert wrong_type.status_code == 422 and fields_of(wrong_type) == {"_body"}
-    array = requests.post(platform + path, json=[1, 2], timeout=10)
+    array = requests.post(platform + path, json=[1, 2], timeout=10, headers=ADMIN_HEADERS)
     assert array.status_code == 422 and fields_of(array) == {"_body"}
 
 
@@ -63,16 +65,16 @@ def test_bodies_that_are_not_json_objects_are_refused(platform, path):
     ({"indicator": "people_reached", "city": JINJA, "value": 1, "approved": True}, {"approved"}),
 ])
 def test_bad_results_are_refused_naming_each_field(platform, programme, body, bad_fields):
-    response = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", json=body, timeout=10)
+    response = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", json=body, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 422
     assert fields_of(response) == bad_fields
-    kept = requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=10).json()
+    kept = requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=10, headers=ADMIN_HEADERS).json()
     assert kept["results"] == []
 
 
 def test_results_for_an_unknown_programme_are_404(platform):
     response = requests.post(f"{platform}/v1/programmes/nope/results",
-                             json={"indicator": "people_reached", "city": JINJA, "value": 1}, timeout=10)
+                             json={"indicator": "people_reached", "city": JINJA, "value": 1}, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 404
     assert "nope" in response.json()["detail"]
 
@@ -89,7 +91,7 @@ def test_results_for_an_unknown_programme_are_404(platform):
 ])
 def test_bad_grant_amounts_are_refused_naming_each_field(platform, programme, amount, bad_fields):
     body = {"programme_id": programme["id"], "recipient": "Jinja MC", "amount": amount}
-    response = requests.post(f"{platform}/v1/grants", json=body, timeout=10)
+    response = requests.post(f"{platform}/v1/grants", json=body, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 422
     assert fields_of(response) == bad_fields
 
@@ -97,20 +99,20 @@ def test_bad_grant_amounts_are_refused_naming_each_field(platform, programme, am
 def test_a_grant_for_an_unknown_programme_is_refused(platform):
     body = {"programme_id": "no-such-programme", "recipient": "X",
             "amount": {"amount": "10.00", "currency": "USD"}}
-    response = requests.post(f"{platform}/v1/grants", json=body, timeout=10)
+    response = requests.post(f"{platform}/v1/grants", json=body, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 422
     assert fields_of(response) == {"programme_id"}
 
 
 @pytest.mark.parametrize("path", ["/v1/programmes/nope", "/v1/grants/nope", "/v1/nothing-here"])
 def test_unknown_things_are_404_problems(platform, path):
-    response = requests.get(platform + path, timeout=10)
+    response = requests.get(platform + path, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 404
     fields_of(response)
 
 
 def test_unknown_plan_is_404(platform):
     for path in ("/v1/plan?plan=nope", "/v1/objective/progress?plan=nope"):
-        response = requests.get(platform + path, timeout=10)
+        response = requests.get(platform + path, timeout=10, headers=ADMIN_HEADERS)
         assert response.status_code == 404
         fields_of(response)

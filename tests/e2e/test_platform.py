@@ -4,6 +4,8 @@ import time
 import pytest
 import requests
 
+from tests.e2e.conftest import ADMIN_HEADERS
+
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 JINJA = {"name": "Jinja", "country": "UG"}
@@ -19,7 +21,7 @@ def programme_body(**overrides):
 
 
 def post(base, path, body, **kwargs):
-    return requests.post(base + path, json=body, timeout=15, **kwargs)
+    return requests.post(base + path, json=body, timeout=15, headers=ADMIN_HEADERS, **kwargs)
 
 
 def target(progress, code):
@@ -30,7 +32,7 @@ def progress_changes(base, before, within=1.0):
     """Poll GET /v1/objective/progress until it differs from `before`; returns (progress, seconds)."""
     started = time.monotonic()
     while time.monotonic() - started < within:
-        now = requests.get(f"{base}/v1/objective/progress", timeout=5).json()
+        now = requests.get(f"{base}/v1/objective/progress", timeout=5, headers=ADMIN_HEADERS).json()
         if now["targets"] != before["targets"] or now["money"] != before["money"]:
             return now, time.monotonic() - started
         time.sleep(0.02)
@@ -38,7 +40,7 @@ def progress_changes(base, before, within=1.0):
 
 
 def test_programme_results_and_grant_change_progress_within_a_second(platform):
-    before = requests.get(f"{platform}/v1/objective/progress", timeout=5).json()
+    before = requests.get(f"{platform}/v1/objective/progress", timeout=5, headers=ADMIN_HEADERS).json()
     created = post(platform, "/v1/programmes", programme_body())
     assert created.status_code == 201, created.text
     programme = created.json()
@@ -63,17 +65,17 @@ def test_programme_results_and_grant_change_progress_within_a_second(platform):
     after_grant, _ = progress_changes(platform, after_women)
     assert {"currency": "EUR", "amount": "75000.50"} in after_grant["money"]["committed"]
 
-    assert requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=5).json()["results"][0][
+    assert requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=5, headers=ADMIN_HEADERS).json()["results"][0][
         "value"] == 125000
 
 
 def test_plan_and_health(platform):
-    plan = requests.get(f"{platform}/v1/plan", timeout=5).json()
+    plan = requests.get(f"{platform}/v1/plan", timeout=5, headers=ADMIN_HEADERS).json()
     assert plan["objective"]["deadline"] == "2021-12-31"
     assert [t["value"] for t in plan["objective"]["targets"]] == [20000000, 60, 7]
     assert {w["code"] for w in plan["windows"]} == {"country_city", "global"}
     assert len(plan["themes"]) == 4
-    health = requests.get(f"{platform}/health", timeout=5).json()
+    health = requests.get(f"{platform}/health", timeout=5, headers=ADMIN_HEADERS).json()
     assert health == {"status": "ok", "services": {"programmes": "up", "grants": "up", "metrics": "up"}}
 
 

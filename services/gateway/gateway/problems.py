@@ -14,11 +14,73 @@ from shared.errors import (Conflict, DeadlineExceeded, Forbidden, InvalidInput, 
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://urban-platform.example/problems/"
+REALM = "urban-platform"
+
+
+class Unauthenticated(PlatformError):
+    """No valid credentials: no key on a route that needs one, or an unknown or revoked key."""
+
+    title = "Unauthenticated"
+
+    def __init__(self, message: str = "this route needs an API key", error: str | None = None):
+        super().__init__(message, error)
+        self.error = error  # RFC 6750 error code for WWW-Authenticate, e.g. "invalid_token"
+
+    @property
+    def detail(self):
+        return self.args[0]
+
+    def www_authenticate(self) -> str:
+        value = f'Bearer realm="{REALM}"'
+        if self.error:
+            value += f', error="{self.error}"'
+        return value
+
+
+class RateLimited(PlatformError):
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = int(retry_after)
+
+    @property
+    def detail(self):
+        return f"the rate limit of this API key (or address) is used up; retry after {self.retry_after}s"
+
+
+class BadRequest(PlatformError):
+    """The request itself is unusable (HTTP 400), e.g. a key sent in the URL."""
+
+    title = "Bad request"
+
+
+class MethodNotAllowed(PlatformError):
+    title = "Method not allowed"
+
+    def __init__(self, method: str, allowed: list):
+        super().__init__(method, allowed)
+        self.allowed = allowed
+
+    @property
+    def detail(self):
+        return f"{self.args[0]} is not allowed here; allowed: {', '.join(self.allowed)}"
+
+
+class NotAcceptable(PlatformError):
+    title = "Not acceptable"
+
+
 STATUS_BY_ERROR = {
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,
     Forbidden: 403,
+    Unauthenticated: 401,
+    RateLimited: 429,
+    MethodNotAllowed: 405,
+    NotAcceptable: 406,
+    BadRequest: 400,
     ServiceUnavailable: 503,
     DeadlineExceeded: 504,
     PlatformError: 400,
@@ -33,12 +95,12 @@ def status_for(exc: BaseException) -> int | None:
 
 
 def problem(status: int, title: str, detail: str, *, kind: str, request_id: str | None = None,
-            **extra) -> Response:
+            headers: dict | None = None, **extra) -> Response:
     body = {"type": PROBLEM_TYPE_BASE + kind, "title": title, "status": status, "detail": detail}
     if request_id:
         body["request_id"] = request_id
     body.update(extra)
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    return Response(json.dumps(body), status=status, mimetype="application/problem+json", headers=headers)
 
 
 def from_exception(exc: BaseException, request_id: str | None = None) -> Response:
@@ -60,12 +122,19 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
         log.error("unexpected error [request %s]", request_id, exc_info=exc)
         return problem(500, "Internal error", "The request could not be completed; quote the request id "
                        "when reporting it.", kind="internal-error", request_id=request_id)
-    extra = {}
+    extra, headers = {}, {}
     if isinstance(exc, InvalidInput):
         extra["errors"] = [{"field": field, "messages": messages}
                            for field, messages in sorted(exc.errors.items())]
     if isinstance(exc, Conflict) and exc.allowed:
         extra["allowed"] = exc.allowed
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = exc.www_authenticate()
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, MethodNotAllowed):
+        headers["Allow"] = ", ".join(exc.allowed)
     kind = type(exc).__name__
     kind = "".join("-" + c.lower() if c.isupper() else c for c in kind).lstrip("-")
-    return problem(status, exc.title, exc.detail, kind=kind, request_id=request_id, **extra)
+    return problem(status, exc.title, exc.detail, kind=kind, request_id=request_id, headers=headers or None,
+                   **extra)

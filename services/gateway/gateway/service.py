@@ -1,14 +1,23 @@
 """The gateway: one HTTP JSON API under /v1 over the platform's services."""
 from shared.runtime.rpc import DeadlineRpc
+from gateway.consumers import FeedConsumers, ProgressConsumer
+from gateway.dependencies import GatewayState
+from gateway.routes.audit import AuditRoutes
+from gateway.routes.docs import DocsRoutes
+from gateway.routes.events import EventRoutes
 from gateway.routes.grants import GrantRoutes
+from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
 from gateway.routes.system import SystemRoutes
+from gateway.routes.webhooks import WebhookRoutes
 
 
-class GatewayService(SystemRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes):
+class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
+                     ProgrammeRoutes, GrantRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 
     programmes = DeadlineRpc("programmes")
     grants = DeadlineRpc("grants")
     metrics = DeadlineRpc("metrics")
+    state = GatewayState()

@@ -3,13 +3,15 @@ import eventlet
 
 from shared.errors import NotFound, PlatformError
 from gateway.entrypoints import api
+from gateway.schemas import Health
 
 SERVICES = ("programmes", "grants", "metrics")
 
 
 class SystemRoutes:
 
-    @api("GET", "/health")
+    @api("GET", "/health", access="public", response=Health, tags=["system"],
+         summary="Liveness, and whether each service answers")
     def health(self, request):
         def ping(name):
             try:
@@ -21,6 +23,6 @@ class SystemRoutes:
         status = "ok" if all(v == "up" for v in services.values()) else "degraded"
         return {"status": status, "services": services}
 
-    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>", access="public")
     def no_route(self, request, path):
         raise NotFound("route", "/" + path)

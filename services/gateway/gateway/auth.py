@@ -1,0 +1,162 @@
+"""API keys: generation, hashing, storage, authentication and roles.
+
+A key is `upk_<43 url-safe chars>` (256 random bits). Only its SHA-256 is stored, with
+the first characters (`prefix`) so people can tell keys apart; the key itself is shown
+once, when it is created. Revocation sets `revoked_at`; every request looks its key up
+in the database, so a revoked key is refused at once by every gateway replica."""
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.fields import utcnow
+from gateway import models
+from gateway.pagination import keyset
+from gateway.problems import Unauthenticated
+
+ROLES = ("reader", "partner", "admin")
+RANK = {role: i for i, role in enumerate(ROLES)}
+SCOPES_BY_ROLE = {
+    "reader": ["read"],
+    "partner": ["read", "write"],
+    "admin": ["read", "write", "admin"],
+}
+KEY_PREFIX = "upk_"
+_BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{16,256})$")
+MIN_BOOTSTRAP_KEY_LENGTH = 24
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_key_id() -> str:
+    return "key_" + secrets.token_hex(8)
+
+
+def display_prefix(key: str) -> str:
+    return key[:10]
+
+
+def role_allows(role: str, least: str) -> bool:
+    return RANK.get(role, -1) >= RANK[least]
+
+
+def bearer_key(authorization: str | None) -> str | None:
+    """The key in `Authorization: Bearer <key>`; None when there is no header;
+    Unauthenticated when there is one but it is not a bearer key."""
+    if not authorization:
+        return None
+    match = _BEARER.match(authorization.strip())
+    if not match:
+        raise Unauthenticated("send the API key as 'Authorization: Bearer <key>'", "invalid_request")
+    return match.group(1)
+
+
+def actor_of_row(row) -> dict:
+    return {"key_id": row.id, "organisation": row.organisation, "role": row.role, "scopes": list(row.scopes)}
+
+
+def authenticate(store, key: str) -> dict:
+    """The actor owning `key`; Unauthenticated if it is unknown or revoked."""
+    with store.begin() as conn:
+        row = conn.execute(sa.select(models.api_keys).where(
+            models.api_keys.c.key_hash == hash_key(key))).first()
+    if row is None:
+        raise Unauthenticated("the API key is not valid", "invalid_token")
+    if row.revoked_at is not None:
+        raise Unauthenticated("the API key has been revoked", "invalid_token")
+    return actor_of_row(row)
+
+
+def key_view(row) -> dict:
+    return {"id": row.id, "prefix": row.prefix, "name": row.name, "organisation": row.organisation,
+            "role": row.role, "scopes": list(row.scopes), "created_at": row.created_at,
+            "created_by": row.created_by, "revoked_at": row.revoked_at}
+
+
+def create_key(store, *, organisation: str, role: str, name: str = "", scopes=None,
+               created_by: str | None = None) -> tuple[dict, str]:
+    """Store a new key; returns (its view, the key itself: shown once, never stored)."""
+    if role not in ROLES:
+        raise InvalidInput({"role": [f"must be one of {', '.join(ROLES)}"]})
+    allowed = SCOPES_BY_ROLE[role]
+    scopes = list(dict.fromkeys(scopes)) if scopes else list(allowed)
+    beyond = [s for s in scopes if s not in allowed]
+    if beyond:
+        raise InvalidInput({"scopes": [f"a {role} key can only have {', '.join(allowed)}; not {', '.join(beyond)}"]})
+    key, key_id = new_key(), new_key_id()
+    row = dict(id=key_id, prefix=display_prefix(key), key_hash=hash_key(key), name=name or "",
+               organisation=organisation, role=role, scopes=scopes, created_at=utcnow(),
+               created_by=created_by, revoked_at=None, revoked_by=None)
+    with store.begin() as conn:
+        conn.execute(models.api_keys.insert().values(**row))
+    return key_view(_Row(row)), key
+
+
+def bootstrap_admin_key(store, key: str, organisation: str = "platform") -> str:
+    """Make sure the operator's PLATFORM_ADMIN_KEY exists (hashed) as an admin key; returns its id.
+    A revoked bootstrap key stays revoked."""
+    if len(key) < MIN_BOOTSTRAP_KEY_LENGTH or not _BEARER.match(f"Bearer {key}"):
+        raise ValueError(f"PLATFORM_ADMIN_KEY must be at least {MIN_BOOTSTRAP_KEY_LENGTH} characters of "
+                         "[A-Za-z0-9._~+/=-]; generate one with `python -m gateway.cli new-secret`")
+    digest = hash_key(key)
+    key_id = "key_boot_" + digest[:8]
+    with store.begin() as conn:
+        existing = conn.execute(sa.select(models.api_keys.c.id).where(models.api_keys.c.key_hash == digest)).first()
+        if existing:
+            return existing.id
+        conn.execute(models.api_keys.insert().values(
+            id=key_id, prefix=display_prefix(key), key_hash=digest, name="bootstrap (PLATFORM_ADMIN_KEY)",
+            organisation=organisation, role="admin", scopes=SCOPES_BY_ROLE["admin"], created_at=utcnow(),
+            created_by=None, revoked_at=None, revoked_by=None))
+    return key_id
+
+
+def list_keys_page(store, *, limit: int, cursor=None, descending=False, organisation=None, role=None,
+                   revoked=None, modified_since=None) -> tuple[list[dict], object]:
+    t = models.api_keys
+    q = sa.select(t)
+    if organisation:
+        q = q.where(t.c.organisation == organisation)
+    if role:
+        q = q.where(t.c.role == role)
+    if revoked is not None:
+        q = q.where(t.c.revoked_at.isnot(None) if revoked else t.c.revoked_at.is_(None))
+    if modified_since is not None:
+        q = q.where(sa.or_(t.c.created_at >= modified_since, t.c.revoked_at >= modified_since))
+    rows, next_cursor = keyset(store, q, t.c.created_at, t.c.id, limit=limit, cursor=cursor, descending=descending)
+    return [key_view(r) for r in rows], next_cursor
+
+
+def get_key(store, key_id: str) -> dict:
+    with store.begin() as conn:
+        row = conn.execute(sa.select(models.api_keys).where(models.api_keys.c.id == key_id)).first()
+    if row is None:
+        raise NotFound("key", key_id)
+    return key_view(row)
+
+
+def revoke_key(store, key_id: str, *, by: str | None) -> dict:
+    if by is not None and key_id == by:
+        raise Conflict("a key cannot revoke itself; use another admin key")
+    t = models.api_keys
+    with store.begin() as conn:
+        row = conn.execute(sa.select(t).where(t.c.id == key_id)).first()
+        if row is None:
+            raise NotFound("key", key_id)
+        if row.revoked_at is None:
+            conn.execute(t.update().where(t.c.id == key_id).values(revoked_at=utcnow(), revoked_by=by))
+        row = conn.execute(sa.select(t).where(t.c.id == key_id)).first()
+    return key_view(row)
+
+
+class _Row:
+    def __init__(self, data):
+        self.__dict__.update(data)

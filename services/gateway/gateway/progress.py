@@ -1,0 +1,76 @@
+"""The objective's progress as the gateway serves it: a view kept current from the
+metrics service's `objective.progress_changed` events, so GET /v1/objective/progress
+costs no RPC.
+
+Every gateway replica receives every progress event (a per-replica, exclusive,
+auto-deleted broadcast queue: a replica that goes away needs no backlog, because a
+replica that starts fills its view with one metrics.get_progress call per plan).
+
+Until this replica has received its first progress event (a metrics service that
+does not emit them yet, or one that has not changed since the start), an entry
+filled by RPC is served for at most PROGRESS_FALLBACK_TTL seconds, then asked again."""
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+from shared import plan as plans
+from shared.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    etag: str
+    version: tuple        # (revision, updated_at): the view keeps the highest per plan
+    filled_at: float
+    from_event: bool
+
+
+def default_plan_id() -> str:
+    return sorted(plans.plans())[0]
+
+
+def resolve_plan(plan_id: str | None) -> str:
+    """The plan a request means (the first plan by id when none is named), as metrics decides it."""
+    if plan_id is None:
+        return default_plan_id()
+    if plan_id not in plans.plans():
+        raise NotFound("plan", plan_id)
+    return plan_id
+
+
+class ProgressView:
+
+    def __init__(self, fallback_ttl: float = 1.0, clock=time.monotonic):
+        self.fallback_ttl, self.clock = float(fallback_ttl), clock
+        self.live = False
+        self._entries: dict[str, Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, plan_id: str) -> Entry | None:
+        entry = self._entries.get(plan_id)
+        if entry is None:
+            return None
+        if self.live or entry.from_event or self.clock() - entry.filled_at < self.fallback_ttl:
+            return entry
+        return None
+
+    def put(self, plan_id: str, progress: dict, *, from_event: bool, revision: int | None = None) -> Entry:
+        """Keep `progress` unless the view already holds a later state of the plan: a higher
+        `revision` (metrics numbers every published state), else a later `updated_at`."""
+        body = json.dumps(progress, separators=(",", ":"), sort_keys=True).encode()
+        if revision is None:
+            revision = progress.get("revision")
+        version = (revision if isinstance(revision, int) else 0, str(progress.get("updated_at") or ""))
+        entry = Entry(body=body, etag='W/"' + hashlib.sha256(body).hexdigest()[:32] + '"', version=version,
+                      filled_at=self.clock(), from_event=from_event)
+        with self._lock:
+            if from_event:
+                self.live = True
+            current = self._entries.get(plan_id)
+            if current is not None and current.version > entry.version:
+                return current
+            self._entries[plan_id] = entry
+        return entry

@@ -1,0 +1,45 @@
+"""Webhook subscriptions of the caller's organisation, and their delivery log."""
+from gateway import webhooks
+from gateway.entrypoints import actor_of, api, json_body, query_of
+from gateway.pagination import decode_cursor, int_cursor, page
+from gateway.schemas import (DeliveryPage, DeliveryQuery, WebhookCreated, WebhookInput, WebhookOut, WebhookPage,
+                             WebhookQuery)
+
+
+class WebhookRoutes:
+
+    @api("POST", "/v1/webhooks", access="partner", body=WebhookInput, response=WebhookCreated, status=201,
+         tags=["webhooks"], summary="Subscribe to event types (the signing secret is in this response only)")
+    def create_webhook(self, request):
+        data = WebhookInput().load(json_body(request))
+        view = webhooks.create_subscription(self.state.store, self.state.policy, actor_of(request), url=data["url"],
+                                            event_types=data["event_types"], description=data["description"])
+        return 201, {"Location": f"/v1/webhooks/{view['id']}"}, WebhookCreated().dump(view)
+
+    @api("GET", "/v1/webhooks", access="partner", query=WebhookQuery, response=WebhookPage, tags=["webhooks"],
+         csv=True, summary="The organisation's webhook subscriptions")
+    def list_webhooks(self, request):
+        q = query_of(request)
+        items, cursor = webhooks.list_subscriptions(
+            self.state.store, actor_of(request), limit=q["limit"], cursor=decode_cursor(q.get("cursor")),
+            descending=q["sort"].startswith("-"), modified_since=q.get("modified_since"), active=q.get("active"))
+        return page(request, WebhookOut(many=True).dump(items), cursor)
+
+    @api("GET", "/v1/webhooks/<string:webhook_id>", access="partner", response=WebhookOut, tags=["webhooks"],
+         summary="A webhook subscription")
+    def get_webhook(self, request, webhook_id):
+        return WebhookOut().dump(webhooks.get_subscription(self.state.store, actor_of(request), webhook_id))
+
+    @api("DELETE", "/v1/webhooks/<string:webhook_id>", access="partner", response=WebhookOut, tags=["webhooks"],
+         summary="Stop a subscription (pending deliveries are dropped)")
+    def delete_webhook(self, request, webhook_id):
+        return WebhookOut().dump(webhooks.deactivate_subscription(self.state.store, actor_of(request), webhook_id))
+
+    @api("GET", "/v1/webhooks/<string:webhook_id>/deliveries", access="partner", query=DeliveryQuery,
+         response=DeliveryPage, tags=["webhooks"], summary="The delivery log: every delivery and attempt")
+    def list_deliveries(self, request, webhook_id):
+        q = query_of(request)
+        cursor = int_cursor(decode_cursor(q.get("cursor")))
+        items, next_cursor = webhooks.list_deliveries(self.state.store, actor_of(request), webhook_id,
+                                                      limit=q["limit"], cursor=cursor, status=q.get("status"))
+        return page(request, DeliveryPage().dump({"items": items, "next": None})["items"], next_cursor)

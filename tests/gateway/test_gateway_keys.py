@@ -1,0 +1,128 @@
+"""Keys, authentication, authorisation, rate limits and the audit log, on a real
+gateway container (broker + SQLite and PostgreSQL)."""
+import pytest
+
+pytestmark = pytest.mark.broker
+
+
+def test_no_key_is_401_with_www_authenticate(admin):
+    anonymous = admin.as_key(None)
+    response = anonymous.get("/v1/keys")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 401 and body["type"].endswith("/unauthenticated")
+
+
+def test_public_routes_need_no_key(admin):
+    anonymous = admin.as_key(None)
+    assert anonymous.get("/v1/openapi.json").status_code == 200
+
+
+def test_an_unknown_key_is_401(admin):
+    response = admin.as_key("upk_not-a-real-key-at-all-000000").get("/v1/keys")
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def test_admin_creates_a_key_shown_once_and_stored_as_a_hash(admin):
+    created = admin.new_key("acme", "partner", name="acme integration")
+    assert created["key"].startswith("upk_") and created["prefix"] == created["key"][:10]
+    assert created["scopes"] == ["read", "write"]
+    again = admin.get(f"/v1/keys/{created['id']}").json()
+    assert "key" not in again and again["organisation"] == "acme"
+    listed = admin.get("/v1/keys").json()
+    assert created["id"] in {k["id"] for k in listed["items"]}
+    assert created["key"] not in str(listed)
+
+
+def test_a_partner_cannot_manage_keys(admin):
+    partner = admin.as_key(admin.new_key("acme", "partner")["key"])
+    response = partner.post("/v1/keys", {"organisation": "acme", "role": "admin"})
+    assert response.status_code == 403
+    assert response.json()["type"].endswith("/forbidden")
+
+
+def test_a_revoked_key_is_refused_at_once(admin):
+    created = admin.new_key("acme", "reader")
+    reader = admin.as_key(created["key"])
+    assert reader.get("/v1/events").status_code == 200
+    revoked = admin.delete(f"/v1/keys/{created['id']}")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    response = reader.get("/v1/events")
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+
+
+def test_a_key_cannot_revoke_itself(admin):
+    me = admin.get("/v1/keys").json()["items"][0]
+    assert me["name"].startswith("bootstrap")
+    assert admin.delete(f"/v1/keys/{me['id']}").status_code == 409
+
+
+def test_scopes_limit_a_key(admin):
+    read_only = admin.as_key(admin.new_key("acme", "partner", scopes=["read"])["key"])
+    assert read_only.get("/v1/webhooks").status_code == 200
+    response = read_only.post("/v1/webhooks", {"url": "http://127.0.0.1:9/x", "event_types": ["*"]})
+    assert response.status_code == 403 and "write" in response.json()["detail"]
+
+
+def test_scopes_beyond_the_role_are_refused(admin):
+    response = admin.post("/v1/keys", {"organisation": "acme", "role": "reader", "scopes": ["write"]})
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"scopes"}
+
+
+def test_unknown_and_server_set_fields_are_refused(admin):
+    response = admin.post("/v1/keys", {"organisation": "acme", "role": "reader", "id": "key_mine",
+                                       "revoked_at": None, "colour": "red"})
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"id", "revoked_at", "colour"}
+
+
+def test_a_key_in_the_url_is_refused(admin):
+    response = admin.as_key(None).get(f"/v1/keys?api_key={admin.key}")
+    assert response.status_code == 400
+
+
+def test_rate_limit_answers_429_with_retry_after(start_gateway):
+    client, _ = start_gateway(RATE_LIMIT_PER_MINUTE=60, RATE_LIMIT_BURST=3)
+    statuses = [client.get("/v1/keys").status_code for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+    limited = client.get("/v1/keys")
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert limited.headers["Content-Type"] == "application/problem+json"
+    audit = client.as_key(client.key)  # the limit applies to this key: another key still works
+    assert audit.get("/v1/keys").status_code == 429
+
+
+def test_writes_and_refusals_are_audited_without_secrets(admin):
+    created = admin.new_key("acme", "partner")
+    partner = admin.as_key(created["key"])
+    partner.get("/v1/keys", headers={"X-Request-ID": "refused-1"})
+    admin.as_key(None).get("/v1/keys")
+    entries = admin.get("/v1/audit?limit=200").json()["items"]
+    create = next(e for e in entries if e["route"] == "create_key")
+    assert create["outcome"] == "ok" and create["status"] == 201 and create["role"] == "admin"
+    refused = next(e for e in entries if e["request_id"] == "refused-1")
+    assert (refused["outcome"], refused["status"], refused["key_id"]) == ("refused", 403, created["id"])
+    assert any(e["status"] == 401 and e["key_id"] is None for e in entries)
+    text = admin.get("/v1/audit?limit=200").text
+    assert created["key"] not in text and admin.key not in text
+
+
+def test_line_breaks_in_input_cannot_forge_audit_entries(admin, caplog):
+    forged = '/v1/keys/x%0d%0a{"outcome":"ok","key_id":"key_admin"}'
+    admin.as_key(None).delete(forged)
+    entry = admin.get("/v1/audit?outcome=refused").json()["items"][-1]
+    assert "\n" not in entry["path"] and "\r" not in entry["path"]
+    assert "\\r\\n" in entry["path"]
+
+
+def test_audit_can_be_read_as_csv(admin):
+    admin.new_key("acme", "reader")
+    response = admin.get("/v1/audit?format=csv")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+    header = response.text.splitlines()[0].split(",")
+    assert {"request_id", "method", "path", "status", "outcome"} <= set(header)
