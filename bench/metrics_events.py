@@ -117,6 +117,7 @@ def database(backend, tmp):
 
 def run(backend, n, tmp):
     from metrics import handlers, models
+    from metrics.db import tune
     from metrics.unit_of_work import MetricsUnitOfWork
     rng = random.Random(n)
     url, drop = database(backend, tmp)
@@ -125,7 +126,7 @@ def run(backend, n, tmp):
         started = time.perf_counter()
         load(url, n, rng)
         loaded = time.perf_counter() - started
-        engine = create_engine(url)
+        engine = tune(create_engine(url))
         sessions = session_factory(engine)
 
         def uow():

@@ -17,7 +17,8 @@ def _uow(url):
     from metrics import models
     from metrics.unit_of_work import MetricsUnitOfWork
     from shared.uow import process_lock
-    engine = create_engine(url)
+    from metrics.db import tune
+    engine = tune(create_engine(url))
     sessions = session_factory(engine)
     lock = process_lock(engine)
     return engine, lambda: MetricsUnitOfWork(sessions, models.outbox, models.inbox, producer="metrics", lock=lock)

@@ -1,8 +1,15 @@
 """nameko dependencies of the metrics service."""
 from shared.runtime.backbone import Backbone
 from metrics import models
+from metrics.db import tune
 from metrics.unit_of_work import MetricsUnitOfWork
 
 
+class MetricsBackbone(Backbone):
+    def setup(self):
+        super().setup()
+        tune(self.engine)
+
+
 def backbone() -> Backbone:
-    return Backbone(MetricsUnitOfWork, models.outbox, models.inbox)
+    return MetricsBackbone(MetricsUnitOfWork, models.outbox, models.inbox)
