@@ -1,13 +1,62 @@
-"""The plan and the objective's progress (public)."""
-from gateway.entrypoints import api
+"""The plan and the objective's progress (public): headline figures, breakdowns, history
+with projection, and the pipeline (what-if), each for a plan (`?plan=`, default the first)
+and an as-of date (`?as_of=YYYY-MM-DD`). Query schemas come from shared.api.metrics; the
+metrics service validates them again as the system of record."""
+from werkzeug.wrappers import Response
+
+from shared.api import metrics as m
+from gateway.entrypoints import api, query_of
+from gateway.progress import resolve_plan
+
+TAGS = ["plan"]
+
+
+def _plan_and_as_of(request) -> tuple:
+    query = query_of(request)
+    as_of = query.get("as_of")
+    return query.get("plan"), as_of.isoformat() if as_of is not None else None
 
 
 class MetricsRoutes:
 
-    @api("GET", "/v1/plan")
-    def get_plan(self, request):
-        return self.metrics.get_plan(request.args.get("plan"))
+    @api("GET", "/v1/plans", access="public", response=m.PlansOut, tags=TAGS,
+         summary="The strategic plans progress is computed for")
+    def list_plans(self, request):
+        return {"items": self.metrics.list_plans()}
 
-    @api("GET", "/v1/objective/progress")
+    @api("GET", "/v1/plan", access="public", query=m.PlanQuery, tags=TAGS, summary="A strategic plan as data")
+    def get_plan(self, request):
+        return self.metrics.get_plan(query_of(request).get("plan"))
+
+    @api("GET", "/v1/objective/progress", access="public", query=m.ProgressQuery, response=m.ProgressOut,
+         tags=TAGS, summary="Headline figures against the plan's targets, status and projection, money")
     def get_progress(self, request):
-        return self.metrics.get_progress(request.args.get("plan"))
+        plan_id, as_of = _plan_and_as_of(request)
+        if as_of is not None:
+            return self.metrics.get_progress(plan_id, as_of)
+        # Served from the gateway's progress view (gateway/progress.py), kept current by
+        # metrics' objective.progress_changed events; an RPC only when the view has nothing.
+        plan_id = resolve_plan(plan_id)
+        entry = self.state.progress.get(plan_id)
+        if entry is None:
+            entry = self.state.progress.put(plan_id, self.metrics.get_progress(plan_id), from_event=False)
+        return Response(entry.body, mimetype="application/json", headers={"ETag": entry.etag})
+
+    @api("GET", "/v1/objective/progress/<string:dimension>", access="public", query=m.ProgressQuery,
+         response=m.BreakdownOut, tags=TAGS,
+         summary="Every figure by theme, window, country, city, sdg_goal, programme (rolled up) or fund (money)")
+    def get_progress_breakdown(self, request, dimension):
+        plan_id, as_of = _plan_and_as_of(request)
+        return self.metrics.get_breakdown(dimension, plan_id, as_of)
+
+    @api("GET", "/v1/objective/history", access="public", query=m.ProgressQuery, response=m.HistoryOut,
+         tags=TAGS, summary="Each figure by result period, and each target's projection to the deadline")
+    def get_objective_history(self, request):
+        plan_id, as_of = _plan_and_as_of(request)
+        return self.metrics.get_history(plan_id, as_of)
+
+    @api("GET", "/v1/objective/pipeline", access="public", query=m.ProgressQuery, response=m.PipelineOut,
+         tags=TAGS, summary="What-if: the figures if every application under review were awarded and delivered")
+    def get_objective_pipeline(self, request):
+        plan_id, as_of = _plan_and_as_of(request)
+        return self.metrics.get_pipeline(plan_id, as_of)
