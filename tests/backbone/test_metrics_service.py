@@ -203,7 +203,7 @@ def test_status_is_re_evaluated_on_the_timer_as_the_date_moves(container_factory
         "metrics", PROGRESS_PUBLISH_INTERVAL=0.05, PROGRESS_REEVALUATE_INTERVAL=0.3))
     container.start()
     # growth that is on track at the end of 2018, then nothing more is ever reported
-    publish_all(amqp_uri, [message(*b.result(f"r{i}", 2_500_000, period_end=end))
+    publish_all(amqp_uri, [message(*b.result(f"r{i}", 3_000_000, period_end=end))
                            for i, end in enumerate([date(2018, 6, 30), date(2018, 12, 31)])])
     frozen_today["at"] = datetime(2019, 1, 2, tzinfo=timezone.utc)
 
@@ -212,7 +212,7 @@ def test_status_is_re_evaluated_on_the_timer_as_the_date_moves(container_factory
             events = progress_events(amqp_uri)
             check.last = events[-1] if events else getattr(check, "last", None)
             last = check.last
-            return last and last["payload"]["progress"]["figures"]["people_reached"]["value"] == 5_000_000 \
+            return last and last["payload"]["progress"]["figures"]["people_reached"]["value"] == 6_000_000 \
                 and next(t for t in last["payload"]["progress"]["targets"]
                          if t["code"] == "people_reached")["status"] == wanted and last
         return check

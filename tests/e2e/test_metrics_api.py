@@ -1,0 +1,96 @@
+"""Progress towards the objective through the gateway, with every service as a process: approve
+and revise results through the programmes API and watch the public progress, breakdowns,
+history and pipeline follow."""
+import time
+
+import pytest
+import requests
+
+from tests.e2e.conftest import ADMIN_HEADERS
+from tests.programmes_flow import programme_body, result_body
+
+pytestmark = pytest.mark.e2e
+
+
+def get(base, path, **params):
+    response = requests.get(f"{base}{path}", params=params, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def post(base, path, body, status=(200, 201)):
+    response = requests.post(f"{base}{path}", json=body, headers=ADMIN_HEADERS, timeout=10)
+    assert response.status_code in status, response.text
+    return response.json()
+
+
+def people(progress):
+    return progress["figures"]["people_reached"]["value"]
+
+
+def wait_for(fetch, predicate, within=5.0):
+    """Poll until predicate(fetch()) holds; returns (value, seconds it took)."""
+    started = time.monotonic()
+    while True:
+        value = fetch()
+        if predicate(value):
+            return value, time.monotonic() - started
+        if time.monotonic() - started > within:
+            raise AssertionError(f"not within {within}s: {value}")
+        time.sleep(0.05)
+
+
+def approve(base, programme, value, **kwargs):
+    result = post(base, f"/v1/programmes/{programme['id']}/results", result_body(programme, value, **kwargs))
+    post(base, f"/v1/results/{result['id']}/submit", {})
+    return post(base, f"/v1/results/{result['id']}/approve", {})
+
+
+def test_approved_and_revised_results_move_the_public_progress(platform):
+    plans = get(platform, "/v1/plans")["items"]
+    assert [p["id"] for p in plans] == ["strategic-plan-2018-2021"]
+    before = get(platform, "/v1/objective/progress")
+    start = people(before)
+
+    programme = post(platform, "/v1/programmes", programme_body("Metrics e2e: Lake Victoria cities"))
+    programme = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    result = approve(platform, programme, 4000)
+    after, seconds = wait_for(lambda: get(platform, "/v1/objective/progress"), lambda p: people(p) == start + 4000)
+    assert seconds < 2.0
+    assert after["revision"] > before.get("revision", 0) or after["revision"] >= 1
+    target = next(t for t in after["targets"] if t["code"] == "people_reached")
+    assert target["status"] in ("achieved", "on_track", "at_risk", "off_track")
+    assert set(target) >= {"share", "projected_at_deadline", "reached_on", "projected_reached_on"}
+
+    # a revision replaces the approved value, never adds to it
+    post(platform, f"/v1/results/{result['id']}/revise", {"value": 3000, "comment": "double-counted a ward"})
+    post(platform, f"/v1/results/{result['id']}/approve", {})
+    wait_for(lambda: get(platform, "/v1/objective/progress"), lambda p: people(p) == start + 3000)
+
+    approve(platform, programme, 250, indicator="women_empowered", city="Kisumu")
+    progress, _ = wait_for(lambda: get(platform, "/v1/objective/progress"),
+                           lambda p: p["figures"]["women_empowered"]["value"] >= 250)
+    assert progress["figures"]["cities_women_empowered"]["value"] >= 1
+
+    by_programme = get(platform, "/v1/objective/progress/programme")["items"]
+    mine = next(i for i in by_programme if i["key"] == programme["id"])
+    assert mine["figures"]["people_reached"]["value"] == 3000
+    assert mine["figures"]["women_empowered"]["value"] == 250
+    by_city = {i["name"]: i for i in get(platform, "/v1/objective/progress/city")["items"]}
+    assert by_city["Kisumu"]["figures"]["women_empowered"]["value"] >= 250
+    history = get(platform, "/v1/objective/history")
+    series = next(f for f in history["figures"] if f["code"] == "people_reached")["series"]
+    assert series[-1]["period_end"] == "2020-06-30"
+    assert get(platform, "/v1/objective/pipeline")["figures"][0]["code"] == "people_reached"
+
+    # as of a date before the result's period ended, it does not count yet
+    earlier = get(platform, "/v1/objective/progress", as_of="2020-06-29")
+    assert people(earlier) <= people(progress) - 3000
+    assert earlier["as_of"] == "2020-06-29"
+
+
+def test_bad_metrics_queries(platform):
+    assert requests.get(f"{platform}/v1/objective/progress?plan=no-such-plan", timeout=10).status_code == 404
+    assert requests.get(f"{platform}/v1/objective/progress/colour", timeout=10).status_code == 404
+    bad = requests.get(f"{platform}/v1/objective/history?as_of=yesterday", timeout=10)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "as_of"
