@@ -1,0 +1,70 @@
+"""The grants path from a fund to an award, as steps shared by the backbone (RPC) and
+end-to-end (HTTP) tests."""
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+REVIEWERS = ({"key_id": "key_rev_a", "organisation": "UN-Habitat", "role": "admin", "scopes": ["admin"]},
+             {"key_id": "key_rev_b", "organisation": "World Bank", "role": "admin", "scopes": ["admin"]})
+REVIEW = {"scores": {"relevance": 4, "feasibility": 4}, "recommendation": "award", "comment": "Good value."}
+
+
+def money(amount, currency="USD"):
+    return {"amount": amount, "currency": currency}
+
+
+def fund_body(currency="USD", **changes):
+    body = {"name": "Innovation Fund", "window": "country_city", "currency": currency,
+            "min_grant": money("10000.00", currency), "max_grant": money("200000.00", currency),
+            "eligible_applicant_types": ["11", "22", "24"], "eligible_countries": ["UG", "KE"],
+            "max_cofinancing_share": "0.80"}
+    body.update(changes)
+    return body
+
+
+def call_body(fund_id, envelope="500000.00", currency="USD", **changes):
+    body = {"fund_id": fund_id, "title": "Women and the city economy", "themes": ["gender_equality"],
+            "closes_at": (datetime.now(timezone.utc) + timedelta(days=30)).isoformat(),
+            "envelope": money(envelope, currency),
+            "questions": [{"code": "ownership", "text": "Who owns the project?"}],
+            "criteria": [{"code": "relevance", "title": "Relevance", "max_score": 5},
+                         {"code": "feasibility", "title": "Feasibility", "max_score": 5}],
+            "required_reviews": 2}
+    body.update(changes)
+    return body
+
+
+def application_body(call_id, programme_id, amount="40000.00", cost="50000.00", currency="USD", **changes):
+    body = {"call_id": call_id, "applicant_organisation": "Jinja Municipal Council", "applicant_type": "11",
+            "title": "Market stalls for women traders", "city": "Jinja", "country": "UG",
+            "theme": "gender_equality", "amount_requested": money(amount, currency),
+            "project_cost": money(cost, currency), "proposal": "Build 200 market stalls run by women traders.",
+            "answers": {"ownership": "The council, with the traders' association."},
+            "programme_id": programme_id, "targets": [{"indicator": "people_reached", "value": 5000}]}
+    body.update(changes)
+    return body
+
+
+def funded_call_over_rpc(rpc, received="150000.00", envelope="500000.00"):
+    """A USD fund with `received` received and an open call: (fund, call)."""
+    fund = rpc.grants.create_fund(fund_body())
+    contribution = rpc.grants.pledge_contribution({"fund_id": fund["id"], "contributor": "Sweden",
+                                                   "contributor_type": "10", "amount": money(received)})
+    rpc.grants.receive_contribution(contribution["id"], {})
+    call = rpc.grants.open_call(call_body(fund["id"], envelope=envelope))
+    return fund, call
+
+
+def reviewed_application_over_rpc(rpc, call_id, programme_id, **changes):
+    app = rpc.grants.submit_application(application_body(call_id, programme_id, **changes))
+    assert app["status"] == "under_review", app["screening"]
+    for reviewer in REVIEWERS:
+        rpc.grants.submit_review(app["id"], REVIEW, actor=reviewer)
+    return app
+
+
+def award_over_rpc(rpc, programme_id, recipient="Jinja Municipal Council", amount="150000.00"):
+    """Fund, contribution, call, application, two reviews, award: the grant committed."""
+    _, call = funded_call_over_rpc(rpc, received=amount)
+    app = reviewed_application_over_rpc(rpc, call["id"], programme_id, applicant_organisation=recipient,
+                                        amount=amount, cost=str((Decimal(amount) * Decimal("1.25")).quantize(Decimal("0.01"))))
+    return rpc.grants.determine(app["id"], {"decision": "award", "reasons": ["strong local ownership"]})["grant"]
