@@ -243,7 +243,9 @@ class ApiEndpoint(HttpRequestHandler):
     # -- the steps ---------------------------------------------------------------------------
 
     def _method_not_allowed(self, request):
-        adapter = self.server.url_map.bind("")
+        if getattr(self, "_url_map", None) is None:
+            self._url_map = self.server.make_url_map()
+        adapter = self._url_map.bind("")
         allowed = []
         for method in ALL_METHODS:
             if method == request.method:

@@ -16,11 +16,31 @@ from shared.uow import DuplicateEvent
 from gateway import models, webhooks
 
 
-def organisation_of(envelope: Envelope) -> str | None:
-    """The organisation an event belongs to, if its payload names one (then only that
-    organisation's keys, and admins, see it); None: every key may see it."""
-    value = envelope.payload.get("organisation")
-    return value if isinstance(value, str) else None
+# Events anyone with a key may read: facts the partnership publishes anyway.
+PUBLIC_EVENT_TYPES = frozenset({"objective.progress_changed", "fund.created", "call.opened", "call.closed"})
+# Where a payload names the organisation an event belongs to, in order of preference.
+_ORGANISATION_FIELDS = ("organisation", "reporting_org_ref", "reporting_org", "applicant_organisation",
+                        "recipient_organisation")
+
+
+def organisation_of(payload: dict) -> str | None:
+    """The organisation an event belongs to: its keys (and admins) see it; others only if
+    the type is public. None when the payload names none (then: admins and public types)."""
+    for name in _ORGANISATION_FIELDS:
+        value = payload.get(name)
+        if isinstance(value, dict):
+            value = value.get("ref")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def visible(event_type: str, event_organisation: str | None, actor: dict | None) -> bool:
+    if actor is not None and actor.get("role") == "admin":
+        return True
+    if event_type in PUBLIC_EVENT_TYPES:
+        return True
+    return actor is not None and event_organisation is not None and event_organisation == actor["organisation"]
 
 
 def append(store, envelope: Envelope) -> int | None:
@@ -34,7 +54,7 @@ def append(store, envelope: Envelope) -> int | None:
             _claim(conn, envelope)
         except DuplicateEvent:
             return None
-        organisation = organisation_of(envelope)
+        organisation = organisation_of(payload)
         sequence = conn.execute(models.event_feed.insert().values(
             event_id=envelope.event_id, type=envelope.type, version=envelope.version, producer=envelope.producer,
             occurred_at=envelope.occurred_at, correlation_id=envelope.correlation_id, organisation=organisation,
@@ -60,8 +80,8 @@ def read(store, actor: dict | None, *, after: int, limit: int, types: list[str] 
     if types:
         q = q.where(f.c.type.in_(types))
     if actor is None or actor["role"] != "admin":
-        organisation = actor["organisation"] if actor else None
-        q = q.where(sa.or_(f.c.organisation.is_(None), f.c.organisation == organisation))
+        mine = f.c.organisation == actor["organisation"] if actor else sa.false()
+        q = q.where(sa.or_(f.c.type.in_(sorted(PUBLIC_EVENT_TYPES)), mine))
     with store.begin() as conn:
         return [webhooks.event_view(r) for r in conn.execute(q)]
 

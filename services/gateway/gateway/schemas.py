@@ -17,8 +17,8 @@ def _not_blank(value):
 
 
 def event_types() -> list[str]:
-    from shared.messaging.subscriptions.gateway import EVENT_TYPES
-    return sorted(EVENT_TYPES)
+    from shared.messaging.subscriptions.gateway import FEED_EVENT_TYPES
+    return sorted(FEED_EVENT_TYPES)
 
 
 # -- problems -------------------------------------------------------------------------------
@@ -92,15 +92,10 @@ class WebhookInput(StrictSchema):
     url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
                      validate=validate.Length(max=2000),
                      metadata={"description": "where to POST deliveries (https; see docs/api.md)"})
-    event_types = fields.List(fields.String(validate=lambda v: _known_event_type(v)), required=True,
+    event_types = fields.List(fields.String(validate=validate.OneOf(["*"] + event_types())), required=True,
                               validate=validate.Length(min=1, max=50),
                               metadata={"description": "event types to receive, or [\"*\"] for all"})
     description = fields.String(load_default=None, validate=[validate.Length(max=500), _NO_CONTROL])
-
-
-def _known_event_type(value):
-    if value != "*" and value not in event_types():
-        raise ValidationError(f"unknown event type {value!r}; expected '*' or one of {event_types()}")
 
 
 class WebhookOut(StrictSchema):

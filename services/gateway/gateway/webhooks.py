@@ -191,19 +191,16 @@ def list_deliveries(store, actor: dict, subscription_id: str, *, limit, cursor, 
 
 # -- deliveries -----------------------------------------------------------------------------------
 
-def event_visible(event_organisation: str | None, organisation: str, role: str) -> bool:
-    return role == "admin" or event_organisation is None or event_organisation == organisation
-
-
 def enqueue(conn, *, event_id: str, event_type: str, sequence: int, organisation: str | None) -> int:
     """In the feed's transaction: one pending delivery per active subscription that wants the event."""
+    from gateway.feed import visible
     t = models.webhook_subscriptions
     now = utcnow()
     count = 0
     for sub in conn.execute(sa.select(t.c.id, t.c.event_types, t.c.organisation, t.c.role)
                             .where(t.c.active.is_(True))):
         wanted = "*" in sub.event_types or event_type in sub.event_types
-        if wanted and event_visible(organisation, sub.organisation, sub.role):
+        if wanted and visible(event_type, organisation, {"organisation": sub.organisation, "role": sub.role}):
             conn.execute(models.webhook_deliveries.insert().values(
                 subscription_id=sub.id, event_id=event_id, event_type=event_type, sequence=sequence,
                 status="pending", attempts=0, next_attempt_at=now, last_status_code=None, last_error=None,
