@@ -2,7 +2,6 @@
 database for the metrics service's real unit of work (SQLite, migrated once, emptied per use)."""
 import copy
 import json
-import shutil
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -124,19 +123,22 @@ def application(application_id, event_type, *, status=None, targets=(("people_re
 class MetricsDb:
     """A migrated SQLite database for the metrics service's real unit of work."""
 
-    def __init__(self, directory):
+    def __init__(self, directory=None, *, url=None):
         from shared.db import create_engine, session_factory
         from shared.migrations import upgrade
-        self.path = directory / "metrics.sqlite3"
-        self.url = f"sqlite:///{self.path}"
+        from metrics.db import tune
+        self.url = url or f"sqlite:///{directory / 'metrics.sqlite3'}"
         upgrade("metrics", self.url)
-        self.engine = create_engine(self.url)
+        self.engine = tune(create_engine(self.url))
         self.sessions = session_factory(self.engine)
 
     def uow(self):
         from metrics import models
         from metrics.unit_of_work import MetricsUnitOfWork
-        return MetricsUnitOfWork(self.sessions, models.outbox, models.inbox, producer="metrics")
+        from shared.uow import process_lock
+        if not hasattr(self, "_lock"):
+            self._lock = process_lock(self.engine)
+        return MetricsUnitOfWork(self.sessions, models.outbox, models.inbox, producer="metrics", lock=self._lock)
 
     def empty(self):
         from metrics import models
@@ -150,6 +152,3 @@ class MetricsDb:
             rows = conn.execute(sa.select(models.outbox.c.body).order_by(models.outbox.c.id)).scalars().all()
         return [json.loads(body) for body in rows]
 
-
-def copy_file(src, dst):
-    shutil.copyfile(src, dst)

@@ -1,0 +1,55 @@
+"""The projection's SQL on PostgreSQL (upserts, row locks, rebuild from facts), and the
+equivalence property on it with fewer examples (the full run is on SQLite)."""
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from metrics import handlers, plans, recompute
+from tests.metrics import builders as b
+from tests.metrics.builders import MetricsDb, wire
+from tests.metrics.test_metrics_equivalence import histories, world as _world  # noqa: F401
+
+PLAN_ID = "strategic-plan-2018-2021"
+
+
+@pytest.fixture(scope="module")
+def pg(postgres_database_factory):
+    return MetricsDb(url=postgres_database_factory())
+
+
+def test_projection_reconcile_and_rebuild_on_postgres(pg, monkeypatch):
+    monkeypatch.delenv("PLAN_FILES", raising=False)
+    pg.empty()
+    history = [b.programme("p-1"), b.programme("p-2", parent_id="p-1"),
+               b.result("r-1", 100, programme_id="p-2", parent_id="p-1"), b.result("r-1", 70, version=2),
+               b.result("r-2", 5, indicator="women_empowered", city="c-kisumu"),
+               b.fund(), b.received("k-1", "1000.00"), b.committed("g-1", "300.00"), b.closed("g-1", "50.00"),
+               b.application("a-1", "application.screened", status="under_review")]
+    envelopes = [wire(t, p) for t, p in history]
+    for envelope in reversed(envelopes + envelopes[:3]):
+        handlers.apply_event(pg.uow(), envelope)
+    progress = handlers.get_progress(pg.uow(), PLAN_ID)
+    assert progress["figures"]["people_reached"]["value"] == 70
+    assert progress["figures"]["cities_reached"]["value"] == 2
+    assert progress["money"]["by_currency"][0]["committed"] == "250.00"
+    assert handlers.reconcile(pg.uow(), history)["drift"] is False
+    assert handlers.publish_progress(pg.uow(), PLAN_ID) == 1
+    assert handlers.publish_progress(pg.uow(), PLAN_ID) is None
+    handlers.rebuild(pg.uow(), history)
+    assert handlers.get_progress(pg.uow(), PLAN_ID)["figures"] == progress["figures"]
+
+
+@settings(max_examples=int(os.environ.get("METRICS_EQUIVALENCE_EXAMPLES_PG", 40)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(history=histories())
+def test_incremental_equals_recomputation_on_postgres(pg, _world, history):
+    commit_order, deliveries = history
+    pg.empty()
+    for envelope in deliveries:
+        handlers.apply_event(pg.uow(), envelope)
+    state = recompute.fold((e.type, e.payload) for e in commit_order)
+    for plan in plans.current().values():
+        with pg.uow() as uow:
+            actual = uow.projection.snapshot(plan, cells=True, dims=True)
+        assert actual.canonical() == recompute.snapshot(plan, state).canonical()
