@@ -1,4 +1,6 @@
 """The whole platform as processes, as `make run` starts it, once per backend."""
+from contextlib import contextmanager
+
 import pytest
 
 from scripts.run_platform import SERVICES, migrate, platform_env, start_service, stop, wait_for_http
@@ -9,9 +11,9 @@ ADMIN_KEY = "e2e-admin-key-0123456789abcdefghijklmnop"
 ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
-    backend = request.param
+@contextmanager
+def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory, session=None, **extra_env):
+    """The four services as processes on `backend`; yields the gateway's base URL."""
     var_dir = tmp_path_factory.mktemp(f"platform-{backend}")
     port = free_port()
     env = platform_env(port, vhost_factory())
@@ -19,6 +21,7 @@ def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory
     env.update(PLATFORM_ADMIN_KEY=ADMIN_KEY, WEBHOOK_ALLOW_HTTP="true", WEBHOOK_ALLOW_LOOPBACK="true",
                WEBHOOK_BACKOFF_BASE="0.2", WEBHOOK_POLL_SECONDS="0.1", RATE_LIMIT_PER_MINUTE="60000",
                RATE_LIMIT_BURST="5000")
+    env.update(extra_env)
     for service in ("programmes", "grants", "metrics", "gateway"):
         key = f"{service.upper()}_DATABASE_URL"
         if backend == "postgres":
@@ -34,8 +37,15 @@ def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory
     finally:
         stop(procs)
         assert all(p.poll() is not None for p in procs)  # nothing left behind
-        if request.session.testsfailed:
+        if session is not None and session.testsfailed:
             for service in SERVICES:
                 log = var_dir / f"{service}.log"
                 if log.exists():
                     print(f"--- {service} log ---\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
+    with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
+                          session=request.session) as base:
+        yield base

@@ -1,6 +1,5 @@
 """Unit tests of the gateway's pieces, without a broker or a server."""
 import json
-import time
 
 import pytest
 

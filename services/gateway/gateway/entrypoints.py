@@ -131,13 +131,14 @@ class ApiEndpoint(HttpRequestHandler):
     ("reader" < "partner" < "admin"), "admin" when not given (deny by default);
     `body`, `query` and `response` are marshmallow schema classes (from shared.api);
     `status` is the success status; `csv=True` offers the list as text/csv too;
-    `idempotent=False` turns Idempotency-Key handling off for a POST."""
+    `idempotent=False` turns Idempotency-Key handling off for a POST; `media` names the
+    success response's content types when they are not JSON (for the OpenAPI document)."""
 
     store_extension = GatewayStore()
 
     def __init__(self, method, url, *, access="admin", body=None, query=None, response=None,
                  status=200, tags=(), summary=None, description=None, csv=False, idempotent=True,
-                 responses=None, **kwargs):
+                 responses=None, media=("application/json",), **kwargs):
         if access not in ACCESS_LEVELS:
             raise ValueError(f"access must be one of {ACCESS_LEVELS}, not {access!r}")
         super().__init__(method, url, **kwargs)
@@ -145,6 +146,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.response_schema, self.success_status = response, status
         self.tags, self.summary, self.description = tuple(tags), summary, description
         self.csv, self.idempotent, self.extra_responses = csv, idempotent, dict(responses or {})
+        self.media = (media,) if isinstance(media, str) else tuple(media)
 
     def setup(self):
         super().setup()

@@ -29,6 +29,7 @@ ERRORS = {
     403: "The key's role or scopes do not allow this",
     404: "No such resource (or not yours)",
     405: "Method not allowed",
+    414: "The URL is too long (answered by the HTTP server, without a body)",
     409: "Conflicts with the current state",
     422: "Invalid input: `errors` names each bad field",
     429: "Rate limit used up: retry after `Retry-After` seconds",
@@ -75,11 +76,12 @@ def _problem_response(description: str, status: int, extra_headers=None) -> dict
 
 
 def error_statuses(route: ApiEndpoint, methods: list[str], path_params) -> list[int]:
-    statuses = {400, 405, 429}
+    # 404 everywhere: a path id, or a query parameter (e.g. ?plan=), may name something unknown.
+    statuses = {400, 404, 405, 429}
     if route.access != "public":
         statuses |= {401, 403}
-    if path_params or any(m in ("POST", "PUT", "PATCH", "DELETE") for m in methods):
-        statuses |= {404, 409}
+    if any(m in ("POST", "PUT", "PATCH", "DELETE") for m in methods):
+        statuses.add(409)
     if route.body_schema or route.query_schema or route.csv or any(m in ("POST", "PUT", "PATCH") for m in methods):
         statuses.add(422)
     if "POST" in methods:
@@ -151,7 +153,10 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
         op["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"type": "object"}}}}
     success = {"description": "Success", "headers": {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}}
-    content = {"application/json": {"schema": route.response_schema or {}}}
+    if tuple(route.media) == ("application/json",):
+        content = {"application/json": {"schema": route.response_schema or {}}}
+    else:
+        content = {media: {"schema": {"type": "string"}} for media in route.media}
     if route.csv:
         content["text/csv"] = {"schema": {"type": "string"}}
     success["content"] = content
@@ -162,6 +167,7 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
         op["responses"]["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
     for status in error_statuses(route, [method], path_params):
         op["responses"][str(status)] = _problem_response(ERRORS.get(status, "Error"), status)
+    op["responses"]["414"] = {"description": ERRORS[414]}
     for status, description in route.extra_responses.items():
         if status < 400:
             op["responses"].setdefault(str(status), {"description": description})

@@ -1,7 +1,6 @@
 """The OpenAPI document and the interactive docs (Swagger UI, served from the
 swagger-ui-bundle-v2 package: no CDN, works offline)."""
 import json
-import mimetypes
 
 from werkzeug.wrappers import Response
 
@@ -61,15 +60,17 @@ class DocsRoutes:
     def openapi(self, request):
         return Response(openapi_document(), mimetype="application/json")
 
-    @api("GET", "/docs", access="public", tags=["system"], summary="Interactive API documentation (HTML)")
+    @api("GET", "/docs", access="public", tags=["system"], media="text/html",
+         summary="Interactive API documentation (HTML)")
     def docs(self, request):
         return Response(DOCS_PAGE, mimetype="text/html", headers={"Content-Security-Policy": CSP})
 
-    @api("GET", "/docs/<string:name>", access="public", tags=["system"], summary="Assets of the documentation page")
+    @api("GET", "/docs/<string:name>", access="public", tags=["system"],
+         media=("text/css", "text/javascript", "image/png"), summary="Assets of the documentation page")
     def docs_asset(self, request, name):
         if name == "init.js":
             return Response(INIT_JS, mimetype="text/javascript")
         if name not in ASSETS:
             raise NotFound("asset", name)
-        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        mimetype = {".css": "text/css", ".js": "text/javascript", ".png": "image/png"}[name[name.rindex("."):]]
         return Response(asset(name), mimetype=mimetype, headers={"Cache-Control": "public, max-age=86400"})
