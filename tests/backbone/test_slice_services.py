@@ -5,6 +5,7 @@ import pytest
 from metrics.service import MetricsService
 from programmes.service import ProgrammesService
 from grants.service import GrantsService
+from tests.grants_flow import award_over_rpc
 from tests.helpers import rpc_proxy, wait_until
 from tests.programmes_flow import approved_over_rpc, programme_body, started_over_rpc
 
@@ -27,8 +28,7 @@ def test_programme_result_and_grant_reach_the_objective(container_factory, servi
         programme = started_over_rpc(rpc, PROGRAMME)
         approved_over_rpc(rpc, programme, 25000)
         approved_over_rpc(rpc, programme, 900, indicator="women_empowered", city="Kisumu")
-        rpc.grants.award_grant({"programme_id": programme["id"], "recipient": "Jinja Municipal Council",
-                                "amount": {"amount": "150000.00", "currency": "USD"}})
+        award_over_rpc(rpc, programme["id"], "Jinja Municipal Council", "150000.00")
 
         progress = wait_until(
             lambda: (p := rpc.metrics.get_progress())["money"]["committed"]
