@@ -72,7 +72,7 @@ def programme_event(title):
     return make_envelope("programme.created", {
         "programme_id": title, "title": title, "funding_window": "global", "themes": ["cities_migration"],
         "countries": ["UG"], "cities": [JINJA], "created_at": datetime.now(timezone.utc)},
-        producer="programmes").to_message()
+        producer="programmes", version=1).to_message()   # v1 (superseded) still travels and is handled
 
 
 @pytest.fixture
