@@ -35,6 +35,35 @@ def _insert(session, table):
     return insert(table)
 
 
+def _upsert_sql(table, keys, counters=()):
+    """`INSERT ... ON CONFLICT (keys) DO NOTHING`, or `DO UPDATE SET c = c + excluded.c` for the
+    counters: the same SQL on SQLite (3.24+) and PostgreSQL, as a text statement with typed
+    parameters, because SQLAlchemy does not cache the dialects' own on-conflict inserts (each
+    would be compiled again for every event)."""
+    q = '"{}"'.format
+    cols = [c.name for c in table.c]
+    sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
+           f"VALUES ({', '.join(':' + c for c in cols)}) ON CONFLICT ({', '.join(q(k) for k in keys)}) ")
+    if counters:
+        sql += "DO UPDATE SET " + ", ".join(f"{q(c)} = {q(table.name)}.{q(c)} + excluded.{q(c)}" for c in counters)
+    else:
+        sql += "DO NOTHING"
+    return sa.text(sql).bindparams(*[sa.bindparam(c.name, type_=c.type) for c in table.c])
+
+
+_STATEMENTS: dict = {}
+
+
+def _cached(session, key, build):
+    """Statements built once per dialect and executed with parameters, so SQLAlchemy compiles
+    each once (statements with inline values, e.g. JSON lists, are not cacheable)."""
+    full = (session.get_bind().dialect.name,) + key
+    stmt = _STATEMENTS.get(full)
+    if stmt is None:
+        stmt = _STATEMENTS[full] = build()
+    return stmt
+
+
 class Projection:
     def __init__(self, session, plans: dict):
         self.session = session
@@ -47,16 +76,37 @@ class Projection:
     def _run(self, stmt, params=None):
         return self.session.execute(stmt, params) if params is not None else self.session.execute(stmt)
 
+    def _claim(self, table, keys: tuple, row: dict):
+        """INSERT the row unless its key exists (then nothing); returns the result."""
+        return self._run(_cached(self.session, ("claim", table.name, keys), lambda: _upsert_sql(table, keys)), row)
+
+    def _update(self, table, key: str, key_value, values: dict):
+        names = tuple(sorted(values))
+        stmt = _cached(self.session, ("update", table.name, key, names),
+                       lambda: table.update().where(table.c[key] == sa.bindparam("_key"))
+                       .values({n: sa.bindparam(n) for n in names}))
+        self._run(stmt, {**values, "_key": key_value})
+
+    def _locked(self, table, key: str, key_value, columns):
+        cols = tuple(columns)
+        stmt = _cached(self.session, ("locked", table.name, key, cols), lambda: (
+            sa.select(*[table.c[c] for c in cols]).where(table.c[key] == sa.bindparam("_key"))
+            .with_for_update() if self.postgres else
+            sa.select(*[table.c[c] for c in cols]).where(table.c[key] == sa.bindparam("_key"))))
+        return self._run(stmt, {"_key": key_value})
+
     # --- plans bookkeeping -------------------------------------------------------------------
 
     def lock_plans(self, *, exclusive=False) -> None:
         """Shared lock on the plans' rows (exclusive for a rebuild); PlansNotReady if the
         aggregates were built for other plan definitions."""
-        q = sa.select(m.metric_plans.c.plan_id, m.metric_plans.c.definition_hash) \
-            .where(m.metric_plans.c.plan_id.in_(sorted(self.plans))).order_by(m.metric_plans.c.plan_id)
-        if self.postgres:
-            q = q.with_for_update(read=not exclusive)
-        held = dict(self._run(q).all())
+        def build():
+            q = sa.select(m.metric_plans.c.plan_id, m.metric_plans.c.definition_hash) \
+                .where(m.metric_plans.c.plan_id.in_(sa.bindparam("ids", expanding=True))) \
+                .order_by(m.metric_plans.c.plan_id)
+            return q.with_for_update(read=not exclusive) if self.postgres else q
+        held = dict(self._run(_cached(self.session, ("lock_plans", exclusive), build),
+                              {"ids": sorted(self.plans)}).all())
         stale = [pid for pid, plan in self.plans.items() if held.get(pid) != plan.definition_hash]
         if stale:
             raise PlansNotReady(stale)
@@ -117,23 +167,19 @@ class Projection:
         """Keep the highest version of a result; move its contribution from the version held to
         this one. Returns whether anything changed."""
         row = fact.as_row()
-        self._run(_insert(self.session, m.metric_programmes).values(
-            programme_id=fact.programme_id, version=0, parent_id=fact.parent_id, title=None, window=None,
-            themes=[], sdg_goals=[], countries=[], status=None)
-            .on_conflict_do_nothing(index_elements=["programme_id"]))
-        self._run(_insert(self.session, m.metric_cities).values(
-            city_id=fact.city_id, name=fact.city_name, country=fact.country)
-            .on_conflict_do_nothing(index_elements=["city_id"]))
-        self._run(_insert(self.session, m.result_facts).values({**row, "version": 0})
-                  .on_conflict_do_nothing(index_elements=["result_id"]))
-        q = sa.select(m.result_facts).where(m.result_facts.c.result_id == fact.result_id)
-        if self.postgres:
-            q = q.with_for_update()
-        held_row = self._run(q).mappings().one()
+        self._claim(m.metric_programmes, ("programme_id",), {
+            "programme_id": fact.programme_id, "version": 0, "parent_id": fact.parent_id, "title": None,
+            "window": None, "themes": [], "sdg_goals": [], "countries": [], "status": None})
+        self._claim(m.metric_cities, ("city_id",), {"city_id": fact.city_id, "name": fact.city_name,
+                                                    "country": fact.country})
+        self._claim(m.result_facts, ("result_id",), {**row, "version": 0})
+        held_row = self._locked(m.result_facts, "result_id", fact.result_id,
+                                [c.name for c in m.result_facts.c]).mappings().one()
         held = ResultFact(**held_row) if held_row["version"] > 0 else None
         if not domain.newer(fact.version, held.version if held else None):
             return False
-        self._run(m.result_facts.update().where(m.result_facts.c.result_id == fact.result_id).values(row))
+        self._update(m.result_facts, "result_id", fact.result_id,
+                     {k: v for k, v in row.items() if k != "result_id"})
         self.add_cells(domain.cell_deltas(held, fact, self.plans.values()))
         return True
 
@@ -153,11 +199,8 @@ class Projection:
     def _add(self, table, keys, rows, counters):
         if not rows:
             return
-        stmt = _insert(self.session, table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={name: table.c[name] + getattr(stmt.excluded, name) for name in counters})
-        self._run(stmt, rows)
+        self._run(_cached(self.session, ("add", table.name, tuple(keys), tuple(counters)),
+                          lambda: _upsert_sql(table, keys, counters)), rows)
 
     # --- programmes, cities, funds -------------------------------------------------------------
 
@@ -166,31 +209,26 @@ class Projection:
         values = {"version": dim.version, "parent_id": dim.parent_id, "title": dim.title, "window": dim.window,
                   "themes": list(dim.themes), "sdg_goals": list(dim.sdg_goals), "countries": list(dim.countries),
                   "status": dim.status}
-        self._run(_insert(self.session, t).values(programme_id=dim.programme_id, **{**values, "version": 0})
-                  .on_conflict_do_nothing(index_elements=["programme_id"]))
-        q = sa.select(t.c.version).where(t.c.programme_id == dim.programme_id)
-        if self.postgres:
-            q = q.with_for_update()
-        held = self._run(q).scalar_one()
+        self._claim(t, ("programme_id",), {"programme_id": dim.programme_id, **values, "version": 0})
+        held = self._locked(t, "programme_id", dim.programme_id, ["version"]).scalar_one()
         if not domain.newer(dim.version, held):
             return False
-        self._run(t.update().where(t.c.programme_id == dim.programme_id).values(values))
+        self._update(t, "programme_id", dim.programme_id, values)
         return True
 
     def apply_fund(self, p: dict) -> bool:
-        self._run(_insert(self.session, m.metric_funds).values(
-            fund_id=p["fund_id"], name=p["name"], window=p["window"], currency=p["currency"])
-            .on_conflict_do_nothing(index_elements=["fund_id"]))
+        self._claim(m.metric_funds, ("fund_id",), {"fund_id": p["fund_id"], "name": p["name"], "window": p["window"],
+                                                   "currency": p["currency"]})
         return True
 
     # --- money and applications --------------------------------------------------------------
 
     def apply_money(self, txn: MoneyTxn) -> bool:
         """A transaction counts once, whichever copy of its event arrives first."""
-        claimed = self._run(_insert(self.session, m.metric_money_txns).values(
-            kind=txn.kind, txn_id=txn.txn_id, currency=txn.currency, amount=txn.amount, day=txn.day,
-            fund_id=txn.fund_id, window=txn.window, theme=txn.theme, country=txn.country,
-            programme_id=txn.programme_id).on_conflict_do_nothing(index_elements=["kind", "txn_id"])).rowcount
+        claimed = self._claim(m.metric_money_txns, ("kind", "txn_id"), {
+            "kind": txn.kind, "txn_id": txn.txn_id, "currency": txn.currency, "amount": txn.amount, "day": txn.day,
+            "fund_id": txn.fund_id, "window": txn.window, "theme": txn.theme, "country": txn.country,
+            "programme_id": txn.programme_id}).rowcount
         if claimed != 1 or txn.amount == 0:
             return claimed == 1
         self._add(m.metric_money, MONEY_KEYS, [dict(zip(MONEY_KEYS, txn.cell), amount=txn.amount)], ("amount",))
@@ -202,14 +240,10 @@ class Projection:
                   "theme": app.theme, "country": app.country, "city": app.city, "programme_id": app.programme_id,
                   "currency": app.currency, "amount_requested": app.amount_requested,
                   "targets": [list(x) for x in app.targets]}
-        self._run(_insert(self.session, t).values(application_id=app.application_id, **{**values, "rank": 0})
-                  .on_conflict_do_nothing(index_elements=["application_id"]))
-        q = sa.select(t.c.rank).where(t.c.application_id == app.application_id)
-        if self.postgres:
-            q = q.with_for_update()
-        if not domain.newer(app.rank, self._run(q).scalar_one()):
+        self._claim(t, ("application_id",), {"application_id": app.application_id, **values, "rank": 0})
+        if not domain.newer(app.rank, self._locked(t, "application_id", app.application_id, ["rank"]).scalar_one()):
             return False
-        self._run(t.update().where(t.c.application_id == app.application_id).values(values))
+        self._update(t, "application_id", app.application_id, values)
         return True
 
     # --- reads --------------------------------------------------------------------------------
