@@ -68,3 +68,54 @@ def award_over_rpc(rpc, programme_id, recipient="Jinja Municipal Council", amoun
     app = reviewed_application_over_rpc(rpc, call["id"], programme_id, applicant_organisation=recipient,
                                         amount=amount, cost=str((Decimal(amount) * Decimal("1.25")).quantize(Decimal("0.01"))))
     return rpc.grants.determine(app["id"], {"decision": "award", "reasons": ["strong local ownership"]})["grant"]
+
+
+# --- over HTTP (the gateway) --------------------------------------------------------------------
+
+class Http:
+    """requests against the gateway with one API key; `ok` asserts the expected status."""
+
+    def __init__(self, base, key=None):
+        self.base, self.key = base, key
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.key}"} if self.key else {}
+
+    def as_key(self, key):
+        return Http(self.base, key)
+
+    def get(self, path, **kwargs):
+        import requests
+        return requests.get(self.base + path, headers=self.headers(), timeout=15, **kwargs)
+
+    def post(self, path, body=None, **kwargs):
+        import requests
+        return requests.post(self.base + path, json={} if body is None else body, headers=self.headers(),
+                             timeout=15, **kwargs)
+
+    def ok(self, response, status=200):
+        assert response.status_code == status, f"{response.status_code}: {response.text}"
+        return response.json()
+
+    def new_key(self, organisation, role):
+        return self.ok(self.post("/v1/keys", {"organisation": organisation, "role": role}), 201)["key"]
+
+
+def award_over_http(admin: Http, programme_id, recipient="Mbale City Council", amount="75000.50",
+                    currency="EUR"):
+    """Fund, contribution, call (one review), application, review, award, through the gateway:
+    the committed grant. `admin` carries an admin key of an organisation other than `recipient`."""
+    fund = admin.ok(admin.post("/v1/funds", fund_body(currency)), 201)
+    pledge = admin.ok(admin.post("/v1/contributions", {"fund_id": fund["id"], "contributor": "Sweden",
+                                                       "amount": money(amount, currency)}), 201)
+    admin.ok(admin.post(f"/v1/contributions/{pledge['id']}/receipts", {}), 201)
+    call = admin.ok(admin.post("/v1/calls", call_body(fund["id"], envelope=amount, currency=currency,
+                                                      required_reviews=1)), 201)
+    cost = str((Decimal(amount) * Decimal("1.25")).quantize(Decimal("0.01")))
+    app = admin.ok(admin.post("/v1/applications", application_body(
+        call["id"], programme_id, amount=amount, cost=cost, currency=currency, applicant_organisation=recipient,
+        city="Mbale")), 201)
+    assert app["status"] == "under_review", app["screening"]
+    admin.ok(admin.post(f"/v1/applications/{app['id']}/reviews", REVIEW), 201)
+    return admin.ok(admin.post(f"/v1/applications/{app['id']}/determination",
+                               {"decision": "award", "reasons": ["strong local ownership"]}))["grant"]

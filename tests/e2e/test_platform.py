@@ -4,7 +4,8 @@ import time
 import pytest
 import requests
 
-from tests.e2e.conftest import ADMIN_HEADERS
+from tests.e2e.conftest import ADMIN_HEADERS, ADMIN_KEY
+from tests.grants_flow import Http, award_over_http
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
@@ -58,10 +59,8 @@ def test_programme_results_and_grant_change_progress_within_a_second(platform):
     assert (target(after_women, "cities_women_empowered")["value"]
             == target(before, "cities_women_empowered")["value"] + 1)
 
-    response = post(platform, "/v1/grants", {"programme_id": programme["id"], "recipient": "Mbale City Council",
-                                              "amount": {"amount": "75000.50", "currency": "EUR"}})
-    assert response.status_code == 201, response.text
-    assert response.json()["amount"] == {"amount": "75000.50", "currency": "EUR"}
+    grant = award_over_http(Http(platform, ADMIN_KEY), programme["id"], "Mbale City Council", "75000.50", "EUR")
+    assert grant["amount"] == {"amount": "75000.50", "currency": "EUR"}
     after_grant, _ = progress_changes(platform, after_women)
     assert {"currency": "EUR", "amount": "75000.50"} in after_grant["money"]["committed"]
 
