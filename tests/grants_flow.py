@@ -66,7 +66,7 @@ def award_over_rpc(rpc, programme_id, recipient="Jinja Municipal Council", amoun
     """Fund, contribution, call, application, two reviews, award: the grant committed."""
     _, call = funded_call_over_rpc(rpc, received=amount)
     app = reviewed_application_over_rpc(rpc, call["id"], programme_id, applicant_organisation=recipient,
-                                        amount=amount, cost=str((Decimal(amount) * Decimal("1.25")).quantize(Decimal("0.01"))))
+                                        amount=amount, cost=str((Decimal(amount) * Decimal("1.5")).quantize(Decimal("0.01"))))
     return rpc.grants.determine(app["id"], {"decision": "award", "reasons": ["strong local ownership"]})["grant"]
 
 
@@ -111,7 +111,7 @@ def award_over_http(admin: Http, programme_id, recipient="Mbale City Council", a
     admin.ok(admin.post(f"/v1/contributions/{pledge['id']}/receipts", {}), 201)
     call = admin.ok(admin.post("/v1/calls", call_body(fund["id"], envelope=amount, currency=currency,
                                                       required_reviews=1)), 201)
-    cost = str((Decimal(amount) * Decimal("1.25")).quantize(Decimal("0.01")))
+    cost = str((Decimal(amount) * Decimal("1.5")).quantize(Decimal("0.01")))
     app = admin.ok(admin.post("/v1/applications", application_body(
         call["id"], programme_id, amount=amount, cost=cost, currency=currency, applicant_organisation=recipient,
         city="Mbale")), 201)
