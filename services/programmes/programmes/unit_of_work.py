@@ -13,10 +13,14 @@ P, F, C, PC = (models.Programme.__table__, models.ProgrammeFacet.__table__, mode
 I, R, RV = models.Indicator.__table__, models.Result.__table__, models.ResultVersion.__table__
 
 CENTS = Decimal("0.01")
+# SQLite only (migration 0003): the full-text index of titles and the table it indexes.
+SEARCH = sa.table("programme_search", sa.column("rowid"), sa.column("programme_id"))
+TITLES = sa.table("programme_titles", sa.column("rowid"), sa.column("title"))
 
 # Filters of the programme list answered by programme_facets, and the facet kind of each.
 FACET_FILTERS = {"theme": "theme", "country": "country", "city": "city", "sdg_goal": "sdg_goal",
                  "organisation": "org"}
+FACET_PRIORITY = ("city", "organisation", "country", "sdg_goal", "theme")
 PROGRAMME_COLUMN_FILTERS = {"funding_window": P.c.funding_window, "instrument": P.c.instrument,
                             "status": P.c.status, "parent_id": P.c.parent_id}
 RESULT_COLUMN_FILTERS = {"programme_id": R.c.programme_id, "indicator": R.c.indicator_code, "city": R.c.city_id,
@@ -260,7 +264,8 @@ class SqlProgrammeRepository:
     def page(self, *, filters: dict, organisation: str | None = None, after=None, limit: int = 50
              ) -> list[domain.Programme]:
         """A page of programmes in (updated_at, id) order, after the cursor `after`."""
-        facet_filters = [(FACET_FILTERS[name], value) for name, value in filters.items() if name in FACET_FILTERS]
+        # The most selective facet drives the scan (a city has few programmes, a theme many).
+        facet_filters = [(FACET_FILTERS[name], filters[name]) for name in FACET_PRIORITY if filters.get(name)]
         if facet_filters:
             # Drive the query from the first facet's index: (kind, code, updated_at, programme_id).
             (kind, code), rest = facet_filters[0], facet_filters[1:]
@@ -280,13 +285,22 @@ class SqlProgrammeRepository:
         if organisation is not None:
             query = query.where(P.c.reporting_org_ref == organisation)
         if filters.get("q"):
-            query = query.where(P.c.title.ilike(_like(filters["q"]), escape="\\"))
+            query = query.where(self._title_contains(filters["q"]))
         if filters.get("modified_since") is not None:
             query = query.where(order[0] >= filters["modified_since"])
         query = query.where(_after(order, after)).order_by(*order).limit(limit)
         rows = self.session.execute(query).all()
         cities = self._cities_of([r.id for r in rows])
         return [programme_from_row(r, cities[r.id]) for r in rows]
+
+    def _title_contains(self, text: str):
+        """`q`: on PostgreSQL ILIKE (trigram GIN index); on SQLite the FTS5 trigram index of
+        migration 0003, for 3 characters or more without LIKE wildcards (else a scan)."""
+        if self.session.get_bind().dialect.name == "sqlite" and len(text) >= 3 and not set(text) & set("%_\\"):
+            matches = sa.select(SEARCH.c.programme_id).where(SEARCH.c.rowid.in_(
+                sa.select(TITLES.c.rowid).where(TITLES.c.title.like(f"%{text}%"))))
+            return P.c.id.in_(matches)
+        return P.c.title.ilike(_like(text), escape="\\")
 
     # -- hierarchy
     def children(self, programme_id: str) -> list[dict]:
