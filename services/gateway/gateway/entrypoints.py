@@ -155,6 +155,12 @@ class ApiEndpoint(HttpRequestHandler):
         self._query = self.query_schema() if self.query_schema else None
         self._body = self.body_schema() if self.body_schema else None
         self.catch_all = "<path:" in self.url and self.url.startswith("/<")
+        self._query_defaults = None
+        if self._query is not None:
+            try:
+                self._query_defaults = self._query.load({})
+            except ValidationError:  # a required parameter: validate every request
+                pass
 
     # -- the request ------------------------------------------------------------------------
 
@@ -281,7 +287,9 @@ class ApiEndpoint(HttpRequestHandler):
             raise Forbidden(f"this route needs the '{needed}' scope; the key has {', '.join(actor['scopes'])}")
 
     def _validate(self, request):
-        if self._query is not None:
+        if self._query is not None and not request.args and self._query_defaults is not None:
+            request.environ["platform.query"] = dict(self._query_defaults)  # the common case, done once
+        elif self._query is not None:
             args = {k: v for k, v in request.args.items() if not (k == "format" and self.csv)}
             many = [k for k in request.args if len(request.args.getlist(k)) > 1]
             if many:

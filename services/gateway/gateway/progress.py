@@ -11,9 +11,11 @@ does not emit them yet, or one that has not changed since the start), an entry
 filled by RPC is served for at most PROGRESS_FALLBACK_TTL seconds, then asked again."""
 import hashlib
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shared import plan as plans
 from shared.errors import NotFound
@@ -28,15 +30,25 @@ class Entry:
     from_event: bool
 
 
+@lru_cache(maxsize=8)
+def _plan_ids(plan_files: str | None) -> tuple:
+    return tuple(sorted(plans.plans()))
+
+
+def plan_ids() -> tuple:
+    """The loaded plans' ids (read once per PLAN_FILES: plans do not change while running)."""
+    return _plan_ids(os.environ.get("PLAN_FILES"))
+
+
 def default_plan_id() -> str:
-    return sorted(plans.plans())[0]
+    return plan_ids()[0]
 
 
 def resolve_plan(plan_id: str | None) -> str:
     """The plan a request means (the first plan by id when none is named), as metrics decides it."""
     if plan_id is None:
         return default_plan_id()
-    if plan_id not in plans.plans():
+    if plan_id not in plan_ids():
         raise NotFound("plan", plan_id)
     return plan_id
 
