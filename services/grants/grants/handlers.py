@@ -52,6 +52,12 @@ def require_admin(actor, what: str) -> None:
         raise Forbidden(f"{what} is for administrators; the key's role is {actor.get('role')}")
 
 
+def require_writer(actor, what: str) -> None:
+    """Partners and administrators write; readers only read."""
+    if actor is not None and actor.get("role") not in ("partner", "admin"):
+        raise Forbidden(f"{what} needs a partner or admin key; the key's role is {actor.get('role')}")
+
+
 def own_organisation(actor) -> str | None:
     """The organisation a caller is limited to, or None when it sees everything."""
     if is_reviewer(actor):
@@ -209,11 +215,6 @@ def _filters(query: dict, schema_cls) -> dict:
 
 def _query(schema_cls, query: dict | None) -> dict:
     return _load(schema_cls, query or {})
-
-
-def _cursor(query: dict):
-    """The route hands over the decoded cursor (a list); a raw string is accepted too."""
-    return query.get("cursor")
 
 
 def _list_query(schema_cls, query, cursor):
@@ -420,6 +421,7 @@ def list_calls(uow, query: dict | None = None, actor=None, cursor=None) -> dict:
 
 def submit_application(uow, data: dict, actor=None, programme: dict | None = None) -> dict:
     """`programme`: what the gateway found of the programme ({"id", "iati_identifier"}), if it looked."""
+    require_writer(actor, "applying")
     fields = _load(api.ApplicationInput, data)
     organisation = fields["applicant_organisation"]
     if not is_admin(actor):
@@ -485,6 +487,7 @@ def list_applications(uow, query: dict | None = None, actor=None, cursor=None) -
 
 
 def withdraw_application(uow, application_id: str, data: dict | None = None, actor=None) -> dict:
+    require_writer(actor, "withdrawing an application")
     _load(api.WithdrawalInput, data)
     now = utcnow()
     with uow:
@@ -525,12 +528,12 @@ def submit_review(uow, application_id: str, data: dict, actor=None) -> dict:
         review = domain.make_review(app, call, reviewer=reviewer, reviewer_organisation=organisation,
                                     scores=fields["scores"], recommendation=fields["recommendation"],
                                     comment=fields["comment"], existing=existing, now=now)
-        uow.reviews.add(review)
-        uow.emit("review.submitted", {
-            **_application_context(app), "review_id": review.id, "reviewer": review.reviewer,
-            "reviewer_organisation": review.reviewer_organisation, "total_score": review.total_score,
-            "recommendation": review.recommendation, "reviews": len(existing) + 1, "reviewed_at": now})
-        try:
+        try:  # the unique (application, reviewer) constraint backs the check above
+            uow.reviews.add(review)
+            uow.emit("review.submitted", {
+                **_application_context(app), "review_id": review.id, "reviewer": review.reviewer,
+                "reviewer_organisation": review.reviewer_organisation, "total_score": review.total_score,
+                "recommendation": review.recommendation, "reviews": len(existing) + 1, "reviewed_at": now})
             uow.commit()
         except IntegrityError:
             raise Conflict(f"{reviewer} has already reviewed this application") from None
@@ -670,6 +673,7 @@ def list_disbursements(uow, query: dict | None = None, actor=None, cursor=None) 
 
 
 def submit_report(uow, grant_id: str, report_id: str, data: dict, actor=None) -> dict:
+    require_writer(actor, "submitting a report")
     fields = _load(api.ReportSubmissionInput, data)
     now = utcnow()
     with uow:

@@ -1,11 +1,12 @@
 """nameko entrypoints of the grants service: thin, all logic is in handlers."""
 import logging
 
+from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from shared.config import float_env
-from shared.errors import PlatformError
+from shared.errors import InvalidInput, PlatformError
 from shared.events.fields import UTCDateTime, utcnow
 from grants import domain, handlers
 from grants.dependencies import backbone
@@ -158,7 +159,10 @@ class GrantsService:
     def sweep(self, as_of=None, actor=None):
         """Run the timer's sweep now, optionally as of another time (tests, operations)."""
         handlers.require_admin(actor, "running the sweep")
-        now = UTCDateTime().deserialize(as_of) if as_of else utcnow()
+        try:
+            now = UTCDateTime().deserialize(as_of) if as_of else utcnow()
+        except ValidationError as exc:
+            raise InvalidInput({"as_of": exc.messages}) from None
         return handlers.sweep(self.uow, now, self._notice_days())
 
     def _notice_days(self) -> int:

@@ -460,3 +460,12 @@ def test_the_ledger_lists_every_transaction_of_a_fund(uow, funded, grant):
     only = handlers.list_disbursements(uow, {"grant_id": grant["id"]})
     assert [e["transaction_type_name"] for e in only["items"]] == ["Disbursement"]
     assert handlers.list_disbursements(uow, {"grant_id": grant["id"]}, actor=JINJA)["items"] == only["items"]
+
+
+def test_readers_only_read(uow, funded, grant):
+    reader = {"key_id": "key_r", "organisation": "Jinja Municipal Council", "role": "reader", "scopes": ["read"]}
+    with pytest.raises(Forbidden):
+        handlers.submit_application(uow, application_body(funded["call"]["id"]), actor=reader)
+    with pytest.raises(Forbidden):
+        handlers.submit_report(uow, grant["id"], "1", {"summary": "x"}, actor=reader)
+    assert handlers.get_grant(uow, grant["id"], actor=reader)["id"] == grant["id"]
