@@ -2,6 +2,7 @@
 import logging
 
 from marshmallow import ValidationError
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
@@ -22,6 +23,7 @@ class GrantsService:
     name = "grants"
 
     uow = backbone()
+    config = Config()
 
     # funds, rates, contributions
     @rpc(expected_exceptions=PlatformError)
@@ -166,7 +168,7 @@ class GrantsService:
         return handlers.sweep(self.uow, now, self._notice_days())
 
     def _notice_days(self) -> int:
-        return int(self.container.config.get("REPORT_NOTICE_DAYS", domain.DEFAULT_REPORT_NOTICE_DAYS))
+        return int(self.config.get("REPORT_NOTICE_DAYS", domain.DEFAULT_REPORT_NOTICE_DAYS))
 
     @rpc
     def ping(self):
