@@ -62,6 +62,10 @@ class FeedHandler(ReliableEventHandler):
         self.queue = feed_queue(self.container.service_name, self.event_types)
         self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
         self.parking = ConfirmingPublisher(config["AMQP_URI"])
+        # What ReliableEventHandler's own methods expect when one handler consumes a queue for
+        # several types: it consumes (is the router) and every type routes to it.
+        self.is_router = True
+        self.routes = {event_type: self for event_type in self.event_types}
         Consumer.setup(self)
 
 
