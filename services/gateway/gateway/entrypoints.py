@@ -188,7 +188,14 @@ class ApiEndpoint(HttpRequestHandler):
                 raise problems.BadRequest(
                     "never put an API key in the URL (it ends up in logs and browser history); "
                     "send it as 'Authorization: Bearer <key>'")
-        actor = self._authenticate(request)
+        try:
+            actor = self._authenticate(request)
+        except problems.Unauthenticated:
+            # Failed attempts spend the address's tokens: guessing keys is rate limited too.
+            wait = self.limiter.check("ip:" + client_of(request))
+            if wait:
+                raise problems.RateLimited(wait) from None
+            raise
         request.environ["platform.actor"] = actor
         wait = self.limiter.check(actor["key_id"] if actor else "ip:" + client_of(request))
         if wait:
