@@ -5,7 +5,7 @@ the subscriber's durable queue instead of being dropped by an unbound exchange."
 import sys
 from dataclasses import dataclass
 
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 
 from shared.events.contracts import producer_of
 
@@ -27,7 +27,13 @@ class Subscription:
 
     @property
     def queue_name(self) -> str:
-        return f"{self.consumer}--{self.source}.{self.event_type}"
+        return queue_name(self.consumer)
+
+
+def queue_name(consumer: str) -> str:
+    """One queue per consuming service, bound to every type it subscribes to: quorum
+    queues are heavy (a Raft group each), so a queue per event type does not scale."""
+    return f"{consumer}.events"
 
 
 def _gather() -> list[Subscription]:
@@ -70,20 +76,26 @@ def dead_letter_queue(consumer: str) -> Queue:
                  durable=True)
 
 
-def queue_for(sub: Subscription) -> Queue:
-    """A durable quorum queue with a delivery limit and a dead-letter route."""
+def consumer_queue(consumer: str, subs=None) -> Queue:
+    """The consumer's durable quorum queue, with a delivery limit and a dead-letter
+    route, bound to `subs` (default: all of the consumer's subscriptions). Bindings
+    add up, so a producer declaring only its own types' bindings is harmless."""
+    subs = [s for s in SUBSCRIPTIONS if s.consumer == consumer] if subs is None else subs
     return Queue(
-        sub.queue_name,
-        exchange=event_exchange(sub.source),
-        routing_key=sub.event_type,
+        queue_name(consumer),
+        bindings=[binding(event_exchange(s.source), routing_key=s.event_type) for s in subs],
         durable=True,
         queue_arguments={
             "x-queue-type": "quorum",
             "x-delivery-limit": BROKER_DELIVERY_LIMIT,
             "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-            "x-dead-letter-routing-key": sub.consumer,
+            "x-dead-letter-routing-key": consumer,
         },
     )
+
+
+def queue_for(sub: Subscription) -> Queue:
+    return consumer_queue(sub.consumer, [sub])
 
 
 def entities_for(*, producer: str | None = None, consumer: str | None = None) -> list:
@@ -93,9 +105,10 @@ def entities_for(*, producer: str | None = None, consumer: str | None = None) ->
     entities = []
     if producer:
         entities.append(event_exchange(producer))
-    for sub in subs:
-        entities += [event_exchange(sub.source), dead_letter_exchange(), dead_letter_queue(sub.consumer),
-                     queue_for(sub)]
+    for name in sorted({s.consumer for s in subs}):
+        mine = [s for s in subs if s.consumer == name]
+        entities += [event_exchange(s.source) for s in mine]
+        entities += [dead_letter_exchange(), dead_letter_queue(name), consumer_queue(name, mine)]
     return entities
 
 
@@ -104,11 +117,11 @@ def declare(connection: Connection, entities) -> None:
     seen = set()
     for entity in entities:
         key = (type(entity).__name__, entity.name)
-        if key in seen:
+        if key in seen and not isinstance(entity, Queue):
             continue
         seen.add(key)
         entity.maybe_bind(channel)
-        entity.declare()
+        entity.declare()  # a Queue also declares its exchanges and (re)binds every binding
 
 
 def declare_all(amqp_uri: str) -> None:

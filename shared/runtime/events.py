@@ -1,7 +1,10 @@
 """A nameko event handler that never loses an event silently.
 
-- Its queue comes from shared.messaging.topology: durable, quorum, with a
-  broker-side delivery limit and a dead-letter route.
+- Its queue comes from shared.messaging.topology: ONE durable quorum queue per
+  consuming service (`<service>.events`), with a broker-side delivery limit and a
+  dead-letter route, bound to every type the service subscribes to. Of a
+  service's handlers, one consumes the queue and routes each event by its type
+  to the handler declared for it.
 - The body is checked against the envelope and the payload contract first; a
   message that breaks the contract can never succeed and is parked at once.
 - A handler that raises is retried (requeued) up to EVENT_MAX_ATTEMPTS times,
@@ -41,13 +44,27 @@ class ReliableEventHandler(EventHandler):
 
     def setup(self):
         config = self.container.config
-        self.subscription = topology.find(self.container.service_name, self.event_type)
-        self.queue = topology.queue_for(self.subscription)
+        consumer = self.container.service_name
+        self.subscription = topology.find(consumer, self.event_type)
         self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-        self.parking = ConfirmingPublisher(config["AMQP_URI"])
-        Consumer.setup(self)  # skip EventHandler.setup: the queue is ours
+        handlers = sorted((e for e in self.container.entrypoints if isinstance(e, ReliableEventHandler)),
+                          key=lambda e: e.method_name)
+        self.routes = {}
+        for handler in handlers:
+            if handler.event_type in self.routes:
+                raise RuntimeError(f"{consumer}: {handler.method_name} and "
+                                   f"{self.routes[handler.event_type].method_name} both handle "
+                                   f"{handler.event_type!r}")
+            self.routes[handler.event_type] = handler
+        self.is_router = handlers[0] is self
+        if self.is_router:
+            self.queue = topology.consumer_queue(consumer, [topology.find(consumer, t) for t in self.routes])
+            self.parking = ConfirmingPublisher(config["AMQP_URI"])
+            Consumer.setup(self)  # skip EventHandler.setup: the queue is ours
 
     def start(self):
+        if not self.is_router:
+            return
         # The dead-letter queue must exist before the first failure, not at it.
         with Connection(self.container.config["AMQP_URI"]) as conn:
             topology.declare(conn, [topology.dead_letter_exchange(),
@@ -55,6 +72,8 @@ class ReliableEventHandler(EventHandler):
         super().start()
 
     def stop(self):
+        if not self.is_router:
+            return
         super().stop()
         self.parking.close()
 
@@ -65,10 +84,15 @@ class ReliableEventHandler(EventHandler):
             self.park(message, body, reason="contract_violation", error=str(exc.messages))
             self.queue_consumer.ack_message(message)
             return
+        handler = self.routes.get(envelope.type)
+        if handler is None:  # bound by an older deployment of this service, say
+            self.park(message, body, reason="no_handler", error=f"no handler for {envelope.type!r}")
+            self.queue_consumer.ack_message(message)
+            return
         context_data = self.unpack_message_headers(message)
         context_data["correlation_id"] = envelope.correlation_id
         try:
-            self.container.spawn_worker(self, (envelope,), {}, context_data=context_data,
+            self.container.spawn_worker(handler, (envelope,), {}, context_data=context_data,
                                         handle_result=partial(self.handle_result, message, body))
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
@@ -88,7 +112,7 @@ class ReliableEventHandler(EventHandler):
                 log.exception("could not park event; requeueing")
                 self.queue_consumer.requeue_message(message)
         else:
-            log.warning("%s failed on attempt %d/%d; requeueing", self.subscription.queue_name,
+            log.warning("%s failed on attempt %d/%d; requeueing", worker_ctx.entrypoint.method_name,
                         attempt, self.max_attempts, exc_info=exc_info)
             self.queue_consumer.requeue_message(message)
         return result, exc_info

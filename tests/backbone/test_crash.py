@@ -18,7 +18,7 @@ from tests.programmes_flow import programme_body
 pytestmark = [pytest.mark.broker, pytest.mark.e2e]
 
 PROGRAMME = programme_body("Crash-safe", indicators=[])
-QUEUE = "metrics--programmes.programme.created"
+QUEUE = topology.queue_name("metrics")
 
 
 def outbox_rows(url):
@@ -56,8 +56,9 @@ def test_sigkill_between_commit_and_publish_loses_nothing(amqp_uri, database_url
         messages = wait_until(lambda: drain(amqp_uri, QUEUE), timeout=30, message="the event after restart")
     finally:
         stop([restarted])
-    assert [body["event_id"] for _, body in messages] == [event_id]
-    assert messages[0][1]["payload"]["title"] == "Crash-safe"
+    created = [body for _, body in messages if body["type"] == "programme.created"]
+    assert [body["event_id"] for body in created] == [event_id]
+    assert created[0]["payload"]["title"] == "Crash-safe"
     assert outbox_rows(database_urls["programmes"])[0][1] is not None
 
 

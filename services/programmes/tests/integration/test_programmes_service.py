@@ -3,6 +3,8 @@ service consuming its events, on SQLite and PostgreSQL: the review workflow reac
 objective's figures, a revision replaces (never adds), and a JWP's projects count once."""
 import pytest
 
+from shared.messaging import topology
+
 from metrics.service import MetricsService
 from programmes.service import ProgrammesService
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -66,7 +68,7 @@ def test_approved_values_count_revisions_replace_and_children_count_once(contain
         wait_until(lambda: people(rpc) == 1350, message="parent and children counted once each")
         totals = rpc.programmes.programme_totals(jwp["id"])
         assert totals["indicators"][0]["total"] == "350"
-        assert queue_depth(amqp_uri, "metrics--programmes.result.approved") == 0
+        assert queue_depth(amqp_uri, topology.queue_name("metrics")) == 0
         history = rpc.programmes.get_result(result["id"])["versions"]
         assert [(v["version"], v["status"]) for v in history] == [(1, "superseded"), (2, "approved")]
 
