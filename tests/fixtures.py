@@ -13,23 +13,73 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 DB_SERVICES = ("programmes", "grants", "metrics", "gateway")
 
 
-def _rabbitmqctl(*args):
+MANAGEMENT_API = os.environ.get("TEST_RABBIT_API", "http://127.0.0.1:15672/api")
+
+
+def _management_api_answers() -> bool:
+    import requests
+    try:
+        return requests.get(f"{MANAGEMENT_API}/overview", auth=_credentials(), timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
+def _credentials():
+    parts = urlparse(BROKER_URI)
+    return parts.username or "guest", parts.password or "guest"
+
+
+def _rabbitmqctl(*args, attempts=3):
+    """rabbitmqctl with a deadline and retries: its CLI node can fail to start
+    (e.g. when many CLI calls run at once) and must never hang a test run."""
     ctl = shutil.which("rabbitmqctl")
     if ctl is None:
-        raise RuntimeError("rabbitmqctl is needed to create an isolated test vhost")
-    subprocess.run([ctl, *args], check=True, capture_output=True, timeout=60)
+        raise RuntimeError("rabbitmqctl (or the management API) is needed to create an isolated test vhost")
+    for attempt in range(1, attempts + 1):
+        try:
+            subprocess.run([ctl, *args], check=True, capture_output=True, timeout=60)
+            return
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            if attempt == attempts:
+                raise
+
+
+class _Vhosts:
+    """Creates and deletes vhosts through the management API when it answers,
+    else through rabbitmqctl."""
+
+    def __init__(self):
+        self.http = _management_api_answers()
+
+    def add(self, name):
+        user = _credentials()[0]
+        if self.http:
+            import requests
+            vhost = quote(name, safe="")
+            requests.put(f"{MANAGEMENT_API}/vhosts/{vhost}", auth=_credentials(), timeout=30).raise_for_status()
+            requests.put(f"{MANAGEMENT_API}/permissions/{vhost}/{user}", auth=_credentials(), timeout=30,
+                         json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        else:
+            _rabbitmqctl("add_vhost", name)
+            _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+
+    def delete(self, name):
+        if self.http:
+            import requests
+            requests.delete(f"{MANAGEMENT_API}/vhosts/{quote(name, safe='')}", auth=_credentials(), timeout=30)
+        else:
+            _rabbitmqctl("delete_vhost", name, attempts=1)
 
 
 @pytest.fixture(scope="session")
 def vhost_factory():
     """Creates vhosts (deleted at the end of the session); returns their AMQP URIs."""
+    vhosts = _Vhosts()
     created = []
 
     def make():
         name = f"test-{uuid.uuid4().hex[:12]}"
-        _rabbitmqctl("add_vhost", name)
-        user = urlparse(BROKER_URI).username or "guest"
-        _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        vhosts.add(name)
         created.append(name)
         parts = urlparse(BROKER_URI)
         return urlunparse(parts._replace(path="/" + quote(name, safe="")))
@@ -37,7 +87,7 @@ def vhost_factory():
     yield make
     for name in created:
         try:
-            _rabbitmqctl("delete_vhost", name)
+            vhosts.delete(name)
         except Exception:  # pragma: no cover - best effort cleanup
             pass
 
