@@ -8,7 +8,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 
 from gateway import idempotency, webhooks
-from gateway.progress import ProgressView, resolve_plan
+from gateway.progress import ProgressView
 from gateway.store import GatewayStore, Store, _flag
 
 log = logging.getLogger(__name__)
@@ -79,20 +79,31 @@ class GatewayState(DependencyProvider):
                 self._wake.wait(timeout=self.poll_interval)
 
     def _fill_progress(self):
-        """One metrics.get_progress per plan, so a fresh replica has a view at once."""
+        """One metrics.get_progress per plan, so a fresh replica has a view at once. Waits
+        (a while) for the metrics service to be there rather than leaving a call hanging."""
         from nameko.standalone.rpc import ClusterRpcProxy
-        from shared import plan as plans
+        from gateway.progress import plan_ids
+        amqp_uri = self.container.config["AMQP_URI"]
         eventlet.sleep(0.5)  # let the entrypoints (and the broadcast queue) start first
-        for attempt in range(5):
+        for attempt in range(8):
             if not self._running:
                 return
-            try:
-                with ClusterRpcProxy({"AMQP_URI": self.container.config["AMQP_URI"]},
-                                     timeout=self.rpc_deadline) as rpc:
-                    for plan_id in sorted(plans.plans()):
-                        self.progress.put(resolve_plan(plan_id), rpc.metrics.get_progress(plan_id),
-                                          from_event=False)
-                return
-            except Exception:
-                log.info("progress view: metrics not answering yet (attempt %d)", attempt + 1)
-                eventlet.sleep(min(30, 2 ** attempt))
+            if _has_consumers(amqp_uri, "rpc-metrics"):
+                try:
+                    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=self.rpc_deadline) as rpc:
+                        for plan_id in plan_ids():
+                            self.progress.put(plan_id, rpc.metrics.get_progress(plan_id), from_event=False)
+                    return
+                except Exception:
+                    log.info("progress view: metrics did not answer (attempt %d)", attempt + 1)
+            eventlet.sleep(min(30, 2 ** attempt))
+
+
+def _has_consumers(amqp_uri: str, queue: str) -> bool:
+    from kombu import Connection
+    try:
+        with eventlet.Timeout(2), Connection(amqp_uri) as conn:
+            _, _, consumers = conn.default_channel.queue_declare(queue=queue, passive=True)
+            return consumers > 0
+    except (Exception, eventlet.Timeout):  # no such queue yet, broker busy: not now
+        return False
