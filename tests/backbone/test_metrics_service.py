@@ -105,7 +105,7 @@ def test_a_burst_of_10000_events_is_coalesced_and_the_last_state_published(conta
     if db_backend != "sqlite":
         pytest.skip("the burst runs once, on SQLite; replicas are tested on PostgreSQL")
     watch_progress(amqp_uri)
-    interval = 0.2
+    interval = 0.5
     container = container_factory(MetricsService, service_config("metrics", PROGRESS_PUBLISH_INTERVAL=interval))
     container.start()
     rng = random.Random(5)
@@ -125,8 +125,8 @@ def test_a_burst_of_10000_events_is_coalesced_and_the_last_state_published(conta
             events.extend(progress_events(amqp_uri))
             return events and events[-1]["payload"]["progress"] == final
         wait_until(last_is_final, timeout=10, message="the final state published")
-    assert len(events) <= seconds / interval + 5, (len(events), seconds)
-    assert len(events) < 10_000 / 20
+    assert len(events) <= seconds / interval + 5, (len(events), seconds)   # at most one per interval
+    assert len(events) < 10_000 / 10
     assert final["figures"]["people_reached"]["value"] > 0
 
 
@@ -167,15 +167,19 @@ def test_two_replicas_consuming_at_once_give_exact_figures(container_factory, se
             breakdown = rpc.metrics.get_breakdown(dimension)
             assert breakdown["items"] == domain.breakdown(plan, recompute.snapshot(plan, state), dimension,
                                                           today=date(2020, 12, 31), as_of=None)["items"]
-        # both replicas published; revisions never repeat and the last is the final state
-        events = []
+        # Both replicas publish (and both outbox relays may publish a row twice: at-least-once, same
+        # event id). A revision is never given to two different states, and the highest revision
+        # is the final state: what a subscriber keeping the highest revision holds.
+        events = {}
 
-        def last_is_final():
-            events.extend(progress_events(amqp_uri))
-            return events and events[-1]["payload"]["progress"] == rpc.metrics.get_progress()
-        wait_until(last_is_final, timeout=10, message="the final state published")
-    revisions = [e["payload"]["revision"] for e in events]
-    assert len(set(revisions)) == len(revisions) and revisions == sorted(revisions)
+        def highest_is_final():
+            for event in progress_events(amqp_uri):
+                events[event["event_id"]] = event
+            highest = max(events.values(), key=lambda e: e["payload"]["revision"], default=None)
+            return highest and highest["payload"]["progress"] == rpc.metrics.get_progress()
+        wait_until(highest_is_final, timeout=10, message="the final state published")
+    revisions = [e["payload"]["revision"] for e in events.values()]
+    assert len(set(revisions)) == len(revisions)
 
 
 def message_copy(body):
