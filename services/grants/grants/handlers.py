@@ -147,7 +147,7 @@ def grant_view(grant: domain.Grant, today: date | None = None) -> dict:
         **grant.__dict__, "amount": _money(grant.amount, grant.currency),
         "disbursed": _money(grant.disbursed, grant.currency), "returned": _money(grant.returned, grant.currency),
         "undisbursed": _money(grant.undisbursed, grant.currency),
-        "allowed_actions": sorted(domain.GRANT_LIFECYCLE[grant.status]),
+        "allowed_actions": sorted(domain.GRANT_LIFECYCLE[grant.status]) if grant.fund_id else [],
         "tranches": tranches, "reports": [{**r.__dict__, "overdue": r.is_overdue(today)} for r in grant.reports],
         "value_for_money": {
             "disbursed": str(domain.money(grant.disbursed)), "currency": grant.currency,
