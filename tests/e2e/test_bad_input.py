@@ -4,12 +4,14 @@ import pytest
 import requests
 
 from tests.e2e.conftest import ADMIN_HEADERS
+from tests.programmes_flow import programme_body, result_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 JINJA = {"name": "Jinja", "country": "UG"}
-GOOD_PROGRAMME = {"title": "Good", "funding_window": "global", "themes": ["cities_migration"],
-                  "countries": ["UG"], "cities": [JINJA]}
+GOOD_PROGRAMME = programme_body("Good", funding_window="global", instrument="regional_programme",
+                                themes=["cities_migration"], countries=["UG"], cities=[JINJA],
+                                indicators=[{"code": "people_reached"}])
 
 
 def fields_of(response):
@@ -23,7 +25,9 @@ def fields_of(response):
 
 @pytest.fixture(scope="module")
 def programme(platform):
-    return requests.post(f"{platform}/v1/programmes", json=GOOD_PROGRAMME, timeout=10, headers=ADMIN_HEADERS).json()
+    created = requests.post(f"{platform}/v1/programmes", json=GOOD_PROGRAMME, timeout=10, headers=ADMIN_HEADERS).json()
+    return requests.post(f"{platform}/v1/programmes/{created['id']}/status", json={"status": "implementation"},
+                         timeout=10, headers=ADMIN_HEADERS).json()
 
 
 @pytest.mark.parametrize("body, bad_fields", [
@@ -36,7 +40,8 @@ def programme(platform):
     ({**GOOD_PROGRAMME, "countries": ["ZZ"], "cities": [{"name": "X", "country": "ZZ"}]},
      {"countries.0", "cities.0.country"}),
     ({**GOOD_PROGRAMME, "cities": [{"name": "Nairobi", "country": "KE"}]}, {"cities.0.country"}),
-    ({"title": "only a title"}, {"funding_window", "themes", "countries", "cities"}),
+    ({"title": "only a title"}, {"iati_identifier", "reporting_org", "funding_window", "instrument", "themes",
+                                 "countries"}),
 ])
 def test_bad_programmes_are_refused_naming_each_field(platform, body, bad_fields):
     response = requests.post(f"{platform}/v1/programmes", json=body, timeout=10, headers=ADMIN_HEADERS)
@@ -55,26 +60,29 @@ def test_bodies_that_are_not_json_objects_are_refused(platform, path):
     assert array.status_code == 422 and fields_of(array) == {"_body"}
 
 
-@pytest.mark.parametrize("body, bad_fields", [
-    ({"indicator": "happiness", "city": JINJA, "value": 1}, {"indicator"}),
-    ({"indicator": "people_reached", "city": JINJA, "value": -5}, {"value"}),
-    ({"indicator": "people_reached", "city": JINJA, "value": 2.5}, {"value"}),
-    ({"indicator": "people_reached", "city": JINJA, "value": "12"}, {"value"}),
-    ({"indicator": "people_reached", "city": {"name": "Kampala", "country": "UG"}, "value": 1}, {"city"}),
-    ({"indicator": "people_reached", "city": {"name": "Jinja"}, "value": 1}, {"city.country"}),
-    ({"indicator": "people_reached", "city": JINJA, "value": 1, "approved": True}, {"approved"}),
+@pytest.mark.parametrize("changes, bad_fields", [
+    ({"indicator": "happiness"}, {"indicator"}),
+    ({"value": -5}, {"value"}),
+    ({"value": 2.5}, {"value"}),
+    ({"value": "twelve"}, {"value"}),
+    ({"city_id": "kampala"}, {"city_id"}),
+    ({"city_id": None}, {"city_id"}),
+    ({"approved": True}, {"approved"}),
 ])
-def test_bad_results_are_refused_naming_each_field(platform, programme, body, bad_fields):
+def test_bad_results_are_refused_naming_each_field(platform, programme, changes, bad_fields):
+    body = {k: v for k, v in {**result_body(programme, 1), **changes}.items() if v is not None}
     response = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", json=body, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 422
     assert fields_of(response) == bad_fields
-    kept = requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=10, headers=ADMIN_HEADERS).json()
-    assert kept["results"] == []
+    kept = requests.get(f"{platform}/v1/programmes/{programme['id']}/results", timeout=10, headers=ADMIN_HEADERS).json()
+    assert kept["items"] == []
 
 
 def test_results_for_an_unknown_programme_are_404(platform):
     response = requests.post(f"{platform}/v1/programmes/nope/results",
-                             json={"indicator": "people_reached", "city": JINJA, "value": 1}, timeout=10, headers=ADMIN_HEADERS)
+                             json={"indicator": "people_reached", "city_id": "jinja", "value": 1,
+                                   "period": {"start": "2020-01-01", "end": "2020-06-30"}}, timeout=10,
+                             headers=ADMIN_HEADERS)
     assert response.status_code == 404
     assert "nope" in response.json()["detail"]
 

@@ -6,6 +6,8 @@ import requests
 
 from tests.e2e.conftest import ADMIN_HEADERS, ADMIN_KEY
 from tests.grants_flow import Http, award_over_http
+from tests.programmes_flow import programme_body as valid_programme_body
+from tests.programmes_flow import result_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
@@ -14,11 +16,17 @@ MBALE = {"name": "Mbale", "country": "UG"}
 
 
 def programme_body(**overrides):
-    body = {"title": "Secondary cities of Uganda", "funding_window": "country_city",
-            "themes": ["equitable_economic_growth", "gender_equality"], "countries": ["UG"],
-            "cities": [JINJA, MBALE]}
-    body.update(overrides)
-    return body
+    return valid_programme_body("Secondary cities of Uganda", themes=["equitable_economic_growth", "gender_equality"],
+                                countries=["UG"], cities=[JINJA, MBALE], **overrides)
+
+
+def approve(base, programme, value, **kwargs):
+    """Draft, submit and approve a result: only approved values count."""
+    response = post(base, f"/v1/programmes/{programme['id']}/results", result_body(programme, value, **kwargs))
+    assert response.status_code == 201, response.text
+    for step in ("submit", "approve"):
+        done = post(base, f"/v1/results/{response.json()['id']}/{step}", {})
+        assert done.status_code == 200, done.text
 
 
 def post(base, path, body, **kwargs):
@@ -45,16 +53,14 @@ def test_programme_results_and_grant_change_progress_within_a_second(platform):
     created = post(platform, "/v1/programmes", programme_body())
     assert created.status_code == 201, created.text
     programme = created.json()
+    started = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    assert started.status_code == 200, started.text
 
-    response = post(platform, f"/v1/programmes/{programme['id']}/results",
-                    {"indicator": "people_reached", "city": JINJA, "value": 125000})
-    assert response.status_code == 201, response.text
+    approve(platform, programme, 125000, city="Jinja")
     after_people, _ = progress_changes(platform, before)
     assert target(after_people, "people_reached")["value"] == target(before, "people_reached")["value"] + 125000
 
-    response = post(platform, f"/v1/programmes/{programme['id']}/results",
-                    {"indicator": "women_empowered", "city": MBALE, "value": 3000})
-    assert response.status_code == 201
+    approve(platform, programme, 3000, indicator="women_empowered", city="Mbale")
     after_women, _ = progress_changes(platform, after_people)
     assert (target(after_women, "cities_women_empowered")["value"]
             == target(before, "cities_women_empowered")["value"] + 1)
@@ -64,8 +70,9 @@ def test_programme_results_and_grant_change_progress_within_a_second(platform):
     after_grant, _ = progress_changes(platform, after_women)
     assert {"currency": "EUR", "amount": "75000.50"} in after_grant["money"]["committed"]
 
-    assert requests.get(f"{platform}/v1/programmes/{programme['id']}", timeout=5, headers=ADMIN_HEADERS).json()["results"][0][
-        "value"] == 125000
+    results = requests.get(f"{platform}/v1/programmes/{programme['id']}/results", timeout=5,
+                           headers=ADMIN_HEADERS).json()["items"]
+    assert results[0]["approved_value"] == "125000"
 
 
 def test_plan_and_health(platform):
