@@ -16,6 +16,7 @@ CENTS = Decimal("0.01")
 # SQLite only (migration 0003): the full-text index of titles and the table it indexes.
 SEARCH = sa.table("programme_search", sa.column("rowid"), sa.column("programme_id"))
 TITLES = sa.table("programme_titles", sa.column("rowid"), sa.column("title"))
+FEW_TITLES = 2000  # fewer matches than this: search the full-text index, then sort them
 
 # Filters of the programme list answered by programme_facets, and the facet kind of each.
 FACET_FILTERS = {"theme": "theme", "country": "country", "city": "city", "sdg_goal": "sdg_goal",
@@ -295,11 +296,15 @@ class SqlProgrammeRepository:
 
     def _title_contains(self, text: str):
         """`q`: on PostgreSQL ILIKE (trigram GIN index); on SQLite the FTS5 trigram index of
-        migration 0003, for 3 characters or more without LIKE wildcards (else a scan)."""
+        migration 0003 for a text matching few titles (the matches are then sorted), else a
+        walk of the sync index that stops at the page's end (a common text fills it fast)."""
         if self.session.get_bind().dialect.name == "sqlite" and len(text) >= 3 and not set(text) & set("%_\\"):
-            matches = sa.select(SEARCH.c.programme_id).where(SEARCH.c.rowid.in_(
-                sa.select(TITLES.c.rowid).where(TITLES.c.title.like(f"%{text}%"))))
-            return P.c.id.in_(matches)
+            matching = TITLES.c.title.like(f"%{text}%")
+            few = self.session.execute(sa.select(sa.func.count()).select_from(
+                sa.select(TITLES.c.rowid).where(matching).limit(FEW_TITLES).subquery())).scalar_one()
+            if few < FEW_TITLES:
+                return P.c.id.in_(sa.select(SEARCH.c.programme_id).where(
+                    SEARCH.c.rowid.in_(sa.select(TITLES.c.rowid).where(matching))))
         return P.c.title.ilike(_like(text), escape="\\")
 
     # -- hierarchy

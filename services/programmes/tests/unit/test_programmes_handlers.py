@@ -530,3 +530,14 @@ def test_totals_roll_children_up_to_the_parent_each_result_once(uow):
                                      "own": "50", "children": "300", "total": "350", "results": 3}]
     assert sorted(totals["children"]) == sorted(k["id"] for k in kids)
     assert handlers.programme_totals(uow, kids[0]["id"])["indicators"][0]["total"] == "100"
+
+
+def test_text_search_gives_the_same_page_from_the_full_text_index_or_a_walk(uow, portfolio, monkeypatch):
+    from programmes import unit_of_work
+    indexed = ids(handlers.list_programmes(uow, {"q": "WATER"}))
+    monkeypatch.setattr(unit_of_work, "FEW_TITLES", 1)   # as if "water" were in most titles
+    assert ids(handlers.list_programmes(uow, {"q": "water"})) == indexed == [portfolio[0]["id"], portfolio[1]["id"]]
+    handlers.update_programme(uow, portfolio[0]["id"], {"title": "Renamed"})   # the index follows the title
+    monkeypatch.setattr(unit_of_work, "FEW_TITLES", 2000)
+    assert ids(handlers.list_programmes(uow, {"q": "water"})) == [portfolio[1]["id"]]
+    assert ids(handlers.list_programmes(uow, {"q": "renamed"})) == [portfolio[0]["id"]]
