@@ -489,8 +489,10 @@ def overall_status(statuses: list[str | None]) -> str:
 # --- money -----------------------------------------------------------------------------------
 
 def money_rows(plan: Plan, snap: Snapshot) -> list:
-    """Money transactions dated within the plan's period count for the plan."""
-    return [m for m in snap.money if plan.in_period(m[7])]
+    """Money is the funds' (pooled money has no period of its own, and available = pooled -
+    committed is a balance): every transaction counts, for every plan; `as_of` keeps those dated
+    on or before it."""
+    return list(snap.money)
 
 
 def money_figures(rows, key_fn=lambda m: ()) -> dict:

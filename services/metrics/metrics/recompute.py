@@ -89,7 +89,7 @@ def snapshot(plan, state: SourceState) -> Snapshot:
         cities[ck] = cities.get(ck, 0) + n
     money: dict = {}
     for txn in state.money.values():
-        if plan.in_period(txn.day) and txn.amount:
+        if txn.amount:
             money[txn.cell] = money.get(txn.cell, 0) + txn.amount
     return Snapshot(
         totals=[k + v for k, v in totals.items() if v != (0, 0)],

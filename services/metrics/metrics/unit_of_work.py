@@ -259,7 +259,7 @@ class Projection:
             .where(cr.plan_id == plan.id, cr.n != 0))]
         snap.money = [tuple(r) for r in self._run(
             sa.select(mm.kind, mm.currency, mm.fund_id, mm.window, mm.theme, mm.country, mm.programme_id, mm.day,
-                      mm.amount).where(mm.amount != 0, mm.day >= plan.start, mm.day <= plan.end))]
+                      mm.amount).where(mm.amount != 0))]
         if applications:
             snap.applications = self.applications_under_review()
         if cells:

@@ -216,13 +216,17 @@ def test_money_committed_is_net_of_returns_and_available_is_pooled_minus_committ
         ("committed", "USD", "f-1", "global", "gender_equality", "UG", "p-1", date(2019, 2, 1), 60_000),
         ("returned", "USD", "f-1", "global", "gender_equality", "UG", "p-1", date(2019, 3, 1), 10_000),
         ("disbursed", "USD", "f-1", "global", "gender_equality", "UG", "p-1", date(2019, 3, 1), 30_000),
-        ("received", "USD", "f-1", "global", "", "", "", date(2017, 1, 1), 999_999),   # before the plan
+        ("received", "EUR", "f-2", "global", "", "", "", date(2022, 1, 1), 99_999),   # after the plan: still the funds'
     ])
     body = domain.progress(PLAN, snap, today=date(2020, 1, 1), as_of=None)
-    assert body["money"]["by_currency"] == [{
-        "currency": "USD", "pooled": "1000.00", "committed": "500.00", "disbursed": "300.00", "available": "500.00",
-        "cost_per_person_committed": None, "cost_per_person_disbursed": None}]
+    assert body["money"]["by_currency"] == [
+        {"currency": "EUR", "pooled": "999.99", "committed": "0.00", "disbursed": "0.00", "available": "999.99",
+         "cost_per_person_committed": None, "cost_per_person_disbursed": None},
+        {"currency": "USD", "pooled": "1000.00", "committed": "500.00", "disbursed": "300.00", "available": "500.00",
+         "cost_per_person_committed": None, "cost_per_person_disbursed": None}]
     assert body["money"]["committed"] == [{"currency": "USD", "amount": "500.00"}]
+    earlier = domain.progress(PLAN, snap, today=date(2019, 2, 15), as_of=date(2019, 2, 15))
+    assert earlier["money"]["committed"] == [{"currency": "USD", "amount": "600.00"}]   # the return came later
 
 
 # --- coalescing -----------------------------------------------------------------------------------
