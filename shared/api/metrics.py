@@ -74,8 +74,9 @@ class ProgressOut(StrictSchema):
     achieved = fields.Boolean()
     targets = fields.List(fields.Nested(TargetOut))
     figures = fields.Dict(metadata={"description": "every figure by code: value (and direct/indirect for sums)"})
-    money = fields.Dict(metadata={"description": "committed (per currency) and by_currency: pooled, committed, "
-                                                 "disbursed, available, cost per person reached"})
+    money = fields.Dict(metadata={"description": "`committed`: committed money per currency (net of returns)"})
+    funds = fields.List(fields.Dict(), metadata={"description": "per currency: pooled, committed, disbursed, "
+                                                                "available, cost per person reached"})
     updated_at = UTCDateTime(allow_none=True)
     revision = fields.Integer(metadata={"description": "revision of the last objective.progress_changed"})
 

@@ -79,7 +79,7 @@ def test_events_in_figures_and_progress_events_out(container_factory, service_co
                               and p["figures"]["people_reached"]["value"] == 20000 and p, message="metrics")
         assert progress["figures"]["cities_women_empowered"] == {"value": 1}
         assert progress["figures"]["countries_reached"] == {"value": 2}
-        assert progress["money"]["by_currency"][0]["available"] == "350000.00"
+        assert progress["funds"][0]["available"] == "350000.00"
         people = next(t for t in progress["targets"] if t["code"] == "people_reached")
         assert people["share"] == "0.001000"   # 20,000 / 20,000,000
         by_theme = rpc.metrics.get_breakdown("theme", PLAN_ID)

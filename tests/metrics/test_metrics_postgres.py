@@ -32,7 +32,7 @@ def test_projection_reconcile_and_rebuild_on_postgres(pg, monkeypatch):
     progress = handlers.get_progress(pg.uow(), PLAN_ID)
     assert progress["figures"]["people_reached"]["value"] == 70
     assert progress["figures"]["cities_reached"]["value"] == 2
-    assert progress["money"]["by_currency"][0]["committed"] == "250.00"
+    assert progress["funds"][0]["committed"] == "250.00"
     assert handlers.reconcile(pg.uow(), history)["drift"] is False
     assert handlers.publish_progress(pg.uow(), PLAN_ID) == 1
     assert handlers.publish_progress(pg.uow(), PLAN_ID) is None

@@ -587,11 +587,9 @@ def progress(plan: Plan, snap: Snapshot, *, today: date, as_of: date | None, rev
         "achieved": all(t["achieved"] for t in targets),
         "targets": targets,
         "figures": {f["code"]: {k: f[k] for k in ("value", "direct", "indirect") if k in f} for f in figures},
-        "money": {
-            "committed": [{"currency": c, "amount": money_out(acc["committed"])}
-                          for (c,), acc in sorted(by_currency.items()) if acc["committed"]],
-            "by_currency": [_money_entry(c, acc, people=people_value) for (c,), acc in sorted(by_currency.items())],
-        },
+        "money": {"committed": [{"currency": c, "amount": money_out(acc["committed"])}
+                                for (c,), acc in sorted(by_currency.items()) if acc["committed"]]},
+        "funds": [_money_entry(c, acc, people=people_value) for (c,), acc in sorted(by_currency.items())],
         "updated_at": _ts(snap.updated_at), "revision": revision,
     }
 

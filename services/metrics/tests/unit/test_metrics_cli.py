@@ -52,7 +52,7 @@ def test_reconcile_and_rebuild_from_the_outboxes(db, apply, tmp_path, capsys):
     capsys.readouterr()
     progress = handlers.get_progress(db.uow())
     assert progress["figures"]["people_reached"]["value"] == 90
-    assert progress["money"]["by_currency"][0]["committed"] == "400.00"
+    assert progress["funds"][0]["committed"] == "400.00"
     assert handlers.get_pipeline(db.uow())["applications_under_review"] == 1
 
     assert cli.main(["rebuild", "--aggregates-only", "--metrics-db", db.url]) == 0

@@ -219,7 +219,7 @@ def test_money_committed_is_net_of_returns_and_available_is_pooled_minus_committ
         ("received", "EUR", "f-2", "global", "", "", "", date(2022, 1, 1), 99_999),   # after the plan: still the funds'
     ])
     body = domain.progress(PLAN, snap, today=date(2020, 1, 1), as_of=None)
-    assert body["money"]["by_currency"] == [
+    assert body["funds"] == [
         {"currency": "EUR", "pooled": "999.99", "committed": "0.00", "disbursed": "0.00", "available": "999.99",
          "cost_per_person_committed": None, "cost_per_person_disbursed": None},
         {"currency": "USD", "pooled": "1000.00", "committed": "500.00", "disbursed": "300.00", "available": "500.00",

@@ -129,7 +129,7 @@ def test_money_per_fund_window_theme_and_country_and_cost_per_person(db, apply):
           b.closed("g-1", "10000.00"),
           b.result("r-1", 1000))
     body = handlers.get_progress(db.uow())
-    assert body["money"]["by_currency"] == [{
+    assert body["funds"] == [{
         "currency": "USD", "pooled": "100000.00", "committed": "50000.00", "disbursed": "30000.00",
         "available": "50000.00", "cost_per_person_committed": "50.00", "cost_per_person_disbursed": "30.00"}]
     funds = handlers.get_breakdown(db.uow(), "fund")["items"]
