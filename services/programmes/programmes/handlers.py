@@ -59,16 +59,17 @@ def _require_admin(actor, what: str):
         raise Forbidden(f"only an admin may {what}")
 
 
-def _programme_for(uow, programme_id: str, actor) -> domain.Programme:
-    programme = uow.programmes.get(programme_id) if isinstance(programme_id, str) else None
+def _programme_for(uow, programme_id: str, actor, *, lock: bool = False) -> domain.Programme:
+    """The programme, if the actor may see it (NotFound otherwise); `lock` for a change."""
+    programme = uow.programmes.get(programme_id, lock=lock) if isinstance(programme_id, str) else None
     scope = _scope(actor)
     if programme is None or (scope is not None and programme.reporting_org["ref"] != scope):
         raise NotFound("programme", programme_id)
     return programme
 
 
-def _result_for(uow, result_id: str, actor) -> domain.Result:
-    result = uow.results.get(result_id) if isinstance(result_id, str) else None
+def _result_for(uow, result_id: str, actor, *, lock: bool = False) -> domain.Result:
+    result = uow.results.get(result_id, lock=lock) if isinstance(result_id, str) else None
     scope = _scope(actor)
     if result is None or (scope is not None and result.reporting_org_ref != scope):
         raise NotFound("result", result_id)
@@ -299,7 +300,7 @@ def update_programme(uow, programme_id, data, actor=None) -> dict:
     changes = validate(_update, data)
     now = utcnow()
     with uow:
-        programme = _programme_for(uow, programme_id, actor)
+        programme = _programme_for(uow, programme_id, actor, lock=True)
         previous = programme.update(changes, instruments_by_window=instruments_by_window(), now=now)
         if "parent_id" in previous and programme.parent_id is not None:
             parent = _visible_parent(uow, programme, actor)
@@ -318,7 +319,7 @@ def change_status(uow, programme_id, data, actor=None) -> dict:
     _require_writer(actor)
     fields = validate(_status, data)
     with uow:
-        programme = _programme_for(uow, programme_id, actor)
+        programme = _programme_for(uow, programme_id, actor, lock=True)
         previous = programme.change_status(fields["status"], now=utcnow())
         uow.programmes.save(programme)
         uow.emit("programme.status_changed", {**programme.state(), "previous_status": previous,
@@ -387,7 +388,7 @@ def add_programme_city(uow, programme_id, data, actor=None) -> dict:
     spec = validate(_programme_city_in, data)
     now = utcnow()
     with uow:
-        programme = _programme_for(uow, programme_id, actor)
+        programme = _programme_for(uow, programme_id, actor, lock=True)
         errors = {}
         city = _resolve_city(uow, spec, now, "city", errors)
         if errors:
@@ -406,7 +407,7 @@ def define_indicator(uow, programme_id, data, actor=None) -> dict:
     spec = validate(_indicator_in, data)
     now = utcnow()
     with uow:
-        programme = _programme_for(uow, programme_id, actor)
+        programme = _programme_for(uow, programme_id, actor, lock=True)
         programme.check_can_define()
         if uow.programmes.indicator(programme.id, spec["code"]) is not None:
             raise InvalidInput({"code": [f"{spec['code']!r} is already an indicator of this programme; "
@@ -425,7 +426,7 @@ def update_indicator(uow, programme_id, code, data, actor=None) -> dict:
     changes = validate(_indicator_update, data)
     now = utcnow()
     with uow:
-        programme = _programme_for(uow, programme_id, actor)
+        programme = _programme_for(uow, programme_id, actor, lock=True)
         programme.check_can_define()
         indicator = uow.programmes.indicator(programme.id, code)
         if indicator is None:
@@ -484,13 +485,17 @@ def create_result(uow, programme_id, data, actor=None) -> dict:
         if existing:
             raise InvalidInput({"period": [f"a result of {indicator.code} in this city for this period exists "
                                            f"already ({existing}): edit, submit or revise it"]})
-        uow.results.add(result)
+        try:
+            uow.results.add(result)
+        except sa.exc.IntegrityError:   # the same slot, drafted at the same moment
+            raise InvalidInput({"period": [f"a result of {indicator.code} in this city for this period exists "
+                                           "already: edit, submit or revise it"]}) from None
         uow.commit()
         return _result_view(result, programme.city(result.city_id))
 
 
 def _result_context(uow, result_id, actor):
-    result = _result_for(uow, result_id, actor)
+    result = _result_for(uow, result_id, actor, lock=True)
     programme = uow.programmes.get(result.programme_id)
     return result, programme, uow.programmes.indicator(programme.id, result.indicator)
 

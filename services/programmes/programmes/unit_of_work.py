@@ -212,8 +212,10 @@ class SqlProgrammeRepository:
         self.session = session
 
     # -- programmes
-    def get(self, programme_id: str) -> domain.Programme | None:
-        row = self.session.execute(sa.select(P).where(P.c.id == programme_id)).first()
+    def get(self, programme_id: str, *, lock: bool = False) -> domain.Programme | None:
+        """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite has one writer)."""
+        query = sa.select(P).where(P.c.id == programme_id)
+        row = self.session.execute(query.with_for_update() if lock else query).first()
         if row is None:
             return None
         return programme_from_row(row, self._cities_of([row.id])[row.id])
@@ -346,8 +348,9 @@ class SqlResultRepository:
     def __init__(self, session):
         self.session = session
 
-    def get(self, result_id: str) -> domain.Result | None:
-        row = self.session.execute(sa.select(R).where(R.c.id == result_id)).first()
+    def get(self, result_id: str, *, lock: bool = False) -> domain.Result | None:
+        query = sa.select(R).where(R.c.id == result_id)
+        row = self.session.execute(query.with_for_update() if lock else query).first()
         if row is None:
             return None
         versions = self.session.execute(sa.select(RV).where(RV.c.result_id == result_id)
