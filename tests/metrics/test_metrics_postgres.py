@@ -40,7 +40,7 @@ def test_projection_reconcile_and_rebuild_on_postgres(pg, monkeypatch):
     assert handlers.get_progress(pg.uow(), PLAN_ID)["figures"] == progress["figures"]
 
 
-@settings(max_examples=int(os.environ.get("METRICS_EQUIVALENCE_EXAMPLES_PG", 40)), deadline=None,
+@settings(max_examples=int(os.environ.get("METRICS_EQUIVALENCE_EXAMPLES_PG", 25)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(history=histories())
 def test_incremental_equals_recomputation_on_postgres(pg, _world, history):
