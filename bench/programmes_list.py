@@ -199,7 +199,7 @@ def queries(v: dict) -> list[tuple[str, str, dict]]:
         ("programmes", "status", {"status": "finalisation"}),
         ("programmes", "organisation", {"organisation": v["org"]}),
         ("programmes", "q (title text)", {"q": "drainage"}),
-        ("programmes", "q (rare text: a full scan)", {"q": "no such words"}),
+        ("programmes", "q (rare text)", {"q": "no such words"}),
         ("programmes", "theme+country+window", {"theme": "cities_migration", "country": "KE",
                                                 "funding_window": "country_city"}),
         ("programmes", "modified_since (1%)", {"modified_since": v["since"]}),
