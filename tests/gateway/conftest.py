@@ -39,6 +39,16 @@ class Client:
         return response.json()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_backend(request):
+    """SQLite for every test; PostgreSQL too for the tests marked `postgres` (those whose
+    behaviour depends on the database: keys, audit, idempotency, pagination, the feed,
+    deliveries). Keeps the suite's time down without losing the backend coverage."""
+    if request.param == "postgres" and request.node.get_closest_marker("postgres") is None:
+        pytest.skip("backend-independent: runs on SQLite")
+    return request.param
+
+
 @pytest.fixture
 def gateway_database_url(db_backend, tmp_path, postgres_database_factory):
     """A fresh gateway database on the backend under test, migrated to head."""

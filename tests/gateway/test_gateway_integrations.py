@@ -29,6 +29,7 @@ def envelope(event_type, examples, **overrides):
 
 # -- idempotency, ETag, CSV, pagination ------------------------------------------------------
 
+@pytest.mark.postgres
 def test_a_replayed_idempotency_key_returns_the_first_response_and_creates_once(admin):
     headers = {"Idempotency-Key": "create-acme-reader-1"}
     body = {"organisation": "acme", "role": "reader", "name": "once"}
@@ -40,6 +41,7 @@ def test_a_replayed_idempotency_key_returns_the_first_response_and_creates_once(
     assert len(named) == 1
 
 
+@pytest.mark.postgres
 def test_an_idempotency_key_reused_for_another_request_is_refused(admin):
     headers = {"Idempotency-Key": "k-2"}
     assert admin.post("/v1/keys", {"organisation": "acme", "role": "reader"}, headers=headers).status_code == 201
@@ -48,6 +50,7 @@ def test_an_idempotency_key_reused_for_another_request_is_refused(admin):
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
 
 
+@pytest.mark.postgres
 def test_idempotency_keys_belong_to_their_caller(admin):
     partner = admin.as_key(admin.new_key("acme", "partner")["key"])
     headers = {"Idempotency-Key": "shared-key"}
@@ -57,6 +60,7 @@ def test_idempotency_keys_belong_to_their_caller(admin):
     assert mine.status_code == theirs.status_code == 201 and mine.json()["id"] != theirs.json()["id"]
 
 
+@pytest.mark.postgres
 def test_etag_and_if_none_match(admin):
     first = admin.get("/v1/keys")
     etag = first.headers["ETag"]
@@ -67,6 +71,7 @@ def test_etag_and_if_none_match(admin):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+@pytest.mark.postgres
 def test_lists_page_with_a_next_link_filter_and_sort(admin):
     made = [admin.new_key("paged", "reader", name=f"k{i}")["id"] for i in range(5)]
     seen, url, pages = [], "/v1/keys?organisation=paged&limit=2", 0
@@ -106,6 +111,7 @@ def test_an_unsupported_method_is_405_with_allow(admin):
 
 # -- the event feed -------------------------------------------------------------------------
 
+@pytest.mark.postgres
 def test_the_feed_keeps_events_in_order_once_and_replays_from_any_point(start_gateway, amqp_uri):
     admin, _ = start_gateway()
     events = [envelope("programme.created", PROGRAMME_EXAMPLES),
@@ -128,6 +134,7 @@ def test_the_feed_keeps_events_in_order_once_and_replays_from_any_point(start_ga
     assert [e["type"] for e in only] == ["fund.created"]
 
 
+@pytest.mark.postgres
 def test_a_partner_sees_only_its_own_and_public_events(start_gateway, amqp_uri):
     admin, _ = start_gateway()
     mine = envelope("programme.created", PROGRAMME_EXAMPLES,
@@ -185,6 +192,7 @@ def receiver():
         r.close()
 
 
+@pytest.mark.postgres
 def test_a_webhook_is_signed_retried_with_backoff_until_acknowledged_and_logged(start_gateway, amqp_uri, receiver):
     admin, _ = start_gateway(WEBHOOK_BACKOFF_BASE=0.3)
     partner = admin.as_key(admin.new_key("XM-EXAMPLE-1", "partner")["key"])
@@ -221,6 +229,7 @@ def test_a_webhook_is_signed_retried_with_backoff_until_acknowledged_and_logged(
     assert not verify_signature(secret, headers["X-Platform-Signature"], body, now=time.time() + 3600)
 
 
+@pytest.mark.postgres
 def test_a_delivery_that_never_succeeds_is_marked_failed(start_gateway, amqp_uri, receiver):
     admin, _ = start_gateway(WEBHOOK_BACKOFF_BASE=0.1, WEBHOOK_MAX_ATTEMPTS=2)
     hook = receiver(failures=100)
@@ -231,6 +240,7 @@ def test_a_delivery_that_never_succeeds_is_marked_failed(start_gateway, amqp_uri
     assert delivery["attempts"] == 2 and delivery["last_status_code"] == 500 and len(hook.calls) == 2
 
 
+@pytest.mark.postgres
 def test_another_partners_webhooks_are_not_found(admin):
     acme = admin.as_key(admin.new_key("acme", "partner")["key"])
     other = admin.as_key(admin.new_key("other", "partner")["key"])

@@ -26,6 +26,7 @@ def test_an_unknown_key_is_401(admin):
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 
 
+@pytest.mark.postgres
 def test_admin_creates_a_key_shown_once_and_stored_as_a_hash(admin):
     created = admin.new_key("acme", "partner", name="acme integration")
     assert created["key"].startswith("upk_") and created["prefix"] == created["key"][:10]
@@ -44,6 +45,7 @@ def test_a_partner_cannot_manage_keys(admin):
     assert response.json()["type"].endswith("/forbidden")
 
 
+@pytest.mark.postgres
 def test_a_revoked_key_is_refused_at_once(admin):
     created = admin.new_key("acme", "reader")
     reader = admin.as_key(created["key"])
@@ -95,6 +97,7 @@ def test_rate_limit_answers_429_with_retry_after(start_gateway):
     assert limited.headers["Content-Type"] == "application/problem+json"
 
 
+@pytest.mark.postgres
 def test_writes_and_refusals_are_audited_without_secrets(admin):
     created = admin.new_key("acme", "partner")
     partner = admin.as_key(created["key"])
@@ -110,6 +113,7 @@ def test_writes_and_refusals_are_audited_without_secrets(admin):
     assert created["key"] not in text and admin.key not in text
 
 
+@pytest.mark.postgres
 def test_line_breaks_in_input_cannot_forge_audit_entries(admin, caplog):
     forged = '/v1/keys/x%0d%0a{"outcome":"ok","key_id":"key_admin"}'
     admin.as_key(None).delete(forged)
@@ -118,6 +122,7 @@ def test_line_breaks_in_input_cannot_forge_audit_entries(admin, caplog):
     assert "\\r\\n" in entry["path"]
 
 
+@pytest.mark.postgres
 def test_audit_can_be_read_as_csv(admin):
     admin.new_key("acme", "reader")
     response = admin.get("/v1/audit?format=csv")
