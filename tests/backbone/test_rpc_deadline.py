@@ -17,20 +17,23 @@ pytestmark = pytest.mark.broker
 
 DEADLINE = 1.0
 BODY = programme_body("T", indicators=[])
+ADMIN_KEY = "deadline-test-admin-key-0123456789"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
 @pytest.fixture
-def gateway(container_factory, amqp_uri):
+def gateway(container_factory, amqp_uri, tmp_path):
     port = free_port()
     container = container_factory(GatewayService, {
-        "AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_DEADLINE_SECONDS": DEADLINE})
+        "AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "RPC_DEADLINE_SECONDS": DEADLINE,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.sqlite3'}", "PLATFORM_ADMIN_KEY": ADMIN_KEY})
     container.start()
     return f"http://127.0.0.1:{port}"
 
 
 def timed_post(url, body):
     started = time.monotonic()
-    response = requests.post(url, json=body, timeout=30)
+    response = requests.post(url, json=body, timeout=30, headers=ADMIN)
     return response, time.monotonic() - started
 
 
@@ -45,7 +48,7 @@ def test_a_service_that_never_started_answers_503_within_the_deadline(gateway):
 def test_a_stopped_service_answers_503_within_the_deadline(gateway, container_factory, service_config):
     programmes = container_factory(ProgrammesService, service_config("programmes"))
     programmes.start()
-    assert requests.post(f"{gateway}/v1/programmes", json=BODY, timeout=30).status_code == 201
+    assert requests.post(f"{gateway}/v1/programmes", json=BODY, timeout=30, headers=ADMIN).status_code == 201
     programmes.stop()  # its request queue stays, with no consumer
 
     response, elapsed = timed_post(f"{gateway}/v1/programmes", BODY)
@@ -57,7 +60,7 @@ class SlowProgrammes:
     name = "programmes"
 
     @rpc
-    def create_programme(self, data):
+    def create_programme(self, data, actor=None):
         eventlet.sleep(DEADLINE * 5)
         return {}
 
