@@ -5,7 +5,7 @@ import pytest
 from metrics.service import MetricsService
 from programmes.service import ProgrammesService
 from grants.service import GrantsService
-from tests.grants_flow import TEST_PLAN_ID, award_over_rpc, plan_files_covering_today
+from tests.grants_flow import award_over_rpc
 from tests.helpers import rpc_proxy, wait_until
 from tests.programmes_flow import approved_over_rpc, programme_body, started_over_rpc
 
@@ -18,16 +18,12 @@ def target(progress, code):
     return next(t for t in progress["targets"] if t["code"] == code)
 
 
-def test_programme_result_and_grant_reach_the_objective(container_factory, service_config, amqp_uri,
-                                                        monkeypatch, tmp_path):
-    # Money counts when dated within a plan's period: the award is dated today, so progress is
-    # read against a copy of the plan whose period includes today (same targets).
-    monkeypatch.setenv("PLAN_FILES", plan_files_covering_today(tmp_path))
+def test_programme_result_and_grant_reach_the_objective(container_factory, service_config, amqp_uri):
     for cls in (ProgrammesService, GrantsService, MetricsService):
         container_factory(cls, service_config(cls.name)).start()
 
     with rpc_proxy(amqp_uri) as rpc:
-        before = rpc.metrics.get_progress(TEST_PLAN_ID)
+        before = rpc.metrics.get_progress()
         assert target(before, "people_reached")["value"] == 0
         programme = started_over_rpc(rpc, PROGRAMME)
         approved_over_rpc(rpc, programme, 25000)
@@ -35,7 +31,7 @@ def test_programme_result_and_grant_reach_the_objective(container_factory, servi
         award_over_rpc(rpc, programme["id"], "Jinja Municipal Council", "150000.00")
 
         progress = wait_until(
-            lambda: (p := rpc.metrics.get_progress(TEST_PLAN_ID))["money"]["committed"]
+            lambda: (p := rpc.metrics.get_progress())["money"]["committed"]
             and target(p, "people_reached")["value"] == 25000 and p, message="metrics to catch up")
     assert target(progress, "cities_women_empowered")["value"] == 1
     assert target(progress, "countries_reached")["value"] == 2
