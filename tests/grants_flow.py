@@ -1,30 +1,11 @@
 """The grants path from a fund to an award, as steps shared by the backbone (RPC) and
 end-to-end (HTTP) tests."""
-import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
-
-TEST_PLAN_ID = "grants-test-plan"
 
 REVIEWERS = ({"key_id": "key_rev_a", "organisation": "UN-Habitat", "role": "admin", "scopes": ["admin"]},
              {"key_id": "key_rev_b", "organisation": "World Bank", "role": "admin", "scopes": ["admin"]})
 REVIEW = {"scores": {"relevance": 4, "feasibility": 4}, "recommendation": "award", "comment": "Good value."}
-
-
-def plan_files_covering_today(directory) -> str:
-    """PLAN_FILES: the shipped plan and a copy of it (TEST_PLAN_ID) whose period runs to three
-    years from today. Metrics counts money whose date falls within a plan's period, so money
-    committed today counts towards the copy."""
-    import yaml
-    from shared.plan import PLANS_DIR
-    shipped = PLANS_DIR / "strategic-plan-2018-2021.yaml"
-    plan = yaml.safe_load(shipped.read_text(encoding="utf-8"))
-    end = date(date.today().year + 3, 12, 31).isoformat()
-    plan["id"], plan["period"]["end"], plan["objective"]["deadline"] = TEST_PLAN_ID, end, end
-    copy = Path(directory) / f"{TEST_PLAN_ID}.yaml"
-    copy.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    return os.pathsep.join([str(shipped), str(copy)])
 
 
 def money(amount, currency="USD"):

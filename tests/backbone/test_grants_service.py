@@ -2,7 +2,6 @@
 and PostgreSQL): the whole path over RPC, the money events reaching metrics, overdue
 reports sent once, and two racing awards of which exactly one commits."""
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 
 import eventlet
 import pytest
@@ -15,8 +14,8 @@ from metrics.service import MetricsService
 from shared.db import create_engine, session_factory
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.uow import process_lock
-from tests.grants_flow import (REVIEW, REVIEWERS, TEST_PLAN_ID, application_body, call_body, fund_body,
-                               funded_call_over_rpc, money, plan_files_covering_today, reviewed_application_over_rpc)
+from tests.grants_flow import (REVIEW, REVIEWERS, application_body, call_body, fund_body, funded_call_over_rpc,
+                               money, reviewed_application_over_rpc)
 from tests.helpers import rpc_proxy, wait_until
 
 pytestmark = pytest.mark.broker
@@ -36,9 +35,7 @@ def outbox_types(url) -> list[str]:
 
 
 def test_contribution_to_closeout_over_rpc_and_metrics_sees_the_money(container_factory, service_config,
-                                                                      amqp_uri, database_urls, monkeypatch,
-                                                                      tmp_path):
-    monkeypatch.setenv("PLAN_FILES", plan_files_covering_today(tmp_path))   # a plan period including today
+                                                                      amqp_uri, database_urls):
     for cls in (GrantsService, MetricsService):
         container_factory(cls, service_config(cls.name)).start()
     with rpc_proxy(amqp_uri) as rpc:
@@ -56,7 +53,7 @@ def test_contribution_to_closeout_over_rpc_and_metrics_sees_the_money(container_
             "reports": [{"title": "Final report", "due_date": (date.today() + timedelta(days=200)).isoformat(),
                          "final": True}]})
         grant = result["grant"]
-        progress = wait_until(lambda: (p := rpc.metrics.get_progress(TEST_PLAN_ID))["money"]["committed"] and p,
+        progress = wait_until(lambda: (p := rpc.metrics.get_progress())["money"]["committed"] and p,
                               message="metrics to count the committed grant")
         assert progress["money"]["committed"] == [{"currency": "USD", "amount": "40000.00"}]
 

@@ -9,22 +9,11 @@ from decimal import Decimal
 import pytest
 import requests
 
-from tests.e2e.conftest import ADMIN_KEY, running_platform
-from tests.grants_flow import (REVIEW, TEST_PLAN_ID, Http, application_body, call_body, fund_body, money,
-                               plan_files_covering_today)
+from tests.e2e.conftest import ADMIN_KEY
+from tests.grants_flow import REVIEW, Http, application_body, call_body, fund_body, money
 from tests.programmes_flow import programme_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
-    """The platform with a second plan whose period includes today (metrics counts money dated
-    within a plan's period; the shipped plan ended in 2021)."""
-    plan_files = plan_files_covering_today(tmp_path_factory.mktemp("plans"))
-    with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session, PLAN_FILES=plan_files) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +56,7 @@ def funded_call(keys, received_eur="100000.00", envelope="200000.00", required_r
 
 
 def committed_money(platform):
-    body = requests.get(f"{platform}/v1/objective/progress?plan={TEST_PLAN_ID}", timeout=5).json()
+    body = requests.get(f"{platform}/v1/objective/progress", timeout=5).json()
     return {m["currency"]: m["amount"] for m in body["money"]["committed"]}
 
 

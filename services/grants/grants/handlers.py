@@ -10,7 +10,6 @@ or None for an internal call, which acts as an administrator):
   reports of its own organisation; others' answer NotFound, so ids cannot be probed."""
 import logging
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
