@@ -4,7 +4,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from urllib.parse import quote, urlparse, urlunparse
+from urllib.parse import quote, unquote, urlparse, urlunparse
 
 import pytest
 
@@ -31,17 +31,25 @@ def _credentials():
 
 def _rabbitmqctl(*args, attempts=3):
     """rabbitmqctl with a deadline and retries: its CLI node can fail to start
-    (e.g. when many CLI calls run at once) and must never hang a test run."""
+    (e.g. when many CLI calls run at once) and must never hang a test run. On a
+    timeout the whole process group goes: an orphaned CLI node would keep one of
+    the few distribution ports rabbitmqctl may use."""
+    import os as _os
+    import signal as _signal
     ctl = shutil.which("rabbitmqctl")
     if ctl is None:
         raise RuntimeError("rabbitmqctl (or the management API) is needed to create an isolated test vhost")
     for attempt in range(1, attempts + 1):
+        proc = subprocess.Popen([ctl, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
         try:
-            subprocess.run([ctl, *args], check=True, capture_output=True, timeout=60)
-            return
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            if attempt == attempts:
-                raise
+            if proc.wait(timeout=60) == 0:
+                return
+        except subprocess.TimeoutExpired:
+            _os.killpg(proc.pid, _signal.SIGKILL)
+            proc.wait()
+        if attempt == attempts:
+            raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed {attempts} times")
 
 
 class _Vhosts:
@@ -84,8 +92,19 @@ def vhost_factory():
         parts = urlparse(BROKER_URI)
         return urlunparse(parts._replace(path="/" + quote(name, safe="")))
 
+    make.delete = lambda uri: _delete(uri)
+
+    def _delete(uri):
+        name = unquote(urlparse(uri).path.lstrip("/"))
+        if name in created:
+            created.remove(name)
+            try:
+                vhosts.delete(name)
+            except Exception:  # pragma: no cover - best effort cleanup
+                pass
+
     yield make
-    for name in created:
+    for name in list(created):
         try:
             vhosts.delete(name)
         except Exception:  # pragma: no cover - best effort cleanup
@@ -94,8 +113,11 @@ def vhost_factory():
 
 @pytest.fixture
 def amqp_uri(vhost_factory):
-    """A fresh vhost per test: queues, exchanges and messages of one test never meet another's."""
-    return vhost_factory()
+    """A fresh vhost per test: queues, exchanges and messages of one test never meet another's.
+    Deleted right after the test: hundreds of live vhosts slow RabbitMQ's vhost creation down."""
+    uri = vhost_factory()
+    yield uri
+    vhost_factory.delete(uri)
 
 
 @pytest.fixture(scope="session")
