@@ -12,6 +12,7 @@ from shared.db import create_engine, session_factory
 from shared.messaging import topology
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
+from shared.runtime.logcontext import set_correlation_id
 from shared.uow import process_lock
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,12 @@ class Backbone(DependencyProvider):
     def make_uow(self, correlation_id=None):
         return self.uow_cls(self.sessions, self.outbox, self.inbox, producer=self.service_name,
                             correlation_id=correlation_id, after_commit=self.wake, lock=self.db_lock)
+
+    def worker_setup(self, worker_ctx):
+        set_correlation_id(correlation_id_of(worker_ctx))
+
+    def worker_teardown(self, worker_ctx):
+        set_correlation_id(None)
 
     def get_dependency(self, worker_ctx):
         cid = correlation_id_of(worker_ctx)

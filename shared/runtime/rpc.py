@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 
 from shared.errors import DeadlineExceeded, ServiceUnavailable
 from shared.runtime.backbone import correlation_id_of
+from shared.runtime.logcontext import set_correlation_id
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,12 @@ class DeadlineRpc(RpcProxy):
         self.deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS", DEFAULT_DEADLINE))
         self.options.setdefault("expiration", self.deadline)
         super().setup()
+
+    def worker_setup(self, worker_ctx):
+        set_correlation_id(correlation_id_of(worker_ctx))
+
+    def worker_teardown(self, worker_ctx):
+        set_correlation_id(None)
 
     def get_dependency(self, worker_ctx):
         correlation_id_of(worker_ctx)  # so the id travels in the call's headers
