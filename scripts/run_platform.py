@@ -152,7 +152,7 @@ The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATF
   plan       {base}/v1/plan
   progress   {base}/v1/objective/progress
   programmes {base}/v1/programmes   (POST)
-  grants     {base}/v1/grants       (POST)
+  grants     {base}/v1/funds, {base}/v1/calls, {base}/v1/grants
   API docs   {base}/docs   (OpenAPI: {base}/v1/openapi.json)
 {admin_key_hint(env)}
 Press Ctrl-C to stop.""", flush=True)
