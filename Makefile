@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 SERVICES := programmes grants metrics gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit test-unit test-service test-e2e migrate topology bench docs clean install fuzz
+.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench docs clean install fuzz
 
 $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) \
-		pytest pytest-timeout hypothesis requests schemathesis
+		pytest pytest-timeout hypothesis requests schemathesis ruff mypy types-PyYAML
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,7 +26,13 @@ migrate: $(STAMP)
 topology: $(STAMP)
 	$(BIN)/python -m shared.messaging.topology
 
-test: $(STAMP)
+# ruff (pyflakes, pycodestyle at 120 columns, isort, bugbear) and mypy (strict on shared/ and
+# every domain model), both configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q -ra
 
 unit: $(STAMP)

@@ -163,6 +163,7 @@ def publish_progress(amqp_uri: str) -> str:
     """What metrics publishes when progress changes: makes the gateway's view live."""
     sys.path.insert(0, str(ROOT))
     from kombu import Connection
+
     from shared import plan as plans
     from shared.events import make_envelope
     from shared.events.contracts.metrics import EXAMPLES

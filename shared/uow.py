@@ -31,11 +31,13 @@ class UnitOfWork:
         # (blocking the hub) on a lock held by another greenthread of the same process.
         self._lock = lock or nullcontext()
         self.emitted: list[Envelope] = []
+        self.seen: list = []
 
     def __enter__(self):
         self._lock.__enter__()
         self.session = self.session_factory()
         self.emitted = []
+        self.seen = []
         self._open(self.session)
         return self
 
@@ -59,6 +61,19 @@ class UnitOfWork:
         self.emitted.append(envelope)
         return envelope
 
+    def track(self, aggregate):
+        """Remember an aggregate loaded or added in this transaction: the events it records
+        are written to the outbox by `commit`, in this transaction. Returns it."""
+        if aggregate is not None and all(aggregate is not a for a in self.seen):
+            self.seen.append(aggregate)
+        return aggregate
+
+    def collect_events(self) -> None:
+        """Write the events the tracked aggregates recorded, in the order they recorded them."""
+        events = [event for aggregate in self.seen for event in aggregate.take_events()]
+        for event in sorted(events, key=lambda e: e.sequence):
+            self.emit(event.type, event.payload)
+
     def record_inbox(self, envelope: Envelope) -> None:
         """Claim `envelope` for this transaction; raises DuplicateEvent if it was
         already processed (possibly by another replica, concurrently)."""
@@ -70,6 +85,7 @@ class UnitOfWork:
             raise DuplicateEvent(envelope.event_id) from None
 
     def commit(self):
+        self.collect_events()
         self.session.commit()
         failpoints.hit("outbox.after_commit")
         if self.emitted and self.after_commit:

@@ -11,15 +11,22 @@ identifier...) are checked by the service and reported the same way, by field.
 """
 import re
 
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared import plan
-from shared.events.contracts.programmes import (ACTIVITY_STATUSES, MEASURES, ORGANISATION_ROLES, REACH,
-                                                RESULT_STATUSES, AgeGroupSchema, MigrantStatusSchema,
-                                                SexSchema)
+from shared.events.contracts.programmes import (
+    ACTIVITY_STATUSES,
+    MEASURES,
+    ORGANISATION_ROLES,
+    REACH,
+    RESULT_STATUSES,
+    AgeGroupSchema,
+    MigrantStatusSchema,
+    SexSchema,
+)
 from shared.events.fields import DecimalString, UTCDateTime
 from shared.events.schemas import MoneySchema, StrictSchema, country_code
-from shared.reference import (ORGANISATION_TYPES, SDG_GOALS, SDG_TARGETS, SECTORS, codelist)
+from shared.reference import ORGANISATION_TYPES, SDG_GOALS, SDG_TARGETS, SECTORS, codelist
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 MAX_PLACES = 4  # decimal places of result values, targets and baselines

@@ -1,3 +1,3 @@
 """Integration events: the envelope, the payload contracts and the broker topology."""
-from shared.events.envelope import Envelope, make_envelope, load_envelope  # noqa: F401
 from shared.events.contracts import CONTRACTS, contract_for, producer_of  # noqa: F401
+from shared.events.envelope import Envelope, load_envelope, make_envelope  # noqa: F401

@@ -14,8 +14,16 @@ from metrics.service import MetricsService
 from shared.db import create_engine, session_factory
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.uow import process_lock
-from tests.grants_flow import (REVIEW, REVIEWERS, application_body, call_body, fund_body, funded_call_over_rpc,
-                               money, reviewed_application_over_rpc)
+from tests.grants_flow import (
+    REVIEW,
+    REVIEWERS,
+    application_body,
+    call_body,
+    fund_body,
+    funded_call_over_rpc,
+    money,
+    reviewed_application_over_rpc,
+)
 from tests.helpers import rpc_proxy, wait_until
 
 pytestmark = pytest.mark.broker

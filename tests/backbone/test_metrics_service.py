@@ -12,7 +12,7 @@ from metrics import clock, domain, plans, recompute
 from metrics.service import MetricsService
 from shared.events import make_envelope
 from shared.messaging import topology
-from tests.helpers import drain, publish_event, queue_depth, rpc_proxy, wait_until
+from tests.helpers import drain, queue_depth, rpc_proxy, wait_until
 from tests.metrics import builders as b
 
 pytestmark = pytest.mark.broker

@@ -2,9 +2,9 @@
 containers on the real broker and real databases (SQLite and PostgreSQL)."""
 import pytest
 
+from grants.service import GrantsService
 from metrics.service import MetricsService
 from programmes.service import ProgrammesService
-from grants.service import GrantsService
 from tests.grants_flow import award_over_rpc
 from tests.helpers import rpc_proxy, wait_until
 from tests.programmes_flow import approved_over_rpc, programme_body, started_over_rpc

@@ -49,9 +49,9 @@ def run_schemathesis(base_url: str, key: str, *, max_examples: int = 50, max_tim
 @contextmanager
 def own_platform():
     """A platform of its own for the run: SQLite in a temporary directory, a fresh vhost."""
+    from gateway.auth import new_key
     from scripts.run_platform import SERVICES, migrate, platform_env, start_service, stop, wait_for_http
     from tests.helpers import free_port
-    from gateway.auth import new_key
 
     broker = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     vhost = None

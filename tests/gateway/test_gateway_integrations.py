@@ -10,11 +10,11 @@ import pytest
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
+from gateway.webhooks import verify_signature
 from shared.events import make_envelope
 from shared.events.contracts.grants import EXAMPLES as GRANT_EXAMPLES
 from shared.events.contracts.metrics import EXAMPLES as METRICS_EXAMPLES
 from shared.events.contracts.programmes import EXAMPLES as PROGRAMME_EXAMPLES
-from gateway.webhooks import verify_signature
 from tests.helpers import publish_event, wait_until
 
 pytestmark = pytest.mark.broker

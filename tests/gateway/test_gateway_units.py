@@ -3,11 +3,11 @@ import json
 
 import pytest
 
-from shared.errors import Forbidden, InvalidInput
 from gateway import audit, auth, idempotency, pagination, problems, webhooks
 from gateway.entrypoints import etag_matches, etag_of, to_csv
 from gateway.progress import ProgressView
 from gateway.ratelimit import RateLimiter, TokenBucket
+from shared.errors import Forbidden, InvalidInput
 
 
 class Clock:

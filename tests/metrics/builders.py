@@ -124,9 +124,9 @@ class MetricsDb:
     """A migrated SQLite database for the metrics service's real unit of work."""
 
     def __init__(self, directory=None, *, url=None):
+        from metrics.db import tune
         from shared.db import create_engine, session_factory
         from shared.migrations import upgrade
-        from metrics.db import tune
         self.url = url or f"sqlite:///{directory / 'metrics.sqlite3'}"
         upgrade("metrics", self.url)
         self.engine = tune(create_engine(self.url))

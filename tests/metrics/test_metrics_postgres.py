@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from metrics import handlers, plans, recompute
 from tests.metrics import builders as b
 from tests.metrics.builders import MetricsDb, wire
-from tests.metrics.test_metrics_equivalence import histories, world as _world  # noqa: F401
+from tests.metrics.test_metrics_equivalence import histories  # noqa: F401
 
 PLAN_ID = "strategic-plan-2018-2021"
 

@@ -3,13 +3,22 @@ import inspect
 import json
 
 import pytest
-from marshmallow import Schema, fields, validate as validators
+from marshmallow import Schema, fields
+from marshmallow import validate as validators
 from nameko.exceptions import RemoteError, deserialize, registry, serialize
 
 from shared import errors
-from shared.errors import (Conflict, DeadlineExceeded, Forbidden, InvalidInput, NotFound, PlatformError,
-                           ServiceUnavailable, flatten_messages, validate)
-
+from shared.errors import (
+    Conflict,
+    DeadlineExceeded,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PlatformError,
+    ServiceUnavailable,
+    flatten_messages,
+    validate,
+)
 
 # --- flatten_messages ----------------------------------------------------------------
 

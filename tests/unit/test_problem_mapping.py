@@ -6,8 +6,7 @@ import logging
 import pytest
 
 from gateway.problems import STATUS_BY_ERROR, from_exception, status_for
-from shared.errors import (Conflict, DeadlineExceeded, InvalidInput, NotFound, PlatformError,
-                           ServiceUnavailable)
+from shared.errors import Conflict, DeadlineExceeded, InvalidInput, NotFound, PlatformError, ServiceUnavailable
 
 
 class PlanNotFound(NotFound):

@@ -11,8 +11,8 @@ import logging
 
 import sqlalchemy as sa
 
-from shared.events.fields import utcnow
 from gateway import models
+from shared.events.fields import utcnow
 
 log = logging.getLogger("gateway.audit")
 

@@ -10,11 +10,11 @@ import secrets
 
 import sqlalchemy as sa
 
-from shared.errors import Conflict, InvalidInput, NotFound
-from shared.events.fields import utcnow
 from gateway import models
 from gateway.pagination import keyset
 from gateway.problems import Unauthenticated
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.fields import utcnow
 
 ROLES = ("reader", "partner", "admin")
 RANK = {role: i for i, role in enumerate(ROLES)}

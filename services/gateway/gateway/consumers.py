@@ -11,11 +11,11 @@ import logging
 from marshmallow import ValidationError
 from nameko.events import BROADCAST, event_handler
 
+from gateway import feed
+from gateway.progress import resolve_plan
 from shared.events import load_envelope
 from shared.messaging.subscriptions.gateway import EVENT_TYPES
 from shared.runtime.events import reliable_event_handler
-from gateway import feed
-from gateway.progress import resolve_plan
 
 log = logging.getLogger(__name__)
 PROGRESS_EVENT = "objective.progress_changed"

@@ -82,6 +82,7 @@ class GatewayState(DependencyProvider):
         """One metrics.get_progress per plan, so a fresh replica has a view at once. Waits
         (a while) for the metrics service to be there rather than leaving a call hanging."""
         from nameko.standalone.rpc import ClusterRpcProxy
+
         from gateway.progress import plan_ids
         amqp_uri = self.container.config["AMQP_URI"]
         eventlet.sleep(0.5)  # let the entrypoints (and the broadcast queue) start first

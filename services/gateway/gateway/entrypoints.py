@@ -18,9 +18,9 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
-from shared.errors import Forbidden, InvalidInput, flatten_messages
 from gateway import audit, auth, idempotency, problems
 from gateway.store import GatewayStore
+from shared.errors import Forbidden, InvalidInput, flatten_messages
 
 log = logging.getLogger(__name__)
 

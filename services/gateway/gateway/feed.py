@@ -9,12 +9,11 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from gateway import models, webhooks
 from shared.events import Envelope
 from shared.events.contracts import contract_for
 from shared.events.fields import utcnow
 from shared.uow import DuplicateEvent
-from gateway import models, webhooks
-
 
 # Events anyone with a key may read: facts the partnership publishes anyway.
 PUBLIC_EVENT_TYPES = frozenset({"objective.progress_changed", "fund.created", "call.opened", "call.closed"})

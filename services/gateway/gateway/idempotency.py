@@ -10,9 +10,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from gateway import models
 from shared.errors import Conflict, InvalidInput
 from shared.events.fields import utcnow
-from gateway import models
 
 HEADER = "Idempotency-Key"
 _VALID = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces or control characters

@@ -8,8 +8,15 @@ import logging
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from shared.errors import (Conflict, DeadlineExceeded, Forbidden, InvalidInput, NotFound, PlatformError,
-                           ServiceUnavailable)
+from shared.errors import (
+    Conflict,
+    DeadlineExceeded,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PlatformError,
+    ServiceUnavailable,
+)
 
 log = logging.getLogger(__name__)
 

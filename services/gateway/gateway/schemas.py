@@ -2,10 +2,10 @@
 problems). They validate requests and generate the OpenAPI document."""
 from marshmallow import ValidationError, fields, validate
 
-from shared.events.fields import UTCDateTime
-from shared.events.schemas import StrictSchema
 from gateway import auth
 from gateway.pagination import PageQuery, SortedPageQuery
+from shared.events.fields import UTCDateTime
+from shared.events.schemas import StrictSchema
 
 _NO_CONTROL = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="must not contain control characters")
 SCOPES = ("read", "write", "admin")

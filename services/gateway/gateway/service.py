@@ -1,5 +1,4 @@
 """The gateway: one HTTP JSON API under /v1 over the platform's services."""
-from shared.runtime.rpc import DeadlineRpc
 from gateway.consumers import FeedConsumers, ProgressConsumer
 from gateway.dependencies import GatewayState
 from gateway.routes.audit import AuditRoutes
@@ -11,6 +10,7 @@ from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
 from gateway.routes.system import SystemRoutes
 from gateway.routes.webhooks import WebhookRoutes
+from shared.runtime.rpc import DeadlineRpc
 
 
 class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,

@@ -28,10 +28,10 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from shared.errors import InvalidInput, NotFound
-from shared.events.fields import utcnow
 from gateway import models
 from gateway.pagination import keyset
+from shared.errors import InvalidInput, NotFound
+from shared.events.fields import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """nameko dependencies of the grants service."""
-from shared.runtime.backbone import Backbone
 from grants import models
 from grants.unit_of_work import GrantsUnitOfWork
+from shared.runtime.backbone import Backbone
 
 
 def backbone() -> Backbone:

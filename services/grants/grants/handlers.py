@@ -13,11 +13,11 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from grants import domain
 from shared.api import grants as api
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, validate
 from shared.events.fields import utcnow
 from shared.reference import TRANSACTION_TYPES
-from grants import domain
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from grants import domain, handlers
+from grants.dependencies import backbone
 from shared.config import float_env
 from shared.errors import InvalidInput, PlatformError
 from shared.events.fields import UTCDateTime, utcnow
-from grants import domain, handlers
-from grants.dependencies import backbone
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from grants import domain, models
 from shared.errors import InvalidInput
 from shared.uow import UnitOfWork
-from grants import domain, models
 
 
 def _columns(model) -> list[str]:

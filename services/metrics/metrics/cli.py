@@ -15,9 +15,9 @@ from shared.db import create_engine, session_factory
 
 def _uow(url):
     from metrics import models
+    from metrics.db import tune
     from metrics.unit_of_work import MetricsUnitOfWork
     from shared.uow import process_lock
-    from metrics.db import tune
     engine = tune(create_engine(url))
     sessions = session_factory(engine)
     lock = process_lock(engine)

@@ -1,8 +1,8 @@
 """nameko dependencies of the metrics service."""
-from shared.runtime.backbone import Backbone
 from metrics import models
 from metrics.db import tune
 from metrics.unit_of_work import MetricsUnitOfWork
+from shared.runtime.backbone import Backbone
 
 
 class MetricsBackbone(Backbone):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from metrics import clock, domain, plans, recompute, schemas
+from metrics.unit_of_work import PlansNotReady
 from shared import plan as shared_plan
 from shared.errors import InvalidInput, NotFound, validate
 from shared.events import Envelope
 from shared.events.fields import utcnow
 from shared.uow import DuplicateEvent
-from metrics import clock, domain, plans, recompute, schemas
-from metrics.unit_of_work import PlansNotReady
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The plans the metrics service computes progress for (shared.plan: the shipped 2018-2021
 plan, or PLAN_FILES), as domain.Plan objects."""
+from metrics.domain import Plan, load_plans
 from shared import plan as shared_plan
 from shared.errors import NotFound
-from metrics.domain import Plan, load_plans
 
 _cache: dict = {}
 

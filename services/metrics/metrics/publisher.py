@@ -17,8 +17,8 @@ import time
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
-from shared.runtime.backbone import Backbone
 from metrics import handlers, plans
+from shared.runtime.backbone import Backbone
 
 log = logging.getLogger(__name__)
 

@@ -2,12 +2,12 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
-from shared.errors import PlatformError
-from shared.messaging.subscriptions.metrics import EVENT_TYPES
-from shared.runtime.events import reliable_event_handler
 from metrics import handlers
 from metrics.dependencies import backbone
 from metrics.publisher import ProgressPublisher, configured_timer
+from shared.errors import PlatformError
+from shared.messaging.subscriptions.metrics import EVENT_TYPES
+from shared.runtime.events import reliable_event_handler
 
 
 class MetricsService:

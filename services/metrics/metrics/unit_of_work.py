@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from metrics import domain
+from metrics import models as m
+from metrics.domain import NONE, Application, MoneyTxn, ProgrammeDim, ResultFact, Snapshot
 from shared.events.fields import utcnow
 from shared.uow import UnitOfWork
-from metrics import domain, models as m
-from metrics.domain import NONE, Application, MoneyTxn, ProgrammeDim, ResultFact, Snapshot
 
 CELL_KEYS = ("plan_id", "indicator", "reach", "programme_id", "city_id", "country", "period_end")
 TOTAL_KEYS = ("plan_id", "indicator", "reach", "period_end")

@@ -1,7 +1,7 @@
 """nameko dependencies of the programmes service."""
-from shared.runtime.backbone import Backbone
 from programmes import models
 from programmes.unit_of_work import ProgrammesUnitOfWork
+from shared.runtime.backbone import Backbone
 
 
 def backbone() -> Backbone:

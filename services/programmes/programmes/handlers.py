@@ -15,12 +15,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from programmes import domain
+from programmes.unit_of_work import utc
 from shared import plan
 from shared.api import programmes as api
 from shared.errors import Forbidden, InvalidInput, NotFound, validate
 from shared.events.fields import utcnow
-from programmes import domain
-from programmes.unit_of_work import utc
 
 _create, _update, _status = api.ProgrammeCreate(), api.ProgrammeUpdate(), api.StatusChange()
 _city_in, _programme_city_in = api.CityCreate(), api.ProgrammeCityIn()

@@ -2,9 +2,9 @@
 Methods that act for a caller take `actor` (see handlers' docstring)."""
 from nameko.rpc import rpc
 
-from shared.errors import PlatformError
 from programmes import handlers
 from programmes.dependencies import backbone
+from shared.errors import PlatformError
 
 
 class ProgrammesService:

@@ -5,8 +5,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from shared.uow import UnitOfWork
 from programmes import domain, models
+from shared.uow import UnitOfWork
 
 P, F, C, PC = (models.Programme.__table__, models.ProgrammeFacet.__table__, models.City.__table__,
                models.ProgrammeCity.__table__)

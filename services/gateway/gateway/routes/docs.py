@@ -4,8 +4,8 @@ import json
 
 from werkzeug.wrappers import Response
 
-from shared.errors import NotFound
 from gateway.entrypoints import api
+from shared.errors import NotFound
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en">

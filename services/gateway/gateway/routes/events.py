@@ -1,7 +1,6 @@
 """The event feed: every integration event in order, from any point."""
 from gateway import feed
 from gateway.entrypoints import actor_of, api, query_of
-
 from gateway.schemas import EventPage, EventQuery
 
 

@@ -3,10 +3,10 @@ applications, reviews, determinations, grants, disbursements and reports.
 
 Lists answer `{"items": [...], "next": URL | null}` (cursor pagination) and take the filters
 of their query schema in shared.api.grants. The grants service enforces who sees what."""
-from shared.api import grants as g
-from shared.errors import InvalidInput, NotFound
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import decode_cursor, page
+from shared.api import grants as g
+from shared.errors import InvalidInput, NotFound
 
 TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
         "grants": ["grants: grants"]}

@@ -4,9 +4,9 @@ and an as-of date (`?as_of=YYYY-MM-DD`). Query schemas come from shared.api.metr
 metrics service validates them again as the system of record."""
 from werkzeug.wrappers import Response
 
-from shared.api import metrics as m
 from gateway.entrypoints import api, query_of
 from gateway.progress import resolve_plan
+from shared.api import metrics as m
 
 TAGS = ["plan"]
 

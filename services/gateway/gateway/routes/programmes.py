@@ -7,8 +7,8 @@ Lists answer `{"items": [...], "next_cursor": "..." | null, "next": "<URL>" | nu
 (shared.api.programmes), validated by the service, which is the system of record."""
 from urllib.parse import urlencode
 
-from shared.api import programmes as p
 from gateway.entrypoints import actor_of, api, json_body
+from shared.api import programmes as p
 
 TAGS = {"programmes": ["programmes"], "cities": ["programmes: cities"],
         "indicators": ["programmes: results framework"], "results": ["programmes: results"]}

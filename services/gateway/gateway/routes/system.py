@@ -1,9 +1,9 @@
 """Operational routes: health and the catch-all 404."""
 import eventlet
 
-from shared.errors import NotFound, PlatformError
 from gateway.entrypoints import api
 from gateway.schemas import Health
+from shared.errors import NotFound, PlatformError
 
 SERVICES = ("programmes", "grants", "metrics")
 

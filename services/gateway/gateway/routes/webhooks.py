@@ -2,8 +2,15 @@
 from gateway import webhooks
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import decode_cursor, int_cursor, page
-from gateway.schemas import (DeliveryPage, DeliveryQuery, WebhookCreated, WebhookInput, WebhookOut, WebhookPage,
-                             WebhookQuery)
+from gateway.schemas import (
+    DeliveryPage,
+    DeliveryQuery,
+    WebhookCreated,
+    WebhookInput,
+    WebhookOut,
+    WebhookPage,
+    WebhookQuery,
+)
 
 
 class WebhookRoutes:

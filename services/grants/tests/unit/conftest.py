@@ -1,6 +1,5 @@
 """Fixtures of the grants service's unit tests (fakes in grants_testkit.py)."""
 import pytest
-
 from grants_testkit import FakeUnitOfWork, make_funded
 
 

@@ -7,9 +7,26 @@ from decimal import Decimal
 import pytest
 
 from grants import domain
-from grants.domain import (APPLICATION_LIFECYCLE, CALL_LIFECYCLE, CONTRIBUTION_LIFECYCLE, GRANT_LIFECYCLE,
-                           REPORT_LIFECYCLE, TRANCHE_LIFECYCLE, Application, Balance, Call, Contribution, Fund,
-                           Grant, Rate, check_transition, convert, make_review, money, screening_failures)
+from grants.domain import (
+    APPLICATION_LIFECYCLE,
+    CALL_LIFECYCLE,
+    CONTRIBUTION_LIFECYCLE,
+    GRANT_LIFECYCLE,
+    REPORT_LIFECYCLE,
+    TRANCHE_LIFECYCLE,
+    Application,
+    Balance,
+    Call,
+    Contribution,
+    Fund,
+    Grant,
+    Rate,
+    check_transition,
+    convert,
+    make_review,
+    money,
+    screening_failures,
+)
 from shared.errors import Conflict, Forbidden, InvalidInput
 
 NOW = datetime(2020, 6, 30, 12, 0, tzinfo=timezone.utc)

@@ -5,10 +5,21 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from grants_testkit import (
+    ADMIN,
+    JINJA,
+    KISUMU,
+    REVIEW,
+    REVIEWER_A,
+    REVIEWER_B,
+    application_body,
+    call_body,
+    fund_body,
+    reviewed_application,
+    usd,
+)
 
 from grants import handlers
-from grants_testkit import (ADMIN, JINJA, KISUMU, REVIEW, REVIEWER_A, REVIEWER_B, application_body, call_body,
-                            fund_body, reviewed_application, usd)
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 

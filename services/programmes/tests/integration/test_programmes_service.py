@@ -3,11 +3,10 @@ service consuming its events, on SQLite and PostgreSQL: the review workflow reac
 objective's figures, a revision replaces (never adds), and a JWP's projects count once."""
 import pytest
 
-from shared.messaging import topology
-
 from metrics.service import MetricsService
 from programmes.service import ProgrammesService
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.messaging import topology
 from tests.helpers import queue_depth, rpc_proxy, wait_until
 
 pytestmark = pytest.mark.broker

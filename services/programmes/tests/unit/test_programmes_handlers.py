@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from programmes import handlers, models
+from programmes import handlers
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 ORG = {"ref": "XM-ORG-1", "name": "Partner one", "type": "21"}

@@ -1,0 +1,73 @@
+"""Rows in and out: one `get` (with the one way to lock a row), and mapping between rows and
+dataclasses by name (columns and attributes share names)."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+Key = Any
+
+
+def _where_key(table: sa.Table, key: Key) -> sa.ColumnElement[bool]:
+    pk = list(table.primary_key.columns)
+    values = key if isinstance(key, tuple) else (key,)
+    if len(values) != len(pk):
+        raise TypeError(f"{table.name} has a {len(pk)}-column key")
+    return sa.and_(*(col == value for col, value in zip(pk, values)))
+
+
+def get(session: Session, table: sa.Table, key: Key, *, for_update: bool = False) -> sa.Row[Any] | None:
+    """The row of `table` with primary key `key`, or None.
+
+    for_update=True locks it until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL;
+    on SQLite every write transaction already holds the database lock: BEGIN IMMEDIATE).
+    Lock order is written down in each service's unit of work module."""
+    query = sa.select(table).where(_where_key(table, key))
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).first()
+
+
+def get_many(session: Session, table: sa.Table, keys: list[Any]) -> dict[Any, sa.Row[Any]]:
+    """Rows of a single-column-key table by key; missing keys are absent."""
+    if not keys:
+        return {}
+    (pk,) = table.primary_key.columns
+    rows = session.execute(sa.select(table).where(pk.in_(list(keys)))).all()
+    return {getattr(row, pk.name): row for row in rows}
+
+
+def to_row(table: sa.Table, obj: Any, **extra: Any) -> dict[str, Any]:
+    """The column values of dataclass `obj` whose attribute names are columns of `table`."""
+    names = set(table.columns.keys())
+    values = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name in names}
+    values.update(extra)
+    return values
+
+
+def from_row(cls: type[T], row: Any, **extra: Any) -> T:
+    """A `cls` dataclass from a row's columns of the same names; JSON values are copied, so a
+    domain object changing its lists never changes a row behind SQLAlchemy's back."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    mapping = row._mapping if hasattr(row, "_mapping") else row
+    values = {name: copy.deepcopy(mapping[name]) for name in mapping.keys() if name in names}
+    values.update(extra)
+    return cls(**values)
+
+
+def upsert(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
+    """Insert `values`, or update the row with the same primary key."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    pk = [c.name for c in table.primary_key.columns]
+    stmt = module.insert(table).values(**values)
+    changes = {k: stmt.excluded[k] for k in values if k not in pk}
+    stmt = stmt.on_conflict_do_update(index_elements=pk, set_=changes) if changes \
+        else stmt.on_conflict_do_nothing(index_elements=pk)
+    session.execute(stmt)
