@@ -1,13 +1,19 @@
 """Database helpers: engines for SQLite (default) and PostgreSQL, and the outbox
 and inbox tables every service carries in its own database."""
+from contextlib import AbstractContextManager
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+
+# A lock held around each transaction of a process (SQLite: see shared.uow.process_lock).
+DbLock = AbstractContextManager[object]
 
 _patched = False
 
 
-def _patch_psycopg_for_eventlet():
+def _patch_psycopg_for_eventlet() -> None:
     # psycopg2 blocks eventlet's hub unless made green; harmless without eventlet.
     global _patched
     if not _patched:
@@ -16,7 +22,7 @@ def _patch_psycopg_for_eventlet():
         _patched = True
 
 
-def create_engine(url: str, **kwargs) -> sa.Engine:
+def create_engine(url: str, **kwargs: Any) -> sa.Engine:
     if url.startswith("postgresql"):
         _patch_psycopg_for_eventlet()
         kwargs.setdefault("pool_pre_ping", True)
@@ -27,7 +33,7 @@ def create_engine(url: str, **kwargs) -> sa.Engine:
         engine = sa.create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
+        def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
             # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE works.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
@@ -39,7 +45,7 @@ def create_engine(url: str, **kwargs) -> sa.Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):
+        def _begin_immediate(conn: sa.Connection) -> None:
             # Take the write lock up front: no lock upgrade deadlocks between writers.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -47,7 +53,7 @@ def create_engine(url: str, **kwargs) -> sa.Engine:
     return sa.create_engine(url, **kwargs)
 
 
-def session_factory(engine: sa.Engine) -> sessionmaker:
+def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 

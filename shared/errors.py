@@ -5,6 +5,10 @@ are registered with `deserialize_to_instance`, the gateway receives instances
 of the same classes and maps them to HTTP by class hierarchy (isinstance), so a
 subclass added here later (and decorated with `@deserialize_to_instance` too) is
 mapped without touching the gateway's error map."""
+from collections.abc import Sequence, Set
+from typing import Any
+
+from marshmallow import Schema, ValidationError
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -28,15 +32,15 @@ class InvalidInput(PlatformError):
 
     title = "Invalid input"
 
-    def __init__(self, errors: dict, message: str = "The request has invalid fields."):
+    def __init__(self, errors: dict[str, list[str]], message: str = "The request has invalid fields."):
         super().__init__(errors, message)
         self.errors, self.message = errors, message
 
     @property
-    def detail(self):
+    def detail(self) -> str:
         return self.message
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.message} {self.errors}"
 
 
@@ -49,7 +53,7 @@ class NotFound(PlatformError):
         self.resource, self.identifier = resource, identifier
 
     @property
-    def detail(self):
+    def detail(self) -> str:
         return f"{self.resource} {self.identifier!r} does not exist"
 
 
@@ -60,12 +64,12 @@ class Conflict(PlatformError):
 
     title = "Conflict"
 
-    def __init__(self, message: str, allowed: list | None = None):
+    def __init__(self, message: str, allowed: Sequence[str] | None = None):
         super().__init__(message, allowed or [])
         self.allowed = allowed or []
 
     @property
-    def detail(self):
+    def detail(self) -> str:
         allowed = f" (allowed: {', '.join(map(str, self.allowed))})" if self.allowed else ""
         return f"{self.args[0]}{allowed}"
 
@@ -87,7 +91,7 @@ class DeadlineExceeded(PlatformError):
     title = "Deadline exceeded"
 
 
-def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+def flatten_messages(messages: object, prefix: str = "") -> dict[str, list[str]]:
     """marshmallow's nested error dict -> {"cities.0.country": ["..."]}."""
     flat: dict[str, list[str]] = {}
     if isinstance(messages, dict):
@@ -108,9 +112,8 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def validate(schema, data, *, partial=False):
+def validate(schema: Schema, data: object, *, partial: bool | Sequence[str] | Set[str] = False) -> Any:
     """Load `data` with a marshmallow schema, raising InvalidInput with flat field paths."""
-    from marshmallow import ValidationError
     if not isinstance(data, dict):
         raise InvalidInput({"_schema": ["the body must be a JSON object"]})
     try:

@@ -2,6 +2,7 @@
 <package>/migrations; these run it against the service's own database."""
 import logging
 
+import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
 
@@ -20,9 +21,11 @@ def upgrade(package: str, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(package, url), revision)
 
 
-def run_env(target_metadata) -> None:
+def run_env(target_metadata: sa.MetaData) -> None:
     """The body of every service's migrations/env.py."""
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the alembic configuration names no sqlalchemy.url")
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
                           render_as_batch=url.startswith("sqlite"))

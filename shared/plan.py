@@ -3,6 +3,7 @@ PLAN_FILES (a list of paths, os.pathsep-separated) loads others instead."""
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -10,16 +11,22 @@ PLANS_DIR = Path(__file__).parent / "reference_data" / "plans"
 REQUIRED = ("id", "title", "period", "objective", "themes", "windows", "indicators")
 
 
+# A plan as its YAML file writes it: id, title, period, objective, themes, windows, indicators.
+Plan = dict[str, Any]
+
+
 class PlanError(ValueError):
     pass
 
 
-def load_plan(path) -> dict:
+def load_plan(path: str | os.PathLike[str]) -> Plan:
     with open(path, encoding="utf-8") as fh:
         plan = yaml.safe_load(fh)
     missing = [key for key in REQUIRED if key not in (plan or {})]
     if missing:
         raise PlanError(f"{path}: missing {', '.join(missing)}")
+    if not isinstance(plan, dict):
+        raise PlanError(f"{path}: a plan is a mapping")
     indicator_codes = {i["code"] for i in plan["indicators"]}
     for target in plan["objective"]["targets"]:
         if not isinstance(target.get("value"), int) or target["value"] <= 0:
@@ -37,15 +44,15 @@ def plan_files() -> list[Path]:
 
 
 @lru_cache(maxsize=None)
-def _load_all(files: tuple) -> dict[str, dict]:
-    plans = {}
+def _load_all(files: tuple[Path, ...]) -> dict[str, Plan]:
+    plans: dict[str, Plan] = {}
     for path in files:
         plan = load_plan(path)
         plans[plan["id"]] = plan
     return plans
 
 
-def plans() -> dict[str, dict]:
+def plans() -> dict[str, Plan]:
     return _load_all(tuple(plan_files()))
 
 

@@ -1,5 +1,6 @@
 """IATI 2.03 codelists (copied into shared/reference_data/iati), loaded once, as
 {code: name}. Withdrawn codes are kept out so new data cannot use them."""
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -10,31 +11,33 @@ DATA_DIR = Path(__file__).parent / "reference_data" / "iati"
 @lru_cache(maxsize=None)
 def codelist(name: str) -> dict[str, str]:
     root = ElementTree.parse(DATA_DIR / f"{name}.xml").getroot()
-    codes = {}
+    codes: dict[str, str] = {}
     for item in root.iter("codelist-item"):
         if item.get("status") == "withdrawn":
             continue
-        code = item.findtext("code").strip()
-        codes[code] = (item.findtext("name/narrative") or "").strip()
+        code = item.findtext("code")
+        if code is None:
+            raise ValueError(f"{name}.xml: a codelist-item has no code")
+        codes[code.strip()] = (item.findtext("name/narrative") or "").strip()
     return codes
 
 
 class _Lazy:
     """A codelist that loads on first use, so importing this module costs nothing."""
 
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self.name = name
 
-    def __contains__(self, code):
+    def __contains__(self, code: object) -> bool:
         return code in codelist(self.name)
 
-    def __getitem__(self, code):
+    def __getitem__(self, code: str) -> str:
         return codelist(self.name)[code]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(codelist(self.name))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(codelist(self.name))
 
 

@@ -3,12 +3,18 @@ events it emits (outbox rows) and, for consumers, the inbox record of the event
 being handled. Either all of it is committed or none of it."""
 import json
 import threading
+from collections.abc import Callable
 from contextlib import nullcontext
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from shared import failpoints
+from shared.aggregate import Event
+from shared.db import DbLock
 from shared.events import Envelope, make_envelope
 from shared.events.fields import utcnow
 
@@ -17,11 +23,23 @@ class DuplicateEvent(Exception):
     """The event was already processed (found in the inbox)."""
 
 
+class RecordsEvents(Protocol):
+    """An aggregate that records the events it causes (shared.aggregate.EventsMixin)."""
+
+    def take_events(self) -> list[Event]: ...
+
+
+Tracked = TypeVar("Tracked", bound=RecordsEvents | None)
+
+
 class UnitOfWork:
     """Subclass per service to attach repositories in `_open`."""
 
-    def __init__(self, session_factory, outbox: sa.Table, inbox: sa.Table, *, producer: str,
-                 correlation_id: str | None = None, after_commit=None, lock=None):
+    session: Session
+
+    def __init__(self, session_factory: Callable[[], Session], outbox: sa.Table, inbox: sa.Table, *,
+                 producer: str, correlation_id: str | None = None,
+                 after_commit: Callable[[], None] | None = None, lock: DbLock | None = None):
         self.session_factory = session_factory
         self.outbox, self.inbox = outbox, inbox
         self.producer = producer
@@ -29,11 +47,11 @@ class UnitOfWork:
         self.after_commit = after_commit
         # SQLite: one writer per process at a time, so a greenthread never busy-waits
         # (blocking the hub) on a lock held by another greenthread of the same process.
-        self._lock = lock or nullcontext()
+        self._lock: DbLock = lock or nullcontext()
         self.emitted: list[Envelope] = []
-        self.seen: list = []
+        self.seen: list[RecordsEvents] = []
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self._lock.__enter__()
         self.session = self.session_factory()
         self.emitted = []
@@ -41,17 +59,18 @@ class UnitOfWork:
         self._open(self.session)
         return self
 
-    def _open(self, session):
+    def _open(self, session: Session) -> None:
         """Hook for repositories."""
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         try:
             self.session.rollback()
             self.session.close()
         finally:
-            self._lock.__exit__(*exc)
+            self._lock.__exit__(exc_type, exc, traceback)
 
-    def emit(self, event_type: str, payload: dict) -> Envelope:
+    def emit(self, event_type: str, payload: dict[str, Any]) -> Envelope:
         envelope = make_envelope(event_type, payload, producer=self.producer,
                                  correlation_id=self.correlation_id)
         self.session.execute(self.outbox.insert().values(
@@ -61,7 +80,7 @@ class UnitOfWork:
         self.emitted.append(envelope)
         return envelope
 
-    def track(self, aggregate):
+    def track(self, aggregate: Tracked) -> Tracked:
         """Remember an aggregate loaded or added in this transaction: the events it records
         are written to the outbox by `commit`, in this transaction. Returns it."""
         if aggregate is not None and all(aggregate is not a for a in self.seen):
@@ -84,16 +103,16 @@ class UnitOfWork:
         except IntegrityError:
             raise DuplicateEvent(envelope.event_id) from None
 
-    def commit(self):
+    def commit(self) -> None:
         self.collect_events()
         self.session.commit()
         failpoints.hit("outbox.after_commit")
         if self.emitted and self.after_commit:
             self.after_commit()
 
-    def rollback(self):
+    def rollback(self) -> None:
         self.session.rollback()
 
 
-def process_lock(engine: sa.Engine):
+def process_lock(engine: sa.Engine) -> DbLock | None:
     return threading.RLock() if engine.dialect.name == "sqlite" else None

@@ -7,10 +7,12 @@ subscriptions of shared.messaging.topology.
 tests/unit/test_events_doc.py fails when docs/events.md differs from this output."""
 import inspect
 import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
-from shared.events.contracts import CONTRACTS
+from shared.events.contracts import CONTRACTS, Contract
 from shared.events.envelope import EnvelopeSchema
 from shared.events.fields import Currency, DecimalString, UTCDateTime
 from shared.events.schemas import country_code
@@ -29,7 +31,7 @@ ENVELOPE_FIELDS = {
 }
 
 # Validators that are plain functions, described by what they accept.
-FUNCTION_VALIDATORS = {
+FUNCTION_VALIDATORS: dict[Callable[..., Any], str] = {
     country_code: "ISO 3166-1 alpha-2 country code (IATI Country codelist)",
 }
 
@@ -75,8 +77,8 @@ def allowed_values(field: fields.Field) -> str:
     return "; ".join(notes)
 
 
-def _validator_notes(validators) -> list[str]:
-    notes = []
+def _validator_notes(validators: Iterable[Callable[..., Any]]) -> list[str]:
+    notes: list[str] = []
     for validator in validators:
         if isinstance(validator, validate.OneOf):
             notes.append(", ".join(f"`{choice}`" for choice in validator.choices))
@@ -98,14 +100,17 @@ def _validator_notes(validators) -> list[str]:
     return notes
 
 
-def _cell(text) -> str:
+def _cell(text: object) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def field_rows(schema, prefix: str = "") -> list[tuple[str, str, str, str, str]]:
+Row = tuple[str, str, str, str, str]
+
+
+def field_rows(schema: Schema, prefix: str = "") -> list[Row]:
     """(name, type, required, description, allowed values) for each field, nested
     objects flattened into dotted names (`cities[].name`)."""
-    rows = []
+    rows: list[Row] = []
     for name, field in schema.fields.items():
         path = f"{prefix}{field.data_key or name}"
         rows.append((f"`{path}`", type_of(field), "yes" if field.required else "no",
@@ -117,7 +122,7 @@ def field_rows(schema, prefix: str = "") -> list[tuple[str, str, str, str, str]]
     return rows
 
 
-def table(header: tuple, rows) -> list[str]:
+def table(header: tuple[str, ...], rows: Iterable[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
@@ -187,35 +192,45 @@ def render() -> str:
             f"- Version: {cls.version}",
             f"- Producer: `{cls.producer}`",
             f"- Exchange: `{exchange.name}` ({exchange.type}), routing key `{cls.event_type}`",
-            f"- Contract: `{cls.__module__}.{cls.__qualname__}`",
+            f"- Contract: `{public_name(cls)}`",
             "",
             "Payload:",
             "",
         ]
         out += table(("Field", "Type", "Required", "Description", "Allowed values"), field_rows(cls()))
         out += ["", "Subscribers:", ""]
-        subs = subscribers_of(cls.event_type)
-        if subs:
-            out += table(("Consumer", "Queue"), [(f"`{s.consumer}`", f"`{s.queue_name}`") for s in subs])
+        subscribers = subscribers_of(cls.event_type)
+        if subscribers:
+            out += table(("Consumer", "Queue"), [(f"`{s.consumer}`", f"`{s.queue_name}`") for s in subscribers])
         else:
             out.append("None yet: the event is published but no queue receives it.")
     return "\n".join(out) + "\n"
 
 
-def _producer_notes(contracts) -> list[str]:
-    """Each producer's contracts module docstring: what its events mean for a consumer."""
-    out = []
-    for module_name in sorted({cls.__module__ for cls in contracts}):
-        doc = inspect.getdoc(sys.modules[module_name]) or ""
-        paragraphs = doc.split("\n\n")[1:]  # the first line only says whose contracts these are
+def public_name(cls: Contract) -> str:
+    """Where the contract is imported from: its producer's contracts package when that exports it
+    (a package split into modules keeps one public name), else its own module."""
+    package = ".".join(cls.__module__.split(".")[:4])  # shared.events.contracts.<producer module>
+    if getattr(sys.modules.get(package), cls.__qualname__, None) is cls:
+        return f"{package}.{cls.__qualname__}"
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _producer_notes(contracts: list[Contract]) -> list[str]:
+    """What each producer's events mean for a consumer: the docstrings of its contract modules,
+    after their first paragraph (which only says whose contracts these are)."""
+    out: list[str] = []
+    for producer in sorted({cls.producer for cls in contracts}):
+        modules = sorted({cls.__module__ for cls in contracts if cls.producer == producer})
+        paragraphs = [paragraph for name in modules
+                      for paragraph in (inspect.getdoc(sys.modules[name]) or "").split("\n\n")[1:]]
         if paragraphs:
-            producer = next(cls.producer for cls in contracts if cls.__module__ == module_name)
             out += ["", f"## What the `{producer}` events mean", ""]
             out += ["\n\n".join(paragraphs)]
     return out
 
 
-def _anchor(cls) -> str:
+def _anchor(cls: Contract) -> str:
     """GitHub's anchor of the event's heading."""
     heading = f"{cls.event_type} v{cls.version}".lower()
     return "".join(c for c in heading if c.isalnum() or c in " -_").replace(" ", "-")

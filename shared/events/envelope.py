@@ -3,8 +3,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.events.contracts import contract_for
 from shared.events.fields import DecimalString, UTCDateTime, utcnow
@@ -32,9 +33,9 @@ class Envelope:
     occurred_at: datetime
     producer: str
     correlation_id: str
-    payload: dict = field(default_factory=dict)  # loaded: Decimals, datetimes...
+    payload: dict[str, Any] = field(default_factory=dict)  # loaded: Decimals, datetimes...
 
-    def to_message(self) -> dict:
+    def to_message(self) -> dict[str, Any]:
         """The JSON body as it travels: the payload dumped by its contract."""
         schema = contract_for(self.type, self.version)()
         return {
@@ -51,7 +52,7 @@ class Envelope:
 # The Python types a producer may hand over for each kind of field. Dumping does not
 # validate and coerces silently (int(5.7) == 5, str(12.5) == "12.5", a string
 # datetime raises AttributeError), so types are checked before the wire round trip.
-_PYTHON_TYPES = (
+_PYTHON_TYPES: tuple[tuple[type[fields.Field], tuple[type, ...], str], ...] = (
     (fields.Date, (date,), "a date"),
     (fields.DateTime, (datetime,), "a datetime"),
     (DecimalString, (Decimal, int, str), "a Decimal, an int or a decimal string (never a float)"),
@@ -63,9 +64,13 @@ _PYTHON_TYPES = (
 )
 
 
-def _type_errors(schema, data: dict) -> dict:
+# marshmallow's error messages: a list of reasons, or nested errors by field name or list index.
+Messages = list[str] | dict[Any, Any]
+
+
+def _type_errors(schema: Schema, data: dict[str, Any]) -> dict[str, Messages]:
     """marshmallow-style errors for unknown fields and wrongly typed values in `data`."""
-    errors = {}
+    errors: dict[str, Messages] = {}
     for name, value in data.items():
         schema_field = schema.fields.get(name)
         if schema_field is None:
@@ -75,7 +80,7 @@ def _type_errors(schema, data: dict) -> dict:
     return errors
 
 
-def _type_error(schema_field, value):
+def _type_error(schema_field: fields.Field, value: Any) -> Messages | None:
     if value is None:
         return None  # required / allow_none are checked when loading
     if isinstance(schema_field, fields.Nested) and not schema_field.many:
@@ -96,7 +101,7 @@ def _type_error(schema_field, value):
     return None
 
 
-def make_envelope(event_type: str, payload: dict, *, producer: str, correlation_id: str | None = None,
+def make_envelope(event_type: str, payload: dict[str, Any], *, producer: str, correlation_id: str | None = None,
                   version: int | None = None) -> Envelope:
     """Check `payload` against its contract and wrap it; raises ValidationError
     naming each bad field, so a bad event is never written to the outbox."""
@@ -118,7 +123,7 @@ def make_envelope(event_type: str, payload: dict, *, producer: str, correlation_
     )
 
 
-def load_envelope(body) -> Envelope:
+def load_envelope(body: object) -> Envelope:
     """Validate a received message body: the envelope, then the payload against its
     contract. Raises ValidationError with the bad fields."""
     if not isinstance(body, dict):

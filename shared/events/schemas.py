@@ -1,4 +1,6 @@
 """Reusable marshmallow pieces of the event contracts."""
+from typing import Any
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from shared.events.fields import Currency, DecimalString
@@ -12,7 +14,7 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
-def country_code(value):
+def country_code(value: str) -> None:
     if value not in COUNTRIES:
         raise ValidationError(f"unknown ISO 3166-1 alpha-2 country code {value!r} (IATI Country codelist)")
 
@@ -28,6 +30,6 @@ class CitySchema(StrictSchema):
     country = fields.String(required=True, validate=country_code)
 
     @validates("name")
-    def _name_is_not_blank(self, value, **kwargs):
+    def _name_is_not_blank(self, value: str, **kwargs: Any) -> None:
         if not value.strip():
             raise ValidationError("must not be blank")

@@ -2,8 +2,10 @@
 import json
 import logging
 import threading
+from collections.abc import Iterable
+from typing import Any
 
-from kombu import Connection, Producer
+from kombu import Connection, Exchange, Producer, Queue
 
 log = logging.getLogger(__name__)
 
@@ -14,21 +16,22 @@ class ConfirmingPublisher:
 
     def __init__(self, amqp_uri: str):
         self.amqp_uri = amqp_uri
-        self._conn = None
+        self._conn: Connection | None = None
         self._lock = threading.Lock()
 
     def _producer(self) -> Producer:
         if self._conn is None:
-            self._conn = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
-                                    heartbeat=0)
-        return Producer(self._conn.default_channel)
+            self._conn = Connection(self.amqp_uri,  # type: ignore[no-untyped-call]
+                                    transport_options={"confirm_publish": True}, heartbeat=0)
+        return Producer(self._conn.default_channel)  # type: ignore[no-untyped-call]
 
-    def publish(self, body: str | bytes, *, exchange, routing_key: str, headers: dict | None = None,
-                message_id: str | None = None, declare=()) -> None:
+    def publish(self, body: str | bytes, *, exchange: Exchange | str, routing_key: str,
+                headers: dict[str, Any] | None = None, message_id: str | None = None,
+                declare: Iterable[Exchange | Queue] = ()) -> None:
         with self._lock:
             try:
                 producer = self._producer()
-                producer.publish(
+                producer.publish(  # type: ignore[no-untyped-call]
                     body, exchange=exchange, routing_key=routing_key, headers=headers or {},
                     content_type="application/json", content_encoding="utf-8",
                     delivery_mode=2, message_id=message_id, declare=list(declare), retry=False)
@@ -36,13 +39,16 @@ class ConfirmingPublisher:
                 self.close()  # start afresh next time; the caller decides about retrying
                 raise
 
-    def publish_json(self, data, **kwargs) -> None:
-        self.publish(json.dumps(data), **kwargs)
+    def publish_json(self, data: object, *, exchange: Exchange | str, routing_key: str,
+                     headers: dict[str, Any] | None = None, message_id: str | None = None,
+                     declare: Iterable[Exchange | Queue] = ()) -> None:
+        self.publish(json.dumps(data), exchange=exchange, routing_key=routing_key, headers=headers,
+                     message_id=message_id, declare=declare)
 
-    def close(self):
+    def close(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.release()
+                self._conn.release()  # type: ignore[no-untyped-call]
             except Exception:  # connection already broken
                 log.debug("error closing publisher connection", exc_info=True)
             self._conn = None

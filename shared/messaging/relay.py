@@ -5,9 +5,12 @@ an event committed just before a crash is published when the service restarts.
 Delivery is at-least-once; consumers are idempotent through their inbox."""
 import logging
 import threading
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 import sqlalchemy as sa
 
+from shared.db import DbLock
 from shared.events.fields import utcnow
 from shared.messaging import topology
 from shared.messaging.publisher import ConfirmingPublisher
@@ -17,7 +20,7 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, engine: sa.Engine, outbox: sa.Table, publisher: ConfirmingPublisher,
-                 *, batch_size: int = 200, db_lock=None):
+                 *, batch_size: int = 200, db_lock: DbLock | None = None):
         self.engine = engine
         self.outbox = outbox
         self.publisher = publisher
@@ -25,19 +28,18 @@ class OutboxRelay:
         self._run_lock = threading.Lock()   # one relay pass at a time per process
         self._db_lock = db_lock
 
-    def _pending(self):
+    def _pending(self) -> list[sa.Row[Any]]:
         q = (sa.select(self.outbox.c.id, self.outbox.c.event_id, self.outbox.c.event_type,
                        self.outbox.c.producer, self.outbox.c.correlation_id, self.outbox.c.body)
              .where(self.outbox.c.published_at.is_(None))
              .order_by(self.outbox.c.id).limit(self.batch_size))
         with self._locked(), self.engine.connect() as conn:
-            return conn.execute(q).all()
+            return list(conn.execute(q).all())
 
-    def _locked(self):
-        from contextlib import nullcontext
+    def _locked(self) -> AbstractContextManager[object]:
         return self._db_lock or nullcontext()
 
-    def _mark_published(self, ids):
+    def _mark_published(self, ids: list[int]) -> None:
         with self._locked(), self.engine.begin() as conn:
             conn.execute(self.outbox.update().where(self.outbox.c.id.in_(ids))
                          .values(published_at=utcnow()))
@@ -50,7 +52,7 @@ class OutboxRelay:
                 rows = self._pending()
                 if not rows:
                     return published
-                done = []
+                done: list[int] = []
                 try:
                     for row in rows:
                         self.publisher.publish(
@@ -68,5 +70,6 @@ class OutboxRelay:
 
     def pending_count(self) -> int:
         with self._locked(), self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(self.outbox)
-                                .where(self.outbox.c.published_at.is_(None))).scalar_one()
+            count: int = conn.execute(sa.select(sa.func.count()).select_from(self.outbox)
+                                      .where(self.outbox.c.published_at.is_(None))).scalar_one()
+            return count

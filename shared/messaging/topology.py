@@ -3,6 +3,7 @@ consumers. Both sides declare it at start-up (and `python -m shared.messaging.to
 declares it all), so an event emitted before its subscriber ever started waits in
 the subscriber's durable queue instead of being dropped by an unbound exchange."""
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kombu import Connection, Exchange, Queue, binding
@@ -64,26 +65,27 @@ def find(consumer: str, event_type: str) -> Subscription:
 
 def event_exchange(producer: str) -> Exchange:
     # Same name, type and durability as nameko's own event exchanges.
-    return Exchange(f"{producer}.events", type="topic", durable=True)
+    return Exchange(f"{producer}.events", type="topic", durable=True)  # type: ignore[no-untyped-call]
 
 
 def dead_letter_exchange() -> Exchange:
-    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)  # type: ignore[no-untyped-call]
 
 
 def dead_letter_queue(consumer: str) -> Queue:
-    return Queue(f"{consumer}.dead-letters", exchange=dead_letter_exchange(), routing_key=consumer,
-                 durable=True)
+    return Queue(f"{consumer}.dead-letters", exchange=dead_letter_exchange(),  # type: ignore[no-untyped-call]
+                 routing_key=consumer, durable=True)
 
 
-def consumer_queue(consumer: str, subs=None) -> Queue:
+def consumer_queue(consumer: str, subs: list[Subscription] | None = None) -> Queue:
     """The consumer's durable quorum queue, with a delivery limit and a dead-letter
     route, bound to `subs` (default: all of the consumer's subscriptions). Bindings
     add up, so a producer declaring only its own types' bindings is harmless."""
     subs = [s for s in SUBSCRIPTIONS if s.consumer == consumer] if subs is None else subs
-    return Queue(
+    return Queue(  # type: ignore[no-untyped-call]
         queue_name(consumer),
-        bindings=[binding(event_exchange(s.source), routing_key=s.event_type) for s in subs],
+        bindings=[binding(event_exchange(s.source), routing_key=s.event_type)  # type: ignore[no-untyped-call]
+                  for s in subs],
         durable=True,
         queue_arguments={
             "x-queue-type": "quorum",
@@ -98,11 +100,14 @@ def queue_for(sub: Subscription) -> Queue:
     return consumer_queue(sub.consumer, [sub])
 
 
-def entities_for(*, producer: str | None = None, consumer: str | None = None) -> list:
+Entity = Exchange | Queue
+
+
+def entities_for(*, producer: str | None = None, consumer: str | None = None) -> list[Entity]:
     """Everything a producer or consumer needs to exist: exchanges, queues, dead-letter queues."""
     subs = [s for s in SUBSCRIPTIONS
             if (producer is None or s.source == producer) and (consumer is None or s.consumer == consumer)]
-    entities = []
+    entities: list[Entity] = []
     if producer:
         entities.append(event_exchange(producer))
     for name in sorted({s.consumer for s in subs}):
@@ -112,9 +117,9 @@ def entities_for(*, producer: str | None = None, consumer: str | None = None) ->
     return entities
 
 
-def declare(connection: Connection, entities) -> None:
+def declare(connection: Connection, entities: Iterable[Entity]) -> None:
     channel = connection.default_channel
-    seen = set()
+    seen: set[tuple[str, str]] = set()
     for entity in entities:
         key = (type(entity).__name__, entity.name)
         if key in seen and not isinstance(entity, Queue):
@@ -125,7 +130,7 @@ def declare(connection: Connection, entities) -> None:
 
 
 def declare_all(amqp_uri: str) -> None:
-    with Connection(amqp_uri) as conn:
+    with Connection(amqp_uri) as conn:  # type: ignore[no-untyped-call]
         declare(conn, entities_for())
 
 

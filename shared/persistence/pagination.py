@@ -84,7 +84,7 @@ def keyset_page(db: Session | Connection, query: sa.Select[Any], order: list[sa.
         if len(after) != len(order):
             raise InvalidInput(BAD_CURSOR)
         try:
-            values = [sa.literal(_typed(col, v), col.type) for col, v in zip(order, after)]
+            values = [sa.literal(_typed(col, v), col.type) for col, v in zip(order, after, strict=True)]
         except (TypeError, ValueError):
             raise InvalidInput(BAD_CURSOR) from None
         key = sa.tuple_(*order)
@@ -99,10 +99,16 @@ def keyset_page(db: Session | Connection, query: sa.Select[Any], order: list[sa.
     next_cursor = None
     if more:
         last = rows[-1]
-        values = [getattr(last, col.key) for col in order] if entities \
+        values = [getattr(last, _name(col)) for col in order] if entities \
             else [last._mapping[col] for col in order]
         next_cursor = encode_cursor(values)
     return Page(rows=rows, next_cursor=next_cursor)
+
+
+def _name(column: sa.ColumnElement[Any]) -> str:
+    if column.key is None:
+        raise TypeError(f"a page of entities is ordered by named columns, not {column}")
+    return column.key
 
 
 def _selects_entity(query: sa.Select[Any]) -> bool:

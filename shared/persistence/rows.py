@@ -19,7 +19,7 @@ def _where_key(table: sa.Table, key: Key) -> sa.ColumnElement[bool]:
     values = key if isinstance(key, tuple) else (key,)
     if len(values) != len(pk):
         raise TypeError(f"{table.name} has a {len(pk)}-column key")
-    return sa.and_(*(col == value for col, value in zip(pk, values)))
+    return sa.and_(*(col == value for col, value in zip(pk, values, strict=True)))
 
 
 def get(session: Session, table: sa.Table, key: Key, *, for_update: bool = False) -> sa.Row[Any] | None:

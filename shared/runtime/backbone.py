@@ -3,8 +3,12 @@ commit wakes the outbox relay, and the relay itself as a managed greenthread."""
 import logging
 import threading
 import uuid
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
+import sqlalchemy as sa
 from kombu import Connection
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 
 from shared.config import database_url
@@ -13,26 +17,28 @@ from shared.messaging import topology
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.runtime.logcontext import set_correlation_id
-from shared.uow import process_lock
+from shared.uow import UnitOfWork, process_lock
 
 log = logging.getLogger(__name__)
 
+Work = TypeVar("Work", bound=UnitOfWork)
 
-def correlation_id_of(worker_ctx) -> str:
+
+def correlation_id_of(worker_ctx: WorkerContext) -> str:
     """The request's correlation id, created once per call chain if absent."""
     cid = worker_ctx.data.get("correlation_id")
     if not cid:
         cid = worker_ctx.data["correlation_id"] = str(uuid.uuid4())
-    return cid
+    return str(cid)
 
 
-class Backbone(DependencyProvider):
+class Backbone(DependencyProvider, Generic[Work]):
     """Injects a factory of `uow_cls` units of work bound to the service's own database."""
 
-    def __init__(self, uow_cls, outbox, inbox):
+    def __init__(self, uow_cls: type[Work], outbox: sa.Table, inbox: sa.Table) -> None:
         self.uow_cls, self.outbox, self.inbox = uow_cls, outbox, inbox
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         self.service_name = self.container.service_name
         self.engine = create_engine(config.get("DATABASE_URL") or database_url(self.service_name))
@@ -45,24 +51,24 @@ class Backbone(DependencyProvider):
         self._wake = threading.Event()
         self._running = False
 
-    def start(self):
-        with Connection(self.amqp_uri) as conn:
+    def start(self) -> None:
+        with Connection(self.amqp_uri) as conn:  # type: ignore[no-untyped-call]
             topology.declare(conn, topology.entities_for(producer=self.service_name)
                              + topology.entities_for(consumer=self.service_name))
         self._running = True
         self.container.spawn_managed_thread(self._relay_loop, identifier="outbox-relay")
 
-    def stop(self):
+    def stop(self) -> None:
         self._running = False
         self._wake.set()
 
-    def kill(self):
+    def kill(self) -> None:
         self.stop()
 
-    def wake(self):
+    def wake(self) -> None:
         self._wake.set()
 
-    def _relay_loop(self):
+    def _relay_loop(self) -> None:
         backoff = self.interval
         while self._running:
             self._wake.clear()
@@ -75,16 +81,16 @@ class Backbone(DependencyProvider):
             self._wake.wait(timeout=backoff)
         self.relay.publisher.close()
 
-    def make_uow(self, correlation_id=None):
+    def make_uow(self, correlation_id: str | None = None) -> Work:
         return self.uow_cls(self.sessions, self.outbox, self.inbox, producer=self.service_name,
                             correlation_id=correlation_id, after_commit=self.wake, lock=self.db_lock)
 
-    def worker_setup(self, worker_ctx):
+    def worker_setup(self, worker_ctx: WorkerContext) -> None:
         set_correlation_id(correlation_id_of(worker_ctx))
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: WorkerContext) -> None:
         set_correlation_id(None)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> Callable[[], Work]:
         cid = correlation_id_of(worker_ctx)
         return lambda: self.make_uow(cid)

@@ -14,9 +14,13 @@ The decorated method receives a validated `shared.events.Envelope`."""
 import logging
 import traceback
 from functools import partial
+from types import TracebackType
+from typing import Any
 
 from kombu import Connection
+from kombu.message import Message
 from marshmallow import ValidationError
+from nameko.containers import WorkerContext
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer
@@ -30,26 +34,28 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 5
 
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
-def delivery_attempt(message) -> int:
+
+def delivery_attempt(message: Message) -> int:
     """1 for a first delivery; quorum queues count redeliveries in x-delivery-count."""
     return int((message.headers or {}).get("x-delivery-count", 0)) + 1
 
 
 class ReliableEventHandler(EventHandler):
 
-    def __init__(self, event_type, **kwargs):
+    def __init__(self, event_type: str, **kwargs: Any) -> None:
         super().__init__(producer_of(event_type), event_type, handler_type=SERVICE_POOL,
                          reliable_delivery=True, requeue_on_error=True, **kwargs)
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         consumer = self.container.service_name
         self.subscription = topology.find(consumer, self.event_type)
         self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
         handlers = sorted((e for e in self.container.entrypoints if isinstance(e, ReliableEventHandler)),
                           key=lambda e: e.method_name)
-        self.routes = {}
+        self.routes: dict[str, ReliableEventHandler] = {}
         for handler in handlers:
             if handler.event_type in self.routes:
                 raise RuntimeError(f"{consumer}: {handler.method_name} and "
@@ -62,22 +68,22 @@ class ReliableEventHandler(EventHandler):
             self.parking = ConfirmingPublisher(config["AMQP_URI"])
             Consumer.setup(self)  # skip EventHandler.setup: the queue is ours
 
-    def start(self):
+    def start(self) -> None:
         if not self.is_router:
             return
         # The dead-letter queue must exist before the first failure, not at it.
-        with Connection(self.container.config["AMQP_URI"]) as conn:
+        with Connection(self.container.config["AMQP_URI"]) as conn:  # type: ignore[no-untyped-call]
             topology.declare(conn, [topology.dead_letter_exchange(),
                                     topology.dead_letter_queue(self.subscription.consumer)])
         super().start()
 
-    def stop(self):
+    def stop(self) -> None:
         if not self.is_router:
             return
         super().stop()
         self.parking.close()
 
-    def handle_message(self, body, message):
+    def handle_message(self, body: object, message: Message) -> None:
         try:
             envelope = load_envelope(body)
         except ValidationError as exc:
@@ -97,7 +103,8 @@ class ReliableEventHandler(EventHandler):
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
 
-    def handle_result(self, message, body, worker_ctx, result=None, exc_info=None):
+    def handle_result(self, message: Message, body: object, worker_ctx: WorkerContext, result: Any = None,
+                      exc_info: ExcInfo | None = None) -> tuple[Any, ExcInfo | None]:
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return result, exc_info
@@ -117,7 +124,7 @@ class ReliableEventHandler(EventHandler):
             self.queue_consumer.requeue_message(message)
         return result, exc_info
 
-    def park(self, message, body, *, reason: str, error: str, attempts: int | None = None):
+    def park(self, message: Message, body: object, *, reason: str, error: str, attempts: int | None = None) -> None:
         headers = dict(message.headers or {})
         headers.update({
             "x-parked-reason": reason,

@@ -20,6 +20,6 @@ def current_correlation_id() -> str | None:
 
 
 class CorrelationFilter(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         record.correlation_id = current_correlation_id() or "-"
         return True

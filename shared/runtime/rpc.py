@@ -4,9 +4,12 @@ HTTP 503) or it did not answer in time (DeadlineExceeded, HTTP 504). The request
 message expires with the deadline, so a late-starting service never runs a call
 its caller has already given up on."""
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import eventlet
 from kombu import Connection
+from nameko.containers import WorkerContext
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 
@@ -21,29 +24,31 @@ DEFAULT_DEADLINE = 5.0
 
 class DeadlineRpc(RpcProxy):
 
-    def setup(self):
+    def setup(self) -> None:
         self.deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS", DEFAULT_DEADLINE))
         self.options.setdefault("expiration", self.deadline)
         super().setup()
 
-    def worker_setup(self, worker_ctx):
+    def worker_setup(self, worker_ctx: WorkerContext) -> None:
         set_correlation_id(correlation_id_of(worker_ctx))
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: WorkerContext) -> None:
         set_correlation_id(None)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> "_DeadlineProxy":
         correlation_id_of(worker_ctx)  # so the id travels in the call's headers
         return _DeadlineProxy(super().get_dependency(worker_ctx), self.target_service, self.deadline,
                               self.container.config["AMQP_URI"])
 
 
 class _DeadlineProxy:
-    def __init__(self, proxy, service, deadline, amqp_uri):
+    """nameko's service proxy, each method call bounded by the deadline."""
+
+    def __init__(self, proxy: Any, service: str, deadline: float, amqp_uri: str) -> None:
         self._proxy, self._service, self._deadline, self._amqp_uri = proxy, service, deadline, amqp_uri
 
-    def __getattr__(self, method):
-        def call(*args, **kwargs):
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
             timer = eventlet.Timeout(self._deadline)
             try:
                 return getattr(self._proxy, method).call_async(*args, **kwargs).result()
@@ -62,9 +67,9 @@ class _DeadlineProxy:
 
     def _has_consumers(self) -> bool:
         try:
-            with eventlet.Timeout(1), Connection(self._amqp_uri) as conn:
+            with eventlet.Timeout(1), Connection(self._amqp_uri) as conn:  # type: ignore[no-untyped-call]
                 _, _, consumers = conn.default_channel.queue_declare(
                     queue=f"rpc-{self._service}", passive=True)
-                return consumers > 0
+                return int(consumers) > 0
         except BaseException:  # queue missing, broker down or check too slow: treat as unavailable
             return False
