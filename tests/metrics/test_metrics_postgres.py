@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from metrics import handlers, plans, recompute
 from tests.metrics import builders as b
 from tests.metrics.builders import MetricsDb, wire
-from tests.metrics.test_metrics_equivalence import histories  # noqa: F401
+from tests.metrics.test_metrics_equivalence import histories, world  # noqa: F401  (world: a fixture)
 
 PLAN_ID = "strategic-plan-2018-2021"
 
@@ -40,10 +40,11 @@ def test_projection_reconcile_and_rebuild_on_postgres(pg, monkeypatch):
     assert handlers.get_progress(pg.uow(), PLAN_ID)["figures"] == progress["figures"]
 
 
+@pytest.mark.usefixtures("world")
 @settings(max_examples=int(os.environ.get("METRICS_EQUIVALENCE_EXAMPLES_PG", 25)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(history=histories())
-def test_incremental_equals_recomputation_on_postgres(pg, _world, history):
+def test_incremental_equals_recomputation_on_postgres(pg, history):
     commit_order, deliveries = history
     pg.empty()
     for envelope in deliveries:

@@ -3,8 +3,9 @@ reconcile and rebuild. Plain functions of a unit of work."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from metrics import clock, domain, plans, recompute, schemas
+from metrics import clock, domain, plans, recompute, registry, schemas
 from metrics.unit_of_work import PlansNotReady
 from shared import plan as shared_plan
 from shared.errors import InvalidInput, NotFound, validate
@@ -13,49 +14,6 @@ from shared.events.fields import utcnow
 from shared.uow import DuplicateEvent
 
 log = logging.getLogger(__name__)
-
-
-def _result(projection, event_type, payload):
-    return projection.apply_result(domain.result_from_event(event_type, payload))
-
-
-def _programme(projection, event_type, payload):
-    return projection.apply_programme(domain.programme_from_event(event_type, payload))
-
-
-def _money(projection, event_type, payload):
-    return projection.apply_money(domain.money_from_event(event_type, payload))
-
-
-def _application(projection, event_type, payload):
-    return projection.apply_application(domain.application_from_event(event_type, payload))
-
-
-def _fund(projection, event_type, payload):
-    return projection.apply_fund(payload)
-
-
-PROJECTIONS = {
-    "programme.created": _programme,
-    "programme.updated": _programme,
-    "programme.status_changed": _programme,
-    "programme.city_added": _programme,
-    "result.recorded": _result,    # deprecated, no longer produced: an approved version 1
-    "result.approved": _result,
-    "result.revised": _result,     # replaces the earlier approved value, never adds
-    "fund.created": _fund,
-    "contribution.received": _money,
-    "grant.committed": _money,
-    "grant.awarded": _money,       # deprecated direct award: a commitment
-    "tranche.disbursed": _money,
-    "grant.closed": _money,        # the undisbursed part returns to the fund
-    "grant.cancelled": _money,
-    "application.submitted": _application,
-    "application.screened": _application,
-    "application.awarded": _application,
-    "application.rejected": _application,
-    "application.withdrawn": _application,
-}
 
 
 def apply_event(uow, envelope: Envelope) -> bool:
@@ -69,7 +27,7 @@ def apply_event(uow, envelope: Envelope) -> bool:
                 except DuplicateEvent:
                     return False
                 uow.projection.lock_plans()
-                PROJECTIONS[envelope.type](uow.projection, envelope.type, envelope.payload)
+                registry.project(uow.projection, envelope.type, envelope.payload)
                 uow.commit()
             return True
         except PlansNotReady:
@@ -172,7 +130,9 @@ def reconcile(uow, events, *, examples: int = 5) -> dict:
     projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}}."""
     events = list(events)
     state = recompute.fold(events)
-    report = {"drift": False, "events": len(events), "results": len(state.results), "plans": {}}
+    plans_report: dict[str, Any] = {}
+    report: dict[str, Any] = {"drift": False, "events": len(events), "results": len(state.results),
+                              "plans": plans_report}
     today = clock.today()
     with uow:
         for plan in plans.current().values():
@@ -192,7 +152,7 @@ def reconcile(uow, events, *, examples: int = 5) -> dict:
                        for code in sorted(set(got) | set(should)) if got.get(code) != should.get(code)]
             drift = bool(parts or figures)
             report["drift"] |= drift
-            report["plans"][plan.id] = {"drift": drift, "figures": figures, "rows": parts}
+            plans_report[plan.id] = {"drift": drift, "figures": figures, "rows": parts}
     return report
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import backbone_tables
+from shared.persistence import UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -41,7 +42,7 @@ result_facts = sa.Table(
     sa.Column("country", sa.String(2), nullable=False),
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
-    sa.Column("value", sa.BigInteger, nullable=False),          # scaled by domain.VALUE_SCALE
+    sa.Column("value", sa.BigInteger, nullable=False),          # scaled by domain.VALUE_SCALE (see domain.numbers)
 )
 
 metric_programmes = sa.Table(
@@ -153,7 +154,7 @@ metric_plans = sa.Table(
     "metric_plans", metadata,
     sa.Column("plan_id", sa.String(100), primary_key=True),
     sa.Column("definition_hash", sa.String(64), nullable=False),   # "" until built
-    sa.Column("built_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("built_at", UTCDateTime, nullable=True),
 )
 
 metric_published = sa.Table(
@@ -161,7 +162,7 @@ metric_published = sa.Table(
     sa.Column("plan_id", sa.String(100), primary_key=True),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("body_hash", sa.String(64), nullable=False),
-    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("published_at", UTCDateTime, nullable=True),
 )
 
 AGGREGATES = (metric_cells, metric_totals, metric_city_refs)

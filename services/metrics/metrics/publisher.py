@@ -119,6 +119,8 @@ class ProgressPublisher(DependencyProvider):
 class ConfiguredTimer(Timer):
     """nameko's timer with its interval read from the service config at setup."""
 
+    interval: float
+
     def __init__(self, config_key: str, default: float, **kwargs):
         self.config_key = config_key
         super().__init__(interval=default, **kwargs)

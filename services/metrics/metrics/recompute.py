@@ -1,63 +1,21 @@
 """Full recomputation from the source services' state. Pure.
 
-`SourceState` is what programmes and grants hold: each result's current approved value (the
-version that replaced all earlier ones), each programme as it is now, every money transaction
-once, each application in its current status. `fold(events)` builds it from the producers'
-event histories in their commit order (their outboxes), where the last word on a key is the
-truth; `snapshot(plan, state)` computes, by straightforward grouping, the aggregates the
-incremental projection keeps, so that the two can be compared (reconcile, the property-based
-test) and rendered by the same assembly functions."""
+`SourceState` (metrics.domain.state) is what programmes and grants hold: each result's current
+approved value (the version that replaced all earlier ones), each programme as it is now, every
+money transaction once, each application in its current status. `fold(events)` builds it from
+the producers' event histories in their commit order (their outboxes), through the registry
+(`metrics.registry.fold`), where the last word on a key is the truth; `snapshot(plan, state)`
+computes, by straightforward grouping, the aggregates the incremental projection keeps, so that
+the two can be compared (reconcile, the property-based test) and rendered by the same assembly
+functions."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from metrics import domain
-from metrics.domain import NONE, ProgrammeDim, Snapshot
+from metrics.domain import NONE, Plan, ProgrammeDim, Snapshot, SourceState
+from metrics.registry import fold
 
 
-@dataclass
-class SourceState:
-    results: dict = field(default_factory=dict)        # result_id -> ResultFact (current approved version)
-    programmes: dict = field(default_factory=dict)     # programme_id -> ProgrammeDim
-    money: dict = field(default_factory=dict)          # (kind, txn_id) -> MoneyTxn
-    applications: dict = field(default_factory=dict)   # application_id -> Application (current status)
-    funds: dict = field(default_factory=dict)          # fund_id -> {"name", "window", "currency"}
-    cities: dict = field(default_factory=dict)         # city_id -> (name, country)
-
-    def add_result(self, fact) -> None:
-        self.results[fact.result_id] = fact
-        self.cities.setdefault(fact.city_id, (fact.city_name, fact.country))
-
-
-PROGRAMME_EVENTS = ("programme.created", "programme.updated", "programme.status_changed", "programme.city_added")
-RESULT_EVENTS = ("result.approved", "result.revised", "result.recorded")
-MONEY_EVENTS = ("contribution.received", "grant.committed", "grant.awarded", "tranche.disbursed", "grant.closed",
-                "grant.cancelled")
-APPLICATION_EVENTS = tuple(domain.APPLICATION_RANK)
-
-
-def fold(events) -> SourceState:
-    """State from (event_type, payload) pairs in each producer's commit order: the last
-    approved value of a result, the last state of a programme and of an application win; a
-    money transaction counts once."""
-    state = SourceState()
-    for event_type, payload in events:
-        if event_type in RESULT_EVENTS:
-            state.add_result(domain.result_from_event(event_type, payload))
-        elif event_type in PROGRAMME_EVENTS:
-            state.programmes[payload["programme_id"]] = domain.programme_from_event(event_type, payload)
-        elif event_type in MONEY_EVENTS:
-            txn = domain.money_from_event(event_type, payload)
-            state.money.setdefault((txn.kind, txn.txn_id), txn)
-        elif event_type in APPLICATION_EVENTS:
-            state.applications[payload["application_id"]] = domain.application_from_event(event_type, payload)
-        elif event_type == "fund.created":
-            state.funds[payload["fund_id"]] = {"name": payload["name"], "window": payload["window"],
-                                               "currency": payload["currency"]}
-    return state
-
-
-def programmes_with_placeholders(state: SourceState) -> dict:
+def programmes_with_placeholders(state: SourceState) -> dict[str, ProgrammeDim]:
     """Programmes as the projection knows them: a programme known only from its results rolls
     up to the parent its results name."""
     out = dict(state.programmes)
@@ -71,7 +29,7 @@ def programmes_with_placeholders(state: SourceState) -> dict:
     return out
 
 
-def snapshot(plan, state: SourceState) -> Snapshot:
+def snapshot(plan: Plan, state: SourceState) -> Snapshot:
     """The aggregates of one plan, recomputed from scratch."""
     cells: dict = {}
     for fact in state.results.values():

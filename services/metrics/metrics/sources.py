@@ -26,7 +26,7 @@ def events(source_urls: dict[str, str], *, chunk: int = 5000):
     """(event_type, payload) of every event the metrics service consumes, each source in its
     commit order."""
     wanted = set(EVENT_TYPES)
-    for source, url in source_urls.items():
+    for url in source_urls.values():
         outbox, _ = backbone_tables(sa.MetaData())
         engine = create_engine(url)
         try:

@@ -1,0 +1,98 @@
+"""The plans' bookkeeping (which plan definitions the aggregates were built for) and the
+rebuilds: a plan's aggregates from the stored facts (SQL), every fact from the sources' state."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from metrics import models as m
+from metrics.domain import Plan, ProgrammeDim, SourceState
+from metrics.store.facts import application_row, programme_row
+from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, PlansNotReady, Store
+from shared.events.fields import utcnow
+from shared.persistence import to_row, upsert
+
+
+class Rebuilder(Store):
+    def lock_plans(self, *, exclusive: bool = False) -> None:
+        """Lock the plans' rows, sorted by plan id: shared by every event transaction, exclusive
+        for a rebuild (step 1 of the lock order). A shared lock on several rows is the one lock
+        the store takes without `Store.held`. PlansNotReady if the aggregates were built for other
+        plan definitions."""
+        def build() -> Any:
+            t = m.metric_plans
+            q = sa.select(t.c.plan_id, t.c.definition_hash) \
+                .where(t.c.plan_id.in_(sa.bindparam("ids", expanding=True))).order_by(t.c.plan_id)
+            return q.with_for_update(read=not exclusive)
+        held = dict(self.run(self.cached(("lock_plans", exclusive), build), {"ids": sorted(self.plans)}).all())
+        stale = [pid for pid, plan in self.plans.items() if held.get(pid) != plan.definition_hash]
+        if stale:
+            raise PlansNotReady(stale)
+
+    def ensure_plans(self) -> list[str]:
+        """Build the aggregates of every plan whose definition changed (or is new) from the stored
+        facts; returns the ids rebuilt."""
+        rebuilt = []
+        for plan_id in sorted(self.plans):
+            plan = self.plans[plan_id]
+            self.claim(m.metric_plans, ("plan_id",), {"plan_id": plan_id, "definition_hash": "", "built_at": None})
+            if self.held(m.metric_plans, plan_id).definition_hash != plan.definition_hash:
+                self.rebuild_plan(plan)
+                rebuilt.append(plan_id)
+        return rebuilt
+
+    def rebuild_plan(self, plan: Plan) -> None:
+        """Replace one plan's aggregates with a recomputation from the stored result facts (SQL)."""
+        r, c = m.result_facts.c, m.metric_cells.c
+        for table in m.AGGREGATES:
+            self.run(table.delete().where(table.c.plan_id == plan.id))
+        counted = sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit",
+                          r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
+        positive = sa.func.sum(sa.case((r.value > 0, 1), else_=0))
+        groups = (r.indicator, r.reach, r.programme_id, r.city_id, r.country, r.period_end)
+        self.run(m.metric_cells.insert().from_select(
+            list(CELL_KEYS) + ["value", "n"],
+            sa.select(sa.literal(plan.id, sa.String), *groups, sa.func.sum(r.value), positive)
+            .where(counted).group_by(*groups)))
+        of_plan = c.plan_id == plan.id
+        self.run(m.metric_totals.insert().from_select(
+            list(TOTAL_KEYS) + ["value", "n"],
+            sa.select(c.plan_id, c.indicator, c.reach, c.period_end, sa.func.sum(c.value), sa.func.sum(c.n))
+            .where(of_plan).group_by(c.plan_id, c.indicator, c.reach, c.period_end)))
+        self.run(m.metric_city_refs.insert().from_select(
+            list(CITY_KEYS) + ["n"],
+            sa.select(c.plan_id, c.indicator, c.city_id, c.country, c.period_end, sa.func.sum(c.n))
+            .where(of_plan).group_by(c.plan_id, c.indicator, c.city_id, c.country, c.period_end)))
+        upsert(self.session, m.metric_plans,
+               {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
+
+    def rebuild_money(self) -> None:
+        t, mc = m.metric_money_txns.c, m.metric_money
+        self.run(mc.delete())
+        groups = [t.kind, t.currency, t.fund_id, t.window, t.theme, t.country, t.programme_id, t.day]
+        self.run(mc.insert().from_select(list(MONEY_KEYS) + ["amount"],
+                                         sa.select(*groups, sa.func.sum(t.amount)).group_by(*groups)))
+
+    def replace_facts(self, state: SourceState) -> None:
+        """Replace every fact with the sources' state, then rebuild the aggregates. Run under
+        lock_plans(exclusive=True)."""
+        for table in m.FACTS + m.AGGREGATES:
+            self.run(table.delete())
+        programmes = dict(state.programmes)
+        for fact in state.results.values():
+            programmes.setdefault(fact.programme_id, ProgrammeDim(fact.programme_id, 0, fact.parent_id, None, None))
+        self._bulk(m.result_facts, [f.as_row() for f in state.results.values()])
+        self._bulk(m.metric_programmes, [programme_row(p) for p in programmes.values()])
+        self._bulk(m.metric_cities, [{"city_id": cid, "name": name, "country": country}
+                                     for cid, (name, country) in state.cities.items()])
+        self._bulk(m.metric_funds, [{"fund_id": fid, **f} for fid, f in state.funds.items()])
+        self._bulk(m.metric_money_txns, [to_row(m.metric_money_txns, t) for t in state.money.values()])
+        self._bulk(m.metric_applications, [application_row(a) for a in state.applications.values()])
+        self.rebuild_money()
+        for plan in self.plans.values():
+            self.rebuild_plan(plan)
+
+    def _bulk(self, table: sa.Table, rows: list[dict[str, Any]], chunk: int = 10_000) -> None:
+        for i in range(0, len(rows), chunk):
+            self.run(table.insert(), rows[i:i + chunk])
