@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
 from shared.errors import flatten_messages
 from shared.events import CONTRACTS, contract_for, load_envelope, make_envelope, producer_of
@@ -242,3 +242,25 @@ def test_a_contract_cannot_be_declared_twice():
     with pytest.raises(RuntimeError, match="declared twice"):
         contract(Again)
     assert CONTRACTS == before
+
+
+def test_a_contract_may_name_its_identity_in_the_decorator():
+    before = dict(CONTRACTS)
+
+    class WithVersionField(StrictSchema):
+        version = fields.Integer(required=True)   # a payload field named like the class attribute
+
+    try:
+        @contract("test.named", 1, producer="tests")
+        class Named(WithVersionField):
+            pass
+
+        assert contract_for("test.named") is Named and producer_of("test.named") == "tests"
+        assert (Named.event_type, Named.version) == ("test.named", 1)
+        assert Named().load({"version": 7}) == {"version": 7}   # the field is still there
+        with pytest.raises(RuntimeError, match="declared twice"):
+            contract("test.named", 1, producer="tests")(WithVersionField)
+        assert not hasattr(WithVersionField, "event_type")
+    finally:
+        CONTRACTS.clear()
+        CONTRACTS.update(before)

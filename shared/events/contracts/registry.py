@@ -6,7 +6,8 @@ their outbox; consumers check again on receipt. docs/events.md is generated
 from this registry (`python -m shared.events.docs`)."""
 from __future__ import annotations
 
-from typing import Protocol, TypeVar, cast
+from collections.abc import Callable
+from typing import Protocol, TypeVar, cast, overload
 
 from marshmallow import Schema
 
@@ -27,13 +28,42 @@ SchemaClass = TypeVar("SchemaClass", bound=type[Schema])
 CONTRACTS: dict[tuple[str, int], Contract] = {}
 
 
-def contract(cls: SchemaClass) -> SchemaClass:
-    """Class decorator: register `cls` under its (event_type, version)."""
+@overload
+def contract(target: SchemaClass, /) -> SchemaClass: ...
+
+
+@overload
+def contract(target: str, version: int, /, *, producer: str) -> Callable[[SchemaClass], SchemaClass]: ...
+
+
+def contract(target: SchemaClass | str, version: int | None = None, /, *,
+             producer: str | None = None) -> SchemaClass | Callable[[SchemaClass], SchemaClass]:
+    """Class decorator: register a contract under its (event_type, version).
+
+    `@contract` reads the class attributes `event_type, version, producer`;
+    `@contract("programme.created", 2, producer="programmes")` sets them (for a schema that also
+    has a payload field named `version`, say)."""
+    if isinstance(target, str):
+        identity = {"event_type": target, "version": version, "producer": producer}
+
+        def declare(cls: SchemaClass) -> SchemaClass:
+            _check_new(target, version)
+            for name, value in identity.items():
+                setattr(cls, name, value)
+            return _register(cls)
+        return declare
+    return _register(target)
+
+
+def _check_new(event_type: str, version: int | None) -> None:
+    if (event_type, version) in CONTRACTS:
+        raise RuntimeError(f"contract {(event_type, version)} declared twice")
+
+
+def _register(cls: SchemaClass) -> SchemaClass:
     declared = cast(Contract, cls)
-    key = (declared.event_type, declared.version)
-    if key in CONTRACTS:
-        raise RuntimeError(f"contract {key} declared twice")
-    CONTRACTS[key] = declared
+    _check_new(declared.event_type, declared.version)
+    CONTRACTS[(declared.event_type, declared.version)] = declared
     return cls
 
 
