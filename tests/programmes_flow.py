@@ -1,5 +1,6 @@
 """Valid programmes bodies and the steps to an approved result, for tests of any area that
 need a programme (over RPC or over HTTP)."""
+from shared.actors import SYSTEM
 
 ORGANISATION = {"ref": "XM-TEST-1", "name": "Test partner", "type": "21"}
 JINJA = {"name": "Jinja", "country": "UG"}
@@ -30,13 +31,29 @@ def result_body(programme: dict, value, *, city="Jinja", indicator="people_reach
 
 # --- over RPC (nameko ClusterRpcProxy) ---------------------------------------------------------
 
+class _AsSystem:
+    """The programmes service's RPC methods, called as the platform itself (`actor` SYSTEM
+    unless the call names one): an RPC without an actor is refused."""
+
+    def __init__(self, proxy):
+        self._proxy = proxy
+
+    def __getattr__(self, name):
+        method = getattr(self._proxy, name)
+        return lambda *args, **kwargs: method(*args, **{"actor": SYSTEM.to_wire(), **kwargs})
+
+
+def programmes(rpc) -> _AsSystem:
+    """`programmes(rpc).create_programme(body)`: rpc.programmes as the system."""
+    return _AsSystem(rpc.programmes)
+
 def started_over_rpc(rpc, body=None, **changes) -> dict:
     """A programme created and moved to implementation (results are reported from then on)."""
-    programme = rpc.programmes.create_programme(body or programme_body(**changes))
-    return rpc.programmes.change_status(programme["id"], {"status": "implementation"})
+    programme = programmes(rpc).create_programme(body or programme_body(**changes))
+    return programmes(rpc).change_status(programme["id"], {"status": "implementation"})
 
 
 def approved_over_rpc(rpc, programme: dict, value, **kwargs) -> dict:
-    result = rpc.programmes.create_result(programme["id"], result_body(programme, value, **kwargs))
-    rpc.programmes.submit_result(result["id"], {})
-    return rpc.programmes.approve_result(result["id"], {})
+    result = programmes(rpc).create_result(programme["id"], result_body(programme, value, **kwargs))
+    programmes(rpc).submit_result(result["id"], {})
+    return programmes(rpc).approve_result(result["id"], {})

@@ -4,34 +4,14 @@ Every list filter has an index that ends with the list's order (updated_at, id),
 filtered page is a range scan of one index: the scalar filters on `programmes` and
 `results`, the multi-valued ones (theme, country, city, SDG goal and target, sector,
 organisation) through `programme_facets`, which repeats the programme's updated_at."""
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import backbone_tables
-
-
-class ExactDecimal(sa.types.TypeDecorator):
-    """A Decimal stored exactly: NUMERIC on PostgreSQL, text on SQLite (whose NUMERIC is a float)."""
-    impl = sa.Numeric(24, 4)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect):
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.String(40))
-        return dialect.type_descriptor(sa.Numeric(24, 4))
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return str(value) if dialect.name == "sqlite" else Decimal(value)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        # Trailing zeros of NUMERIC(24, 4) dropped, never an exponent: "1200", "12.5".
-        return Decimal(format(Decimal(str(value)).normalize(), "f"))
+from shared.persistence import ExactDecimal, UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -41,7 +21,8 @@ class Base(DeclarativeBase):
 metadata = Base.metadata
 outbox, inbox = backbone_tables(metadata)
 
-TS = sa.DateTime(timezone=True)
+VALUE = ExactDecimal(24, 4)      # result values, budgets: exact on SQLite too (scaled integers)
+DEGREES = ExactDecimal(24, 6)    # latitude and longitude (the API takes 6 decimal places)
 
 
 class Programme(Base):
@@ -74,15 +55,15 @@ class Programme(Base):
     sectors: Mapped[list] = mapped_column(sa.JSON)
     policy_markers: Mapped[list] = mapped_column(sa.JSON)
     participating_orgs: Mapped[list] = mapped_column(sa.JSON)
-    budget_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    budget_amount: Mapped[Decimal | None] = mapped_column(VALUE)
     budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
-    planned_start = mapped_column(sa.Date, nullable=True)
-    planned_end = mapped_column(sa.Date, nullable=True)
-    actual_start = mapped_column(sa.Date, nullable=True)
-    actual_end = mapped_column(sa.Date, nullable=True)
+    planned_start: Mapped[date | None] = mapped_column(sa.Date)
+    planned_end: Mapped[date | None] = mapped_column(sa.Date)
+    actual_start: Mapped[date | None] = mapped_column(sa.Date)
+    actual_end: Mapped[date | None] = mapped_column(sa.Date)
     version: Mapped[int] = mapped_column(sa.Integer)
-    created_at = mapped_column(TS, nullable=False)
-    updated_at = mapped_column(TS, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ProgrammeFacet(Base):
@@ -95,7 +76,7 @@ class ProgrammeFacet(Base):
                                               primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
-    updated_at = mapped_column(TS, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class City(Base):
@@ -111,10 +92,10 @@ class City(Base):
     country: Mapped[str] = mapped_column(sa.String(2))
     population: Mapped[int | None] = mapped_column(sa.BigInteger)
     secondary_city: Mapped[bool] = mapped_column(sa.Boolean)
-    latitude: Mapped[Decimal | None] = mapped_column(ExactDecimal)
-    longitude: Mapped[Decimal | None] = mapped_column(ExactDecimal)
-    created_at = mapped_column(TS, nullable=False)
-    updated_at = mapped_column(TS, nullable=False)
+    latitude: Mapped[Decimal | None] = mapped_column(DEGREES)
+    longitude: Mapped[Decimal | None] = mapped_column(DEGREES)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ProgrammeCity(Base):
@@ -125,7 +106,7 @@ class ProgrammeCity(Base):
                                               primary_key=True)
     city_id: Mapped[str] = mapped_column(sa.ForeignKey("cities.id"), primary_key=True)
     position: Mapped[int] = mapped_column(sa.Integer)
-    added_at = mapped_column(TS, nullable=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Indicator(Base):
@@ -143,8 +124,8 @@ class Indicator(Base):
     sdg_indicator: Mapped[str | None] = mapped_column(sa.String(20))
     baseline: Mapped[dict | None] = mapped_column(sa.JSON)
     targets: Mapped[list] = mapped_column(sa.JSON)
-    created_at = mapped_column(TS, nullable=False)
-    updated_at = mapped_column(TS, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Result(Base):
@@ -166,16 +147,16 @@ class Result(Base):
     reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
     indicator_code: Mapped[str] = mapped_column(sa.String(100))
     city_id: Mapped[str] = mapped_column(sa.ForeignKey("cities.id"))
-    period_start = mapped_column(sa.Date, nullable=False)
-    period_end = mapped_column(sa.Date, nullable=False)
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(12))
     version: Mapped[int] = mapped_column(sa.Integer)
-    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    value: Mapped[Decimal] = mapped_column(VALUE)
     disaggregations: Mapped[dict] = mapped_column(sa.JSON)
     approved_version: Mapped[int | None] = mapped_column(sa.Integer)
-    approved_value: Mapped[Decimal | None] = mapped_column(ExactDecimal)
-    created_at = mapped_column(TS, nullable=False)
-    updated_at = mapped_column(TS, nullable=False)
+    approved_value: Mapped[Decimal | None] = mapped_column(VALUE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ResultVersion(Base):
@@ -184,10 +165,10 @@ class ResultVersion(Base):
     result_id: Mapped[str] = mapped_column(sa.ForeignKey("results.id", ondelete="CASCADE"), primary_key=True)
     number: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(12))
-    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    value: Mapped[Decimal] = mapped_column(VALUE)
     disaggregations: Mapped[dict] = mapped_column(sa.JSON)
     comment: Mapped[str | None] = mapped_column(sa.Text)
     log: Mapped[list] = mapped_column(sa.JSON)
-    created_at = mapped_column(TS, nullable=False)
-    submitted_at = mapped_column(TS, nullable=True)
-    approved_at = mapped_column(TS, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,9 +1,11 @@
 """nameko entrypoints of the programmes service: thin, all logic is in handlers.
-Methods that act for a caller take `actor` (see handlers' docstring)."""
+Every method takes `actor`, the caller as a wire dict (shared.actors), converted once here:
+internal callers pass SYSTEM.to_wire(); a call without an actor is refused (Forbidden)."""
 from nameko.rpc import rpc
 
 from programmes import handlers
 from programmes.dependencies import backbone
+from shared.actors import Actor
 from shared.errors import PlatformError
 
 
@@ -15,91 +17,91 @@ class ProgrammesService:
     # -- programmes
     @rpc(expected_exceptions=PlatformError)
     def create_programme(self, data, actor=None):
-        return handlers.create_programme(self.uow(), data, actor=actor)
+        return handlers.create_programme(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_programme(self, programme_id, actor=None):
-        return handlers.get_programme(self.uow(), programme_id, actor=actor)
+        return handlers.get_programme(self.uow(), programme_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_programmes(self, query=None, actor=None):
-        return handlers.list_programmes(self.uow(), query, actor=actor)
+        return handlers.list_programmes(self.uow(), query, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def update_programme(self, programme_id, data, actor=None):
-        return handlers.update_programme(self.uow(), programme_id, data, actor=actor)
+        return handlers.update_programme(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def change_status(self, programme_id, data, actor=None):
-        return handlers.change_status(self.uow(), programme_id, data, actor=actor)
+        return handlers.change_status(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def programme_totals(self, programme_id, actor=None):
-        return handlers.programme_totals(self.uow(), programme_id, actor=actor)
+        return handlers.programme_totals(self.uow(), programme_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def add_programme_city(self, programme_id, data, actor=None):
-        return handlers.add_programme_city(self.uow(), programme_id, data, actor=actor)
+        return handlers.add_programme_city(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     # -- cities
     @rpc(expected_exceptions=PlatformError)
     def create_city(self, data, actor=None):
-        created, city = handlers.create_city(self.uow(), data, actor=actor)
+        created, city = handlers.create_city(self.uow(), data, actor=Actor.from_wire(actor))
         return {"created": created, "city": city}
 
     @rpc(expected_exceptions=PlatformError)
     def get_city(self, city_id, actor=None):
-        return handlers.get_city(self.uow(), city_id, actor=actor)
+        return handlers.get_city(self.uow(), city_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_cities(self, query=None, actor=None):
-        return handlers.list_cities(self.uow(), query, actor=actor)
+        return handlers.list_cities(self.uow(), query, actor=Actor.from_wire(actor))
 
     # -- indicators
     @rpc(expected_exceptions=PlatformError)
     def define_indicator(self, programme_id, data, actor=None):
-        return handlers.define_indicator(self.uow(), programme_id, data, actor=actor)
+        return handlers.define_indicator(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def update_indicator(self, programme_id, code, data, actor=None):
-        return handlers.update_indicator(self.uow(), programme_id, code, data, actor=actor)
+        return handlers.update_indicator(self.uow(), programme_id, code, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_indicators(self, programme_id, actor=None):
-        return handlers.list_indicators(self.uow(), programme_id, actor=actor)
+        return handlers.list_indicators(self.uow(), programme_id, actor=Actor.from_wire(actor))
 
     # -- results
     @rpc(expected_exceptions=PlatformError)
     def create_result(self, programme_id, data, actor=None):
-        return handlers.create_result(self.uow(), programme_id, data, actor=actor)
+        return handlers.create_result(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def update_result(self, result_id, data, actor=None):
-        return handlers.update_result(self.uow(), result_id, data, actor=actor)
+        return handlers.update_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_result(self, result_id, data=None, actor=None):
-        return handlers.submit_result(self.uow(), result_id, data, actor=actor)
+        return handlers.submit_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def approve_result(self, result_id, data=None, actor=None):
-        return handlers.approve_result(self.uow(), result_id, data, actor=actor)
+        return handlers.approve_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def return_result(self, result_id, data, actor=None):
-        return handlers.return_result(self.uow(), result_id, data, actor=actor)
+        return handlers.return_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def revise_result(self, result_id, data, actor=None):
-        return handlers.revise_result(self.uow(), result_id, data, actor=actor)
+        return handlers.revise_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_result(self, result_id, actor=None):
-        return handlers.get_result(self.uow(), result_id, actor=actor)
+        return handlers.get_result(self.uow(), result_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_results(self, query=None, actor=None, programme_id=None):
-        return handlers.list_results(self.uow(), query, actor=actor, programme_id=programme_id)
+        return handlers.list_results(self.uow(), query, actor=Actor.from_wire(actor), programme_id=programme_id)
 
     @rpc
     def ping(self):

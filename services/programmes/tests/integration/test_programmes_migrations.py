@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from programmes import models
 from shared.db import create_engine
 from shared.migrations import upgrade
 
+R = models.Result.__table__   # read through its column types: decimals are scaled integers on SQLite
 T0 = datetime(2020, 5, 1, 9, 30, tzinfo=timezone.utc)
 
 
@@ -58,7 +60,7 @@ def test_0001_data_is_carried_over(url):
     with engine.connect() as conn:
         programme = conn.execute(sa.text("SELECT iati_identifier, status, instrument FROM programmes")).one()
         cities = conn.execute(sa.text("SELECT name, country FROM cities ORDER BY name")).all()
-        result = conn.execute(sa.text("SELECT id, status, approved_value, approved_version FROM results")).one()
+        result = conn.execute(sa.select(R.c.id, R.c.status, R.c.approved_value, R.c.approved_version)).one()
         facets = conn.execute(sa.text("SELECT kind, count(*) FROM programme_facets GROUP BY kind ORDER BY kind")).all()
         tables = set(sa.inspect(conn).get_table_names())
     engine.dispose()
@@ -68,3 +70,28 @@ def test_0001_data_is_carried_over(url):
         "r-1", "approved", Decimal(1500), 1)
     assert dict((k, n) for k, n in facets) == {"city": 2, "country": 2, "org": 1, "theme": 1}
     assert not {t for t in tables if t.endswith("_0001")}
+
+
+def test_0005_converts_decimal_text_exactly_and_back(url):
+    upgrade("programmes", url, "0004")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO cities (id, name, name_key, country, secondary_city, latitude, longitude, created_at, "
+            "updated_at) VALUES ('c-1', 'Jinja', 'jinja', 'UG', true, :lat, :lon, :t, :t)"),
+            {"lat": "0.424412", "lon": "33.2042", "t": T0})
+    engine.dispose()
+
+    upgrade("programmes", url)
+
+    engine = create_engine(url)
+    cities = models.City.__table__
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(cities.c.latitude, cities.c.longitude)).one()
+        raw = conn.execute(sa.text("SELECT latitude FROM cities")).scalar()
+    engine.dispose()
+    if url.startswith("sqlite"):
+        assert raw == 424412           # an integer: 0.424412 * 10**6, exactly
+        assert (row.latitude, row.longitude) == (Decimal("0.424412"), Decimal("33.2042"))
+    else:                              # NUMERIC(24, 4) had rounded it already
+        assert (row.latitude, row.longitude) == (Decimal("0.4244"), Decimal("33.2042"))

@@ -226,7 +226,10 @@ def implementing() -> Programme:
     return p
 
 
-def draft(p=None, value=D(1000), parts=None) -> Result:
+THOUSAND = D(1000)
+
+
+def draft(p=None, value=THOUSAND, parts=None) -> Result:
     p = p or implementing()
     return Result.draft(p, PEOPLE, city_id=JINJA.id, period={"start": date(2020, 1, 1), "end": date(2020, 6, 30)},
                         value=value, disaggregations=parts or {}, now=NOW, by="XM-ORG-1")
@@ -250,9 +253,9 @@ def test_draft_submit_approve():
     r = draft(p, parts={"sex": {"female": D(600)}})
     assert (r.status, r.allowed_actions, r.approved) == ("draft", ["edit", "submit"], None)
     r.edit(PEOPLE, value=D(1200), disaggregations=None, now=LATER, by="x")
-    r.submit(p, now=LATER, by="x")
+    r.submit(p, PEOPLE, now=LATER, by="x")
     assert r.allowed_actions == ["approve", "return"]
-    assert r.approve(now=LATER, by="admin") is None
+    assert r.approve(p, PEOPLE, now=LATER, by="admin") is None
     assert (r.status, r.approved.number, r.approved.value) == ("approved", 1, D(1200))
     assert [e["action"] for e in r.current.log] == ["drafted", "edited", "submitted", "approved"]
 
@@ -260,12 +263,12 @@ def test_draft_submit_approve():
 def test_returned_with_a_comment_then_edited_and_submitted_again():
     p = implementing()
     r = draft(p)
-    r.submit(p, now=NOW, by="x")
-    r.return_for_revision(comment="sex parts missing", now=LATER, by="admin")
+    r.submit(p, PEOPLE, now=NOW, by="x")
+    r.return_for_revision(p, PEOPLE, comment="sex parts missing", now=LATER, by="admin")
     assert r.status == "returned" and r.current.log[-1]["comment"] == "sex parts missing"
     r.edit(PEOPLE, value=None, disaggregations={"sex": {"female": D(500), "male": D(500)}}, now=LATER, by="x")
-    r.submit(p, now=LATER, by="x")
-    r.approve(now=LATER, by="admin")
+    r.submit(p, PEOPLE, now=LATER, by="x")
+    r.approve(p, PEOPLE, now=LATER, by="admin")
     assert r.approved.disaggregations == {"sex": {"female": D(500), "male": D(500)}}
 
 
@@ -278,12 +281,13 @@ def test_moves_out_of_order_are_conflicts_listing_the_allowed_actions(steps, act
     p = implementing()
     r = draft(p)
     for step in steps:
-        {"submit": lambda: r.submit(p, now=NOW, by=None), "approve": lambda: r.approve(now=NOW, by=None)}[step]()
-    calls = {"approve": lambda: r.approve(now=LATER, by=None),
-             "return": lambda: r.return_for_revision(comment="c", now=LATER, by=None),
+        {"submit": lambda: r.submit(p, PEOPLE, now=NOW, by=None),
+         "approve": lambda: r.approve(p, PEOPLE, now=NOW, by=None)}[step]()
+    calls = {"approve": lambda: r.approve(p, PEOPLE, now=LATER, by=None),
+             "return": lambda: r.return_for_revision(p, PEOPLE, comment="c", now=LATER, by=None),
              "revise": lambda: r.revise(p, PEOPLE, value=D(1), disaggregations={}, comment="c", now=LATER, by=None),
              "edit": lambda: r.edit(PEOPLE, value=D(5), disaggregations=None, now=LATER, by=None),
-             "submit": lambda: r.submit(p, now=LATER, by=None)}
+             "submit": lambda: r.submit(p, PEOPLE, now=LATER, by=None)}
     with pytest.raises(Conflict) as caught:
         calls[action]()
     assert caught.value.allowed == r.allowed_actions
@@ -292,15 +296,15 @@ def test_moves_out_of_order_are_conflicts_listing_the_allowed_actions(steps, act
 def test_a_revision_is_a_new_version_that_replaces_the_approved_one_once_approved():
     p = implementing()
     r = draft(p, value=D(1200))
-    r.submit(p, now=NOW, by=None)
-    r.approve(now=NOW, by=None)
+    r.submit(p, PEOPLE, now=NOW, by=None)
+    r.approve(p, PEOPLE, now=NOW, by=None)
 
     version = r.revise(p, PEOPLE, value=D(1000), disaggregations={}, comment="a ward was counted twice",
                        now=LATER, by="x")
     assert (version.number, version.status, r.status) == (2, "submitted", "submitted")
     assert r.approved.number == 1 and r.approved.value == D(1200)   # still what counts
 
-    replaced = r.approve(now=LATER, by="admin")
+    replaced = r.approve(p, PEOPLE, now=LATER, by="admin")
     assert (replaced.number, replaced.value, replaced.status) == (1, D(1200), "superseded")
     assert (r.approved.number, r.approved.value) == (2, D(1000))
     assert [(v.number, v.status) for v in r.versions] == [(1, "superseded"), (2, "approved")]
@@ -309,18 +313,18 @@ def test_a_revision_is_a_new_version_that_replaces_the_approved_one_once_approve
 def test_a_returned_revision_leaves_the_approved_value_counting():
     p = implementing()
     r = draft(p, value=D(1200))
-    r.submit(p, now=NOW, by=None)
-    r.approve(now=NOW, by=None)
+    r.submit(p, PEOPLE, now=NOW, by=None)
+    r.approve(p, PEOPLE, now=NOW, by=None)
     r.revise(p, PEOPLE, value=D(900), disaggregations={}, comment="c", now=LATER, by=None)
-    r.return_for_revision(comment="no evidence", now=LATER, by=None)
+    r.return_for_revision(p, PEOPLE, comment="no evidence", now=LATER, by=None)
     assert r.approved.value == D(1200) and r.status == "returned"
 
 
 def test_a_revision_to_the_same_value_is_refused():
     p = implementing()
     r = draft(p)
-    r.submit(p, now=NOW, by=None)
-    r.approve(now=NOW, by=None)
+    r.submit(p, PEOPLE, now=NOW, by=None)
+    r.approve(p, PEOPLE, now=NOW, by=None)
     assert set(errors_of(r.revise, p, PEOPLE, value=D(1000), disaggregations={}, comment="c", now=LATER,
                          by=None)) == {"value"}
 
@@ -328,8 +332,8 @@ def test_a_revision_to_the_same_value_is_refused():
 def test_approved_values_of_a_closed_programme_can_still_be_corrected():
     p = implementing()
     r = draft(p)
-    r.submit(p, now=NOW, by=None)
-    r.approve(now=NOW, by=None)
+    r.submit(p, PEOPLE, now=NOW, by=None)
+    r.approve(p, PEOPLE, now=NOW, by=None)
     p.change_status("finalisation", now=NOW)
     p.change_status("closed", now=NOW)
     r.revise(p, PEOPLE, value=D(900), disaggregations={}, comment="audit", now=LATER, by=None)

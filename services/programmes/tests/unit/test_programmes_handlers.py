@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from programmes import handlers
+from programmes import handlers as use_cases
+from shared.actors import SYSTEM, Actor
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 ORG = {"ref": "XM-ORG-1", "name": "Partner one", "type": "21"}
@@ -30,6 +31,21 @@ OTHER = {"key_id": "k-2", "organisation": "XM-ORG-2", "role": "partner", "scopes
 READER = {"key_id": "k-3", "organisation": "XM-ORG-1", "role": "reader", "scopes": ["read"]}
 ADMIN = {"key_id": "k-0", "organisation": "platform", "role": "admin", "scopes": ["read", "write", "admin"]}
 PERIOD = {"start": "2020-01-01", "end": "2020-06-30"}
+
+
+class _Service:
+    """The use cases as the service calls them: the actor a wire dict converted once
+    (shared.actors), the system when a test names none."""
+
+    def __getattr__(self, name):
+        use_case = getattr(use_cases, name)
+
+        def call(*args, actor=None, **kwargs):
+            return use_case(*args, actor=SYSTEM if actor is None else Actor.from_wire(actor), **kwargs)
+        return call
+
+
+handlers = _Service()
 
 
 def body(**changes):
@@ -533,11 +549,11 @@ def test_totals_roll_children_up_to_the_parent_each_result_once(uow):
 
 
 def test_text_search_gives_the_same_page_from_the_full_text_index_or_a_walk(uow, portfolio, monkeypatch):
-    from programmes import unit_of_work
+    from programmes.repositories import programmes as repository
     indexed = ids(handlers.list_programmes(uow, {"q": "WATER"}))
-    monkeypatch.setattr(unit_of_work, "FEW_TITLES", 1)   # as if "water" were in most titles
+    monkeypatch.setattr(repository, "FEW_TITLES", 1)   # as if "water" were in most titles
     assert ids(handlers.list_programmes(uow, {"q": "water"})) == indexed == [portfolio[0]["id"], portfolio[1]["id"]]
     handlers.update_programme(uow, portfolio[0]["id"], {"title": "Renamed"})   # the index follows the title
-    monkeypatch.setattr(unit_of_work, "FEW_TITLES", 2000)
+    monkeypatch.setattr(repository, "FEW_TITLES", 2000)
     assert ids(handlers.list_programmes(uow, {"q": "water"})) == [portfolio[1]["id"]]
     assert ids(handlers.list_programmes(uow, {"q": "renamed"})) == [portfolio[0]["id"]]

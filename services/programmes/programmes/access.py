@@ -1,0 +1,64 @@
+"""Who may see and do what in the programmes service, on the shared vocabulary of
+shared.actors (organisations compared case-folded, `actor.owns`):
+
+- the system and admins see and do everything; approving and returning results is for
+  admins (and the system) only;
+- any other actor sees only the programmes (and their indicators and results) whose
+  reporting organisation it owns; others' answer NotFound, so ids cannot be probed.
+  A `partner` writes what it sees (including status changes of its programmes); a
+  `reader` only reads; an anonymous caller sees no programme.
+- Cities are shared records: everyone reads them, partners add them."""
+from typing import Any
+
+from programmes import domain
+from shared.actors import Actor, org_key
+from shared.errors import Forbidden, NotFound
+
+NOBODY = "\x00"  # the organisation of an actor without one: matches no programme
+
+
+def list_scope(actor: Actor) -> str | None:
+    """The organisation (case-folded) a list is limited to; None: every organisation's."""
+    if actor.is_admin:
+        return None
+    return org_key(actor.organisation) or NOBODY
+
+
+def by(actor: Actor) -> str | None:
+    """Who a result's review log names."""
+    return actor.organisation or actor.key_id
+
+
+def require_writer(actor: Actor) -> None:
+    if not actor.has_role("partner"):
+        raise Forbidden(f"the {actor.role or actor.kind} role only reads")
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if not actor.has_role("admin"):
+        raise Forbidden(f"only an admin may {what}")
+
+
+def programme_for(uow: Any, programme_id: Any, actor: Actor, *, for_update: bool = False) -> domain.Programme:
+    """The programme, if the actor may see it (NotFound otherwise); `for_update` for a change
+    (the programme is then tracked: the events it records are written at commit)."""
+    programme = uow.programmes.get(programme_id, for_update=for_update) if isinstance(programme_id, str) else None
+    if programme is None or not actor.owns(programme.reporting_org["ref"]):
+        raise NotFound("programme", programme_id)
+    return uow.track(programme) if for_update else programme
+
+
+def result_for(uow: Any, result_id: Any, actor: Actor, *, for_update: bool = False) -> domain.Result:
+    result = uow.results.get(result_id, for_update=for_update) if isinstance(result_id, str) else None
+    if result is None or not actor.owns(result.reporting_org_ref):
+        raise NotFound("result", result_id)
+    return uow.track(result) if for_update else result
+
+
+def visible_parent(uow: Any, programme: domain.Programme, actor: Actor) -> domain.Programme | None:
+    if programme.parent_id is None:
+        return None
+    try:
+        return programme_for(uow, programme.parent_id, actor)
+    except NotFound:
+        return None

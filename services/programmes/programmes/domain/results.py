@@ -1,0 +1,249 @@
+"""Results: a value of one indicator for one period and one city, with versions that go
+through review (draft -> submitted -> approved, or returned with a comment). Correcting an
+approved value adds a version that replaces it once approved. Each review step records
+its event with the programme, indicator and city it concerns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from programmes.domain.cities import new_id
+from programmes.domain.indicators import Indicator, value_errors
+from programmes.domain.programmes import REPORTING_STATUSES, REVISION_STATUSES, Programme
+from shared.aggregate import EventsMixin
+from shared.errors import Conflict, InvalidInput
+
+RESULT_ACTIONS = {
+    "draft": ("edit", "submit"),
+    "returned": ("edit", "submit"),
+    "submitted": ("approve", "return"),
+    "approved": ("revise",),
+}
+_PAST = {"edit": "edited", "submit": "submitted", "approve": "approved", "return": "returned",
+         "revise": "revised"}
+DIMENSIONS = {
+    "sex": ("female", "male", "unknown"),
+    "age": ("age_0_14", "age_15_24", "age_25_64", "age_65_plus", "unknown"),
+    "migrant_status": ("migrant", "non_migrant", "unknown"),
+}
+Disaggregations = dict[str, dict[str, Decimal]]
+
+
+def disaggregation_errors(value: Decimal, disaggregations: Disaggregations | None, indicator: Indicator,
+                          prefix: str = "disaggregations") -> dict[str, list[str]]:
+    """Parts of a dimension never exceed the value and add up to it when all are given;
+    for a percentage, each part is a percentage of its group."""
+    errors: dict[str, list[str]] = {}
+    for dimension, parts in (disaggregations or {}).items():
+        if not parts:
+            continue
+        for name, part in parts.items():
+            errors.update({f"{prefix}.{dimension}.{name}": msgs for msgs in
+                           value_errors("_", part, indicator).values()})
+        if indicator.measure != "unit":
+            continue
+        total = sum(parts.values(), Decimal(0))
+        given = ", ".join(f"{k} {v}" for k, v in parts.items())
+        if total > value:
+            errors[f"{prefix}.{dimension}"] = [f"the parts ({given}) add up to {total}, more than the value "
+                                               f"{value}"]
+        elif set(parts) == set(DIMENSIONS[dimension]) and total != value:
+            errors[f"{prefix}.{dimension}"] = [f"every part is given ({given}) but they add up to {total}, "
+                                               f"not the value {value}"]
+    return errors
+
+
+def _value_errors(value: Decimal, disaggregations: Disaggregations, indicator: Indicator) -> dict[str, list[str]]:
+    return {**value_errors("value", value, indicator), **disaggregation_errors(value, disaggregations, indicator)}
+
+
+def _clean(disaggregations: Disaggregations | None) -> Disaggregations:
+    return {k: dict(v) for k, v in (disaggregations or {}).items() if v}
+
+
+@dataclass
+class ResultVersion:
+    number: int
+    value: Decimal
+    disaggregations: Disaggregations
+    status: str
+    created_at: datetime
+    comment: str | None = None      # why an approved value was corrected
+    submitted_at: datetime | None = None
+    approved_at: datetime | None = None
+    log: list[dict[str, Any]] = field(default_factory=list)  # [{"action", "at", "by", "comment"}]
+
+    def log_action(self, action: str, at: datetime, by: str | None, comment: str | None = None) -> None:
+        self.log.append({"action": action, "at": at, "by": by, "comment": comment})
+
+
+@dataclass
+class Result(EventsMixin):
+    id: str
+    programme_id: str
+    reporting_org_ref: str
+    indicator: str
+    city_id: str
+    period_start: date
+    period_end: date
+    versions: list[ResultVersion]          # oldest first
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def draft(cls, programme: Programme, indicator: Indicator, *, city_id: str, period: dict[str, date],
+              value: Decimal, disaggregations: Disaggregations, now: datetime, by: str | None) -> Result:
+        if programme.status not in REPORTING_STATUSES:
+            raise Conflict(f"results are reported while a programme is in implementation or finalisation; "
+                           f"this one is {programme.status}", [f"status {s}" for s in REPORTING_STATUSES])
+        errors: dict[str, list[str]] = {}
+        if programme.city(city_id) is None:
+            errors["city_id"] = [f"{city_id!r} is not one of the programme's cities "
+                                 f"({', '.join(c.id + ' ' + c.name for c in programme.cities) or 'none yet'})"]
+        errors.update(_value_errors(value, disaggregations, indicator))
+        if errors:
+            raise InvalidInput(errors)
+        version = ResultVersion(number=1, value=value, disaggregations=_clean(disaggregations), status="draft",
+                                created_at=now)
+        version.log_action("drafted", now, by)
+        return cls(id=new_id(), programme_id=programme.id, reporting_org_ref=programme.reporting_org["ref"],
+                   indicator=indicator.code, city_id=city_id, period_start=period["start"],
+                   period_end=period["end"], versions=[version], created_at=now, updated_at=now)
+
+    # -- reading
+    @property
+    def current(self) -> ResultVersion:
+        return self.versions[-1]
+
+    @property
+    def status(self) -> str:
+        return self.current.status
+
+    @property
+    def approved(self) -> ResultVersion | None:
+        return next((v for v in reversed(self.versions) if v.status == "approved"), None)
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return list(RESULT_ACTIONS.get(self.status, ()))
+
+    def _require(self, action: str) -> None:
+        if action not in RESULT_ACTIONS.get(self.status, ()):
+            raise Conflict(f"a {self.status} result cannot be {_PAST[action]}", self.allowed_actions)
+
+    def _touch(self, now: datetime) -> None:
+        self.updated_at = max(now, self.updated_at)
+
+    def _event(self, event_type: str, programme: Programme, indicator: Indicator, version: ResultVersion,
+               **extra: Any) -> None:
+        city = programme.city(self.city_id)
+        assert city is not None
+        self.record(event_type, {
+            **programme.ref(), "result_id": self.id, "version": version.number, "indicator": indicator.summary(),
+            "city": city.ref(), "period": {"start": self.period_start, "end": self.period_end},
+            "value": version.value, "disaggregations": version.disaggregations, **extra})
+
+    # -- review workflow
+    def edit(self, indicator: Indicator, *, value: Decimal | None, disaggregations: Disaggregations | None,
+             now: datetime, by: str | None) -> None:
+        self._require("edit")
+        value = self.current.value if value is None else value
+        disaggregations = self.current.disaggregations if disaggregations is None else _clean(disaggregations)
+        errors = _value_errors(value, disaggregations, indicator)
+        if errors:
+            raise InvalidInput(errors)
+        self.current.value, self.current.disaggregations = value, disaggregations
+        self.current.log_action("edited", now, by)
+        self._touch(now)
+
+    def submit(self, programme: Programme, indicator: Indicator, *, now: datetime, by: str | None,
+               comment: str | None = None) -> None:
+        self._require("submit")
+        if programme.status not in REPORTING_STATUSES + ("closed",) or (
+                programme.status == "closed" and self.approved is None):
+            raise Conflict(f"results are submitted while a programme is in implementation or finalisation; "
+                           f"this one is {programme.status}", [f"status {s}" for s in REPORTING_STATUSES])
+        self.current.status, self.current.submitted_at = "submitted", now
+        self.current.log_action("submitted", now, by, comment)
+        self._touch(now)
+        approved = self.approved
+        self._event("result.submitted", programme, indicator, self.current,
+                    replaces_version=approved.number if approved else None, submitted_at=now)
+
+    def approve(self, programme: Programme, indicator: Indicator, *, now: datetime, by: str | None,
+                comment: str | None = None) -> ResultVersion | None:
+        """Approve the submitted version; returns the approved version it replaces, if any."""
+        self._require("approve")
+        replaced = self.approved
+        if replaced is not None:
+            replaced.status = "superseded"
+            replaced.log_action("superseded", now, by, f"replaced by version {self.current.number}")
+        self.current.status, self.current.approved_at = "approved", now
+        self.current.log_action("approved", now, by, comment)
+        self._touch(now)
+        if replaced is None:
+            self._event("result.approved", programme, indicator, self.current, approved_at=now)
+        else:
+            self._event("result.revised", programme, indicator, self.current, previous={
+                "version": replaced.number, "value": replaced.value, "disaggregations": replaced.disaggregations,
+                "approved_at": replaced.approved_at}, comment=self.current.comment, revised_at=now)
+        return replaced
+
+    def return_for_revision(self, programme: Programme, indicator: Indicator, *, comment: str, now: datetime,
+                            by: str | None) -> None:
+        self._require("return")
+        self.current.status = "returned"
+        self.current.log_action("returned", now, by, comment)
+        self._touch(now)
+        self._event("result.returned", programme, indicator, self.current, comment=comment, returned_at=now)
+
+    def revise(self, programme: Programme, indicator: Indicator, *, value: Decimal, disaggregations: Disaggregations,
+               comment: str, now: datetime, by: str | None) -> ResultVersion:
+        """Correct the approved value: a new version, submitted for review. The approved
+        version keeps counting until the new one is approved."""
+        self._require("revise")
+        if programme.status not in REVISION_STATUSES:
+            raise Conflict(f"approved values of a {programme.status} programme cannot be corrected",
+                           [f"status {s}" for s in REVISION_STATUSES])
+        errors = _value_errors(value, disaggregations, indicator)
+        approved = self.approved
+        assert approved is not None
+        if not errors and value == approved.value and _clean(disaggregations) == approved.disaggregations:
+            errors["value"] = ["the same as the approved value: nothing to correct"]
+        if errors:
+            raise InvalidInput(errors)
+        version = ResultVersion(number=self.current.number + 1, value=value,
+                                disaggregations=_clean(disaggregations), status="submitted", created_at=now,
+                                comment=comment, submitted_at=now)
+        version.log_action("revision_submitted", now, by, comment)
+        self.versions.append(version)
+        self._touch(now)
+        self._event("result.submitted", programme, indicator, version, replaces_version=approved.number,
+                    submitted_at=now)
+        return version
+
+
+def roll_up(programme_id: str, children: list[str], approved: list[tuple[str, str, Decimal]],
+            indicators: dict[str, Indicator]) -> list[dict[str, Any]]:
+    """Totals per indicator of a programme and its children. `approved`: (programme_id,
+    indicator code, approved value) of every approved result of the family, each result
+    once. Percentages are not summed (their total is the mean of the results)."""
+    by_code: dict[str, dict[str, Any]] = {}
+    for owner, code, value in approved:
+        entry = by_code.setdefault(code, {"own": Decimal(0), "children": Decimal(0), "results": 0})
+        entry["own" if owner == programme_id else "children"] += value
+        entry["results"] += 1
+    out = []
+    for code in sorted(by_code):
+        entry = by_code[code]
+        indicator = indicators.get(code)
+        measure = indicator.measure if indicator else "unit"
+        total = entry["own"] + entry["children"]
+        if measure == "percentage" and entry["results"]:
+            total = (total / entry["results"]).quantize(Decimal("0.01"))
+        out.append({"indicator": code, "corporate": indicator.corporate if indicator else False,
+                    "measure": measure, "own": entry["own"], "children": entry["children"], "total": total,
+                    "results": entry["results"]})
+    return out

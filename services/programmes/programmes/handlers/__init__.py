@@ -1,0 +1,32 @@
+"""Use cases of the programmes service, one module per aggregate: plain functions of a unit
+of work, the request's data and an Actor (shared.actors; who may do what: access.py). They
+validate input with the shared API schemas, ask the domain to decide, store through the
+repositories and answer views (views.py); the aggregates record their own events, which
+the unit of work writes to the outbox at commit."""
+from programmes.handlers.cities import add_programme_city, create_city, get_city, list_cities
+from programmes.handlers.indicators import define_indicator, list_indicators, update_indicator
+from programmes.handlers.programmes import (
+    change_status,
+    create_programme,
+    get_programme,
+    list_programmes,
+    programme_totals,
+    update_programme,
+)
+from programmes.handlers.results import (
+    approve_result,
+    create_result,
+    get_result,
+    list_results,
+    return_result,
+    revise_result,
+    submit_result,
+    update_result,
+)
+
+__all__ = [
+    "add_programme_city", "approve_result", "change_status", "create_city", "create_programme", "create_result",
+    "define_indicator", "get_city", "get_programme", "get_result", "list_cities", "list_indicators",
+    "list_programmes", "list_results", "programme_totals", "return_result", "revise_result", "submit_result",
+    "update_indicator", "update_programme", "update_result",
+]

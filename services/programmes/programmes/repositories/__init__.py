@@ -1,0 +1,7 @@
+"""SQLAlchemy repositories of the programmes service, one per aggregate."""
+from programmes.repositories.cities import SqlCityRepository
+from programmes.repositories.indicators import SqlIndicatorRepository
+from programmes.repositories.programmes import SqlProgrammeRepository
+from programmes.repositories.results import SqlResultRepository
+
+__all__ = ["SqlCityRepository", "SqlIndicatorRepository", "SqlProgrammeRepository", "SqlResultRepository"]

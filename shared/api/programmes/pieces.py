@@ -1,0 +1,127 @@
+"""Checks of single values and the pieces every programmes API schema uses."""
+import re
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared import plan
+from shared.events.contracts.programmes import (
+    AgeGroupSchema,
+    MigrantStatusSchema,
+    SexSchema,
+)
+from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.schemas import StrictSchema
+from shared.reference import SDG_TARGETS, codelist
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+MAX_PLACES = 4  # decimal places of result values, targets and baselines
+
+_IATI_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*$")
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_SDG_INDICATOR = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,2}\.[0-9]{1,2}$")
+
+
+# --- checks of single values ----------------------------------------------------------
+
+def in_codelist(codes, what):
+    def check(value):
+        if value not in codes:
+            raise ValidationError(f"unknown {what} {value!r}")
+    return check
+
+
+def in_plan(codes_fn, what):
+    def check(value):
+        codes = codes_fn()
+        if value not in codes:
+            raise ValidationError(f"unknown {what} {value!r}; expected one of {sorted(codes)}")
+    return check
+
+
+def instrument_codes() -> set[str]:
+    return {i for p in plan.plans().values() for w in p["windows"] for i in w.get("instruments", [])}
+
+
+def not_blank(value):
+    if not value.strip():
+        raise ValidationError("must not be blank")
+
+
+def iati_identifier_format(value):
+    if not _IATI_ID.match(value):
+        raise ValidationError("must be an IATI identifier: letters, digits and . _ / : - only, no spaces")
+
+
+def code_format(value):
+    if not _CODE.match(value):
+        raise ValidationError("must be lower-case letters, digits, '_', '.' or '-', starting with a letter or digit")
+
+
+def sdg_indicator_format(value):
+    if not _SDG_INDICATOR.match(value):
+        raise ValidationError("must be a UN SDG indicator reference such as '11.1.1'")
+    if value.rsplit(".", 1)[0] not in SDG_TARGETS:
+        raise ValidationError(f"{value!r} is not an indicator of a UN SDG target (UNSDG-Targets codelist)")
+
+
+def policy_marker_code(value):
+    if value not in codelist("PolicyMarker"):
+        raise ValidationError(f"unknown IATI PolicyMarker code {value!r}")
+
+
+def significance_code(value):
+    if str(value) not in codelist("PolicySignificance"):
+        raise ValidationError(f"unknown IATI PolicySignificance code {value!r} (0-4)")
+
+
+def unique(values, what="listed more than once"):
+    seen, dupes = set(), []
+    for v in values:
+        key = v if isinstance(v, (str, int)) else repr(sorted(v.items()))
+        if key in seen:
+            dupes.append(v)
+        seen.add(key)
+    if dupes:
+        raise ValidationError(f"{what}: {', '.join(map(str, dupes))}")
+
+
+non_negative = validate.Range(min=0, error="must be 0 or more")
+
+def amount(**kwargs):
+    return DecimalString(places=MAX_PLACES, validate=non_negative, **kwargs)
+
+
+class PeriodIn(StrictSchema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+    @validates_schema
+    def _end_after_start(self, data, **kwargs):
+        if "start" in data and "end" in data and data["end"] < data["start"]:
+            raise ValidationError(f"must not be before the start ({data['start'].isoformat()})", "end")
+
+
+class DisaggregationsIn(StrictSchema):
+    """Parts of the value: sex (female, male, unknown), age group (age_0_14, age_15_24,
+    age_25_64, age_65_plus, unknown) and migrant status (migrant, non_migrant, unknown).
+    For a `unit` measure the parts of a dimension may not exceed the value, and must add
+    up to it when every part of the dimension is given."""
+    sex = fields.Nested(SexSchema)
+    age = fields.Nested(AgeGroupSchema)
+    migrant_status = fields.Nested(MigrantStatusSchema)
+
+
+class PageQuery(StrictSchema):
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
+                           metadata={"description": f"items per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT})"})
+    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "opaque: `next_cursor` of the previous page"})
+    modified_since = UTCDateTime(load_default=None, metadata={
+        "description": "only what was created or changed at or after this time (incremental sync)"})
+
+
+class PeriodOut(StrictSchema):
+    start = fields.Date()
+    end = fields.Date()
+
+

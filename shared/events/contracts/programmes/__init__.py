@@ -1,0 +1,60 @@
+"""Contracts of the events the programmes service produces, one module per aggregate
+(programme, indicator, result); what the events mean for a consumer is in programme.py's
+docstring (docs/events.md shows it). Importing this package registers them all."""
+from shared.events.contracts.programmes.examples import EXAMPLES
+from shared.events.contracts.programmes.indicator import (
+    BaselineSchema,
+    IndicatorDefinedV1,
+    IndicatorSchema,
+    TargetSchema,
+)
+from shared.events.contracts.programmes.pieces import (
+    ACTIVITY_STATUSES,
+    INSTRUMENTS,
+    MEASURES,
+    ORGANISATION_ROLES,
+    REACH,
+    RESULT_STATUSES,
+    WINDOWS,
+    AgeGroupSchema,
+    CityRefSchema,
+    DatesSchema,
+    DisaggregationsSchema,
+    MigrantStatusSchema,
+    OrganisationSchema,
+    ParticipatingOrgSchema,
+    PeriodSchema,
+    PolicyMarkerSchema,
+    ProgrammeCitySchema,
+    ProgrammeRefSchema,
+    SectorSchema,
+    SexSchema,
+)
+from shared.events.contracts.programmes.programme import (
+    ProgrammeChangesSchema,
+    ProgrammeCityAddedV1,
+    ProgrammeCreatedV1,
+    ProgrammeCreatedV2,
+    ProgrammeStateSchema,
+    ProgrammeStatusChangedV1,
+    ProgrammeUpdatedV1,
+)
+from shared.events.contracts.programmes.result import (
+    ApprovedValueSchema,
+    ResultApprovedV1,
+    ResultIndicatorSchema,
+    ResultRecordedV1,
+    ResultReturnedV1,
+    ResultRevisedV1,
+    ResultSubmittedV1,
+)
+
+__all__ = [
+    "ACTIVITY_STATUSES", "EXAMPLES", "INSTRUMENTS", "MEASURES", "ORGANISATION_ROLES", "REACH", "RESULT_STATUSES",
+    "WINDOWS", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
+    "DisaggregationsSchema", "IndicatorDefinedV1", "IndicatorSchema", "MigrantStatusSchema", "OrganisationSchema",
+    "ParticipatingOrgSchema", "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1",
+    "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeStateSchema",
+    "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "ResultApprovedV1", "ResultIndicatorSchema", "ResultRecordedV1",
+    "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "SectorSchema", "SexSchema", "TargetSchema",
+]

@@ -1,0 +1,52 @@
+"""Contracts of the events of programmes' results frameworks (indicators)."""
+from marshmallow import fields, validate
+
+from shared.events.contracts.programmes.pieces import (
+    MEASURES,
+    REACH,
+    PeriodSchema,
+    ProgrammeRefSchema,
+    _non_negative,
+)
+from shared.events.contracts.registry import contract
+from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.schemas import StrictSchema
+
+
+class BaselineSchema(StrictSchema):
+    value = DecimalString(required=True, validate=_non_negative)
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=2100))
+
+
+class TargetSchema(StrictSchema):
+    period = fields.Nested(PeriodSchema, required=True)
+    value = DecimalString(required=True, validate=_non_negative)
+
+
+class IndicatorSchema(StrictSchema):
+    code = fields.String(required=True, metadata={"description": "a plan's corporate indicator code or the "
+                                                                 "programme's own code"})
+    title = fields.String(required=True)
+    corporate = fields.Boolean(required=True, metadata={"description": "whether `code` is an indicator of "
+                                                                       "the strategic plan (counts towards "
+                                                                       "the objective)"})
+    measure = fields.String(required=True, validate=validate.OneOf(tuple(MEASURES)),
+                            metadata={"description": "IATI IndicatorMeasure: unit 1, percentage 2"})
+    reach = fields.String(required=True, validate=validate.OneOf(REACH))
+    ascending = fields.Boolean(required=True)
+    sdg_indicator = fields.String(required=True, allow_none=True,
+                                  metadata={"description": "UN SDG indicator reference, e.g. `11.1.1`"})
+    baseline = fields.Nested(BaselineSchema, required=True, allow_none=True)
+    targets = fields.List(fields.Nested(TargetSchema), required=True)
+
+
+
+@contract
+class IndicatorDefinedV1(ProgrammeRefSchema):
+    """A programme defined an indicator of its results framework, or changed one (then `previous` is
+    its definition before)."""
+    event_type, version, producer = "indicator.defined", 1, "programmes"
+
+    indicator = fields.Nested(IndicatorSchema, required=True)
+    previous = fields.Nested(IndicatorSchema, required=True, allow_none=True)
+    defined_at = UTCDateTime(required=True)

@@ -1,0 +1,125 @@
+"""Codes and pieces shared by the contracts of the programmes service's events."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.events.fields import DecimalString
+from shared.events.schemas import StrictSchema, country_code
+
+WINDOWS = ("country_city", "global")
+INSTRUMENTS = ("country_programme", "joint_work_programme", "regional_programme", "innovation_fund_project",
+               "technical_assistance")
+# IATI ActivityStatus codelist: the platform's status words and their IATI codes.
+ACTIVITY_STATUSES = {"pipeline": "1", "implementation": "2", "finalisation": "3", "closed": "4",
+                     "cancelled": "5", "suspended": "6"}
+# IATI OrganisationRole codelist.
+ORGANISATION_ROLES = {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
+# IATI IndicatorMeasure codelist (the two a result value can be summed or averaged on).
+MEASURES = {"unit": "1", "percentage": "2"}
+REACH = ("direct", "indirect")
+RESULT_STATUSES = ("draft", "submitted", "returned", "approved")
+
+_non_negative = validate.Range(min=0, error="must be 0 or more")
+
+
+
+# --- reusable pieces ----------------------------------------------------------------
+
+class OrganisationSchema(StrictSchema):
+    ref = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                        metadata={"description": "IATI organisation identifier, e.g. `XM-DAC-41114`"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    type = fields.String(required=True, allow_none=True,
+                         metadata={"description": "IATI OrganisationType code, e.g. `40` (multilateral)"})
+
+
+class ParticipatingOrgSchema(StrictSchema):
+    ref = fields.String(required=True, allow_none=True, metadata={"description": "IATI organisation identifier"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    role = fields.String(required=True, validate=validate.OneOf(tuple(ORGANISATION_ROLES)),
+                         metadata={"description": "IATI OrganisationRole: funding 1, accountable 2, "
+                                                  "extending 3, implementing 4"})
+    type = fields.String(required=True, allow_none=True, metadata={"description": "IATI OrganisationType code"})
+
+
+class ProgrammeCitySchema(StrictSchema):
+    id = fields.String(required=True, metadata={"description": "platform id of the city record"})
+    name = fields.String(required=True)
+    country = fields.String(required=True, validate=country_code)
+    population = fields.Integer(required=True, allow_none=True, strict=True, validate=_non_negative)
+    secondary_city = fields.Boolean(required=True)
+    latitude = DecimalString(required=True, allow_none=True)
+    longitude = DecimalString(required=True, allow_none=True)
+
+
+class CityRefSchema(StrictSchema):
+    id = fields.String(required=True, metadata={"description": "platform id of the city record"})
+    name = fields.String(required=True)
+    country = fields.String(required=True, validate=country_code)
+
+
+class SectorSchema(StrictSchema):
+    code = fields.String(required=True, metadata={"description": "OECD DAC 5-digit purpose code (IATI Sector)"})
+    percentage = DecimalString(required=True, allow_none=True)
+
+
+class PolicyMarkerSchema(StrictSchema):
+    code = fields.String(required=True, metadata={
+        "description": "IATI PolicyMarker code: `1` gender equality, `6` climate mitigation, `7` climate adaptation"})
+    significance = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=4),
+                                  metadata={"description": "IATI PolicySignificance code"})
+
+
+class DatesSchema(StrictSchema):
+    planned_start = fields.Date(required=True, allow_none=True)
+    planned_end = fields.Date(required=True, allow_none=True)
+    actual_start = fields.Date(required=True, allow_none=True)
+    actual_end = fields.Date(required=True, allow_none=True)
+
+
+class PeriodSchema(StrictSchema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+    @validates_schema
+    def _end_after_start(self, data, **kwargs):
+        if "start" in data and "end" in data and data["end"] < data["start"]:
+            raise ValidationError("must not be before the start", "end")
+
+
+class SexSchema(StrictSchema):
+    female = DecimalString(validate=_non_negative)
+    male = DecimalString(validate=_non_negative)
+    unknown = DecimalString(validate=_non_negative)
+
+
+class AgeGroupSchema(StrictSchema):
+    age_0_14 = DecimalString(validate=_non_negative)
+    age_15_24 = DecimalString(validate=_non_negative)
+    age_25_64 = DecimalString(validate=_non_negative)
+    age_65_plus = DecimalString(validate=_non_negative)
+    unknown = DecimalString(validate=_non_negative)
+
+
+class MigrantStatusSchema(StrictSchema):
+    migrant = DecimalString(validate=_non_negative)
+    non_migrant = DecimalString(validate=_non_negative)
+    unknown = DecimalString(validate=_non_negative)
+
+
+class DisaggregationsSchema(StrictSchema):
+    """Parts of a value by dimension; only the parts given are present. For a `unit`
+    measure the parts of one dimension never exceed the value, and add up to it when
+    every part of the dimension is given."""
+    sex = fields.Nested(SexSchema)
+    age = fields.Nested(AgeGroupSchema)
+    migrant_status = fields.Nested(MigrantStatusSchema)
+
+
+
+class ProgrammeRefSchema(StrictSchema):
+    """What every indicator and result event says of its programme."""
+    programme_id = fields.String(required=True)
+    iati_identifier = fields.String(required=True)
+    parent_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "the programme's parent: roll results up to it, never count them twice"})
+    reporting_org_ref = fields.String(required=True, metadata={"description": "the programme's reporting "
+                                                                              "organisation (IATI identifier)"})

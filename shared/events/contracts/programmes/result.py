@@ -1,0 +1,99 @@
+"""Contracts of the events of reviewed result values."""
+from marshmallow import fields, validate
+
+from shared.events.contracts.programmes.pieces import (
+    MEASURES,
+    REACH,
+    CityRefSchema,
+    DisaggregationsSchema,
+    PeriodSchema,
+    ProgrammeRefSchema,
+    _non_negative,
+)
+from shared.events.contracts.registry import contract
+from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.schemas import CitySchema, StrictSchema
+
+
+class ResultIndicatorSchema(StrictSchema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    corporate = fields.Boolean(required=True, metadata={"description": "counts towards the plan's objective"})
+    measure = fields.String(required=True, validate=validate.OneOf(tuple(MEASURES)))
+    reach = fields.String(required=True, validate=validate.OneOf(REACH))
+    ascending = fields.Boolean(required=True)
+
+
+class ApprovedValueSchema(StrictSchema):
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    value = DecimalString(required=True, validate=_non_negative)
+    disaggregations = fields.Nested(DisaggregationsSchema, required=True)
+    approved_at = UTCDateTime(required=True)
+
+
+
+class _ResultEvent(ProgrammeRefSchema):
+    result_id = fields.String(required=True)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), metadata={
+        "description": "version of the result's value: 1 first, +1 for every correction"})
+    indicator = fields.Nested(ResultIndicatorSchema, required=True)
+    city = fields.Nested(CityRefSchema, required=True)
+    period = fields.Nested(PeriodSchema, required=True)
+    value = DecimalString(required=True, validate=_non_negative, metadata={"description": "the value of this "
+                                                                                          "version"})
+    disaggregations = fields.Nested(DisaggregationsSchema, required=True)
+
+
+@contract
+class ResultSubmittedV1(_ResultEvent):
+    """A result value was submitted for review. Nothing counts yet. For a correction of an approved
+    value, `replaces_version` is the approved version it would replace (which still counts meanwhile)."""
+    event_type, version, producer = "result.submitted", 1, "programmes"
+
+    replaces_version = fields.Integer(required=True, allow_none=True, strict=True)
+    submitted_at = UTCDateTime(required=True)
+
+
+@contract
+class ResultReturnedV1(_ResultEvent):
+    """A submitted value was returned for revision with a comment. Nothing counts; an earlier approved
+    version (if any) still does."""
+    event_type, version, producer = "result.returned", 1, "programmes"
+
+    comment = fields.String(required=True)
+    returned_at = UTCDateTime(required=True)
+
+
+@contract
+class ResultApprovedV1(_ResultEvent):
+    """A result's first value was approved: from now on it counts towards the objective (corporate
+    indicators) and rolls up to the parent programme."""
+    event_type, version, producer = "result.approved", 1, "programmes"
+
+    approved_at = UTCDateTime(required=True)
+
+
+@contract
+class ResultRevisedV1(_ResultEvent):
+    """A correction of an approved value was approved: `value` (version `version`) REPLACES `previous`
+    for this `result_id`. Subtract the previous value, add the new one; never add both."""
+    event_type, version, producer = "result.revised", 1, "programmes"
+
+    previous = fields.Nested(ApprovedValueSchema, required=True)
+    comment = fields.String(required=True, allow_none=True, metadata={"description": "why it was corrected"})
+    revised_at = UTCDateTime(required=True)
+
+
+@contract
+class ResultRecordedV1(StrictSchema):
+    """Deprecated: no longer emitted (results now go through review: `result.approved`,
+    `result.revised`). Kept so that events already queued still load; consumers count one as an
+    approved version 1."""
+    event_type, version, producer = "result.recorded", 1, "programmes"
+
+    result_id = fields.String(required=True)
+    programme_id = fields.String(required=True)
+    indicator = fields.String(required=True, metadata={"description": "corporate indicator code"})
+    city = fields.Nested(CitySchema, required=True)
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    recorded_at = UTCDateTime(required=True)
