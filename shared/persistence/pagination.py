@@ -31,7 +31,7 @@ class Page:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
-        return as_utc(value).isoformat()  # type: ignore[union-attr]
+        return as_utc(value).isoformat()
     if isinstance(value, (date, Decimal)):
         return str(value)
     return value

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 Key = Any
 
 
@@ -54,7 +57,7 @@ def to_row(table: sa.Table, obj: Any, **extra: Any) -> dict[str, Any]:
 def from_row(cls: type[T], row: Any, **extra: Any) -> T:
     """A `cls` dataclass from a row's columns of the same names; JSON values are copied, so a
     domain object changing its lists never changes a row behind SQLAlchemy's back."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = {f.name for f in dataclasses.fields(cls)}
     mapping = row._mapping if hasattr(row, "_mapping") else row
     values = {name: copy.deepcopy(mapping[name]) for name in mapping.keys() if name in names}
     values.update(extra)
