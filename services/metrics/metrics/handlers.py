@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from metrics import clock, domain, plans, recompute, registry, schemas
-from metrics.unit_of_work import PlansNotReady
+from metrics.unit_of_work import MetricsUnitOfWork, PlansNotReady
 from shared import plan as shared_plan
 from shared.errors import InvalidInput, NotFound, validate
 from shared.events import Envelope
@@ -16,7 +16,7 @@ from shared.uow import DuplicateEvent
 log = logging.getLogger(__name__)
 
 
-def apply_event(uow, envelope: Envelope) -> bool:
+def apply_event(uow: MetricsUnitOfWork, envelope: Envelope) -> bool:
     """Project one event exactly once, with its inbox record in the same transaction.
     Returns False for a duplicate (already in the inbox)."""
     for attempt in (1, 2):
@@ -37,7 +37,7 @@ def apply_event(uow, envelope: Envelope) -> bool:
     return True  # pragma: no cover
 
 
-def ensure_plans(uow) -> list[str]:
+def ensure_plans(uow: MetricsUnitOfWork) -> list[str]:
     """Build the aggregates of plans that are new or changed, from the stored facts."""
     with uow:
         rebuilt = uow.projection.ensure_plans()
@@ -66,7 +66,7 @@ def _query(plan_id, as_of):
     return plans.resolve(args.get("plan")), args.get("as_of")
 
 
-def get_progress(uow, plan_id: str | None = None, as_of=None) -> dict:
+def get_progress(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
         snap = uow.projection.snapshot(plan)
@@ -74,7 +74,7 @@ def get_progress(uow, plan_id: str | None = None, as_of=None) -> dict:
     return domain.progress(plan, snap, today=day or clock.today(), as_of=day, revision=revision)
 
 
-def get_breakdown(uow, dimension: str, plan_id: str | None = None, as_of=None) -> dict:
+def get_breakdown(uow: MetricsUnitOfWork, dimension: str, plan_id: str | None = None, as_of=None) -> dict:
     if dimension not in domain.DIMENSIONS:
         raise NotFound("dimension", dimension)
     plan, day = _query(plan_id, as_of)
@@ -83,14 +83,14 @@ def get_breakdown(uow, dimension: str, plan_id: str | None = None, as_of=None) -
     return domain.breakdown(plan, snap, dimension, today=day or clock.today(), as_of=day)
 
 
-def get_history(uow, plan_id: str | None = None, as_of=None) -> dict:
+def get_history(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
         snap = uow.projection.snapshot(plan, applications=False)
     return domain.history(plan, snap, today=day or clock.today(), as_of=day)
 
 
-def get_pipeline(uow, plan_id: str | None = None, as_of=None) -> dict:
+def get_pipeline(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
         snap = uow.projection.snapshot(plan, dims=True)
@@ -99,7 +99,7 @@ def get_pipeline(uow, plan_id: str | None = None, as_of=None) -> dict:
 
 # --- publishing ----------------------------------------------------------------------------------
 
-def publish_progress(uow, plan_id: str) -> int | None:
+def publish_progress(uow: MetricsUnitOfWork, plan_id: str) -> int | None:
     """Emit objective.progress_changed for a plan if its progress differs from the last one
     published; returns the new revision, or None when nothing changed. The figures are read
     under the lock of the plan's publishing row, so the revision order is the order of states."""
@@ -121,11 +121,7 @@ def publish_progress(uow, plan_id: str) -> int | None:
 
 # --- reconcile and rebuild -----------------------------------------------------------------------
 
-def _canonical_figures(body: dict) -> dict:
-    return body["figures"]
-
-
-def reconcile(uow, events, *, examples: int = 5) -> dict:
+def reconcile(uow: MetricsUnitOfWork, events, *, examples: int = 5) -> dict:
     """Recompute every plan from the sources' events (commit order) and compare with the
     projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}}."""
     events = list(events)
@@ -156,7 +152,7 @@ def reconcile(uow, events, *, examples: int = 5) -> dict:
     return report
 
 
-def rebuild(uow, events=None) -> dict:
+def rebuild(uow: MetricsUnitOfWork, events=None) -> dict:
     """Replace the projections: from the sources' events when given (facts and aggregates), else
     the aggregates from the stored facts. Holds the plans' rows exclusively meanwhile, so event
     handlers (which take them shared) wait and then apply on top of the rebuilt state."""

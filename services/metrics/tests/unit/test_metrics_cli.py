@@ -44,7 +44,8 @@ def test_reconcile_and_rebuild_from_the_outboxes(db, apply, tmp_path, capsys):
         conn.execute(models.metric_money.delete())
     assert cli.main(["reconcile", *urls]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["plans"]["strategic-plan-2018-2021"]["rows"]["money"]["missing"] == 2   # the receipt and the commitment
+    # the receipt and the commitment
+    assert report["plans"]["strategic-plan-2018-2021"]["rows"]["money"]["missing"] == 2
 
     assert cli.main(["rebuild", *urls]) == 0
     assert json.loads(capsys.readouterr().out)["results"] == 2
