@@ -35,6 +35,7 @@ from shared.migrations import upgrade  # noqa: E402
 SIZES = [int(x) for x in os.environ.get("BENCH_METRICS_SIZES", "1000,100000,1000000").split(",")]
 BACKENDS = os.environ.get("BENCH_METRICS_BACKENDS", "sqlite").split(",")
 EVENTS = int(os.environ.get("BENCH_METRICS_EVENTS", 2000))
+WARMUP = min(50, EVENTS // 2)   # events applied before measuring: connections, statement caches
 PERIOD_ENDS = [date(y, m, d) for y in range(2018, 2022) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
 CITIES = [(f"c-{i}", f"City {i}", c) for i, c in enumerate(["UG", "KE", "TZ", "RW", "ET", "GH", "NG", "SN"] * 63)]
 AT = datetime(2021, 1, 1, tzinfo=timezone.utc)
@@ -138,10 +139,10 @@ def run(backend, n, tmp):
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         batch = events(n, EVENTS, rng)
-        for envelope in batch[:50]:        # warm up: connections, statement caches
+        for envelope in batch[:WARMUP]:
             handlers.apply_event(uow(), envelope)
         costs = []
-        for envelope in batch[50:]:
+        for envelope in batch[WARMUP:]:
             t0 = time.perf_counter()
             handlers.apply_event(uow(), envelope)
             costs.append(time.perf_counter() - t0)
@@ -162,7 +163,7 @@ def run(backend, n, tmp):
 
 def main():
     os.environ.pop("PLAN_FILES", None)
-    print(f"metrics: per-event cost (median of {EVENTS - 50} events: half new results, half revisions) "
+    print(f"metrics: per-event cost (median of {EVENTS - WARMUP} events: half new results, half revisions) "
           f"with N results stored; rebuild = aggregates from the N stored results (SQL)")
     print("backend    stored N  events median µs  p90 µs  rebuild s  load s  cells  progress read ms")
     rows = []

@@ -32,6 +32,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from programmes import domain, handlers, models  # noqa: E402
 from programmes.unit_of_work import ProgrammesUnitOfWork  # noqa: E402
+from shared.actors import SYSTEM  # noqa: E402
 from shared.db import create_engine, session_factory  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
@@ -218,9 +219,9 @@ def run(uow, kind: str, query: dict) -> dict:
     query = dict(query)
     pages = query.pop("_page", 1)
     call = handlers.list_programmes if kind == "programmes" else handlers.list_results
-    page = call(uow, query)
+    page = call(uow, query, actor=SYSTEM)
     for _ in range(pages - 1):
-        page = call(uow, {**query, "cursor": page["next_cursor"]})
+        page = call(uow, {**query, "cursor": page["next_cursor"]}, actor=SYSTEM)
     return page
 
 
