@@ -1,4 +1,5 @@
 """API of city records: one record however many programmes work in a city."""
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -31,7 +32,7 @@ class ProgrammeCityIn(CityIn):
     country = fields.String(validate=country_code)
 
     @validates_schema(pass_original=True)
-    def _id_or_city(self, data, original, **kwargs):
+    def _id_or_city(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         original = original if isinstance(original, dict) else {}
         if "id" in original:
             others = sorted(set(original) - {"id"})

@@ -1,4 +1,5 @@
 """API of programmes' results frameworks: indicators with baselines and targets."""
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -51,7 +52,7 @@ class IndicatorUpdate(StrictSchema):
     targets = fields.List(fields.Nested(TargetIn))
 
     @validates_schema(pass_original=True)
-    def _something(self, data, original, **kwargs):
+    def _something(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         if isinstance(original, dict) and not original:
             raise ValidationError("give at least one field to change")
 

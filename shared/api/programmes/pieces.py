@@ -1,5 +1,7 @@
 """Checks of single values and the pieces every programmes API schema uses."""
 import re
+from collections.abc import Callable, Collection
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -23,15 +25,15 @@ _SDG_INDICATOR = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,2}\.[0-9]{1,2}$")
 
 # --- checks of single values ----------------------------------------------------------
 
-def in_codelist(codes, what):
-    def check(value):
+def in_codelist(codes: Collection[Any], what: str) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
         if value not in codes:
             raise ValidationError(f"unknown {what} {value!r}")
     return check
 
 
-def in_plan(codes_fn, what):
-    def check(value):
+def in_plan(codes_fn: Callable[[], Collection[Any]], what: str) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
         codes = codes_fn()
         if value not in codes:
             raise ValidationError(f"unknown {what} {value!r}; expected one of {sorted(codes)}")
@@ -42,40 +44,41 @@ def instrument_codes() -> set[str]:
     return {i for p in plan.plans().values() for w in p["windows"] for i in w.get("instruments", [])}
 
 
-def not_blank(value):
+def not_blank(value: Any) -> None:
     if not value.strip():
         raise ValidationError("must not be blank")
 
 
-def iati_identifier_format(value):
+def iati_identifier_format(value: Any) -> None:
     if not _IATI_ID.match(value):
         raise ValidationError("must be an IATI identifier: letters, digits and . _ / : - only, no spaces")
 
 
-def code_format(value):
+def code_format(value: Any) -> None:
     if not _CODE.match(value):
         raise ValidationError("must be lower-case letters, digits, '_', '.' or '-', starting with a letter or digit")
 
 
-def sdg_indicator_format(value):
+def sdg_indicator_format(value: Any) -> None:
     if not _SDG_INDICATOR.match(value):
         raise ValidationError("must be a UN SDG indicator reference such as '11.1.1'")
     if value.rsplit(".", 1)[0] not in SDG_TARGETS:
         raise ValidationError(f"{value!r} is not an indicator of a UN SDG target (UNSDG-Targets codelist)")
 
 
-def policy_marker_code(value):
+def policy_marker_code(value: Any) -> None:
     if value not in codelist("PolicyMarker"):
         raise ValidationError(f"unknown IATI PolicyMarker code {value!r}")
 
 
-def significance_code(value):
+def significance_code(value: Any) -> None:
     if str(value) not in codelist("PolicySignificance"):
         raise ValidationError(f"unknown IATI PolicySignificance code {value!r} (0-4)")
 
 
-def unique(values, what="listed more than once"):
-    seen, dupes = set(), []
+def unique(values: list[Any], what: str = "listed more than once") -> None:
+    seen: set[Any] = set()
+    dupes: list[Any] = []
     for v in values:
         key = v if isinstance(v, (str, int)) else repr(sorted(v.items()))
         if key in seen:
@@ -87,7 +90,7 @@ def unique(values, what="listed more than once"):
 
 non_negative = validate.Range(min=0, error="must be 0 or more")
 
-def amount(**kwargs):
+def amount(**kwargs: Any) -> DecimalString:
     return DecimalString(places=MAX_PLACES, validate=non_negative, **kwargs)
 
 
@@ -96,7 +99,7 @@ class PeriodIn(StrictSchema):
     end = fields.Date(required=True)
 
     @validates_schema
-    def _end_after_start(self, data, **kwargs):
+    def _end_after_start(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "start" in data and "end" in data and data["end"] < data["start"]:
             raise ValidationError(f"must not be before the start ({data['start'].isoformat()})", "end")
 

@@ -2,6 +2,7 @@
 
 A programme field is listed twice here, once in `_programme_fields` (what a client writes)
 and once in ProgrammeOut (what it reads); every other layer maps it by name."""
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -72,7 +73,7 @@ class DatesIn(StrictSchema):
     actual_end = fields.Date(load_default=None, allow_none=True)
 
     @validates_schema
-    def _ends_after_starts(self, data, **kwargs):
+    def _ends_after_starts(self, data: dict[str, Any], **kwargs: Any) -> None:
         errors = {}
         for kind in ("planned", "actual"):
             start, end = data.get(f"{kind}_start"), data.get(f"{kind}_end")
@@ -82,11 +83,12 @@ class DatesIn(StrictSchema):
             raise ValidationError(errors)
 
 
-def _programme_fields(required: bool) -> dict:
+def _programme_fields(required: bool) -> dict[str, fields.Field]:
     """The fields a client may write, shared by create (required ones required) and update."""
-    req = {"required": True} if required else {}
-    opt = {"load_default": None} if required else {}
-    lst = {"load_default": list} if required else {}
+    req: dict[str, Any] = {"required": True} if required else {}
+    opt: dict[str, Any] = {"load_default": None} if required else {}
+    lst: dict[str, Any] = {"load_default": list} if required else {}
+    obj: dict[str, Any] = {"load_default": dict} if required else {}
     return {
         "title": fields.String(validate=[validate.Length(min=1, max=500), not_blank], **req),
         "description": fields.String(allow_none=True, validate=validate.Length(max=20000), **opt),
@@ -108,7 +110,7 @@ def _programme_fields(required: bool) -> dict:
         "policy_markers": fields.List(fields.Nested(PolicyMarkerIn), **lst),
         "participating_orgs": fields.List(fields.Nested(ParticipatingOrgIn), **lst),
         "budget": fields.Nested(MoneySchema, allow_none=True, **opt),
-        "dates": fields.Nested(DatesIn, **({"load_default": dict} if required else {})),
+        "dates": fields.Nested(DatesIn, **obj),
         "parent_id": fields.String(allow_none=True, validate=validate.Length(min=1, max=36), **opt, metadata={
             "description": "the parent programme (a Joint Work Programme of this project); one level only"}),
     }
@@ -131,7 +133,7 @@ ProgrammeCreate.__doc__ = "A new programme (status `pipeline`)."
 
 class _ProgrammeUpdateBase(StrictSchema):
     @validates_schema(pass_original=True)
-    def _something(self, data, original, **kwargs):
+    def _something(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         if isinstance(original, dict) and not original:
             raise ValidationError("give at least one field to change")
 

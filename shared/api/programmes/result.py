@@ -1,4 +1,5 @@
 """API of results: values of an indicator for a period and a city, reviewed in versions."""
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -35,7 +36,7 @@ class ResultUpdate(StrictSchema):
     disaggregations = fields.Nested(DisaggregationsIn)
 
     @validates_schema(pass_original=True)
-    def _something(self, data, original, **kwargs):
+    def _something(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         if isinstance(original, dict) and not original:
             raise ValidationError("give at least one field to change")
 
@@ -68,7 +69,7 @@ class ResultListQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(RESULT_STATUSES))
 
     @validates_schema
-    def _period(self, data, **kwargs):
+    def _period(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise ValidationError("must not be before period_start", "period_end")
 

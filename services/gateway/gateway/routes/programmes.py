@@ -5,6 +5,7 @@ the programmes service enforces who sees which objects (a partner: its organisat
 Lists answer `{"items": [...], "next_cursor": "..." | null, "next": "<URL>" | null}` with a
 `Link: <next>; rel="next"` header; filters and `modified_since` are query parameters
 (shared.api.programmes), validated by the service, which is the system of record."""
+from typing import Any
 from urllib.parse import urlencode
 
 from gateway.entrypoints import actor_of, api, json_body
@@ -29,6 +30,7 @@ def _page(request, result: dict):
 
 
 class ProgrammeRoutes:
+    programmes: Any   # the programmes service's RPC proxy (GatewayService.programmes)
 
     # --- programmes -------------------------------------------------------------------------
 

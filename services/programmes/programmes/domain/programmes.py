@@ -114,9 +114,9 @@ class Programme(EventsMixin):
             if city.country not in self.countries:
                 errors[f"cities.{i}.country"] = [
                     f"{city.country!r} is not one of the programme's countries {sorted(self.countries)}"]
-        percentages = [s.get("percentage") for s in self.sectors]
-        if any(p is not None for p in percentages):
-            if any(p is None for p in percentages):
+        percentages = [s["percentage"] for s in self.sectors if s.get("percentage") is not None]
+        if percentages:
+            if len(percentages) < len(self.sectors):
                 errors["sectors"] = ["give a percentage for every sector, or for none"]
             elif sum(percentages) != 100:
                 errors["sectors"] = [f"percentages add up to {sum(percentages)}, not 100"]

@@ -22,8 +22,9 @@ def resolve_city(uow: Any, spec: dict[str, Any], now: Any, field_name: str,
         if city is None:
             errors[f"{field_name}.id"] = [f"no city with id {spec['id']!r}"]
         return city
+    given: dict[str, Any] = {k: spec.get(k) for k in CITY_FIELDS}
     try:
-        new = domain.City.register(now=now, **{k: spec.get(k) for k in CITY_FIELDS})
+        new = domain.City.register(now=now, **given)
     except InvalidInput as exc:
         errors.update(exc.errors)
         return None

@@ -69,7 +69,7 @@ class SqlProgrammeRepository:
                                                 "added_at": programme.updated_at} for i, c in new])
 
     def _cities_of(self, programme_ids: list[str]) -> dict[str, list[domain.City]]:
-        out = {pid: [] for pid in programme_ids}
+        out: dict[str, list[domain.City]] = {pid: [] for pid in programme_ids}
         if not programme_ids:
             return out
         rows = self.session.execute(

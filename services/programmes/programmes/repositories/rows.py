@@ -7,19 +7,28 @@ Decimal columns (ExactDecimal) come back at their column's scale ("1200.0000"); 
 given back normalized ("1200", "12.5"), as the API and the events have always shown them."""
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast, overload
 
 import sqlalchemy as sa
 
 from programmes import domain, models
 from shared.persistence import from_row, to_row
 
-P, F, C, PC = (models.Programme.__table__, models.ProgrammeFacet.__table__, models.City.__table__,
-               models.ProgrammeCity.__table__)
-IND, R, RV = models.Indicator.__table__, models.Result.__table__, models.ResultVersion.__table__
+
+def _table(model: type[models.Base]) -> sa.Table:
+    return cast(sa.Table, model.__table__)
+
+
+P, F, C, PC = (_table(models.Programme), _table(models.ProgrammeFacet), _table(models.City),
+               _table(models.ProgrammeCity))
+IND, R, RV = _table(models.Indicator), _table(models.Result), _table(models.ResultVersion)
 CENTS = Decimal("0.01")
 
 
+@overload
+def normal(value: Decimal) -> Decimal: ...
+@overload
+def normal(value: None) -> None: ...
 def normal(value: Decimal | None) -> Decimal | None:
     """Trailing zeros dropped, never an exponent: "1200", "12.5"."""
     return None if value is None else Decimal(format(value.normalize(), "f"))

@@ -41,11 +41,10 @@ class IndicatorSchema(StrictSchema):
 
 
 
-@contract
+@contract("indicator.defined", 1, producer="programmes")
 class IndicatorDefinedV1(ProgrammeRefSchema):
     """A programme defined an indicator of its results framework, or changed one (then `previous` is
     its definition before)."""
-    event_type, version, producer = "indicator.defined", 1, "programmes"
 
     indicator = fields.Nested(IndicatorSchema, required=True)
     previous = fields.Nested(IndicatorSchema, required=True, allow_none=True)

@@ -1,4 +1,6 @@
 """Codes and pieces shared by the contracts of the programmes service's events."""
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.events.fields import DecimalString
@@ -80,7 +82,7 @@ class PeriodSchema(StrictSchema):
     end = fields.Date(required=True)
 
     @validates_schema
-    def _end_after_start(self, data, **kwargs):
+    def _end_after_start(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "start" in data and "end" in data and data["end"] < data["start"]:
             raise ValidationError("must not be before the start", "end")
 

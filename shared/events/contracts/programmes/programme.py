@@ -94,10 +94,9 @@ ProgrammeChangesSchema = StrictSchema.from_dict(
 ProgrammeChangesSchema.__doc__ = "The values before the change, of the changed fields only."
 
 
-@contract
+@contract("programme.created", 1, producer="programmes")
 class ProgrammeCreatedV1(StrictSchema):
     """Superseded by v2 (no longer emitted); kept so that events already queued still load."""
-    event_type, version, producer = "programme.created", 1, "programmes"
 
     programme_id = fields.String(required=True, metadata={"description": "platform id of the programme"})
     title = fields.String(required=True)
@@ -109,18 +108,16 @@ class ProgrammeCreatedV1(StrictSchema):
     created_at = UTCDateTime(required=True)
 
 
-@contract
+@contract("programme.created", 2, producer="programmes")
 class ProgrammeCreatedV2(ProgrammeStateSchema):
     """A programme entered the portfolio (status `pipeline`, version 1). Carries the whole programme."""
-    event_type, version, producer = "programme.created", 2, "programmes"
 
 
-@contract
+@contract("programme.updated", 1, producer="programmes")
 class ProgrammeUpdatedV1(ProgrammeStateSchema):
     """Fields of a programme were changed (not its status, not its cities: see `programme.status_changed`
     and `programme.city_added`). Carries the whole programme after the change, the names of the changed
     fields and their values before."""
-    event_type, version, producer = "programme.updated", 1, "programmes"
 
     changed = fields.List(fields.String(), required=True, validate=validate.Length(min=1),
                           metadata={"description": "names of the fields that changed"})
@@ -128,20 +125,18 @@ class ProgrammeUpdatedV1(ProgrammeStateSchema):
                              metadata={"description": "the changed fields' values before the change"})
 
 
-@contract
+@contract("programme.status_changed", 1, producer="programmes")
 class ProgrammeStatusChangedV1(ProgrammeStateSchema):
     """A programme moved along its lifecycle (IATI ActivityStatus): pipeline → implementation →
     finalisation → closed, or to/from suspended, or to cancelled. `status` is the new status."""
-    event_type, version, producer = "programme.status_changed", 1, "programmes"
 
     previous_status = fields.String(required=True, validate=validate.OneOf(tuple(ACTIVITY_STATUSES)))
     previous_status_code = fields.String(required=True, validate=validate.OneOf(tuple(ACTIVITY_STATUSES.values())))
     reason = fields.String(required=True, allow_none=True)
 
 
-@contract
+@contract("programme.city_added", 1, producer="programmes")
 class ProgrammeCityAddedV1(ProgrammeStateSchema):
     """A programme started working in a city (the city is also in `cities`)."""
-    event_type, version, producer = "programme.city_added", 1, "programmes"
 
     city = fields.Nested(ProgrammeCitySchema, required=True)

@@ -44,52 +44,47 @@ class _ResultEvent(ProgrammeRefSchema):
     disaggregations = fields.Nested(DisaggregationsSchema, required=True)
 
 
-@contract
+@contract("result.submitted", 1, producer="programmes")
 class ResultSubmittedV1(_ResultEvent):
     """A result value was submitted for review. Nothing counts yet. For a correction of an approved
     value, `replaces_version` is the approved version it would replace (which still counts meanwhile)."""
-    event_type, version, producer = "result.submitted", 1, "programmes"
 
     replaces_version = fields.Integer(required=True, allow_none=True, strict=True)
     submitted_at = UTCDateTime(required=True)
 
 
-@contract
+@contract("result.returned", 1, producer="programmes")
 class ResultReturnedV1(_ResultEvent):
     """A submitted value was returned for revision with a comment. Nothing counts; an earlier approved
     version (if any) still does."""
-    event_type, version, producer = "result.returned", 1, "programmes"
 
     comment = fields.String(required=True)
     returned_at = UTCDateTime(required=True)
 
 
-@contract
+@contract("result.approved", 1, producer="programmes")
 class ResultApprovedV1(_ResultEvent):
     """A result's first value was approved: from now on it counts towards the objective (corporate
     indicators) and rolls up to the parent programme."""
-    event_type, version, producer = "result.approved", 1, "programmes"
 
     approved_at = UTCDateTime(required=True)
 
 
-@contract
+@contract("result.revised", 1, producer="programmes")
 class ResultRevisedV1(_ResultEvent):
     """A correction of an approved value was approved: `value` (version `version`) REPLACES `previous`
     for this `result_id`. Subtract the previous value, add the new one; never add both."""
-    event_type, version, producer = "result.revised", 1, "programmes"
 
     previous = fields.Nested(ApprovedValueSchema, required=True)
     comment = fields.String(required=True, allow_none=True, metadata={"description": "why it was corrected"})
     revised_at = UTCDateTime(required=True)
 
 
-@contract
+@contract("result.recorded", 1, producer="programmes")
 class ResultRecordedV1(StrictSchema):
     """Deprecated: no longer emitted (results now go through review: `result.approved`,
     `result.revised`). Kept so that events already queued still load; consumers count one as an
     approved version 1."""
-    event_type, version, producer = "result.recorded", 1, "programmes"
 
     result_id = fields.String(required=True)
     programme_id = fields.String(required=True)
