@@ -165,8 +165,8 @@ def render() -> str:
         "",
         "- Each producer publishes to its own durable **topic** exchange `<producer>.events`, with the",
         "  **routing key = the event type**, as persistent messages with publisher confirms.",
-        "- Each subscription is a durable quorum queue `<consumer>--<producer>.<event type>` bound to that",
-        "  exchange with the event type. A message delivered more than "
+        f"- Each consumer has one durable quorum queue `{topology.queue_name('<consumer>')}`, bound to the",
+        "  exchange of each producer with every event type it subscribes to. A message delivered more than "
         f"{topology.BROKER_DELIVERY_LIMIT} times is",
         f"  dead-lettered through `{topology.DEAD_LETTER_EXCHANGE}` (direct) to the queue "
         "`<consumer>.dead-letters`.",

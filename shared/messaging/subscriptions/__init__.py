@@ -1,2 +1,3 @@
-"""Who subscribes to what: one module per consuming service, each a list of
-(consumer, event type) pairs. topology.py gathers them."""
+"""Who subscribes to what: one module per consuming service, naming the service (`CONSUMER`) and
+the event types it handles (`EVENT_TYPES`, which a module may derive from its own registry, as
+metrics does from `EVENT_KINDS`). shared.messaging.topology gathers them."""
