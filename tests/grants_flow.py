@@ -3,6 +3,11 @@ end-to-end (HTTP) tests."""
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from shared.actors import SYSTEM
+
+# internal calls over RPC name the platform itself as their actor
+SYSTEM_WIRE = SYSTEM.to_wire()
+
 REVIEWERS = ({"key_id": "key_rev_a", "organisation": "UN-Habitat", "role": "admin", "scopes": ["admin"]},
              {"key_id": "key_rev_b", "organisation": "World Bank", "role": "admin", "scopes": ["admin"]})
 REVIEW = {"scores": {"relevance": 4, "feasibility": 4}, "recommendation": "award", "comment": "Good value."}
@@ -46,16 +51,17 @@ def application_body(call_id, programme_id, amount="40000.00", cost="50000.00", 
 
 def funded_call_over_rpc(rpc, received="150000.00", envelope="500000.00"):
     """A USD fund with `received` received and an open call: (fund, call)."""
-    fund = rpc.grants.create_fund(fund_body())
+    fund = rpc.grants.create_fund(fund_body(), actor=SYSTEM_WIRE)
     contribution = rpc.grants.pledge_contribution({"fund_id": fund["id"], "contributor": "Sweden",
-                                                   "contributor_type": "10", "amount": money(received)})
-    rpc.grants.receive_contribution(contribution["id"], {})
-    call = rpc.grants.open_call(call_body(fund["id"], envelope=envelope))
+                                                   "contributor_type": "10", "amount": money(received)},
+                                                  actor=SYSTEM_WIRE)
+    rpc.grants.receive_contribution(contribution["id"], {}, actor=SYSTEM_WIRE)
+    call = rpc.grants.open_call(call_body(fund["id"], envelope=envelope), actor=SYSTEM_WIRE)
     return fund, call
 
 
 def reviewed_application_over_rpc(rpc, call_id, programme_id, **changes):
-    app = rpc.grants.submit_application(application_body(call_id, programme_id, **changes))
+    app = rpc.grants.submit_application(application_body(call_id, programme_id, **changes), actor=SYSTEM_WIRE)
     assert app["status"] == "under_review", app["screening"]
     for reviewer in REVIEWERS:
         rpc.grants.submit_review(app["id"], REVIEW, actor=reviewer)
@@ -66,8 +72,10 @@ def award_over_rpc(rpc, programme_id, recipient="Jinja Municipal Council", amoun
     """Fund, contribution, call, application, two reviews, award: the grant committed."""
     _, call = funded_call_over_rpc(rpc, received=amount)
     app = reviewed_application_over_rpc(rpc, call["id"], programme_id, applicant_organisation=recipient,
-                                        amount=amount, cost=str((Decimal(amount) * Decimal("1.5")).quantize(Decimal("0.01"))))
-    return rpc.grants.determine(app["id"], {"decision": "award", "reasons": ["strong local ownership"]})["grant"]
+                                        amount=amount,
+                                        cost=str((Decimal(amount) * Decimal("1.5")).quantize(Decimal("0.01"))))
+    return rpc.grants.determine(app["id"], {"decision": "award", "reasons": ["strong local ownership"]},
+                                actor=SYSTEM_WIRE)["grant"]
 
 
 # --- over HTTP (the gateway) --------------------------------------------------------------------

@@ -1,50 +1,40 @@
 """Tables of the grants service's own database. Columns carry the names of the domain's
-attributes, so repositories map rows and objects by name."""
-from datetime import timezone
+attributes, so repositories map rows and objects by name (shared.persistence.to_row/from_row).
+
+Money is exact on every database (ExactDecimal: NUMERIC on PostgreSQL, a scaled integer on
+SQLite, so ledger sums are exact there too); times are aware UTC (UTCDateTime)."""
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import backbone_tables
+from shared.persistence import ExactDecimal, UTCDateTime
+
+MONEY = ExactDecimal(20, 2)
+# 10 places below 10**8: a scaled rate (x 10**10) must fit SQLite's 64-bit integer (see domain.rates).
+RATE = ExactDecimal(18, 10)
+SHARE = ExactDecimal(6, 4)
 
 
-class UTCDateTime(sa.types.TypeDecorator):
-    """Aware UTC datetimes in and out, on PostgreSQL (timestamptz) and SQLite (naive text)."""
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-def Money(**kwargs):  # noqa: N802
+def Money(**kwargs: Any) -> Any:  # noqa: N802
     kwargs.setdefault("nullable", False)
-    return mapped_column(sa.Numeric(20, 2), **kwargs)
+    return mapped_column(MONEY, **kwargs)
 
 
-def Time(**kwargs):  # noqa: N802
+def Time(**kwargs: Any) -> Any:  # noqa: N802
     kwargs.setdefault("nullable", False)
     return mapped_column(UTCDateTime, **kwargs)
 
 
-def Day(**kwargs):  # noqa: N802
+def Day(**kwargs: Any) -> Any:  # noqa: N802
     kwargs.setdefault("nullable", False)
     return mapped_column(sa.Date, **kwargs)
 
 
-def Rate(**kwargs):  # noqa: N802
+def Rate(**kwargs: Any) -> Any:  # noqa: N802
     kwargs.setdefault("nullable", False)
-    return mapped_column(sa.Numeric(24, 10), **kwargs)
+    return mapped_column(RATE, **kwargs)
 
 
 class Base(DeclarativeBase):
@@ -66,7 +56,7 @@ class Fund(Base):
     max_grant = Money()
     eligible_applicant_types: Mapped[list] = mapped_column(sa.JSON)
     eligible_countries: Mapped[list] = mapped_column(sa.JSON)
-    max_cofinancing_share = mapped_column(sa.Numeric(6, 4), nullable=False)
+    max_cofinancing_share = mapped_column(SHARE, nullable=False)
     created_at = Time(index=True)
 
 

@@ -1,4 +1,6 @@
-"""nameko entrypoints of the grants service: thin, all logic is in handlers."""
+"""nameko entrypoints of the grants service: thin, all logic is in the use cases. Each RPC
+takes the caller as a wire actor (shared.actors) and converts it here, once: an RPC that
+names no actor is refused; internal callers pass SYSTEM.to_wire()."""
 import logging
 
 from marshmallow import ValidationError
@@ -6,8 +8,9 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from grants import domain, handlers
+from grants import access, domain, use_cases
 from grants.dependencies import backbone
+from shared.actors import Actor
 from shared.config import float_env
 from shared.errors import InvalidInput, PlatformError
 from shared.events.fields import UTCDateTime, utcnow
@@ -28,144 +31,146 @@ class GrantsService:
     # funds, rates, contributions
     @rpc(expected_exceptions=PlatformError)
     def create_fund(self, data, actor=None):
-        return handlers.create_fund(self.uow(), data, actor)
+        return use_cases.create_fund(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_fund(self, fund_id, actor=None):
-        return handlers.get_fund(self.uow(), fund_id, actor)
+        return use_cases.get_fund(self.uow(), fund_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_funds(self, query=None, actor=None, cursor=None):
-        return handlers.list_funds(self.uow(), query, actor, cursor)
+        return use_cases.list_funds(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def fund_ledger(self, fund_id, query=None, actor=None, cursor=None):
-        return handlers.fund_ledger(self.uow(), fund_id, query, actor, cursor)
+        return use_cases.fund_ledger(self.uow(), fund_id, query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def load_rates(self, data, actor=None):
-        return handlers.load_rates(self.uow(), data, actor)
+        return use_cases.load_rates(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_rates(self, query=None, actor=None, cursor=None):
-        return handlers.list_rates(self.uow(), query, actor, cursor)
+        return use_cases.list_rates(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def pledge_contribution(self, data, actor=None):
-        return handlers.pledge_contribution(self.uow(), data, actor)
+        return use_cases.pledge_contribution(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def receive_contribution(self, contribution_id, data=None, actor=None):
-        return handlers.receive_contribution(self.uow(), contribution_id, data, actor)
+        return use_cases.receive_contribution(self.uow(), contribution_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_contribution(self, contribution_id, actor=None):
-        return handlers.get_contribution(self.uow(), contribution_id, actor)
+        return use_cases.get_contribution(self.uow(), contribution_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_contributions(self, query=None, actor=None, cursor=None):
-        return handlers.list_contributions(self.uow(), query, actor, cursor)
+        return use_cases.list_contributions(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     # calls, applications, reviews, determinations
     @rpc(expected_exceptions=PlatformError)
     def open_call(self, data, actor=None):
-        return handlers.open_call(self.uow(), data, actor)
+        return use_cases.open_call(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def close_call(self, call_id, actor=None):
-        return handlers.close_call(self.uow(), call_id, actor)
+        return use_cases.close_call(self.uow(), call_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_call(self, call_id, actor=None):
-        return handlers.get_call(self.uow(), call_id, actor)
+        return use_cases.get_call(self.uow(), call_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_calls(self, query=None, actor=None, cursor=None):
-        return handlers.list_calls(self.uow(), query, actor, cursor)
+        return use_cases.list_calls(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_application(self, data, actor=None, programme=None):
-        return handlers.submit_application(self.uow(), data, actor, programme)
+        return use_cases.submit_application(self.uow(), data, programme, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_application(self, application_id, actor=None):
-        return handlers.get_application(self.uow(), application_id, actor)
+        return use_cases.get_application(self.uow(), application_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_applications(self, query=None, actor=None, cursor=None):
-        return handlers.list_applications(self.uow(), query, actor, cursor)
+        return use_cases.list_applications(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def withdraw_application(self, application_id, data=None, actor=None):
-        return handlers.withdraw_application(self.uow(), application_id, data, actor)
+        return use_cases.withdraw_application(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_review(self, application_id, data, actor=None):
-        return handlers.submit_review(self.uow(), application_id, data, actor)
+        return use_cases.submit_review(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_reviews(self, query=None, actor=None, cursor=None):
-        return handlers.list_reviews(self.uow(), query, actor, cursor)
+        return use_cases.list_reviews(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def determine(self, application_id, data, actor=None):
-        return handlers.determine(self.uow(), application_id, data, actor)
+        return use_cases.determine(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     # grants after the award
     @rpc(expected_exceptions=PlatformError)
     def get_grant(self, grant_id, actor=None):
-        return handlers.get_grant(self.uow(), grant_id, actor)
+        return use_cases.get_grant(self.uow(), grant_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_grants(self, query=None, actor=None, cursor=None):
-        return handlers.list_grants(self.uow(), query, actor, cursor)
+        return use_cases.list_grants(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def disburse(self, grant_id, data, actor=None):
-        return handlers.disburse(self.uow(), grant_id, data, actor)
+        return use_cases.disburse(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_disbursements(self, query=None, actor=None, cursor=None):
-        return handlers.list_disbursements(self.uow(), query, actor, cursor)
+        return use_cases.list_disbursements(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_report(self, grant_id, report_id, data, actor=None):
-        return handlers.submit_report(self.uow(), grant_id, report_id, data, actor)
+        return use_cases.submit_report(self.uow(), grant_id, report_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def approve_report(self, grant_id, report_id, data=None, actor=None):
-        return handlers.review_report(self.uow(), grant_id, report_id, data, actor, approve=True)
+        return use_cases.review_report(self.uow(), grant_id, report_id, data,
+                                       actor=Actor.from_wire(actor), approve=True)
 
     @rpc(expected_exceptions=PlatformError)
     def request_report_changes(self, grant_id, report_id, data=None, actor=None):
-        return handlers.review_report(self.uow(), grant_id, report_id, data, actor, approve=False)
+        return use_cases.review_report(self.uow(), grant_id, report_id, data,
+                                       actor=Actor.from_wire(actor), approve=False)
 
     @rpc(expected_exceptions=PlatformError)
     def list_reports(self, query=None, actor=None, cursor=None):
-        return handlers.list_reports(self.uow(), query, actor, cursor)
+        return use_cases.list_reports(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def close_grant(self, grant_id, data=None, actor=None):
-        return handlers.close_grant(self.uow(), grant_id, data, actor)
+        return use_cases.close_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def cancel_grant(self, grant_id, data, actor=None):
-        return handlers.cancel_grant(self.uow(), grant_id, data, actor)
+        return use_cases.cancel_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     # the passing of time
     @timer(interval=SWEEP_INTERVAL)
     def sweep_on_timer(self):
-        handlers.sweep(self.uow, utcnow(), self._notice_days())
+        use_cases.sweep(self.uow, utcnow(), self._notice_days())
 
     @rpc(expected_exceptions=PlatformError)
     def sweep(self, as_of=None, actor=None):
         """Run the timer's sweep now, optionally as of another time (tests, operations)."""
-        handlers.require_admin(actor, "running the sweep")
+        access.require_admin(Actor.from_wire(actor), "running the sweep")
         try:
             now = UTCDateTime().deserialize(as_of) if as_of else utcnow()
         except ValidationError as exc:
             raise InvalidInput({"as_of": exc.messages}) from None
-        return handlers.sweep(self.uow, now, self._notice_days())
+        return use_cases.sweep(self.uow, now, self._notice_days())
 
     def _notice_days(self) -> int:
         return int(self.config.get("REPORT_NOTICE_DAYS", domain.DEFAULT_REPORT_NOTICE_DAYS))

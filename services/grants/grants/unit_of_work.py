@@ -1,349 +1,271 @@
-"""Repositories and the unit of work of the grants service.
+"""Repositories and the unit of work of the grants service, on the shared persistence kit.
 
-Rows and domain objects share attribute names, so mapping is by name. Writes that move
-money lock the rows they check first (`SELECT ... FOR UPDATE` on PostgreSQL, in the order
-fund, call, grant; on SQLite the transaction's BEGIN IMMEDIATE already serialises writers),
-then re-read the balance inside the transaction, so two racing awards cannot both spend
-the same money."""
+Rows and domain objects share attribute names, so mapping is by name (to_row/from_row).
+Every list is a keyset page (shared.persistence.keyset_page) with an opaque cursor.
+
+Lock order. Writes that move money lock the rows they check first, with
+`get(..., for_update=True)` (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the transaction's
+BEGIN IMMEDIATE already serialises writers), always in the order
+
+    fund -> call -> application -> grant
+
+then re-read what they change inside the transaction, so two racing awards cannot both spend
+the same money and two transactions never wait for each other's locks in a cycle.
+
+Repositories hand every aggregate they load or store to the unit of work (`track`), whose
+commit writes the events the aggregates recorded to the outbox in the same transaction."""
 from __future__ import annotations
 
-import copy
-import dataclasses
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from grants import domain, models
-from shared.errors import InvalidInput
+from shared.persistence import encode_cursor, from_row, get, keyset_page, to_row, upsert
 from shared.uow import UnitOfWork
 
+T = TypeVar("T")
+Track = Callable[[Any], Any]
+Page = tuple[list[Any], str | None]
 
-def _columns(model) -> list[str]:
-    return [c.key for c in sa.inspect(model).column_attrs]
-
-
-def _row_values(model, obj) -> dict:
-    names = set(_columns(model))
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name in names}
-
-
-def _obj(cls, row, **extra):
-    names = {f.name for f in dataclasses.fields(cls)}
-    # JSON values are copied: a domain object changing its lists must not change the row behind
-    # SQLAlchemy's back (it would not see the change).
-    values = {name: copy.deepcopy(getattr(row, name)) for name in _columns(type(row)) if name in names}
-    values.update(extra)
-    return cls(**values)
+FUNDS, LEDGER, RATES = models.Fund.__table__, models.LedgerEntry.__table__, models.ExchangeRate.__table__
+CONTRIBUTIONS, RECEIPTS = models.Contribution.__table__, models.Receipt.__table__
+CALLS, APPLICATIONS, REVIEWS = models.Call.__table__, models.Application.__table__, models.Review.__table__
+GRANTS, TRANCHES, REPORTS = models.Grant.__table__, models.Tranche.__table__, models.Report.__table__
 
 
-def _save(session, model, obj, key="id"):
-    values = _row_values(model, obj)
-    row = session.get(model, values[key])
-    if row is None:
-        session.add(model(**values))
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
+def _store(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
+    """Insert or update the row of `values` by primary key. (An UPDATE then, if it found no row,
+    an INSERT: both statements compile once and are cached, unlike an INSERT .. ON CONFLICT.)"""
+    key = [c for c in table.primary_key.columns]
+    where = sa.and_(*(c == values[c.name] for c in key))
+    changes = {k: v for k, v in values.items() if k not in {c.name for c in key}}
+    if session.execute(table.update().where(where).values(**changes)).rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(table.insert().values(**values))
 
 
-# --- pagination -----------------------------------------------------------------------------
-
-def check_cursor(cursor):
-    """A cursor is the last item's sort key: [ISO timestamp, id]."""
-    if cursor is None:
-        return None
-    try:
-        at, item_id = cursor
-        return datetime.fromisoformat(at), str(item_id)
-    except (TypeError, ValueError):
-        raise InvalidInput({"cursor": ["not a cursor from this API; follow the `next` link"]}) from None
-
-
-def paginate(session, stmt, model, time_column: str, limit: int, cursor) -> tuple[list, list | None]:
-    """(rows of one page, the cursor of the next page or None), oldest first."""
-    at_col, id_col = getattr(model, time_column), model.id
-    after = check_cursor(cursor)
-    if after is not None:
-        at, item_id = after
-        stmt = stmt.where(sa.or_(at_col > at, sa.and_(at_col == at, id_col > item_id)))
-    rows = session.execute(stmt.order_by(at_col, id_col).limit(limit + 1)).scalars().all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = [getattr(rows[-1], time_column).isoformat(), rows[-1].id] if more and rows else None
-    return rows, next_cursor
-
-
-def _filtered(stmt, model, filters: dict):
+def _filtered(query: sa.Select[Any], table: sa.Table, filters: dict[str, Any]) -> sa.Select[Any]:
     for name, value in filters.items():
         if value is not None:
-            stmt = stmt.where(getattr(model, name) == value)
-    return stmt
+            query = query.where(table.c[name] == value)
+    return query
 
 
-def _for_update(stmt, session):
-    return stmt.with_for_update() if session.bind.dialect.name == "postgresql" else stmt
+class _Repository:
+    def __init__(self, session: Session, track: Track):
+        self.session, self.track = session, track
+
+    def _page(self, table: sa.Table, order: list[str], limit: int, cursor: str | None,
+              filters: dict[str, Any]) -> Any:
+        query = _filtered(sa.select(table), table, filters)
+        return keyset_page(self.session, query, [table.c[name] for name in order], limit=limit, cursor=cursor)
 
 
-# --- repositories ---------------------------------------------------------------------------
-
-class SqlFunds:
-    def __init__(self, session):
-        self.session = session
-
+class SqlFunds(_Repository):
     def add(self, fund: domain.Fund) -> None:
-        self.session.add(models.Fund(**_row_values(models.Fund, fund)))
-        self.flush_ledger(fund)
+        self.session.execute(FUNDS.insert().values(**to_row(FUNDS, fund)))
+        self.save_ledger(fund)
+        self.track(fund)
 
-    def flush_ledger(self, fund: domain.Fund) -> None:
-        for entry in fund.new_entries:
-            self.session.add(models.LedgerEntry(**dataclasses.asdict(entry)))
-        fund.new_entries = []
+    def save_ledger(self, fund: domain.Fund) -> None:
+        for entry in fund.take_entries():
+            self.session.execute(LEDGER.insert().values(**to_row(LEDGER, entry)))
 
-    def _load(self, row) -> domain.Fund:
-        return _obj(domain.Fund, row, balance=self.balance(row.id, row.currency))
+    def _load(self, row: Any) -> domain.Fund:
+        return from_row(domain.Fund, row, balance=self.balance(row.id, row.currency))
 
     def get(self, fund_id: str, *, for_update: bool = False) -> domain.Fund | None:
-        stmt = sa.select(models.Fund).where(models.Fund.id == fund_id)
-        if for_update:
-            stmt = _for_update(stmt, self.session).execution_options(populate_existing=True)
-        row = self.session.execute(stmt).scalar_one_or_none()
-        return None if row is None else self._load(row)
+        row = get(self.session, FUNDS, fund_id, for_update=for_update)
+        return None if row is None else self.track(self._load(row))
 
     def balance(self, fund_id: str, currency: str) -> domain.Balance:
-        entry = models.LedgerEntry
-        rows = self.session.execute(sa.select(entry.transaction_type, sa.func.sum(entry.amount))
-                                    .where(entry.fund_id == fund_id).group_by(entry.transaction_type))
+        rows = self.session.execute(sa.select(LEDGER.c.transaction_type, sa.func.sum(LEDGER.c.amount))
+                                    .where(LEDGER.c.fund_id == fund_id).group_by(LEDGER.c.transaction_type))
         return domain.Balance.of(currency, {t: domain.money(a or 0) for t, a in rows})
 
-    def list(self, *, limit, cursor, **filters):
-        stmt = _filtered(sa.select(models.Fund), models.Fund, filters)
-        rows, next_cursor = paginate(self.session, stmt, models.Fund, "created_at", limit, cursor)
-        return [self._load(r) for r in rows], next_cursor
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(FUNDS, ["created_at", "id"], limit, cursor, filters)
+        return [self._load(r) for r in page.rows], page.next_cursor
 
-    def ledger(self, *, limit, cursor, **filters):
-        stmt = _filtered(sa.select(models.LedgerEntry), models.LedgerEntry, filters)
-        rows, next_cursor = paginate(self.session, stmt, models.LedgerEntry, "recorded_at", limit, cursor)
-        return [_obj(domain.LedgerEntry, r) for r in rows], next_cursor
+    def ledger(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(LEDGER, ["recorded_at", "id"], limit, cursor, filters)
+        return [from_row(domain.LedgerEntry, r) for r in page.rows], page.next_cursor
 
 
-class SqlRates:
-    def __init__(self, session):
-        self.session = session
-
+class SqlRates(_Repository):
     def put(self, rate: domain.Rate, now: datetime) -> None:
-        row = self.session.get(models.ExchangeRate, (rate.from_currency, rate.to_currency, rate.effective_date))
-        if row is None:
-            self.session.add(models.ExchangeRate(**dataclasses.asdict(rate), loaded_at=now))
-        else:
-            row.rate, row.loaded_at = rate.rate, now
+        upsert(self.session, RATES, {**to_row(RATES, rate), "loaded_at": now})
 
     def latest(self, from_currency: str, to_currency: str, on: date) -> domain.Rate | None:
-        r = models.ExchangeRate
+        r = RATES.c
         row = self.session.execute(
-            sa.select(r).where(r.from_currency == from_currency, r.to_currency == to_currency,
-                               r.effective_date <= on).order_by(r.effective_date.desc()).limit(1)).scalar_one_or_none()
-        return None if row is None else _obj(domain.Rate, row)
+            sa.select(RATES).where(r.from_currency == from_currency, r.to_currency == to_currency,
+                                   r.effective_date <= on).order_by(r.effective_date.desc()).limit(1)).first()
+        return None if row is None else from_row(domain.Rate, row)
 
-    def list(self, *, limit, cursor, **filters):
-        r = models.ExchangeRate
-        stmt = _filtered(sa.select(r), r, filters).order_by(r.from_currency, r.to_currency, r.effective_date)
-        offset = 0
-        if cursor is not None:
-            if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
-                raise InvalidInput({"cursor": ["not a cursor from this API; follow the `next` link"]})
-            offset = cursor
-        rows = self.session.execute(stmt.offset(offset).limit(limit + 1)).scalars().all()
-        more = len(rows) > limit
-        return [_obj(domain.Rate, row) for row in rows[:limit]], (offset + limit if more else None)
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(RATES, ["from_currency", "to_currency", "effective_date"], limit, cursor, filters)
+        return [from_row(domain.Rate, r) for r in page.rows], page.next_cursor
 
 
-class SqlContributions:
-    def __init__(self, session):
-        self.session = session
-
+class SqlContributions(_Repository):
     def save(self, contribution: domain.Contribution) -> None:
-        _save(self.session, models.Contribution, contribution)
-        for receipt in contribution.receipts:
-            if self.session.get(models.Receipt, receipt.id) is None:
-                self.session.add(models.Receipt(contribution_id=contribution.id, **dataclasses.asdict(receipt)))
+        _store(self.session, CONTRIBUTIONS, to_row(CONTRIBUTIONS, contribution))
+        stored = set(self.session.execute(sa.select(RECEIPTS.c.id).where(
+            RECEIPTS.c.contribution_id == contribution.id)).scalars())
+        for receipt in contribution.receipts:   # receipts are never changed, only added
+            if receipt.id not in stored:
+                self.session.execute(RECEIPTS.insert().values(
+                    **to_row(RECEIPTS, receipt, contribution_id=contribution.id)))
+        self.track(contribution)
 
-    def _load(self, row) -> domain.Contribution:
-        receipts = self.session.execute(sa.select(models.Receipt).where(models.Receipt.contribution_id == row.id)
-                                        .order_by(models.Receipt.received_at, models.Receipt.id)).scalars()
-        return _obj(domain.Contribution, row, receipts=[_obj(domain.Receipt, r) for r in receipts])
+    def _load(self, row: Any) -> domain.Contribution:
+        receipts = self.session.execute(sa.select(RECEIPTS).where(RECEIPTS.c.contribution_id == row.id)
+                                        .order_by(RECEIPTS.c.received_at, RECEIPTS.c.id))
+        return from_row(domain.Contribution, row, receipts=[from_row(domain.Receipt, r) for r in receipts])
 
     def get(self, contribution_id: str) -> domain.Contribution | None:
-        row = self.session.get(models.Contribution, contribution_id)
-        return None if row is None else self._load(row)
+        row = get(self.session, CONTRIBUTIONS, contribution_id)
+        return None if row is None else self.track(self._load(row))
 
-    def list(self, *, limit, cursor, **filters):
-        stmt = _filtered(sa.select(models.Contribution), models.Contribution, filters)
-        rows, next_cursor = paginate(self.session, stmt, models.Contribution, "pledged_at", limit, cursor)
-        return [self._load(r) for r in rows], next_cursor
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(CONTRIBUTIONS, ["pledged_at", "id"], limit, cursor, filters)
+        return [self._load(r) for r in page.rows], page.next_cursor
 
 
-class SqlCalls:
-    def __init__(self, session):
-        self.session = session
-
+class SqlCalls(_Repository):
     def save(self, call: domain.Call) -> None:
-        _save(self.session, models.Call, call)
+        _store(self.session, CALLS, to_row(CALLS, call))
+        self.track(call)
 
     def get(self, call_id: str, *, for_update: bool = False) -> domain.Call | None:
-        stmt = sa.select(models.Call).where(models.Call.id == call_id)
-        if for_update:
-            stmt = _for_update(stmt, self.session).execution_options(populate_existing=True)
-        row = self.session.execute(stmt).scalar_one_or_none()
-        return None if row is None else _obj(domain.Call, row)
+        row = get(self.session, CALLS, call_id, for_update=for_update)
+        return None if row is None else self.track(from_row(domain.Call, row))
 
     def past_deadline(self, now: datetime) -> list[domain.Call]:
-        c = models.Call
-        rows = self.session.execute(sa.select(c).where(c.status == "open", c.closes_at <= now)
-                                    .order_by(c.closes_at, c.id)).scalars()
-        return [_obj(domain.Call, r) for r in rows]
+        c = CALLS.c
+        rows = self.session.execute(sa.select(CALLS).where(c.status == "open", c.closes_at <= now)
+                                    .order_by(c.closes_at, c.id))
+        return [from_row(domain.Call, r) for r in rows]
 
     def applications_count(self, call_id: str) -> int:
-        a = models.Application
-        return self.session.execute(sa.select(sa.func.count()).select_from(a).where(a.call_id == call_id)).scalar_one()
+        count = sa.select(sa.func.count()).select_from(APPLICATIONS).where(APPLICATIONS.c.call_id == call_id)
+        return int(self.session.execute(count).scalar_one())
 
-    def list(self, *, limit, cursor, **filters):
-        c = models.Call
-        theme = filters.pop("theme", None)
-        stmt = _filtered(sa.select(c), c, filters)
+    def list(self, *, limit: int, cursor: str | None, theme: str | None = None, **filters: Any) -> Page:
+        order = ["created_at", "id"]
         if theme is None:
-            rows, next_cursor = paginate(self.session, stmt, c, "created_at", limit, cursor)
-            return [_obj(domain.Call, r) for r in rows], next_cursor
+            page = self._page(CALLS, order, limit, cursor, filters)
+            return [from_row(domain.Call, r) for r in page.rows], page.next_cursor
         # themes is a JSON list: filter in Python, page by page, without skipping items
-        items, next_cursor = [], cursor
+        items: list[domain.Call] = []
+        next_cursor, last = cursor, None
         while len(items) < limit:
-            rows, next_cursor = paginate(self.session, stmt, c, "created_at", limit, next_cursor)
-            for row in rows:
+            page = self._page(CALLS, order, limit, next_cursor, filters)
+            next_cursor = page.next_cursor
+            for row in page.rows:
                 if theme in row.themes and len(items) < limit:
-                    items.append(_obj(domain.Call, row))
+                    items.append(from_row(domain.Call, row))
                     last = row
             if next_cursor is None:
                 break
-        if len(items) == limit and next_cursor is not None:
-            next_cursor = [last.created_at.isoformat(), last.id]
+        if len(items) == limit and next_cursor is not None and last is not None:
+            next_cursor = encode_cursor([last.created_at, last.id])
         return items, next_cursor
 
 
-class SqlApplications:
-    def __init__(self, session):
-        self.session = session
-
+class SqlApplications(_Repository):
     def save(self, application: domain.Application) -> None:
-        _save(self.session, models.Application, application)
+        _store(self.session, APPLICATIONS, to_row(APPLICATIONS, application))
+        self.track(application)
 
     def get(self, application_id: str, *, for_update: bool = False) -> domain.Application | None:
-        stmt = sa.select(models.Application).where(models.Application.id == application_id)
-        if for_update:
-            stmt = _for_update(stmt, self.session).execution_options(populate_existing=True)
-        row = self.session.execute(stmt).scalar_one_or_none()
-        return None if row is None else _obj(domain.Application, row)
+        row = get(self.session, APPLICATIONS, application_id, for_update=for_update)
+        return None if row is None else self.track(from_row(domain.Application, row))
 
-    def list(self, *, limit, cursor, **filters):
-        stmt = _filtered(sa.select(models.Application), models.Application, filters)
-        rows, next_cursor = paginate(self.session, stmt, models.Application, "submitted_at", limit, cursor)
-        return [_obj(domain.Application, r) for r in rows], next_cursor
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(APPLICATIONS, ["submitted_at", "id"], limit, cursor, filters)
+        return [from_row(domain.Application, r) for r in page.rows], page.next_cursor
 
 
-class SqlReviews:
-    def __init__(self, session):
-        self.session = session
-
+class SqlReviews(_Repository):
     def add(self, review: domain.Review) -> None:
-        self.session.add(models.Review(**dataclasses.asdict(review)))
+        self.session.execute(REVIEWS.insert().values(**to_row(REVIEWS, review)))
 
     def of(self, application_id: str) -> list[domain.Review]:
-        r = models.Review
-        rows = self.session.execute(sa.select(r).where(r.application_id == application_id)
-                                    .order_by(r.reviewed_at, r.id)).scalars()
-        return [_obj(domain.Review, row) for row in rows]
+        r = REVIEWS.c
+        rows = self.session.execute(sa.select(REVIEWS).where(r.application_id == application_id)
+                                    .order_by(r.reviewed_at, r.id))
+        return [from_row(domain.Review, row) for row in rows]
 
-    def list(self, *, limit, cursor, **filters):
-        stmt = _filtered(sa.select(models.Review), models.Review, filters)
-        rows, next_cursor = paginate(self.session, stmt, models.Review, "reviewed_at", limit, cursor)
-        return [_obj(domain.Review, r) for r in rows], next_cursor
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(REVIEWS, ["reviewed_at", "id"], limit, cursor, filters)
+        return [from_row(domain.Review, r) for r in page.rows], page.next_cursor
 
 
-class SqlGrants:
-    def __init__(self, session):
-        self.session = session
-
+class SqlGrants(_Repository):
     def save(self, grant: domain.Grant) -> None:
-        _save(self.session, models.Grant, grant)
+        _store(self.session, GRANTS, to_row(GRANTS, grant))
         for tranche in grant.tranches:
-            _save(self.session, models.Tranche, tranche)
+            _store(self.session, TRANCHES, to_row(TRANCHES, tranche))
         for report in grant.reports:
-            _save(self.session, models.Report, report)
+            _store(self.session, REPORTS, to_row(REPORTS, report))
+        self.track(grant)
 
-    def _load(self, row) -> domain.Grant:
-        t, r = models.Tranche, models.Report
-        tranches = self.session.execute(sa.select(t).where(t.grant_id == row.id).order_by(t.number)).scalars()
-        reports = self.session.execute(sa.select(r).where(r.grant_id == row.id).order_by(r.number)).scalars()
-        return _obj(domain.Grant, row, targets=row.targets or [], disbursed=row.disbursed or 0,
-                    returned=row.returned or 0, updated_at=row.updated_at or row.awarded_at,
-                    tranches=[_obj(domain.Tranche, x) for x in tranches],
-                    reports=[_obj(domain.Report, x) for x in reports])
+    def _load(self, row: Any) -> domain.Grant:
+        tranches = self.session.execute(sa.select(TRANCHES).where(TRANCHES.c.grant_id == row.id)
+                                        .order_by(TRANCHES.c.number))
+        reports = self.session.execute(sa.select(REPORTS).where(REPORTS.c.grant_id == row.id)
+                                       .order_by(REPORTS.c.number))
+        # grants recorded before funds existed (0001) have no lifecycle columns
+        return from_row(domain.Grant, row, targets=row.targets or [], disbursed=row.disbursed or 0,
+                        returned=row.returned or 0, updated_at=row.updated_at or row.awarded_at,
+                        tranches=[from_row(domain.Tranche, x) for x in tranches],
+                        reports=[from_row(domain.Report, x) for x in reports])
 
     def get(self, grant_id: str, *, for_update: bool = False) -> domain.Grant | None:
-        stmt = sa.select(models.Grant).where(models.Grant.id == grant_id)
-        if for_update:
-            stmt = _for_update(stmt, self.session).execution_options(populate_existing=True)
-        row = self.session.execute(stmt).scalar_one_or_none()
-        return None if row is None else self._load(row)
+        row = get(self.session, GRANTS, grant_id, for_update=for_update)
+        return None if row is None else self.track(self._load(row))
 
-    def list(self, *, limit, cursor, **filters):
-        stmt = _filtered(sa.select(models.Grant), models.Grant, filters)
-        rows, next_cursor = paginate(self.session, stmt, models.Grant, "awarded_at", limit, cursor)
-        return [self._load(r) for r in rows], next_cursor
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(GRANTS, ["awarded_at", "id"], limit, cursor, filters)
+        return [self._load(r) for r in page.rows], page.next_cursor
 
     def with_reports_to_check(self, today: date, notice_days: int) -> list[str]:
         """Ids of active grants with a report coming due (not yet notified) or overdue (not yet marked)."""
-        from datetime import timedelta
-        r, g = models.Report, models.Grant
+        r, g = REPORTS.c, GRANTS.c
         coming = sa.and_(r.due_notified_at.is_(None), r.due_date <= today + timedelta(days=notice_days))
         overdue = sa.and_(r.overdue_at.is_(None), r.due_date < today)
         rows = self.session.execute(
-            sa.select(r.grant_id).join(g, g.id == r.grant_id)
+            sa.select(r.grant_id).join(GRANTS, g.id == r.grant_id)
             .where(g.status == "active", r.status == "due", sa.or_(coming, overdue))
             .distinct().order_by(r.grant_id))
         return [row[0] for row in rows]
 
-    def reports(self, *, limit, cursor, today: date, overdue: bool | None = None, recipient=None, **filters):
-        r, g = models.Report, models.Grant
-        stmt = _filtered(sa.select(r), r, filters)
+    def reports(self, *, limit: int, cursor: str | None, today: date, overdue: bool | None = None,
+                recipient: str | None = None, **filters: Any) -> Page:
+        r, g = REPORTS.c, GRANTS.c
+        query = _filtered(sa.select(REPORTS), REPORTS, filters)
         if recipient is not None:
-            stmt = stmt.where(r.grant_id.in_(sa.select(g.id).where(g.recipient == recipient)))
+            query = query.where(r.grant_id.in_(sa.select(g.id).where(g.recipient == recipient)))
         if overdue is True:
-            stmt = stmt.where(r.status == "due", r.due_date < today,
-                              r.grant_id.in_(sa.select(g.id).where(g.status == "active")))
+            query = query.where(r.status == "due", r.due_date < today,
+                                r.grant_id.in_(sa.select(g.id).where(g.status == "active")))
         elif overdue is False:
-            stmt = stmt.where(sa.or_(r.status != "due", r.due_date >= today))
-        # reports are paged by due date, then id
-        after = None
-        if cursor is not None:
-            try:
-                due, item_id = cursor
-                after = date.fromisoformat(due), str(item_id)
-            except (TypeError, ValueError):
-                raise InvalidInput({"cursor": ["not a cursor from this API; follow the `next` link"]}) from None
-        if after is not None:
-            stmt = stmt.where(sa.or_(r.due_date > after[0], sa.and_(r.due_date == after[0], r.id > after[1])))
-        rows = self.session.execute(stmt.order_by(r.due_date, r.id).limit(limit + 1)).scalars().all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = [rows[-1].due_date.isoformat(), rows[-1].id] if more and rows else None
-        return [_obj(domain.Report, x) for x in rows], next_cursor
+            query = query.where(sa.or_(r.status != "due", r.due_date >= today))
+        page = keyset_page(self.session, query, [r.due_date, r.id], limit=limit, cursor=cursor)
+        return [from_row(domain.Report, x) for x in page.rows], page.next_cursor
 
 
 class GrantsUnitOfWork(UnitOfWork):
-    def _open(self, session):
-        self.funds = SqlFunds(session)
-        self.rates = SqlRates(session)
-        self.contributions = SqlContributions(session)
-        self.calls = SqlCalls(session)
-        self.applications = SqlApplications(session)
-        self.reviews = SqlReviews(session)
-        self.grants = SqlGrants(session)
+    def _open(self, session: Session) -> None:
+        self.funds = SqlFunds(session, self.track)
+        self.rates = SqlRates(session, self.track)
+        self.contributions = SqlContributions(session, self.track)
+        self.calls = SqlCalls(session, self.track)
+        self.applications = SqlApplications(session, self.track)
+        self.reviews = SqlReviews(session, self.track)
+        self.grants = SqlGrants(session, self.track)

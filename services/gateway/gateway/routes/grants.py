@@ -4,7 +4,7 @@ applications, reviews, determinations, grants, disbursements and reports.
 Lists answer `{"items": [...], "next": URL | null}` (cursor pagination) and take the filters
 of their query schema in shared.api.grants. The grants service enforces who sees what."""
 from gateway.entrypoints import actor_of, api, json_body, query_of
-from gateway.pagination import decode_cursor, page
+from gateway.pagination import page
 from shared.api import grants as g
 from shared.errors import InvalidInput, NotFound
 
@@ -16,7 +16,7 @@ class GrantRoutes:
 
     def _grants_page(self, request, method: str, *args):
         query = dict(query_of(request))
-        cursor = decode_cursor(query.pop("cursor", None))
+        cursor = query.pop("cursor", None)   # opaque: passed through as the client sent it
         result = getattr(self.grants, method)(*args, query=query, actor=actor_of(request), cursor=cursor)
         return page(request, result["items"], result["next_cursor"])
 
@@ -158,7 +158,8 @@ class GrantRoutes:
         return self.grants.get_grant(grant_id, actor=actor_of(request))
 
     @api("POST", "/v1/grants/<string:grant_id>/disbursements", access="admin", body=g.DisbursementInput,
-         response=g.DisbursementResultOut, status=201, tags=TAGS["grants"], summary="Disburse a tranche (IATI 3) once its condition holds")
+         response=g.DisbursementResultOut, status=201, tags=TAGS["grants"],
+         summary="Disburse a tranche (IATI 3) once its condition holds")
     def disburse(self, request, grant_id):
         return 201, self.grants.disburse(grant_id, json_body(request), actor=actor_of(request))
 

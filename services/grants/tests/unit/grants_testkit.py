@@ -1,33 +1,65 @@
 """In-memory fakes of the grants service's unit of work and repositories (the twins of
-grants.unit_of_work), and builders of valid requests. (A module of its own, uniquely named,
-so test modules can import it; conftest.py turns it into fixtures.)"""
+grants.unit_of_work), the use cases as the service calls them, and builders of valid requests.
+(A module of its own, uniquely named, so test modules can import it; conftest.py turns it into
+fixtures.)"""
 import copy
+import inspect
 import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from grants import domain
+from grants import use_cases as _use_cases
+from shared.actors import SYSTEM, Actor
 from shared.errors import InvalidInput
 from shared.events import make_envelope
+from shared.persistence import decode_cursor, encode_cursor
+from shared.persistence.pagination import BAD_CURSOR
+from shared.uow import UnitOfWork
 
 
-def _page(items, time_attr, limit, cursor):
-    items = sorted(items, key=lambda x: (getattr(x, time_attr), x.id))
-    if cursor is not None:
+def _key(obj, attrs):
+    return tuple(getattr(obj, a) for a in attrs)
+
+
+def _typed(template, value):
+    """A cursor's JSON value in the type of the sort key it stands for."""
+    if isinstance(template, datetime):
+        return datetime.fromisoformat(value)
+    if isinstance(template, date):
+        return date.fromisoformat(value)
+    return value
+
+
+def _page(items, attrs, limit, cursor):
+    """A keyset page of `items` ordered by the attributes `attrs`, with the opaque cursors of
+    shared.persistence (as the SQL repositories' keyset_page)."""
+    items = sorted(items, key=lambda x: _key(x, attrs))
+    after = decode_cursor(cursor)
+    if after is not None:
+        if len(after) != len(attrs) or not items:
+            raise InvalidInput(BAD_CURSOR)
         try:
-            at, item_id = cursor
-            after = (datetime.fromisoformat(at), str(item_id))
+            after_key = tuple(_typed(t, v) for t, v in zip(_key(items[0], attrs), after, strict=True))
+            items = [x for x in items if _key(x, attrs) > after_key]
         except (TypeError, ValueError):
-            raise InvalidInput({"cursor": ["not a cursor from this API; follow the `next` link"]}) from None
-        items = [x for x in items if (getattr(x, time_attr), x.id) > after]
+            raise InvalidInput(BAD_CURSOR) from None
     more = len(items) > limit
     items = items[:limit]
-    next_cursor = [getattr(items[-1], time_attr).isoformat(), items[-1].id] if more and items else None
+    next_cursor = encode_cursor(list(_key(items[-1], attrs))) if more and items else None
     return [copy.deepcopy(x) for x in items], next_cursor
 
 
 def _match(obj, filters):
     return all(v is None or getattr(obj, k) == v for k, v in filters.items())
+
+
+def _stored(obj):
+    """What the database keeps of an aggregate: its state, not its unwritten events."""
+    stored = copy.deepcopy(obj)
+    if hasattr(stored, "events"):
+        stored.events = []
+    return stored
 
 
 class State:
@@ -37,18 +69,18 @@ class State:
 
 
 class FakeFunds:
-    def __init__(self, state):
-        self.s = state
+    def __init__(self, state, track):
+        self.s, self.track = state, track
 
     def add(self, fund):
-        stored = copy.deepcopy(fund)
-        stored.new_entries, stored.balance = [], None
+        stored = _stored(fund)
+        stored.new_entries = []
         self.s.funds[fund.id] = stored
-        self.flush_ledger(fund)
+        self.save_ledger(fund)
+        self.track(fund)
 
-    def flush_ledger(self, fund):
-        self.s.ledger.extend(copy.deepcopy(fund.new_entries))
-        fund.new_entries = []
+    def save_ledger(self, fund):
+        self.s.ledger.extend(copy.deepcopy(fund.take_entries()))
 
     def balance(self, fund_id, currency):
         totals = {}
@@ -64,19 +96,19 @@ class FakeFunds:
 
     def get(self, fund_id, *, for_update=False):
         fund = self.s.funds.get(fund_id)
-        return None if fund is None else self._load(fund)
+        return None if fund is None else self.track(self._load(fund))
 
     def list(self, *, limit, cursor, **filters):
-        items, next_cursor = _page([f for f in self.s.funds.values() if _match(f, filters)], "created_at", limit,
-                                   cursor)
+        items, next_cursor = _page([f for f in self.s.funds.values() if _match(f, filters)], ("created_at", "id"),
+                                   limit, cursor)
         return [self._load(f) for f in items], next_cursor
 
     def ledger(self, *, limit, cursor, **filters):
-        return _page([e for e in self.s.ledger if _match(e, filters)], "recorded_at", limit, cursor)
+        return _page([e for e in self.s.ledger if _match(e, filters)], ("recorded_at", "id"), limit, cursor)
 
 
 class FakeRates:
-    def __init__(self, state):
+    def __init__(self, state, track):
         self.s = state
 
     def put(self, rate, now):
@@ -87,31 +119,29 @@ class FakeRates:
         return max(found, key=lambda r: r.effective_date, default=None)
 
     def list(self, *, limit, cursor, **filters):
-        rates = sorted((r for r in self.s.rates.values() if _match(r, filters)),
-                       key=lambda r: (r.from_currency, r.to_currency, r.effective_date))
-        offset = cursor or 0
-        more = len(rates) > offset + limit
-        return rates[offset:offset + limit], (offset + limit if more else None)
+        return _page([r for r in self.s.rates.values() if _match(r, filters)],
+                     ("from_currency", "to_currency", "effective_date"), limit, cursor)
 
 
 class _ById:
     store, time_attr = None, None
 
-    def __init__(self, state):
-        self.s = state
+    def __init__(self, state, track):
+        self.s, self.track = state, track
 
     def _all(self):
         return getattr(self.s, self.store)
 
     def save(self, obj):
-        self._all()[obj.id] = copy.deepcopy(obj)
+        self._all()[obj.id] = _stored(obj)
+        self.track(obj)
 
     def get(self, obj_id, *, for_update=False):
         found = self._all().get(obj_id)
-        return copy.deepcopy(found) if found is not None else None
+        return self.track(copy.deepcopy(found)) if found is not None else None
 
     def list(self, *, limit, cursor, **filters):
-        return _page([x for x in self._all().values() if _match(x, filters)], self.time_attr, limit, cursor)
+        return _page([x for x in self._all().values() if _match(x, filters)], (self.time_attr, "id"), limit, cursor)
 
 
 class FakeContributions(_ById):
@@ -133,7 +163,7 @@ class FakeCalls(_ById):
 
     def list(self, *, limit, cursor, theme=None, **filters):
         calls = [c for c in self.s.calls.values() if _match(c, filters) and (theme is None or theme in c.themes)]
-        return _page(calls, "created_at", limit, cursor)
+        return _page(calls, ("created_at", "id"), limit, cursor)
 
 
 class FakeReviews(_ById):
@@ -142,7 +172,7 @@ class FakeReviews(_ById):
     def add(self, review):
         assert not any(r.application_id == review.application_id and r.reviewer == review.reviewer
                        for r in self.s.reviews.values()), "unique (application_id, reviewer)"
-        self.save(review)
+        self._all()[review.id] = copy.deepcopy(review)
 
     def of(self, application_id):
         return sorted((copy.deepcopy(r) for r in self.s.reviews.values() if r.application_id == application_id),
@@ -175,12 +205,7 @@ class FakeGrants(_ById):
                 if overdue is False and r.status == "due" and r.due_date < today:
                     continue
                 reports.append(r)
-        reports.sort(key=lambda r: (r.due_date, r.id))
-        if cursor is not None:
-            reports = [r for r in reports if (r.due_date.isoformat(), r.id) > tuple(cursor)]
-        more = len(reports) > limit
-        reports = reports[:limit]
-        return copy.deepcopy(reports), ([reports[-1].due_date.isoformat(), reports[-1].id] if more else None)
+        return _page(reports, ("due_date", "id"), limit, cursor)
 
 
 class FakeUnitOfWork:
@@ -198,11 +223,17 @@ class FakeUnitOfWork:
         self.committed, self.commits, self.active = False, 0, False
         self._bind(copy.deepcopy(self._committed))
 
+    # the real unit of work's own collection of the events its aggregates record
+    track = UnitOfWork.track
+    collect_events = UnitOfWork.collect_events
+
     def _bind(self, state):
-        self.state = state
-        self.funds, self.rates = FakeFunds(state), FakeRates(state)
-        self.contributions, self.calls = FakeContributions(state), FakeCalls(state)
-        self.applications, self.reviews, self.grants = FakeApplications(state), FakeReviews(state), FakeGrants(state)
+        self.state, self.seen = state, []
+        track = self.track
+        self.funds, self.rates = FakeFunds(state, track), FakeRates(state, track)
+        self.contributions, self.calls = FakeContributions(state, track), FakeCalls(state, track)
+        self.applications = FakeApplications(state, track)
+        self.reviews, self.grants = FakeReviews(state, track), FakeGrants(state, track)
 
     def __call__(self):
         """The unit of work is its own factory (as the service's `self.uow` is), for sweep()."""
@@ -227,6 +258,7 @@ class FakeUnitOfWork:
 
     def commit(self):
         assert self.active, "commit outside a transaction"
+        self.collect_events()
         self._committed = copy.deepcopy(self.state)
         self.outbox.extend(self.emitted)
         self.committed = True
@@ -290,23 +322,40 @@ def application_body(call_id, **changes):
 REVIEW = {"scores": {"relevance": 4, "feasibility": 3}, "recommendation": "award", "comment": "Solid."}
 
 
+class UseCases:
+    """grants.use_cases as the service calls them: a wire actor (dict) is converted with
+    Actor.from_wire, and a call that names no actor is an internal one, made as SYSTEM."""
+
+    def __getattr__(self, name):
+        function = getattr(_use_cases, name)
+        names = list(inspect.signature(function).parameters)
+
+        def call(*args, **kwargs):
+            if "actor" in names:
+                actor = kwargs.get("actor")
+                kwargs["actor"] = SYSTEM if actor is None else Actor.from_wire(actor)
+            return function(*args, **kwargs)
+        return call
+
+
+use_cases = UseCases()
+
+
 def make_funded(uow):
     """A USD fund with 100,000.00 received and an open call (envelope 100,000.00, 2 reviews)."""
-    from grants import handlers
-    fund = handlers.create_fund(uow, fund_body())
-    contribution = handlers.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
+    fund = use_cases.create_fund(uow, fund_body())
+    contribution = use_cases.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
                                                       "contributor_type": "10", "amount": usd("100000")})
-    handlers.receive_contribution(uow, contribution["id"], {})
-    call = handlers.open_call(uow, call_body(fund["id"]))
+    use_cases.receive_contribution(uow, contribution["id"], {})
+    call = use_cases.open_call(uow, call_body(fund["id"]))
     return {"fund": fund, "call": call, "contribution": contribution}
 
 
 def reviewed_application(uow, call_id, **changes):
-    from grants import handlers
-    app = handlers.submit_application(uow, application_body(call_id, **changes))
+    app = use_cases.submit_application(uow, application_body(call_id, **changes))
     assert app["status"] == "under_review", app["screening"]
-    handlers.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_A)
-    handlers.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_B)
+    use_cases.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_A)
+    use_cases.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_B)
     return app
 
 

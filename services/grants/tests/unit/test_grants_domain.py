@@ -44,7 +44,7 @@ def make_fund(received="100000.00", **changes):
     fields.update(changes)
     fund = Fund.create(**fields)
     if D(received):
-        fund.record(domain.INCOMING_FUNDS, D(received), now=NOW, value_date=TODAY)
+        fund.post(domain.INCOMING_FUNDS, D(received), now=NOW, value_date=TODAY)
     return fund
 
 
@@ -132,11 +132,11 @@ def test_a_missing_rate_is_invalid_input_naming_the_pair_and_date():
 
 def test_the_balance_is_explained_by_the_ledger():
     fund = make_fund(received="0")
-    fund.record("11", D("150000"), now=NOW, value_date=TODAY)
-    fund.record("1", D("100000"), now=NOW, value_date=TODAY)
-    fund.record("2", D("60000"), now=NOW, value_date=TODAY)
-    fund.record("3", D("20000"), now=NOW, value_date=TODAY)
-    fund.record("2", D("-10000"), now=NOW, value_date=TODAY)   # a returned commitment
+    fund.post("11", D("150000"), now=NOW, value_date=TODAY)
+    fund.post("1", D("100000"), now=NOW, value_date=TODAY)
+    fund.post("2", D("60000"), now=NOW, value_date=TODAY)
+    fund.post("3", D("20000"), now=NOW, value_date=TODAY)
+    fund.post("2", D("-10000"), now=NOW, value_date=TODAY)   # a returned commitment
     assert fund.balance.as_dict() == {"currency": "USD", "pledged": D("150000.00"), "received": D("100000.00"),
                                       "committed": D("50000.00"), "disbursed": D("20000.00"),
                                       "available": D("50000.00")}
@@ -150,17 +150,17 @@ def test_the_balance_is_explained_by_the_ledger():
 def test_nothing_can_be_committed_beyond_what_was_received():
     fund = make_fund(received="1000")
     with pytest.raises(Conflict, match="available balance is 1000.00 USD"):
-        fund.record("2", D("1000.01"), now=NOW, value_date=TODAY)
+        fund.post("2", D("1000.01"), now=NOW, value_date=TODAY)
     assert fund.balance.committed == 0 and len(fund.new_entries) == 1
-    fund.record("2", D("1000.00"), now=NOW, value_date=TODAY)
+    fund.post("2", D("1000.00"), now=NOW, value_date=TODAY)
     assert fund.balance.available == 0
 
 
 def test_nothing_can_be_disbursed_beyond_the_commitments():
     fund = make_fund(received="1000")
-    fund.record("2", D("500"), now=NOW, value_date=TODAY)
+    fund.post("2", D("500"), now=NOW, value_date=TODAY)
     with pytest.raises(Conflict, match="undisbursed commitments are 500.00 USD"):
-        fund.record("3", D("500.01"), now=NOW, value_date=TODAY)
+        fund.post("3", D("500.01"), now=NOW, value_date=TODAY)
 
 
 def test_a_fund_needs_its_minimum_below_its_maximum():

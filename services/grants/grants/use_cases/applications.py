@@ -1,0 +1,155 @@
+"""Applications to calls: submitted (and screened at once), read, withdrawn; reviews; and the
+determination that awards a grant or rejects."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from grants import access, domain, views
+from grants.use_cases.common import found, list_query, load
+from shared.actors import Actor
+from shared.api import grants as api
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.events.fields import utcnow
+
+
+def submit_application(uow: Any, data: dict[str, Any],
+                       programme: dict[str, Any] | None = None, *, actor: Actor) -> dict[str, Any]:
+    """`programme`: what the gateway found of the programme ({"id", "iati_identifier"}), if it looked."""
+    access.require_writer(actor, "applying")
+    fields = load(api.ApplicationInput, data)
+    organisation = access.applicant_for(actor, fields["applicant_organisation"])
+    if not organisation:
+        raise InvalidInput({"applicant_organisation": ["name the applicant organisation"]})
+    iati_identifier = None
+    if programme:
+        if programme.get("id") not in (None, fields["programme_id"]):
+            raise InvalidInput({"programme_id": ["does not match the programme looked up"]})
+        iati_identifier = programme.get("iati_identifier")
+    now = utcnow()
+    with uow:
+        call = uow.calls.get(fields["call_id"])
+        if call is None:
+            raise InvalidInput({"call_id": [f"no call with id {fields['call_id']!r}"]})
+        fund = uow.funds.get(call.fund_id)
+        app = domain.Application.submit(
+            fund, call, applicant_organisation=organisation, applicant_type=fields["applicant_type"],
+            title=fields["title"], city=fields["city"], country=fields["country"], theme=fields["theme"],
+            amount_requested=fields["amount_requested"], project_cost=fields["project_cost"],
+            proposal=fields["proposal"], answers=fields["answers"], programme_id=fields["programme_id"],
+            programme_iati_identifier=iati_identifier, targets=fields["targets"], now=now)
+        app.screen(fund, call, now)
+        uow.applications.save(app)
+        uow.commit()
+    return views.application_view(app)
+
+
+def visible_application(uow: Any, application_id: str, actor: Actor, *,
+                        for_update: bool = False) -> domain.Application:
+    app: domain.Application | None = uow.applications.get(application_id, for_update=for_update)
+    if app is None or not access.visible(actor, app.applicant_organisation):
+        raise NotFound("application", application_id)
+    return app
+
+
+def get_application(uow: Any, application_id: str, *, actor: Actor) -> dict[str, Any]:
+    with uow:
+        app = visible_application(uow, application_id, actor)
+        reviews = uow.reviews.of(app.id) if access.is_reviewer(actor) else None
+        return views.application_view(app, reviews)
+
+
+def list_applications(uow: Any, query: dict[str, Any] | None = None,
+                      cursor: str | None = None, *, actor: Actor) -> dict[str, Any]:
+    q, filters = list_query(api.ApplicationQuery, query, cursor)
+    if not access.limit_to_own(actor, filters, "applicant_organisation"):
+        return views.page([], None)
+    with uow:
+        items, next_cursor = uow.applications.list(limit=q["limit"], cursor=q["cursor"], **filters)
+        return views.page([views.application_view(a) for a in items], next_cursor)
+
+
+def withdraw_application(uow: Any, application_id: str, data: dict[str, Any] | None = None,
+                         *, actor: Actor) -> dict[str, Any]:
+    access.require_writer(actor, "withdrawing an application")
+    load(api.WithdrawalInput, data)
+    with uow:
+        app = visible_application(uow, application_id, actor, for_update=True)
+        app.withdraw(utcnow())
+        uow.applications.save(app)
+        uow.commit()
+    return views.application_view(app)
+
+
+def _reviewer(actor: Actor, fields: dict[str, Any]) -> tuple[str, str]:
+    """(reviewer, organisation): the key and its organisation, or those an internal call names."""
+    if actor.is_system:
+        missing = {name: ["name the reviewer on an internal call"]
+                   for name in ("reviewer", "reviewer_organisation") if not fields[name]}
+        if missing:
+            raise InvalidInput(missing)
+        return fields["reviewer"].strip(), fields["reviewer_organisation"]
+    reviewer, organisation = actor.key_id or "", actor.organisation or ""
+    given = fields["reviewer_organisation"]
+    if given is not None and not domain.same_organisation(given, organisation):
+        raise Forbidden(f"you review as your own organisation ({organisation}), not as {given}")
+    if fields["reviewer"]:
+        reviewer = f"{reviewer} ({fields['reviewer'].strip()})" if reviewer else fields["reviewer"].strip()
+    return reviewer, organisation
+
+
+def submit_review(uow: Any, application_id: str, data: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
+    access.require_reviewer(actor, "reviews are")
+    fields = load(api.ReviewInput, data)
+    reviewer, organisation = _reviewer(actor, fields)
+    now = utcnow()
+    with uow:
+        app = found(uow.applications.get(application_id, for_update=True), "application", application_id)
+        call = uow.calls.get(app.call_id)
+        review = app.add_review(call, reviewer=reviewer, reviewer_organisation=organisation,
+                                scores=fields["scores"], recommendation=fields["recommendation"],
+                                comment=fields["comment"], existing=uow.reviews.of(app.id), now=now)
+        try:  # the unique (application, reviewer) constraint backs the check above
+            uow.reviews.add(review)
+            uow.commit()
+        except IntegrityError:
+            raise Conflict(f"{reviewer} has already reviewed this application") from None
+    return views.review_view(review)
+
+
+def list_reviews(uow: Any, query: dict[str, Any] | None = None, cursor: str | None = None, *,
+        actor: Actor) -> dict[str, Any]:
+    access.require_reviewer(actor, "reviews are seen")
+    q, filters = list_query(api.ReviewQuery, query, cursor)
+    with uow:
+        items, next_cursor = uow.reviews.list(limit=q["limit"], cursor=q["cursor"], **filters)
+        return views.page([views.review_view(r) for r in items], next_cursor)
+
+
+def determine(uow: Any, application_id: str, data: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
+    """Award (commit money to a new grant) or reject, with reasons, once the call's reviews are in.
+
+    Locks the fund, then the call, then the application, and checks the fund's available
+    balance and the call's envelope inside the transaction: of two racing awards that
+    together exceed them, exactly one commits."""
+    access.require_admin(actor, "the determination")
+    fields = load(api.DeterminationInput, data)
+    now = utcnow()
+    with uow:
+        pending = found(uow.applications.get(application_id), "application", application_id)
+        fund = uow.funds.get(pending.fund_id, for_update=True)
+        call = uow.calls.get(pending.call_id, for_update=True)
+        app = uow.applications.get(application_id, for_update=True)
+        reviews = uow.reviews.of(app.id)
+        grant = domain.determine(app, fund, call, reviews, decision=fields["decision"], reasons=fields["reasons"],
+                                 amount=fields["amount"], tranches=fields["tranches"], reports=fields["reports"],
+                                 now=now)
+        if grant is not None:
+            uow.grants.save(grant)
+            uow.calls.save(call)
+            uow.funds.save_ledger(fund)
+        uow.applications.save(app)
+        uow.commit()
+    return {"application": views.application_view(app, reviews),
+            "grant": views.grant_view(grant) if grant else None}
