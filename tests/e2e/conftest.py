@@ -17,7 +17,8 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
     var_dir = tmp_path_factory.mktemp(f"platform-{backend}")
     port = free_port()
     env = platform_env(port, vhost_factory())
-    env.update(AMQP_URI=vhost_factory(), PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5", RPC_DEADLINE_SECONDS="5")
+    env.update(AMQP_URI=vhost_factory(), PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5",
+               RPC_DEADLINE_SECONDS="5")
     env.update(PLATFORM_ADMIN_KEY=ADMIN_KEY, WEBHOOK_ALLOW_HTTP="true", WEBHOOK_ALLOW_LOOPBACK="true",
                WEBHOOK_BACKOFF_BASE="0.2", WEBHOOK_POLL_SECONDS="0.1", RATE_LIMIT_PER_MINUTE="60000",
                RATE_LIMIT_BURST="5000")

@@ -71,7 +71,8 @@ def test_bodies_that_are_not_json_objects_are_refused(platform, path):
 ])
 def test_bad_results_are_refused_naming_each_field(platform, programme, changes, bad_fields):
     body = {k: v for k, v in {**result_body(programme, 1), **changes}.items() if v is not None}
-    response = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", json=body, timeout=10, headers=ADMIN_HEADERS)
+    response = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", json=body, timeout=10,
+                             headers=ADMIN_HEADERS)
     assert response.status_code == 422
     assert fields_of(response) == bad_fields
     kept = requests.get(f"{platform}/v1/programmes/{programme['id']}/results", timeout=10, headers=ADMIN_HEADERS).json()

@@ -69,8 +69,21 @@ def test_a_partner_cannot_read_or_write_another_partners_programme(platform, par
 
 def test_a_partner_cannot_manage_keys_or_read_the_audit_log(platform, partners):
     acme = partners["XM-ACME"]["key"]
-    assert call(platform, "POST", "/v1/keys", acme, json={"organisation": "XM-ACME", "role": "admin"}).status_code == 403
+    refused = call(platform, "POST", "/v1/keys", acme, json={"organisation": "XM-ACME", "role": "admin"})
+    assert refused.status_code == 403
     assert call(platform, "GET", "/v1/audit", acme).status_code == 403
+
+
+def test_an_admin_key_limited_to_reading_reads_everything_and_writes_nothing(platform):
+    created = admin(platform, "POST", "/v1/keys", json={"organisation": "platform", "role": "admin",
+                                                        "scopes": ["read"]})
+    assert created.status_code == 201, created.text
+    read_only = created.json()["key"]
+    assert call(platform, "GET", "/v1/programmes", read_only).status_code == 200
+    refused = call(platform, "POST", "/v1/programmes", read_only, json=programme_body("XM-ACME"))
+    assert refused.status_code == 403 and "'write'" in refused.json()["detail"]
+    key_for_x = {"organisation": "x", "role": "reader"}
+    assert call(platform, "POST", "/v1/keys", read_only, json=key_for_x).status_code == 403
 
 
 def test_a_revoked_key_is_refused_at_once(platform):

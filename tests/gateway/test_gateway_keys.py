@@ -136,3 +136,42 @@ def test_guessing_keys_is_rate_limited_per_address(start_gateway):
     guesser = client.as_key("upk_guess-guess-guess-guess-guess")
     statuses = [guesser.get("/v1/keys").status_code for _ in range(5)]
     assert statuses[:3] == [401, 401, 401] and statuses[3:] == [429, 429]
+
+
+# -- scopes bind every role, admins included ---------------------------------------------------
+
+def test_an_admin_key_with_only_the_read_scope_is_refused_writes(admin):
+    read_only = admin.as_key(admin.new_key("platform", "admin", scopes=["read"])["key"])
+    assert read_only.get("/v1/webhooks").status_code == 200
+    response = read_only.post("/v1/webhooks", {"url": "http://127.0.0.1:9/x", "event_types": ["*"]})
+    assert response.status_code == 403 and "'write'" in response.json()["detail"]
+    response = read_only.post("/v1/keys", {"organisation": "acme", "role": "reader"})
+    assert response.status_code == 403 and "'write'" in response.json()["detail"]
+
+
+def test_the_admin_scope_does_not_stand_for_the_write_or_read_scope(admin):
+    no_write = admin.as_key(admin.new_key("platform", "admin", scopes=["read", "admin"])["key"])
+    assert no_write.get("/v1/keys").status_code == 200
+    response = no_write.post("/v1/keys", {"organisation": "acme", "role": "reader"})
+    assert response.status_code == 403 and "'write'" in response.json()["detail"]
+    assert response.headers["Content-Type"] == "application/problem+json"
+    no_read = admin.as_key(admin.new_key("platform", "admin", scopes=["write", "admin"])["key"])
+    response = no_read.get("/v1/audit")
+    assert response.status_code == 403 and "'read'" in response.json()["detail"]
+
+
+def test_a_key_may_be_given_the_review_scope(admin):
+    created = admin.new_key("XM-ACME", "partner", scopes=["read", "write", "review"])
+    assert created["scopes"] == ["read", "write", "review"]
+    assert admin.get(f"/v1/keys/{created['id']}").json()["scopes"] == ["read", "write", "review"]
+
+
+@pytest.mark.postgres
+def test_the_audit_log_pages_with_an_opaque_cursor(admin):
+    for _ in range(3):
+        admin.new_key("acme", "reader")
+    first = admin.get("/v1/audit?limit=2").json()
+    assert len(first["items"]) == 2 and first["next"]
+    second = admin.get(first["next"].split("/v1", 1)[1]).json()
+    assert second["items"] and second["items"][0]["id"] > first["items"][-1]["id"]
+    assert admin.get("/v1/audit?cursor=WzFd-not-ours").status_code == 422

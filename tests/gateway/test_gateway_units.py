@@ -3,11 +3,14 @@ import json
 
 import pytest
 
-from gateway import audit, auth, idempotency, pagination, problems, webhooks
-from gateway.entrypoints import etag_matches, etag_of, to_csv
+from gateway import audit, auth, idempotency, problems, webhooks
+from gateway.pagination import page
 from gateway.progress import ProgressView
 from gateway.ratelimit import RateLimiter, TokenBucket
+from gateway.representation import etag_matches, etag_of, to_csv
+from shared.actors import ANONYMOUS, Actor
 from shared.errors import Forbidden, InvalidInput
+from shared.persistence import decode_cursor, encode_cursor
 
 
 class Clock:
@@ -102,8 +105,8 @@ def test_loopback_may_be_allowed_for_tests_but_never_private_ranges():
 # -- audit encoding -------------------------------------------------------------------------
 
 def test_audit_entries_escape_line_breaks_and_keep_no_secrets():
-    item = audit.entry(request_id="r-1", actor={"key_id": "key_1", "organisation": "acme\r\nrole=admin",
-                                                  "role": "partner", "scopes": ["read"]},
+    item = audit.entry(request_id="r-1", actor=Actor.key(key_id="key_1", organisation="acme\r\nrole=admin",
+                                                         role="partner", scopes=["read"]),
                        client="127.0.0.1", method="POST", path='/v1/x\r\n{"outcome":"ok"}', route="r",
                        status=403, detail={"detail": "line\nbreak"})
     assert "\n" not in item["path"] and "\r" not in item["path"] and "\\r\\n" in item["path"]
@@ -186,7 +189,8 @@ def test_keys_are_random_prefixed_and_hashed():
     assert auth.hash_key(key) != key and len(auth.hash_key(key)) == 64
 
 
-@pytest.mark.parametrize("header, key", [(None, None), ("", None), ("Bearer upk_abcdefghijklmnopqrstuvwxyz", "upk_abcdefghijklmnopqrstuvwxyz")])
+@pytest.mark.parametrize("header, key", [(None, None), ("", None),
+                                         ("Bearer upk_abcdefghijklmnopqrstuvwxyz", "upk_abcdefghijklmnopqrstuvwxyz")])
 def test_bearer_keys_are_read_from_the_authorization_header(header, key):
     assert auth.bearer_key(header) == key
 
@@ -198,9 +202,15 @@ def test_other_authorization_headers_are_401(header):
         auth.bearer_key(header)
 
 
-def test_roles_are_ordered():
-    assert auth.role_allows("admin", "partner") and auth.role_allows("partner", "partner")
-    assert not auth.role_allows("reader", "partner") and not auth.role_allows("nobody", "reader")
+def test_an_anonymous_audit_entry_names_no_key():
+    item = audit.entry(request_id="r-2", actor=ANONYMOUS, client="127.0.0.1", method="GET", path="/v1/keys",
+                       route="list_keys", status=401)
+    assert (item["key_id"], item["organisation"], item["role"]) == (None, None, None)
+
+
+def test_idempotency_keys_are_per_api_key_or_per_address():
+    assert idempotency.actor_key(Actor.key(key_id="key_1", organisation="acme", role="partner"), "1.2.3.4") == "key_1"
+    assert idempotency.actor_key(ANONYMOUS, "1.2.3.4") == "anonymous:1.2.3.4"
 
 
 # -- ETag, CSV, cursors, progress view ------------------------------------------------------
@@ -221,13 +231,28 @@ def test_csv_flattens_nested_items_and_defuses_formulas():
     assert lines[2].startswith("2,,,,") and "'=HYPERLINK" in lines[2]
 
 
-def test_cursors_round_trip_and_bad_ones_are_422():
-    assert pagination.decode_cursor(pagination.encode_cursor(["2021-01-01T00:00:00", "key_1"])) == \
-        ["2021-01-01T00:00:00", "key_1"]
-    with pytest.raises(InvalidInput):
-        pagination.decode_cursor("!!not-base64!!")
-    with pytest.raises(InvalidInput):
-        pagination.int_cursor("7")
+class FakeRequest:
+    base_url = "http://gw/v1/keys"
+
+    class args:  # noqa: N801 - what werkzeug's MultiDict offers the page helper
+        @staticmethod
+        def items(multi=False):
+            return [("limit", "2"), ("cursor", "old")]
+
+
+def test_the_next_link_carries_the_services_cursor_as_is():
+    cursor = encode_cursor(["2021-01-01T00:00:00+00:00", "key_1"])
+    status, headers, body = page(FakeRequest, [{"id": "key_1"}], cursor)
+    assert status == 200 and body["next"] == f"http://gw/v1/keys?limit=2&cursor={cursor}"
+    assert headers["Link"] == f'<{body["next"]}>; rel="next"'
+    assert page(FakeRequest, [], None) == (200, {}, {"items": [], "next": None})
+
+
+def test_cursors_are_the_persistence_kits_and_bad_ones_are_422():
+    assert decode_cursor(encode_cursor(["2021-01-01T00:00:00", "key_1"])) == ["2021-01-01T00:00:00", "key_1"]
+    with pytest.raises(InvalidInput) as bad:
+        decode_cursor("!!not-base64!!")
+    assert set(bad.value.errors) == {"cursor"}
 
 
 def test_the_progress_view_keeps_the_highest_revision_and_expires_rpc_fills_until_live():
@@ -243,3 +268,41 @@ def test_the_progress_view_keeps_the_highest_revision_and_expires_rpc_fills_unti
     entry = view.get("plan")
     assert json.loads(entry.body)["v"] == "event" and view.live
     assert entry.etag.startswith('W/"')
+
+
+# -- what the gateway consumes ----------------------------------------------------------------
+
+def test_the_gateways_handlers_and_its_subscription_list_agree():
+    from gateway.consumers import PROGRESS_EVENT
+    from gateway.service import GatewayService
+    from shared.events.contracts import CONTRACTS
+    from shared.messaging import topology
+    from shared.messaging.subscriptions.gateway import CONSUMER, EVENT_TYPES
+    from shared.runtime.events import ReliableEventHandler
+    handled = [entrypoint.event_type for name in dir(GatewayService)
+               for entrypoint in getattr(getattr(GatewayService, name), "nameko_entrypoints", ())
+               if isinstance(entrypoint, ReliableEventHandler)]
+    assert sorted(handled) == sorted(set(handled)) == sorted(EVENT_TYPES)
+    assert sorted(s.event_type for s in topology.SUBSCRIPTIONS if s.consumer == CONSUMER) == sorted(EVENT_TYPES)
+    assert set(EVENT_TYPES) == {event_type for event_type, _version in CONTRACTS}
+    assert PROGRESS_EVENT in EVENT_TYPES
+
+
+def test_a_handler_missing_from_the_subscription_list_stops_the_service(monkeypatch):
+    from nameko.containers import ServiceContainer
+
+    from shared.messaging import topology
+    from shared.runtime.events import reliable_event_handler
+
+    class Unlisted:
+        name = "gateway"
+
+        @reliable_event_handler("programme.created")
+        def on_created(self, envelope):
+            pass
+
+    monkeypatch.setattr(topology, "SUBSCRIPTIONS", [s for s in topology.SUBSCRIPTIONS
+                                                     if s.event_type != "programme.created"])
+    container = ServiceContainer(Unlisted, {"AMQP_URI": "memory://"})
+    with pytest.raises(LookupError, match="programme.created"):
+        container.start()

@@ -12,7 +12,10 @@ import logging
 import sqlalchemy as sa
 
 from gateway import models
+from gateway.request import actor_of, client_of
+from shared.actors import Actor
 from shared.events.fields import utcnow
+from shared.persistence import keyset_page
 
 log = logging.getLogger("gateway.audit")
 
@@ -41,14 +44,13 @@ def should_audit(method: str, status: int) -> bool:
     return method in WRITE_METHODS or status in REFUSED_STATUSES
 
 
-def entry(*, request_id, actor, client, method, path, route, status, detail=None) -> dict:
-    actor = actor or {}
+def entry(*, request_id, actor: Actor, client, method, path, route, status, detail=None) -> dict:
     return {
         "at": utcnow(),
         "request_id": escape(request_id, 128),
-        "key_id": actor.get("key_id"),
-        "organisation": escape(actor.get("organisation"), 200),
-        "role": actor.get("role"),
+        "key_id": actor.key_id,
+        "organisation": escape(actor.organisation, 200),
+        "role": actor.role,
         "client": escape(client, 64),
         "method": escape(method, 10),
         "path": escape(path),
@@ -57,6 +59,29 @@ def entry(*, request_id, actor, client, method, path, route, status, detail=None
         "outcome": outcome_for(int(status)),
         "detail": json.dumps(detail, ensure_ascii=True, default=str) if detail is not None else None,
     }
+
+
+def problem_detail(response) -> dict | None:
+    """What a refused or failed response's problem says (type and detail), for the entry."""
+    if response.status_code < 400 or response.mimetype != "application/problem+json":
+        return None
+    try:
+        problem = json.loads(response.get_data())
+    except ValueError:
+        return None
+    return {"problem": problem.get("type", "").rsplit("/", 1)[-1], "detail": str(problem.get("detail", ""))[:300]}
+
+
+def record_response(store, request, request_id: str, route: str, response) -> None:
+    """Record the entry of a request that must be audited (a write, a refusal)."""
+    if not should_audit(request.method, response.status_code):
+        return
+    try:
+        record(store, entry(request_id=request_id, actor=actor_of(request), client=client_of(request),
+                            method=request.method, path=request.path, route=route, status=response.status_code,
+                            detail=problem_detail(response)))
+    except Exception:  # the response still goes out; operators see the failure
+        log.exception("could not write the audit entry [request %s]", request_id)
 
 
 def record(store, item: dict) -> None:
@@ -77,12 +102,11 @@ def view(row) -> dict:
     return data
 
 
-def list_entries(store, *, after: int | None, limit: int, key_id=None, outcome=None, since=None,
-                 request_id=None) -> list[dict]:
+def list_entries(store, *, limit: int, cursor: str | None, key_id=None, outcome=None, since=None,
+                 request_id=None) -> tuple[list[dict], str | None]:
+    """One page of entries, oldest first, and the cursor of the next page."""
     t = models.audit_log
-    q = sa.select(t).order_by(t.c.id).limit(limit)
-    if after is not None:
-        q = q.where(t.c.id > after)
+    q = sa.select(t)
     if key_id:
         q = q.where(t.c.key_id == key_id)
     if outcome:
@@ -92,4 +116,5 @@ def list_entries(store, *, after: int | None, limit: int, key_id=None, outcome=N
     if request_id:
         q = q.where(t.c.request_id == request_id)
     with store.begin() as conn:
-        return [view(r) for r in conn.execute(q)]
+        page = keyset_page(conn, q, [t.c.id], limit=limit, cursor=cursor)
+    return [view(r) for r in page.rows], page.next_cursor

@@ -1,4 +1,4 @@
-"""API keys: generation, hashing, storage, authentication and roles.
+"""API keys: generation, hashing, storage, and authentication (a key is a key Actor).
 
 A key is `upk_<43 url-safe chars>` (256 random bits). Only its SHA-256 is stored, with
 the first characters (`prefix`) so people can tell keys apart; the key itself is shown
@@ -7,22 +7,18 @@ in the database, so a revoked key is refused at once by every gateway replica.""
 import hashlib
 import re
 import secrets
+from typing import Any
 
 import sqlalchemy as sa
 
 from gateway import models
-from gateway.pagination import keyset
+from gateway.access import key_scopes
 from gateway.problems import Unauthenticated
+from shared.actors import ROLES, SCOPES_BY_ROLE, Actor  # one definition of roles and scopes
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.fields import utcnow
+from shared.persistence import keyset_page
 
-ROLES = ("reader", "partner", "admin")
-RANK = {role: i for i, role in enumerate(ROLES)}
-SCOPES_BY_ROLE = {
-    "reader": ["read"],
-    "partner": ["read", "write"],
-    "admin": ["read", "write", "admin"],
-}
 KEY_PREFIX = "upk_"
 _BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{16,256})$")
 MIN_BOOTSTRAP_KEY_LENGTH = 24
@@ -44,10 +40,6 @@ def display_prefix(key: str) -> str:
     return key[:10]
 
 
-def role_allows(role: str, least: str) -> bool:
-    return RANK.get(role, -1) >= RANK[least]
-
-
 def bearer_key(authorization: str | None) -> str | None:
     """The key in `Authorization: Bearer <key>`; None when there is no header;
     Unauthenticated when there is one but it is not a bearer key."""
@@ -59,11 +51,11 @@ def bearer_key(authorization: str | None) -> str | None:
     return match.group(1)
 
 
-def actor_of_row(row) -> dict:
-    return {"key_id": row.id, "organisation": row.organisation, "role": row.role, "scopes": list(row.scopes)}
+def actor_of_row(row) -> Actor:
+    return Actor(kind="key", key_id=row.id, organisation=row.organisation, role=row.role, scopes=tuple(row.scopes))
 
 
-def authenticate(store, key: str) -> dict:
+def authenticate(store, key: str) -> Actor:
     """The actor owning `key`; Unauthenticated if it is unknown or revoked."""
     with store.begin() as conn:
         row = conn.execute(sa.select(models.api_keys).where(
@@ -81,20 +73,15 @@ def key_view(row) -> dict:
             "created_by": row.created_by, "revoked_at": row.revoked_at}
 
 
-def create_key(store, *, organisation: str, role: str, name: str = "", scopes=None,
-               created_by: str | None = None) -> tuple[dict, str]:
-    """Store a new key; returns (its view, the key itself: shown once, never stored)."""
+def create_key(store, actor: Actor, *, organisation: str, role: str, name: str = "",
+               scopes: list[str] | None = None) -> tuple[dict, str]:
+    """Store a new key created by `actor`; returns (its view, the key itself: shown once, never stored)."""
     if role not in ROLES:
         raise InvalidInput({"role": [f"must be one of {', '.join(ROLES)}"]})
-    allowed = SCOPES_BY_ROLE[role]
-    scopes = list(dict.fromkeys(scopes)) if scopes else list(allowed)
-    beyond = [s for s in scopes if s not in allowed]
-    if beyond:
-        raise InvalidInput({"scopes": [f"a {role} key can only have {', '.join(allowed)}; not {', '.join(beyond)}"]})
     key, key_id = new_key(), new_key_id()
     row = dict(id=key_id, prefix=display_prefix(key), key_hash=hash_key(key), name=name or "",
-               organisation=organisation, role=role, scopes=scopes, created_at=utcnow(),
-               created_by=created_by, revoked_at=None, revoked_by=None)
+               organisation=organisation, role=role, scopes=key_scopes(role, scopes), created_at=utcnow(),
+               created_by=actor.key_id, revoked_at=None, revoked_by=None)
     with store.begin() as conn:
         conn.execute(models.api_keys.insert().values(**row))
     return key_view(_Row(row)), key
@@ -114,13 +101,13 @@ def bootstrap_admin_key(store, key: str, organisation: str = "platform") -> str:
             return existing.id
         conn.execute(models.api_keys.insert().values(
             id=key_id, prefix=display_prefix(key), key_hash=digest, name="bootstrap (PLATFORM_ADMIN_KEY)",
-            organisation=organisation, role="admin", scopes=SCOPES_BY_ROLE["admin"], created_at=utcnow(),
+            organisation=organisation, role="admin", scopes=list(SCOPES_BY_ROLE["admin"]), created_at=utcnow(),
             created_by=None, revoked_at=None, revoked_by=None))
     return key_id
 
 
-def list_keys_page(store, *, limit: int, cursor=None, descending=False, organisation=None, role=None,
-                   revoked=None, modified_since=None) -> tuple[list[dict], object]:
+def list_keys_page(store, *, limit: int, cursor: str | None = None, descending=False, organisation=None, role=None,
+                   revoked=None, modified_since=None) -> tuple[list[dict], str | None]:
     t = models.api_keys
     q = sa.select(t)
     if organisation:
@@ -131,8 +118,9 @@ def list_keys_page(store, *, limit: int, cursor=None, descending=False, organisa
         q = q.where(t.c.revoked_at.isnot(None) if revoked else t.c.revoked_at.is_(None))
     if modified_since is not None:
         q = q.where(sa.or_(t.c.created_at >= modified_since, t.c.revoked_at >= modified_since))
-    rows, next_cursor = keyset(store, q, t.c.created_at, t.c.id, limit=limit, cursor=cursor, descending=descending)
-    return [key_view(r) for r in rows], next_cursor
+    with store.begin() as conn:
+        page = keyset_page(conn, q, [t.c.created_at, t.c.id], limit=limit, cursor=cursor, descending=descending)
+    return [key_view(r) for r in page.rows], page.next_cursor
 
 
 def get_key(store, key_id: str) -> dict:
@@ -143,7 +131,9 @@ def get_key(store, key_id: str) -> dict:
     return key_view(row)
 
 
-def revoke_key(store, key_id: str, *, by: str | None) -> dict:
+def revoke_key(store, key_id: str, *, actor: Actor) -> dict:
+    """Revoke `key_id` for `actor` (an admin key, or SYSTEM for operators' tools)."""
+    by = actor.key_id
     if by is not None and key_id == by:
         raise Conflict("a key cannot revoke itself; use another admin key")
     t = models.api_keys
@@ -158,5 +148,5 @@ def revoke_key(store, key_id: str, *, by: str | None) -> dict:
 
 
 class _Row:
-    def __init__(self, data):
+    def __init__(self, data: dict[str, Any]):
         self.__dict__.update(data)

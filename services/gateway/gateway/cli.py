@@ -15,6 +15,8 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)  # eventlet's not
 
 from gateway import auth  # noqa: E402
 from gateway.store import open_store  # noqa: E402
+from shared.actors import SYSTEM  # noqa: E402
+from shared.errors import PlatformError  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -41,8 +43,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "create-key":
             scopes = [s.strip() for s in args.scopes.split(",")] if args.scopes else None
-            view, key = auth.create_key(store, organisation=args.organisation, role=args.role, name=args.name,
-                                        scopes=scopes)
+            view, key = auth.create_key(store, SYSTEM, organisation=args.organisation, role=args.role,
+                                        name=args.name, scopes=scopes)
             if args.json:
                 print(json.dumps({**view, "key": key}, default=str))
             else:
@@ -58,14 +60,11 @@ def main(argv=None) -> int:
                 if cursor is None:
                     break
         elif args.command == "revoke-key":
-            view = auth.revoke_key(store, args.key_id, by=None)
+            view = auth.revoke_key(store, args.key_id, actor=SYSTEM)
             print(f"{view['id']} revoked at {view['revoked_at']}")
-    except Exception as exc:  # a clear message, not a trace, for operator mistakes
-        from shared.errors import PlatformError
-        if isinstance(exc, PlatformError):
-            print(f"error: {exc.detail}", file=sys.stderr)
-            return 1
-        raise
+    except PlatformError as exc:  # a clear message, not a trace, for operator mistakes
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
     finally:
         store.dispose()
     return 0

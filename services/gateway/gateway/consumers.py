@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from nameko.events import BROADCAST, event_handler
 
 from gateway import feed
+from gateway.dependencies import State
 from gateway.progress import resolve_plan
 from shared.events import load_envelope
 from shared.messaging.subscriptions.gateway import EVENT_TYPES
@@ -36,6 +37,7 @@ FeedConsumers = type("FeedConsumers", (), {
 
 
 class ProgressConsumer:
+    state: State
 
     @event_handler("metrics", PROGRESS_EVENT, handler_type=BROADCAST, reliable_delivery=False)
     def on_progress_changed(self, body):

@@ -2,6 +2,7 @@
 progress view, given to routes and event handlers as `self.state`."""
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import eventlet
@@ -19,7 +20,7 @@ class State:
     store: Store
     policy: webhooks.Policy
     progress: ProgressView
-    wake_dispatcher: callable
+    wake_dispatcher: Callable[[], None]
 
 
 class GatewayState(DependencyProvider):

@@ -9,14 +9,17 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from gateway import models, webhooks
+from gateway import models
+from gateway.access import visible_events
+from gateway.views import event_view
+from gateway.webhooks import enqueue
+from shared.actors import Actor
 from shared.events import Envelope
 from shared.events.contracts import contract_for
 from shared.events.fields import utcnow
+from shared.persistence import encode_cursor, keyset_page
 from shared.uow import DuplicateEvent
 
-# Events anyone with a key may read: facts the partnership publishes anyway.
-PUBLIC_EVENT_TYPES = frozenset({"objective.progress_changed", "fund.created", "call.opened", "call.closed"})
 # Where a payload names the organisation an event belongs to, in order of preference.
 _ORGANISATION_FIELDS = ("organisation", "reporting_org_ref", "reporting_org", "applicant_organisation",
                         "recipient_organisation")
@@ -32,14 +35,6 @@ def organisation_of(payload: dict) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
-
-
-def visible(event_type: str, event_organisation: str | None, actor: dict | None) -> bool:
-    if actor is not None and actor.get("role") == "admin":
-        return True
-    if event_type in PUBLIC_EVENT_TYPES:
-        return True
-    return actor is not None and event_organisation is not None and event_organisation == actor["organisation"]
 
 
 def append(store, envelope: Envelope) -> int | None:
@@ -58,7 +53,7 @@ def append(store, envelope: Envelope) -> int | None:
             event_id=envelope.event_id, type=envelope.type, version=envelope.version, producer=envelope.producer,
             occurred_at=envelope.occurred_at, correlation_id=envelope.correlation_id, organisation=organisation,
             payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow())).inserted_primary_key[0]
-        webhooks.enqueue(conn, event_id=envelope.event_id, event_type=envelope.type, sequence=sequence,
+        enqueue(conn, event_id=envelope.event_id, event_type=envelope.type, sequence=sequence,
                          organisation=organisation)
     return sequence
 
@@ -73,16 +68,15 @@ def _claim(conn, envelope: Envelope) -> None:
         raise DuplicateEvent(envelope.event_id) from None
 
 
-def read(store, actor: dict | None, *, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
+def read(store, actor: Actor, *, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
+    """The events after sequence `after` that `actor` may see (access.visible), oldest first."""
     f = models.event_feed
-    q = sa.select(f).where(f.c.sequence > after).order_by(f.c.sequence).limit(limit)
+    q = sa.select(f).where(visible_events(f.c.type, f.c.organisation, actor))
     if types:
         q = q.where(f.c.type.in_(types))
-    if actor is None or actor["role"] != "admin":
-        mine = f.c.organisation == actor["organisation"] if actor else sa.false()
-        q = q.where(sa.or_(f.c.type.in_(sorted(PUBLIC_EVENT_TYPES)), mine))
     with store.begin() as conn:
-        return [webhooks.event_view(r) for r in conn.execute(q)]
+        page = keyset_page(conn, q, [f.c.sequence], limit=limit, cursor=encode_cursor([after]))
+    return [event_view(r) for r in page.rows]
 
 
 def last_sequence(store) -> int:

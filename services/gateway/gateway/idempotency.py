@@ -5,12 +5,16 @@ first request is still running gets 409. Keys are kept IDEMPOTENCY_TTL_HOURS (24
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
 
 from gateway import models
+from gateway.request import client_of
+from shared.actors import Actor
 from shared.errors import Conflict, InvalidInput
 from shared.events.fields import utcnow
 
@@ -44,8 +48,31 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def actor_key(actor: dict | None, client: str | None) -> str:
-    return actor["key_id"] if actor else f"anonymous:{client or '-'}"
+def actor_key(actor: Actor, client: str | None) -> str:
+    """Whose keys these are: the API key's, or the client address's for an anonymous caller."""
+    return actor.key_id if actor.kind == "key" and actor.key_id else f"anonymous:{client or '-'}"
+
+
+def around(store, request, actor: Actor, run: Callable[[], Response]) -> Response:
+    """`run()` the request, once per (caller, Idempotency-Key) when the request has the header:
+    a retry gets the stored first response back; a 5xx is not stored, so a retry runs anew."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return run()
+    key, who = valid_key(key), actor_key(actor, client_of(request))
+    replay = begin(store, actor=who, key=key, method=request.method, path=request.path,
+                   body_hash=request_hash(request.method, request.path, request.get_data()))
+    if replay is not None:
+        response = Response(replay.body, status=replay.status, headers=replay.headers)
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    response = run()
+    if response.status_code >= 500:
+        abandon(store, actor=who, key=key)
+    else:
+        finish(store, actor=who, key=key, status=response.status_code, headers=dict(response.headers),
+               body=response.get_data(as_text=True))
+    return response
 
 
 def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str):

@@ -6,11 +6,13 @@ import inspect
 import json
 import re
 import sys
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from gateway import schemas
+from gateway.access import scopes_needed
 from gateway.entrypoints import ApiEndpoint
 
 TITLE = "Urban partnership platform API"
@@ -63,7 +65,7 @@ def _schema_name(cls) -> str:
 
 
 def _problem_response(description: str, status: int, extra_headers=None) -> dict:
-    response = {"description": description,
+    response: dict[str, Any] = {"description": description,
                 "content": {"application/problem+json": {"schema": "Problem"}},
                 "headers": {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}}
     if status == 401:
@@ -117,7 +119,7 @@ def build(service_cls=None, server_url: str | None = None) -> dict:
 
 
 def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
-    op = {"operationId": name if "," not in route.method else f"{name}_{method.lower()}",
+    op: dict[str, Any] = {"operationId": name if "," not in route.method else f"{name}_{method.lower()}",
           "tags": list(route.tags) or ["system"],
           "summary": route.summary or name.replace("_", " ").capitalize(),
           "parameters": [], "responses": {}}
@@ -127,8 +129,9 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
         op["security"] = [{}, {"bearer": []}]
     else:
         op["security"] = [{"bearer": []}]
-        op["description"] = (op.get("description", "") + f"\n\nNeeds a key with role `{route.access}` or higher."
-                             ).strip()
+        scopes = ", ".join(f"`{s}`" for s in scopes_needed(route.access, method, route.scope))
+        op["description"] = (op.get("description", "") + f"\n\nNeeds a key with role `{route.access}` or higher "
+                             f"and the scopes {scopes}.").strip()
     for name, converter in path_params:
         schema = {"type": "integer"} if converter == "int" else {"type": "string"}
         op["parameters"].append({"in": "path", "name": name, "required": True, "schema": schema})
@@ -152,9 +155,10 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
     elif method in ("POST", "PUT", "PATCH"):
         op["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"type": "object"}}}}
-    success = {"description": "Success", "headers": {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}}
+    success: dict[str, Any] = {"description": "Success",
+                               "headers": {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}}
     if tuple(route.media) == ("application/json",):
-        content = {"application/json": {"schema": route.response_schema or {}}}
+        content: dict[str, Any] = {"application/json": {"schema": route.response_schema or {}}}
     else:
         content = {media: {"schema": {"type": "string"}} for media in route.media}
     if route.csv:

@@ -4,6 +4,7 @@ The map is walked along the exception's class hierarchy (MRO), so a subclass
 of a mapped error gets its parent's status without a new entry here."""
 import json
 import logging
+from typing import Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -121,15 +122,16 @@ def from_exception(exc: BaseException, request_id: str | None = None) -> Respons
 
 def _from_exception(exc: BaseException, request_id: str | None) -> Response:
     if isinstance(exc, HTTPException):
-        return problem(exc.code, exc.name, exc.description, kind=exc.name.lower().replace(" ", "-"),
-                       request_id=request_id)
-    status = status_for(exc)
-    if status is None:
+        return problem(exc.code or 500, exc.name, exc.description or exc.name,
+                       kind=exc.name.lower().replace(" ", "-"), request_id=request_id)
+    status = status_for(exc) if isinstance(exc, PlatformError) else None  # every mapped class is one
+    if status is None or not isinstance(exc, PlatformError):
         # Unexpected: log it with the request id; the client sees no internals.
         log.error("unexpected error [request %s]", request_id, exc_info=exc)
         return problem(500, "Internal error", "The request could not be completed; quote the request id "
                        "when reporting it.", kind="internal-error", request_id=request_id)
-    extra, headers = {}, {}
+    extra: dict[str, Any] = {}
+    headers: dict[str, str] = {}
     if isinstance(exc, InvalidInput):
         extra["errors"] = [{"field": field, "messages": messages}
                            for field, messages in sorted(exc.errors.items())]

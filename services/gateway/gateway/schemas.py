@@ -3,12 +3,13 @@ problems). They validate requests and generate the OpenAPI document."""
 from marshmallow import ValidationError, fields, validate
 
 from gateway import auth
+from gateway.access import EXTRA_SCOPES
 from gateway.pagination import PageQuery, SortedPageQuery
+from shared.actors import SCOPES
 from shared.events.fields import UTCDateTime
 from shared.events.schemas import StrictSchema
 
 _NO_CONTROL = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="must not contain control characters")
-SCOPES = ("read", "write", "admin")
 
 
 def _not_blank(value):
@@ -55,8 +56,10 @@ class KeyInput(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(auth.ROLES))
     name = fields.String(load_default="", validate=[validate.Length(max=200), _NO_CONTROL],
                          metadata={"description": "a label to recognise the key by"})
-    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), validate=validate.Length(min=1, max=3),
-                         metadata={"description": "a subset of the role's scopes (default: all of them)"})
+    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)),
+                         validate=validate.Length(min=1, max=len(SCOPES)),
+                         metadata={"description": "a subset of the role's scopes (default: all of them), plus "
+                                                  f"{', '.join(EXTRA_SCOPES)} if the key may have it"})
 
 
 class KeyOut(StrictSchema):

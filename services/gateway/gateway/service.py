@@ -10,14 +10,14 @@ from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
 from gateway.routes.system import SystemRoutes
 from gateway.routes.webhooks import WebhookRoutes
-from shared.runtime.rpc import DeadlineRpc
+from gateway.rpc import ServiceRpc
 
 
 class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
                      ProgrammeRoutes, GrantRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 
-    programmes = DeadlineRpc("programmes")
-    grants = DeadlineRpc("grants")
-    metrics = DeadlineRpc("metrics")
+    programmes = ServiceRpc("programmes")
+    grants = ServiceRpc("grants")
+    metrics = ServiceRpc("metrics")
     state = GatewayState()

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from gateway.entrypoints import api, query_of
 from gateway.progress import resolve_plan
+from gateway.routes.base import Routes
 from shared.api import metrics as m
 
 TAGS = ["plan"]
@@ -17,7 +18,7 @@ def _plan_and_as_of(request) -> tuple:
     return query.get("plan"), as_of.isoformat() if as_of is not None else None
 
 
-class MetricsRoutes:
+class MetricsRoutes(Routes):
 
     @api("GET", "/v1/plans", access="public", response=m.PlansOut, tags=TAGS,
          summary="The strategic plans progress is computed for")

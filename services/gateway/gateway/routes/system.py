@@ -2,13 +2,14 @@
 import eventlet
 
 from gateway.entrypoints import api
+from gateway.routes.base import Routes
 from gateway.schemas import Health
 from shared.errors import NotFound, PlatformError
 
 SERVICES = ("programmes", "grants", "metrics")
 
 
-class SystemRoutes:
+class SystemRoutes(Routes):
 
     @api("GET", "/health", access="public", response=Health, tags=["system"],
          summary="Liveness, and whether each service answers")

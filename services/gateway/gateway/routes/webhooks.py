@@ -1,7 +1,8 @@
 """Webhook subscriptions of the caller's organisation, and their delivery log."""
 from gateway import webhooks
 from gateway.entrypoints import actor_of, api, json_body, query_of
-from gateway.pagination import decode_cursor, int_cursor, page
+from gateway.pagination import page
+from gateway.routes.base import Routes
 from gateway.schemas import (
     DeliveryPage,
     DeliveryQuery,
@@ -13,7 +14,7 @@ from gateway.schemas import (
 )
 
 
-class WebhookRoutes:
+class WebhookRoutes(Routes):
 
     @api("POST", "/v1/webhooks", access="partner", body=WebhookInput, response=WebhookCreated, status=201,
          tags=["webhooks"], summary="Subscribe to event types (the signing secret is in this response only)")
@@ -27,10 +28,10 @@ class WebhookRoutes:
          csv=True, summary="The organisation's webhook subscriptions")
     def list_webhooks(self, request):
         q = query_of(request)
-        items, cursor = webhooks.list_subscriptions(
-            self.state.store, actor_of(request), limit=q["limit"], cursor=decode_cursor(q.get("cursor")),
+        items, next_cursor = webhooks.list_subscriptions(
+            self.state.store, actor_of(request), limit=q["limit"], cursor=q.get("cursor"),
             descending=q["sort"].startswith("-"), modified_since=q.get("modified_since"), active=q.get("active"))
-        return page(request, WebhookOut(many=True).dump(items), cursor)
+        return page(request, WebhookOut(many=True).dump(items), next_cursor)
 
     @api("GET", "/v1/webhooks/<string:webhook_id>", access="partner", response=WebhookOut, tags=["webhooks"],
          summary="A webhook subscription")
@@ -46,7 +47,6 @@ class WebhookRoutes:
          response=DeliveryPage, tags=["webhooks"], summary="The delivery log: every delivery and attempt")
     def list_deliveries(self, request, webhook_id):
         q = query_of(request)
-        cursor = int_cursor(decode_cursor(q.get("cursor")))
         items, next_cursor = webhooks.list_deliveries(self.state.store, actor_of(request), webhook_id,
-                                                      limit=q["limit"], cursor=cursor, status=q.get("status"))
+                                                      limit=q["limit"], cursor=q.get("cursor"), status=q.get("status"))
         return page(request, DeliveryPage().dump({"items": items, "next": None})["items"], next_cursor)

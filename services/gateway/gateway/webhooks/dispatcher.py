@@ -1,0 +1,130 @@
+"""Webhook deliveries: queued with the event feed (same transaction, so none is lost or
+doubled), then sent by the Dispatcher, signed, with exponential back-off, each attempt logged."""
+import json
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from gateway import models
+from gateway.access import visible
+from gateway.views import event_view
+from gateway.webhooks.policy import Policy
+from gateway.webhooks.signing import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, sign
+from shared.actors import Actor
+from shared.events.fields import utcnow
+
+log = logging.getLogger("gateway.webhooks")
+
+
+def enqueue(conn, *, event_id: str, event_type: str, sequence: int, organisation: str | None) -> int:
+    """In the feed's transaction: one pending delivery per active subscription that wants the
+    event and whose creating key could see it in the feed."""
+    t = models.webhook_subscriptions
+    now = utcnow()
+    count = 0
+    for sub in conn.execute(sa.select(t.c.id, t.c.event_types, t.c.organisation, t.c.role)
+                            .where(t.c.active.is_(True))):
+        wanted = "*" in sub.event_types or event_type in sub.event_types
+        subscriber = Actor.key(organisation=sub.organisation, role=sub.role)
+        if wanted and visible(event_type, organisation, subscriber):
+            conn.execute(models.webhook_deliveries.insert().values(
+                subscription_id=sub.id, event_id=event_id, event_type=event_type, sequence=sequence,
+                status="pending", attempts=0, next_attempt_at=now, last_status_code=None, last_error=None,
+                created_at=now, updated_at=now))
+            count += 1
+    return count
+
+
+class Dispatcher:
+    """Sends due deliveries. Several gateway replicas may run one each: a delivery is
+    claimed with a conditional update (a lease) before it is sent."""
+
+    def __init__(self, store, policy: Policy, *, max_attempts=8, backoff_base=2.0, backoff_cap=3600.0,
+                 timeout=5.0, lease=60.0, batch=20, session=None):
+        import requests
+        self.store, self.policy = store, policy
+        self.max_attempts, self.backoff_base = int(max_attempts), float(backoff_base)
+        self.backoff_cap = float(backoff_cap)
+        self.timeout, self.lease, self.batch = float(timeout), float(lease), int(batch)
+        self.http = session or requests.Session()
+        self.http.trust_env = False  # no proxies from the environment
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+
+    def run_once(self, pool=None) -> int:
+        """Attempt every due delivery once (concurrently in `pool` if given); returns how many."""
+        d = models.webhook_deliveries
+        now = utcnow()
+        with self.store.begin() as conn:
+            due = conn.execute(sa.select(d.c.id, d.c.next_attempt_at).where(
+                d.c.status == "pending", d.c.next_attempt_at <= now).order_by(d.c.next_attempt_at, d.c.id)
+                .limit(self.batch)).all()
+        claimed = [row.id for row in due if self._claim(row.id, row.next_attempt_at)]
+        if pool is None:
+            for delivery_id in claimed:
+                self._attempt(delivery_id)
+        else:
+            for _ in pool.imap(self._attempt, claimed):
+                pass
+        return len(claimed)
+
+    def _claim(self, delivery_id, seen_next) -> bool:
+        d = models.webhook_deliveries
+        with self.store.begin() as conn:
+            return conn.execute(d.update().where(d.c.id == delivery_id, d.c.status == "pending",
+                                                 d.c.next_attempt_at == seen_next)
+                                .values(next_attempt_at=utcnow() + timedelta(seconds=self.lease))).rowcount == 1
+
+    def _attempt(self, delivery_id: int) -> None:
+        d, s, f = models.webhook_deliveries, models.webhook_subscriptions, models.event_feed
+        with self.store.begin() as conn:
+            delivery = conn.execute(sa.select(d).where(d.c.id == delivery_id)).one()
+            sub = conn.execute(sa.select(s).where(s.c.id == delivery.subscription_id)).one()
+            event = conn.execute(sa.select(f).where(f.c.event_id == delivery.event_id)).one()
+        attempt = delivery.attempts + 1
+        started = time.monotonic()
+        status_code, error = self._send(sub, delivery, json.dumps(event_view(event), separators=(",", ":")).encode())
+        self._record(delivery_id, attempt, status_code, error, int((time.monotonic() - started) * 1000))
+        log.info("webhook delivery %s of %s to subscription %s: attempt %d %s", delivery_id, delivery.event_type,
+                 sub.id, attempt, "delivered" if error is None else error)
+
+    def _send(self, sub, delivery, body: bytes) -> tuple[int | None, str | None]:
+        """(the HTTP status, the error or None when acknowledged)."""
+        problem = self.policy.problem_with(sub.url)
+        if problem:
+            return None, f"refused: the URL {problem}"
+        try:
+            response = self.http.post(sub.url, data=body, timeout=(min(3.0, self.timeout), self.timeout),
+                                      allow_redirects=False, headers={
+                                          "Content-Type": "application/json",
+                                          "User-Agent": "urban-platform-webhooks/1",
+                                          EVENT_ID_HEADER: delivery.event_id,
+                                          EVENT_TYPE_HEADER: delivery.event_type,
+                                          SIGNATURE_HEADER: sign(sub.secret, body)})
+        except Exception as exc:  # connection refused, timeout, TLS...
+            return None, type(exc).__name__
+        status_code = response.status_code
+        return status_code, None if 200 <= status_code < 300 else f"HTTP {status_code}"
+
+    def _record(self, delivery_id: int, attempt: int, status_code: int | None, error: str | None,
+                duration_ms: int) -> None:
+        d = models.webhook_deliveries
+        now = utcnow()
+        values: dict[str, Any]
+        if error is None:
+            values = dict(status="delivered", next_attempt_at=None)
+        elif attempt >= self.max_attempts:
+            values = dict(status="failed", next_attempt_at=None)
+        else:
+            values = dict(next_attempt_at=now + timedelta(seconds=self.backoff(attempt)))
+        error = error[:500] if error else None
+        with self.store.begin() as conn:
+            conn.execute(models.webhook_attempts.insert().values(
+                delivery_id=delivery_id, attempt=attempt, at=now, status_code=status_code, error=error,
+                duration_ms=duration_ms))
+            conn.execute(d.update().where(d.c.id == delivery_id).values(
+                attempts=attempt, last_status_code=status_code, last_error=error, updated_at=now, **values))
