@@ -1,0 +1,119 @@
+"""Grants after the award (tranches, disbursements, closeout, cancellation): requests, queries and
+responses."""
+
+from marshmallow import fields, validate
+
+from shared.api.grants.funds import LedgerEntryOut
+from shared.api.grants.pieces import (
+    Amount,
+    MoneyOut,
+    PageQuery,
+    TargetOut,
+    page_of,
+    text_field,
+    theme_code,
+    window_code,
+)
+from shared.api.grants.reports import ReportOut
+from shared.events.fields import UTCDateTime
+from shared.events.schemas import StrictSchema, country_code
+
+
+class TrancheInput(StrictSchema):
+    amount = Amount(required=True)
+    planned_date = fields.Date(load_default=None)
+    condition = fields.String(load_default="none", validate=validate.OneOf(["none", "report_approved"]))
+    report = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1), metadata={
+        "description": "for report_approved: the number (1-based position in `reports`) of the report"})
+
+
+class ReportObligationInput(StrictSchema):
+    title = text_field(300, required=True)
+    due_date = fields.Date(required=True)
+    final = fields.Boolean(load_default=False)
+
+
+class DisbursementInput(StrictSchema):
+    tranche = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                             metadata={"description": "the tranche's number"})
+    amount = Amount(load_default=None, metadata={"description": "default what is left of the tranche"})
+    value_date = fields.Date(load_default=None, metadata={"description": "default today"})
+
+
+class CancellationInput(StrictSchema):
+    reason = text_field(2000, required=True)
+
+
+class EmptyInput(StrictSchema):
+    pass
+
+
+class GrantQuery(PageQuery):
+    fund_id = fields.String()
+    call_id = fields.String()
+    status = fields.String(validate=validate.OneOf(["active", "closed", "cancelled"]))
+    theme = fields.String(validate=theme_code)
+    country = fields.String(validate=country_code)
+    window = fields.String(validate=window_code)
+    programme_id = fields.String()
+    recipient = fields.String()
+
+
+class DisbursementQuery(PageQuery):
+    fund_id = fields.String()
+    grant_id = fields.String()
+
+
+class TrancheOut(StrictSchema):
+    id = fields.String()
+    number = fields.Integer()
+    amount = fields.Nested(MoneyOut)
+    disbursed = fields.Nested(MoneyOut)
+    planned_date = fields.Date(allow_none=True)
+    condition = fields.String()
+    condition_report = fields.Integer(allow_none=True, metadata={"description": "the report's number"})
+    condition_met = fields.Boolean()
+    status = fields.String()
+    disbursed_at = UTCDateTime(allow_none=True)
+
+
+class GrantOut(StrictSchema):
+    id = fields.String()
+    application_id = fields.String(allow_none=True)
+    call_id = fields.String(allow_none=True)
+    fund_id = fields.String(allow_none=True)
+    window = fields.String(allow_none=True)
+    theme = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    recipient = fields.String()
+    recipient_type = fields.String(allow_none=True)
+    programme_id = fields.String()
+    programme_iati_identifier = fields.String(allow_none=True)
+    amount = fields.Nested(MoneyOut, metadata={"description": "the commitment"})
+    disbursed = fields.Nested(MoneyOut)
+    returned = fields.Nested(MoneyOut, metadata={"description": "returned to the fund on closeout or cancellation"})
+    undisbursed = fields.Nested(MoneyOut)
+    status = fields.String()
+    allowed_actions = fields.List(fields.String())
+    targets = fields.List(fields.Nested(TargetOut))
+    tranches = fields.List(fields.Nested(TrancheOut))
+    reports = fields.List(fields.Nested(ReportOut))
+    value_for_money = fields.Dict(metadata={
+        "description": "{people_reached (latest approved report), cost_per_person_reached (disbursed / people)}"})
+    awarded_at = UTCDateTime()
+    updated_at = UTCDateTime()
+    closed_at = UTCDateTime(allow_none=True)
+    cancelled_at = UTCDateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+
+
+class DisbursementResultOut(StrictSchema):
+    disbursement = fields.Nested(LedgerEntryOut)
+    grant = fields.Nested(GrantOut)
+
+
+GrantPage = page_of(GrantOut, "GrantPage")
+
+
+DisbursementPage = page_of(LedgerEntryOut, "DisbursementPage")
