@@ -10,6 +10,7 @@ from nameko.exceptions import RpcTimeout
 
 from programmes import models
 from scripts.run_platform import start_service, stop
+from shared.actors import SYSTEM
 from shared.db import create_engine
 from shared.messaging import topology
 from tests.helpers import drain, queue_depth, rpc_proxy, wait_until
@@ -42,7 +43,7 @@ def test_sigkill_between_commit_and_publish_loses_nothing(amqp_uri, database_url
         with rpc_proxy(amqp_uri, timeout=5, expiration=4) as rpc:
             wait_until(lambda: _answers(rpc), timeout=30, message="the programmes service to start")
             with pytest.raises(RpcTimeout):
-                rpc.programmes.create_programme(PROGRAMME)
+                rpc.programmes.create_programme(PROGRAMME, actor=SYSTEM.to_wire())
         assert doomed.wait(10) == -signal.SIGKILL
     finally:
         stop([doomed])
