@@ -172,3 +172,10 @@ class ResultVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the
+# lower-cased reporting organisation keeps such a page a range scan in the list's order.
+sa.Index("ix_programmes_reporting_org_key", sa.func.lower(Programme.reporting_org_ref), Programme.updated_at,
+         Programme.id)
+sa.Index("ix_results_reporting_org_key", sa.func.lower(Result.reporting_org_ref), Result.updated_at, Result.id)

@@ -5,7 +5,7 @@ import pytest
 
 from metrics.service import MetricsService
 from programmes.service import ProgrammesService
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.messaging import topology
 from tests.helpers import queue_depth, rpc_proxy, wait_until
 from tests.programmes_flow import programmes
@@ -87,5 +87,7 @@ def test_errors_cross_rpc_as_their_classes(container_factory, service_config, am
         with pytest.raises(NotFound):
             programmes(rpc).get_programme(programme["id"], actor={"key_id": "k", "organisation": "XM-OTHER",
                                                                  "role": "partner", "scopes": ["read"]})
+        with pytest.raises(Forbidden):   # no actor is never taken for an admin
+            rpc.programmes.get_programme(programme["id"])
         page = programmes(rpc).list_programmes({"theme": "gender_equality", "limit": "1"})
         assert [p["id"] for p in page["items"]] == [programme["id"]] and page["next_cursor"] is None

@@ -44,6 +44,28 @@ def errors_of(fn, *args, **kwargs) -> dict:
 
 # --- programmes -----------------------------------------------------------------------------
 
+def test_a_programme_records_its_events_from_its_own_fields():
+    p = programme()
+    p.record_created()
+    p.update({"title": "Renamed", "themes": ["gender_equality"]}, instruments_by_window=WINDOWS, now=LATER)
+    p.update({"title": "Renamed"}, instruments_by_window=WINDOWS, now=LATER)        # no change: no event
+    p.change_status("implementation", now=LATER, reason="signed")
+    created, updated, moved = p.take_events()
+    assert (created.type, updated.type, moved.type) == ("programme.created", "programme.updated",
+                                                        "programme.status_changed")
+    assert created.payload == {**created.payload, "programme_id": p.id, "title": "Secondary cities", "version": 1,
+                               "cities": [c.as_dict() for c in (JINJA, KISUMU)]}
+    assert (updated.payload["changed"], updated.payload["previous"]) == (["title"], {"title": "Secondary cities"})
+    assert (moved.payload["previous_status"], moved.payload["status"], moved.payload["reason"],
+            moved.payload["version"]) == ("pipeline", "implementation", "signed", 3)
+    assert p.take_events() == []
+
+
+def test_every_field_but_the_fixed_ones_may_change():
+    assert set(domain.MUTABLE_FIELDS) == {"title", "description", "funding_window", "instrument", "themes",
+                                          "countries", "sdg_goals", "sdg_targets", "sectors", "policy_markers",
+                                          "participating_orgs", "budget", "dates", "parent_id"}
+
 def test_a_new_programme_is_in_the_pipeline_at_version_1():
     p = programme(title="  Secondary cities ")
     assert (p.status, p.status_code, p.version, p.title) == ("pipeline", "1", 1, "Secondary cities")
@@ -258,6 +280,29 @@ def test_draft_submit_approve():
     assert r.approve(p, PEOPLE, now=LATER, by="admin") is None
     assert (r.status, r.approved.number, r.approved.value) == ("approved", 1, D(1200))
     assert [e["action"] for e in r.current.log] == ["drafted", "edited", "submitted", "approved"]
+    submitted, approved = r.take_events()
+    assert (submitted.type, submitted.payload["replaces_version"]) == ("result.submitted", None)
+    assert approved.type == "result.approved"
+    assert {k: approved.payload[k] for k in ("programme_id", "reporting_org_ref", "result_id", "version", "value",
+                                             "city", "indicator")} == {
+        "programme_id": p.id, "reporting_org_ref": "XM-ORG-1", "result_id": r.id, "version": 1, "value": D(1200),
+        "city": JINJA.ref(), "indicator": PEOPLE.summary()}
+
+
+def test_an_approved_correction_records_result_revised_with_the_value_it_replaces():
+    p = implementing()
+    r = draft(p)
+    r.submit(p, PEOPLE, now=NOW, by=None)
+    r.approve(p, PEOPLE, now=NOW, by=None)
+    r.take_events()
+    r.revise(p, PEOPLE, value=D(900), disaggregations={}, comment="a ward twice", now=LATER, by=None)
+    r.approve(p, PEOPLE, now=LATER, by=None)
+    submitted, revised = r.take_events()
+    assert (submitted.type, submitted.payload["version"], submitted.payload["replaces_version"]) == (
+        "result.submitted", 2, 1)
+    assert (revised.type, revised.payload["value"], revised.payload["comment"]) == ("result.revised", D(900),
+                                                                                    "a ward twice")
+    assert revised.payload["previous"] == {"version": 1, "value": D(1000), "disaggregations": {}, "approved_at": NOW}
 
 
 def test_returned_with_a_comment_then_edited_and_submitted_again():

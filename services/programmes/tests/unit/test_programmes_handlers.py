@@ -413,6 +413,21 @@ def test_a_partner_sees_and_writes_only_its_organisations_programmes(uow, create
     handlers.change_status(uow, created["id"], {"status": "implementation"}, actor=PARTNER)
 
 
+def test_organisations_compare_case_folded_and_an_anonymous_caller_sees_no_programme(uow, created, live):
+    same_org = {**PARTNER, "organisation": "xm-org-1"}          # IATI identifiers ignore case
+    assert handlers.get_programme(uow, created["id"], actor=same_org)["id"] == created["id"]
+    assert ids(handlers.list_programmes(uow, {}, actor=same_org)) == [created["id"]]
+    result = new_result(uow, live, actor=same_org)
+    assert [r["id"] for r in handlers.list_results(uow, {}, actor=same_org)["items"]] == [result["id"]]
+    anonymous = {"kind": "anonymous"}
+    with pytest.raises(NotFound):
+        handlers.get_programme(uow, created["id"], actor=anonymous)
+    assert handlers.list_programmes(uow, {}, actor=anonymous)["items"] == []
+    assert handlers.list_results(uow, {}, actor=anonymous)["items"] == []
+    with pytest.raises(Forbidden):
+        handlers.create_programme(uow, body(iati_identifier="XM-ORG-1-9"), actor=anonymous)
+
+
 def test_only_an_admin_approves_or_returns(uow, live):
     result = new_result(uow, live, actor=PARTNER)
     handlers.submit_result(uow, result["id"], actor=PARTNER)
