@@ -89,7 +89,7 @@ def _optional(field: fields.Field) -> fields.Field:
 
 
 ProgrammeChangesSchema = StrictSchema.from_dict(
-    {name: _optional(field) for name, field in ProgrammeStateSchema._declared_fields.items()
+    {name: _optional(field) for name, field in ProgrammeStateSchema().declared_fields.items()
      if name not in FIXED_FIELDS}, name="ProgrammeChangesSchema")
 ProgrammeChangesSchema.__doc__ = "The values before the change, of the changed fields only."
 
