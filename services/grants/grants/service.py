@@ -169,7 +169,7 @@ class GrantsService:
         try:
             now = UTCDateTime().deserialize(as_of) if as_of else utcnow()
         except ValidationError as exc:
-            raise InvalidInput({"as_of": exc.messages}) from None
+            raise InvalidInput({"as_of": list(exc.messages)}) from None
         return use_cases.sweep(self.uow, now, self._notice_days())
 
     def _notice_days(self) -> int:

@@ -31,10 +31,19 @@ T = TypeVar("T")
 Track = Callable[[Any], Any]
 Page = tuple[list[Any], str | None]
 
-FUNDS, LEDGER, RATES = models.Fund.__table__, models.LedgerEntry.__table__, models.ExchangeRate.__table__
-CONTRIBUTIONS, RECEIPTS = models.Contribution.__table__, models.Receipt.__table__
-CALLS, APPLICATIONS, REVIEWS = models.Call.__table__, models.Application.__table__, models.Review.__table__
-GRANTS, TRANCHES, REPORTS = models.Grant.__table__, models.Tranche.__table__, models.Report.__table__
+Ids = list[str]
+
+
+def _table(model: type[models.Base]) -> sa.Table:
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
+FUNDS, LEDGER, RATES = _table(models.Fund), _table(models.LedgerEntry), _table(models.ExchangeRate)
+CONTRIBUTIONS, RECEIPTS = _table(models.Contribution), _table(models.Receipt)
+CALLS, APPLICATIONS, REVIEWS = _table(models.Call), _table(models.Application), _table(models.Review)
+GRANTS, TRANCHES, REPORTS = _table(models.Grant), _table(models.Tranche), _table(models.Report)
 
 
 def _store(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
@@ -234,7 +243,7 @@ class SqlGrants(_Repository):
         page = self._page(GRANTS, ["awarded_at", "id"], limit, cursor, filters)
         return [self._load(r) for r in page.rows], page.next_cursor
 
-    def with_reports_to_check(self, today: date, notice_days: int) -> list[str]:
+    def with_reports_to_check(self, today: date, notice_days: int) -> Ids:
         """Ids of active grants with a report coming due (not yet notified) or overdue (not yet marked)."""
         r, g = REPORTS.c, GRANTS.c
         coming = sa.and_(r.due_notified_at.is_(None), r.due_date <= today + timedelta(days=notice_days))

@@ -7,6 +7,8 @@ Money is always `{"amount": "<Decimal string>", "currency": "<ISO 4217>"}`: posi
 
 One module per aggregate (funds, contributions, calls, applications, grants, reports; shared
 pieces in pieces.py); this package re-exports every public name."""
+from marshmallow import Schema
+
 from shared.api.grants.applications import (
     ApplicationInput,
     ApplicationOut,
@@ -98,7 +100,7 @@ from shared.api.grants.reports import (
     ReportSubmissionInput,
 )
 
-QUERY_FILTERS = {  # the filters of each list, by query schema
+QUERY_FILTERS: dict[type[Schema], list[str]] = {  # the filters of each list, by query schema
     cls: [name for name in cls().fields if name not in ("limit", "cursor")]
     for cls in (FundQuery, LedgerQuery, RateQuery, ContributionQuery, CallQuery, ApplicationQuery, ReviewQuery,
                 GrantQuery, DisbursementQuery, ReportQuery)

@@ -5,6 +5,7 @@ Lists answer `{"items": [...], "next": URL | null}` (cursor pagination) and take
 of their query schema in shared.api.grants. The grants service enforces who sees what."""
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import page
+from shared.actors import SYSTEM
 from shared.api import grants as g
 from shared.errors import InvalidInput, NotFound
 
@@ -106,7 +107,7 @@ class GrantRoutes:
         if isinstance(programme_id, str) and programme_id:
             # The gateway composes: an application must claim a programme that exists.
             try:
-                found = self.programmes.get_programme(programme_id)
+                found = self.programmes.get_programme(programme_id, actor=SYSTEM.to_wire())  # any programme
             except NotFound:
                 raise InvalidInput({"programme_id": [f"no programme with id {programme_id!r}"]}) from None
             programme = {"id": programme_id, "iati_identifier": found.get("iati_identifier")}
