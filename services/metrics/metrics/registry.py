@@ -6,7 +6,13 @@ from it). Here each kind names, once, its parser (`metrics.domain.facts`), how t
 projection applies the fact (`metrics.store`) and how the full recomputation folds it
 (`metrics.domain.state.SourceState`). The event handlers (`metrics.service`), the projection
 (`project`) and the recomputation (`fold`) are all derived from these two tables, so they
-cannot disagree; an event type of an unknown kind fails at import."""
+cannot disagree; an event type of an unknown kind fails at import, and
+tests/unit/test_metrics_registry.py checks every subscribed type against its contract's example.
+
+Adding an event of a kind metrics knows (say a new money event): one line in EVENT_KINDS and
+its branch in the kind's parser (`metrics.domain.facts`). A new kind of fact: its line(s) in
+EVENT_KINDS, the fact and its parser (`domain/facts.py`), its fold (`domain/state.py`), its
+projection (`store/facts.py`, a table in `models.py` and a migration) and one line in KINDS."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
