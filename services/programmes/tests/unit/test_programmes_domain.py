@@ -69,6 +69,13 @@ def test_every_field_but_the_fixed_ones_may_change():
     assert {"title", "budget", "dates", "parent_id"} <= set(domain.MUTABLE_FIELDS)
 
 
+def test_a_new_programme_is_in_the_pipeline_at_version_1():
+    p = programme(title="  Secondary cities ")
+    assert (p.status, p.status_code, p.version, p.title) == ("pipeline", "1", 1, "Secondary cities")
+    assert p.created_at == p.updated_at == NOW
+    assert p.allowed_statuses == ["implementation", "cancelled"]
+
+
 @pytest.mark.parametrize("overrides, field", [
     ({"instrument": "joint_work_programme"}, "instrument"),          # a global window instrument
     ({"iati_identifier": "XM-OTHER-001"}, "iati_identifier"),        # not the reporting org's prefix
