@@ -15,6 +15,7 @@ from grants import domain
 from grants.domain import (
     Balance,
     Contribution,
+    Rate,
     convert,
     money,
 )
@@ -43,6 +44,15 @@ def test_conversion_uses_the_latest_rate_effective_on_the_value_date(on, expecte
 def test_an_inverse_rate_is_used_when_no_direct_one_exists():
     converted, rate = convert(D("3700000"), "UGX", "USD", date(2020, 6, 1), latest)
     assert converted == D("1000.00") and rate == (D(1) / D(3700)).quantize(domain.RATE_PLACES)
+
+
+def test_an_inverse_rate_too_large_to_store_exactly_is_refused():
+    """Rates are stored as ExactDecimal(18, 10) (below 10**8, so SQLite's scaled integer fits);
+    the API bounds a loaded rate to 1,000,000, but the inverse of a rate below 1e-8 is larger."""
+    tiny = Rate("USD", "XYZ", date(2020, 1, 1), D("0.000000001"))
+    with pytest.raises(InvalidInput) as caught:
+        convert(D("1"), "XYZ", "USD", date(2020, 6, 1), lambda f, t, on: tiny if (f, t) == ("USD", "XYZ") else None)
+    assert list(caught.value.errors) == ["amount.currency"]
 
 
 def test_a_missing_rate_is_invalid_input_naming_the_pair_and_date():
