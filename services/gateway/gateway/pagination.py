@@ -11,10 +11,6 @@ from marshmallow import fields, validate
 
 from shared.events.fields import UTCDateTime
 from shared.events.schemas import StrictSchema
-from shared.persistence import decode_cursor, encode_cursor
-
-# decode_cursor: still imported from here by routes/grants.py until it passes cursors through.
-__all__ = ["PageQuery", "SortedPageQuery", "decode_cursor", "next_url", "page"]
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
@@ -33,18 +29,16 @@ class SortedPageQuery(PageQuery):
     modified_since = UTCDateTime(metadata={"description": "only items created or changed at or after this time"})
 
 
-def next_url(request, next_cursor: Any) -> str | None:
+def next_url(request, next_cursor: str | None) -> str | None:
     """The URL of the next page: this request's, with `cursor` set to the opaque `next_cursor`."""
     if next_cursor is None:
         return None
-    if not isinstance(next_cursor, str):  # a service still returning raw cursor values (grants, for now)
-        next_cursor = encode_cursor(next_cursor)
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
     args.append(("cursor", next_cursor))
     return f"{request.base_url}?{urlencode(args)}"
 
 
-def page(request, items: list, next_cursor: Any) -> tuple[int, dict[str, str], dict[str, Any]]:
+def page(request, items: list, next_cursor: str | None) -> tuple[int, dict[str, str], dict[str, Any]]:
     """A route's return value for one page: (200, headers, body)."""
     url = next_url(request, next_cursor)
     headers = {"Link": f'<{url}>; rel="next"'} if url else {}
