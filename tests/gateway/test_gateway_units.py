@@ -306,3 +306,19 @@ def test_a_handler_missing_from_the_subscription_list_stops_the_service(monkeypa
     container = ServiceContainer(Unlisted, {"AMQP_URI": "memory://"})
     with pytest.raises(LookupError, match="programme.created"):
         container.start()
+
+
+def test_actors_cross_rpc_as_their_wire_form():
+    from gateway.rpc import _ActorProxy
+    from shared.actors import SYSTEM
+
+    class Recorder:
+        def __getattr__(self, method):
+            return lambda *args, **kwargs: (method, args, kwargs)
+
+    acme = Actor.key(key_id="key_1", organisation="XM-ACME", role="partner")
+    method, args, kwargs = _ActorProxy(Recorder()).get_programme("p-1", SYSTEM, actor=acme, other={"a": 1})
+    assert (method, args) == ("get_programme", ("p-1", SYSTEM.to_wire()))
+    assert kwargs == {"actor": acme.to_wire(), "other": {"a": 1}}
+    assert Actor.from_wire(kwargs["actor"]) == acme
+    assert ANONYMOUS.to_wire()["kind"] == "anonymous" and Actor.from_wire(ANONYMOUS.to_wire()) is ANONYMOUS
