@@ -1,8 +1,10 @@
-"""Fixtures of the grants service's unit tests (fakes in grants_testkit.py)."""
+"""Fixtures of the grants service's unit tests (fakes in grants_testkit.py, requests in
+grants_requests.py)."""
 from datetime import date, timedelta
 
 import pytest
-from grants_testkit import FakeUnitOfWork, award, make_funded, reviewed_application, usd
+from grants_requests import award, make_funded, reviewed_application, usd
+from grants_testkit import FakeUnitOfWork
 
 
 @pytest.fixture

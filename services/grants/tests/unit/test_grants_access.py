@@ -1,7 +1,7 @@
 """Who sees what, and lists, through the use cases and the in-memory unit of work."""
 
 import pytest
-from grants_testkit import (
+from grants_requests import (
     JINJA,
     KISUMU,
     application_body,

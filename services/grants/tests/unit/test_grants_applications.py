@@ -3,7 +3,7 @@ unit of work: screening, events, bad input."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from grants_testkit import (
+from grants_requests import (
     JINJA,
     KISUMU,
     REVIEW,

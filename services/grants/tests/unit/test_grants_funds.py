@@ -2,7 +2,7 @@
 (grants_testkit.py): events, conversion, bad input."""
 
 import pytest
-from grants_testkit import (
+from grants_requests import (
     fund_body,
     usd,
     use_cases,

@@ -3,7 +3,7 @@ reports, closeout, cancellation, the passing of time."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from grants_testkit import (
+from grants_requests import (
     JINJA,
     KISUMU,
     usd,
