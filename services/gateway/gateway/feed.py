@@ -54,7 +54,7 @@ def append(store, envelope: Envelope) -> int | None:
             occurred_at=envelope.occurred_at, correlation_id=envelope.correlation_id, organisation=organisation,
             payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow())).inserted_primary_key[0]
         enqueue(conn, event_id=envelope.event_id, event_type=envelope.type, sequence=sequence,
-                         organisation=organisation)
+                organisation=organisation)
     return sequence
 
 
