@@ -3,6 +3,8 @@ applications, reviews, determinations, grants, disbursements and reports.
 
 Lists answer `{"items": [...], "next": URL | null}` (cursor pagination) and take the filters
 of their query schema in shared.api.grants. The grants service enforces who sees what."""
+from typing import Any
+
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import page
 from shared.actors import SYSTEM
@@ -14,6 +16,8 @@ TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
 
 
 class GrantRoutes:
+    grants: Any       # the grants service's RPC proxy (GatewayService.grants)
+    programmes: Any   # the programmes service's, to check an application's programme exists
 
     def _grants_page(self, request, method: str, *args):
         query = dict(query_of(request))
