@@ -17,12 +17,29 @@ T = TypeVar("T", bound="DataclassInstance")
 Key = Any
 
 
-def _where_key(table: sa.Table, key: Key) -> sa.ColumnElement[bool]:
+# Statements are built once per table and lock mode, with bound parameters: building them is
+# most of the Python cost of a primary-key read.
+_GETS: dict[tuple[sa.Table, bool], sa.Select[Any]] = {}
+_UPSERTS: dict[tuple[sa.Table, str, tuple[str, ...]], Any] = {}
+
+
+def _key_params(table: sa.Table, key: Key) -> dict[str, Any]:
     pk = list(table.primary_key.columns)
     values = key if isinstance(key, tuple) else (key,)
     if len(values) != len(pk):
         raise TypeError(f"{table.name} has a {len(pk)}-column key")
-    return sa.and_(*(col == value for col, value in zip(pk, values, strict=True)))
+    return {f"pk_{col.name}": value for col, value in zip(pk, values, strict=True)}
+
+
+def _get_statement(table: sa.Table, for_update: bool) -> sa.Select[Any]:
+    query = _GETS.get((table, for_update))
+    if query is None:
+        query = sa.select(table).where(*(col == sa.bindparam(f"pk_{col.name}", type_=col.type)
+                                         for col in table.primary_key.columns))
+        if for_update:
+            query = query.with_for_update()
+        _GETS[(table, for_update)] = query
+    return query
 
 
 def get(session: Session, table: sa.Table, key: Key, *, for_update: bool = False) -> sa.Row[Any] | None:
@@ -31,18 +48,23 @@ def get(session: Session, table: sa.Table, key: Key, *, for_update: bool = False
     for_update=True locks it until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL;
     on SQLite every write transaction already holds the database lock: BEGIN IMMEDIATE).
     Lock order is written down in each service's unit of work module."""
-    query = sa.select(table).where(_where_key(table, key))
-    if for_update:
-        query = query.with_for_update()
-    return session.execute(query).first()
+    return session.execute(_get_statement(table, for_update), _key_params(table, key)).first()
 
 
-def get_many(session: Session, table: sa.Table, keys: list[Any]) -> dict[Any, sa.Row[Any]]:
-    """Rows of a single-column-key table by key; missing keys are absent."""
+def get_many(session: Session, table: sa.Table, keys: list[Any], *, for_update: bool = False,
+             shared: bool = False) -> dict[Any, sa.Row[Any]]:
+    """Rows of a single-column-key table by key; missing keys are absent.
+
+    for_update=True locks them in key order (so two transactions locking overlapping sets cannot
+    deadlock); shared=True takes a shared lock instead (FOR SHARE: readers of the rows proceed
+    together, a for_update of one of them waits). Both are no-ops on SQLite (BEGIN IMMEDIATE)."""
     if not keys:
         return {}
     (pk,) = table.primary_key.columns
-    rows = session.execute(sa.select(table).where(pk.in_(list(keys)))).all()
+    query = sa.select(table).where(pk.in_(sorted(set(keys))))
+    if for_update or shared:
+        query = query.order_by(pk).with_for_update(read=shared)
+    rows = session.execute(query).all()
     return {getattr(row, pk.name): row for row in rows}
 
 
@@ -67,10 +89,14 @@ def from_row(cls: type[T], row: Any, **extra: Any) -> T:
 def upsert(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
     """Insert `values`, or update the row with the same primary key."""
     dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    pk = [c.name for c in table.primary_key.columns]
-    stmt = module.insert(table).values(**values)
-    changes = {k: stmt.excluded[k] for k in values if k not in pk}
-    stmt = stmt.on_conflict_do_update(index_elements=pk, set_=changes) if changes \
-        else stmt.on_conflict_do_nothing(index_elements=pk)
-    session.execute(stmt)
+    names = tuple(sorted(values))
+    stmt = _UPSERTS.get((table, dialect, names))
+    if stmt is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        pk = [c.name for c in table.primary_key.columns]
+        stmt = module.insert(table).values({k: sa.bindparam(k, type_=table.c[k].type) for k in names})
+        changes = {k: stmt.excluded[k] for k in names if k not in pk}
+        stmt = stmt.on_conflict_do_update(index_elements=pk, set_=changes) if changes \
+            else stmt.on_conflict_do_nothing(index_elements=pk)
+        _UPSERTS[(table, dialect, names)] = stmt
+    session.execute(stmt, values)

@@ -30,6 +30,9 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+SQLITE_INTEGER_LIMIT = 2 ** 63
+
+
 class ExactDecimal(sa.types.TypeDecorator[Decimal]):
     impl = sa.Numeric
     cache_ok = True
@@ -55,7 +58,10 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
             # Bounds belong to the API contract; reaching here is a programming error.
             raise ValueError(f"{number} does not fit NUMERIC({self.precision}, {self.scale})")
         if dialect.name == "sqlite":
-            return int(exact.scaleb(self.scale))
+            scaled = int(exact.scaleb(self.scale))
+            if abs(scaled) >= SQLITE_INTEGER_LIMIT:
+                raise ValueError(f"{number} scaled by 10**{self.scale} does not fit SQLite's 64-bit INTEGER")
+            return scaled
         return exact
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from shared.db import create_engine
 from shared.errors import InvalidInput
-from shared.persistence import ExactDecimal, UTCDateTime, decode_cursor, get, keyset_page, upsert
+from shared.persistence import ExactDecimal, UTCDateTime, decode_cursor, get, get_many, keyset_page, upsert
 
 metadata = sa.MetaData()
 entries = sa.Table(
@@ -98,3 +98,26 @@ def test_get_and_upsert(engine):
         row = get(session, entries, "u", for_update=True)
         assert row is not None and row.amount == Decimal("2.25")
         assert get(session, entries, "missing") is None
+
+
+def test_sqlite_refuses_what_its_64_bit_integer_cannot_hold(tmp_path):
+    wide = sa.Table("kit_wide", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("value", ExactDecimal(24, 4)))
+    engine = create_engine(f"sqlite:///{tmp_path}/wide.sqlite3")
+    wide.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(wide.insert().values(id=1, value=Decimal("900000000000000.1234")))
+        assert conn.execute(sa.select(wide.c.value)).scalar_one() == Decimal("900000000000000.1234")
+    with pytest.raises(sa.exc.StatementError, match="64-bit"):
+        with engine.begin() as conn:
+            conn.execute(wide.insert().values(id=2, value=Decimal("1000000000000000")))
+
+
+def test_get_many_locks_in_key_order_and_returns_what_exists(engine):
+    from sqlalchemy.orm import Session
+    with engine.begin() as conn:
+        conn.execute(entries.insert(), [{"id": k, "amount": Decimal("1"), "at": T0} for k in ("b", "a", "c")])
+    for mode in ({}, {"for_update": True}, {"shared": True}):
+        with Session(engine) as session, session.begin():
+            rows = get_many(session, entries, ["c", "a", "zz", "a"], **mode)
+            assert sorted(rows) == ["a", "c"] and rows["c"].amount == Decimal("1.00")

@@ -12,7 +12,7 @@ Lock order (replicas rely on it: two or more consume the same queues, so it must
 transaction, and a new write must take its locks in this order):
 
 1. `metric_plans` rows, all of them, sorted by plan id: shared (FOR SHARE) by every event
-   transaction, exclusive (FOR UPDATE) by a rebuild (`lock_plans`). A rebuild therefore waits
+   transaction, exclusive (FOR UPDATE) by a rebuild (`lock_plans`, through `get_many`). A rebuild therefore waits
    for the events in flight and the events wait for the rebuild.
 2. The fact's own row: claimed (INSERT ... ON CONFLICT DO NOTHING), then held with
    `Store.held` (SELECT ... FOR UPDATE on PostgreSQL) before versions are compared. Results

@@ -11,21 +11,16 @@ from metrics.domain import Plan, ProgrammeDim, SourceState
 from metrics.store.facts import application_row, programme_row
 from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, PlansNotReady, Store
 from shared.events.fields import utcnow
-from shared.persistence import to_row, upsert
+from shared.persistence import get_many, to_row, upsert
 
 
 class Rebuilder(Store):
     def lock_plans(self, *, exclusive: bool = False) -> None:
         """Lock the plans' rows, sorted by plan id: shared by every event transaction, exclusive
-        for a rebuild (step 1 of the lock order). A shared lock on several rows is the one lock
-        the store takes without `Store.held`. PlansNotReady if the aggregates were built for other
-        plan definitions."""
-        def build() -> Any:
-            t = m.metric_plans
-            q = sa.select(t.c.plan_id, t.c.definition_hash) \
-                .where(t.c.plan_id.in_(sa.bindparam("ids", expanding=True))).order_by(t.c.plan_id)
-            return q.with_for_update(read=not exclusive)
-        held = dict(self.run(self.cached(("lock_plans", exclusive), build), {"ids": sorted(self.plans)}).all())
+        for a rebuild (step 1 of the lock order), with the kit's `get_many`. PlansNotReady if the
+        aggregates were built for other plan definitions."""
+        rows = get_many(self.session, m.metric_plans, list(self.plans), for_update=exclusive, shared=not exclusive)
+        held = {plan_id: row.definition_hash for plan_id, row in rows.items()}
         stale = [pid for pid, plan in self.plans.items() if held.get(pid) != plan.definition_hash]
         if stale:
             raise PlansNotReady(stale)
