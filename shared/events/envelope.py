@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.events.contracts import contract_for
+from shared.events.contracts.registry import Contract
 from shared.events.fields import DecimalString, UTCDateTime, utcnow
 from shared.events.schemas import StrictSchema
 
@@ -101,12 +102,24 @@ def _type_error(schema_field: fields.Field, value: Any) -> Messages | None:
     return None
 
 
+_instances: dict[Contract, Schema] = {}
+
+
+def _instance(schema_cls: Contract) -> Schema:
+    """One instance per contract: building a schema costs more than checking a payload with it,
+    and a marshmallow schema keeps no state between loads and dumps."""
+    schema = _instances.get(schema_cls)
+    if schema is None:
+        schema = _instances[schema_cls] = schema_cls()
+    return schema
+
+
 def make_envelope(event_type: str, payload: dict[str, Any], *, producer: str, correlation_id: str | None = None,
                   version: int | None = None) -> Envelope:
     """Check `payload` against its contract and wrap it; raises ValidationError
     naming each bad field, so a bad event is never written to the outbox."""
     schema_cls = contract_for(event_type, version)
-    schema = schema_cls()
+    schema = _instance(schema_cls)
     errors = _type_errors(schema, payload)
     if errors:
         raise ValidationError(errors)
@@ -134,7 +147,7 @@ def load_envelope(body: object) -> Envelope:
     except KeyError as exc:
         raise ValidationError({"type": [str(exc.args[0])]}) from None
     try:
-        payload = schema_cls().load(data["payload"])
+        payload = _instance(schema_cls).load(data["payload"])
     except ValidationError as exc:
         raise ValidationError({"payload": exc.messages}) from None
     return Envelope(
