@@ -7,7 +7,7 @@ import eventlet
 import pytest
 import sqlalchemy as sa
 
-from grants import domain, models, use_cases
+from grants import domain, handlers, models
 from grants.service import GrantsService
 from grants.unit_of_work import GrantsUnitOfWork
 from metrics.service import MetricsService
@@ -122,19 +122,19 @@ def test_two_concurrent_awards_exceeding_the_balance_commit_exactly_one(grants_u
     certainly concurrent: without the fund's row lock both would read 60,000 available and
     both commit."""
     uow = grants_uow
-    fund = use_cases.create_fund(uow(), fund_body(), actor=SYSTEM)
-    pledge = use_cases.pledge_contribution(uow(), {"fund_id": fund["id"], "contributor": "Sweden",
+    fund = handlers.create_fund(uow(), fund_body(), actor=SYSTEM)
+    pledge = handlers.pledge_contribution(uow(), {"fund_id": fund["id"], "contributor": "Sweden",
                                                   "amount": money("60000.00")}, actor=SYSTEM)
-    use_cases.receive_contribution(uow(), pledge["id"], {}, actor=SYSTEM)
-    call = use_cases.open_call(uow(), call_body(fund["id"], envelope="500000.00"), actor=SYSTEM)
+    handlers.receive_contribution(uow(), pledge["id"], {}, actor=SYSTEM)
+    call = handlers.open_call(uow(), call_body(fund["id"], envelope="500000.00"), actor=SYSTEM)
     apps = []
     for organisation, city, country in (("Jinja Municipal Council", "Jinja", "UG"),
                                         ("Kisumu County", "Kisumu", "KE")):
-        app = use_cases.submit_application(uow(), application_body(
+        app = handlers.submit_application(uow(), application_body(
             call["id"], "p-1", amount="40000.00", applicant_organisation=organisation, city=city, country=country),
             actor=SYSTEM)
         for reviewer in REVIEWERS:
-            use_cases.submit_review(uow(), app["id"], REVIEW, actor=Actor.from_wire(reviewer))
+            handlers.submit_review(uow(), app["id"], REVIEW, actor=Actor.from_wire(reviewer))
         apps.append(app)
 
     award = domain.Grant.award.__func__
@@ -149,7 +149,7 @@ def test_two_concurrent_awards_exceeding_the_balance_commit_exactly_one(grants_u
 
     def determine(app_id):
         try:
-            return use_cases.determine(uow(), app_id, {"decision": "award", "reasons": ["both are good"]}, actor=SYSTEM)
+            return handlers.determine(uow(), app_id, {"decision": "award", "reasons": ["both are good"]}, actor=SYSTEM)
         except Conflict as exc:
             return exc
 
@@ -160,13 +160,13 @@ def test_two_concurrent_awards_exceeding_the_balance_commit_exactly_one(grants_u
     losses = [r for r in results if isinstance(r, Conflict)]
     assert len(wins) == 1 and len(losses) == 1, results
     assert "available balance is 20000.00 USD" in losses[0].detail
-    balance = use_cases.get_fund(uow(), fund["id"], actor=SYSTEM)["balance"]
+    balance = handlers.get_fund(uow(), fund["id"], actor=SYSTEM)["balance"]
     assert (balance["received"], balance["committed"], balance["available"]) == ("60000.00", "40000.00",
                                                                                   "20000.00")
     # the ledger agrees with the balance, and the loser is still under review, untouched
-    ledger = use_cases.fund_ledger(uow(), fund["id"], {"transaction_type": "2"}, actor=SYSTEM)["items"]
+    ledger = handlers.fund_ledger(uow(), fund["id"], {"transaction_type": "2"}, actor=SYSTEM)["items"]
     assert [e["amount"]["amount"] for e in ledger] == ["40000.00"]
-    statuses = sorted(use_cases.get_application(uow(), a["id"], actor=SYSTEM)["status"] for a in apps)
+    statuses = sorted(handlers.get_application(uow(), a["id"], actor=SYSTEM)["status"] for a in apps)
     assert statuses == ["awarded", "under_review"]
-    assert len(use_cases.list_grants(uow(), {}, actor=SYSTEM)["items"]) == 1
-    assert use_cases.get_call(uow(), call["id"], actor=SYSTEM)["committed"] == money("40000.00")
+    assert len(handlers.list_grants(uow(), {}, actor=SYSTEM)["items"]) == 1
+    assert handlers.get_call(uow(), call["id"], actor=SYSTEM)["committed"] == money("40000.00")

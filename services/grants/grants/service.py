@@ -8,7 +8,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from grants import access, domain, use_cases
+from grants import access, domain, handlers
 from grants.dependencies import backbone
 from shared.actors import Actor
 from shared.config import float_env
@@ -31,136 +31,136 @@ class GrantsService:
     # funds, rates, contributions
     @rpc(expected_exceptions=PlatformError)
     def create_fund(self, data, actor=None):
-        return use_cases.create_fund(self.uow(), data, actor=Actor.from_wire(actor))
+        return handlers.create_fund(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_fund(self, fund_id, actor=None):
-        return use_cases.get_fund(self.uow(), fund_id, actor=Actor.from_wire(actor))
+        return handlers.get_fund(self.uow(), fund_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_funds(self, query=None, actor=None, cursor=None):
-        return use_cases.list_funds(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_funds(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def fund_ledger(self, fund_id, query=None, actor=None, cursor=None):
-        return use_cases.fund_ledger(self.uow(), fund_id, query, cursor, actor=Actor.from_wire(actor))
+        return handlers.fund_ledger(self.uow(), fund_id, query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def load_rates(self, data, actor=None):
-        return use_cases.load_rates(self.uow(), data, actor=Actor.from_wire(actor))
+        return handlers.load_rates(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_rates(self, query=None, actor=None, cursor=None):
-        return use_cases.list_rates(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_rates(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def pledge_contribution(self, data, actor=None):
-        return use_cases.pledge_contribution(self.uow(), data, actor=Actor.from_wire(actor))
+        return handlers.pledge_contribution(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def receive_contribution(self, contribution_id, data=None, actor=None):
-        return use_cases.receive_contribution(self.uow(), contribution_id, data, actor=Actor.from_wire(actor))
+        return handlers.receive_contribution(self.uow(), contribution_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_contribution(self, contribution_id, actor=None):
-        return use_cases.get_contribution(self.uow(), contribution_id, actor=Actor.from_wire(actor))
+        return handlers.get_contribution(self.uow(), contribution_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_contributions(self, query=None, actor=None, cursor=None):
-        return use_cases.list_contributions(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_contributions(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     # calls, applications, reviews, determinations
     @rpc(expected_exceptions=PlatformError)
     def open_call(self, data, actor=None):
-        return use_cases.open_call(self.uow(), data, actor=Actor.from_wire(actor))
+        return handlers.open_call(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def close_call(self, call_id, actor=None):
-        return use_cases.close_call(self.uow(), call_id, actor=Actor.from_wire(actor))
+        return handlers.close_call(self.uow(), call_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_call(self, call_id, actor=None):
-        return use_cases.get_call(self.uow(), call_id, actor=Actor.from_wire(actor))
+        return handlers.get_call(self.uow(), call_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_calls(self, query=None, actor=None, cursor=None):
-        return use_cases.list_calls(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_calls(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_application(self, data, actor=None, programme=None):
-        return use_cases.submit_application(self.uow(), data, programme, actor=Actor.from_wire(actor))
+        return handlers.submit_application(self.uow(), data, programme, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def get_application(self, application_id, actor=None):
-        return use_cases.get_application(self.uow(), application_id, actor=Actor.from_wire(actor))
+        return handlers.get_application(self.uow(), application_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_applications(self, query=None, actor=None, cursor=None):
-        return use_cases.list_applications(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_applications(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def withdraw_application(self, application_id, data=None, actor=None):
-        return use_cases.withdraw_application(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+        return handlers.withdraw_application(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_review(self, application_id, data, actor=None):
-        return use_cases.submit_review(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+        return handlers.submit_review(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_reviews(self, query=None, actor=None, cursor=None):
-        return use_cases.list_reviews(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_reviews(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def determine(self, application_id, data, actor=None):
-        return use_cases.determine(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+        return handlers.determine(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     # grants after the award
     @rpc(expected_exceptions=PlatformError)
     def get_grant(self, grant_id, actor=None):
-        return use_cases.get_grant(self.uow(), grant_id, actor=Actor.from_wire(actor))
+        return handlers.get_grant(self.uow(), grant_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_grants(self, query=None, actor=None, cursor=None):
-        return use_cases.list_grants(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_grants(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def disburse(self, grant_id, data, actor=None):
-        return use_cases.disburse(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
+        return handlers.disburse(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_disbursements(self, query=None, actor=None, cursor=None):
-        return use_cases.list_disbursements(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_disbursements(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def submit_report(self, grant_id, report_id, data, actor=None):
-        return use_cases.submit_report(self.uow(), grant_id, report_id, data, actor=Actor.from_wire(actor))
+        return handlers.submit_report(self.uow(), grant_id, report_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def approve_report(self, grant_id, report_id, data=None, actor=None):
-        return use_cases.review_report(self.uow(), grant_id, report_id, data,
+        return handlers.review_report(self.uow(), grant_id, report_id, data,
                                        actor=Actor.from_wire(actor), approve=True)
 
     @rpc(expected_exceptions=PlatformError)
     def request_report_changes(self, grant_id, report_id, data=None, actor=None):
-        return use_cases.review_report(self.uow(), grant_id, report_id, data,
+        return handlers.review_report(self.uow(), grant_id, report_id, data,
                                        actor=Actor.from_wire(actor), approve=False)
 
     @rpc(expected_exceptions=PlatformError)
     def list_reports(self, query=None, actor=None, cursor=None):
-        return use_cases.list_reports(self.uow(), query, cursor, actor=Actor.from_wire(actor))
+        return handlers.list_reports(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def close_grant(self, grant_id, data=None, actor=None):
-        return use_cases.close_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
+        return handlers.close_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def cancel_grant(self, grant_id, data, actor=None):
-        return use_cases.cancel_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
+        return handlers.cancel_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     # the passing of time
     @timer(interval=SWEEP_INTERVAL)
     def sweep_on_timer(self):
-        use_cases.sweep(self.uow, utcnow(), self._notice_days())
+        handlers.sweep(self.uow, utcnow(), self._notice_days())
 
     @rpc(expected_exceptions=PlatformError)
     def sweep(self, as_of=None, actor=None):
@@ -170,7 +170,7 @@ class GrantsService:
             now = UTCDateTime().deserialize(as_of) if as_of else utcnow()
         except ValidationError as exc:
             raise InvalidInput({"as_of": list(exc.messages)}) from None
-        return use_cases.sweep(self.uow, now, self._notice_days())
+        return handlers.sweep(self.uow, now, self._notice_days())
 
     def _notice_days(self) -> int:
         return int(self.config.get("REPORT_NOTICE_DAYS", domain.DEFAULT_REPORT_NOTICE_DAYS))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from grants import models, use_cases
+from grants import handlers, models
 from grants.unit_of_work import GrantsUnitOfWork
 from shared.actors import SYSTEM, Actor
 from shared.db import create_engine, session_factory
@@ -46,34 +46,34 @@ def sql_sums(engine) -> dict[str, Decimal]:
 
 def test_a_tenth_added_a_thousand_times_is_exactly_a_hundred(grants_db, db_backend):
     engine, uow = grants_db
-    fund = use_cases.create_fund(uow(), fund_body(min_grant=money(TENTH), max_grant=money(TOTAL),
+    fund = handlers.create_fund(uow(), fund_body(min_grant=money(TENTH), max_grant=money(TOTAL),
                                                   max_cofinancing_share="1.0000"), actor=SYSTEM)
     for _ in range(TIMES):    # pledged and received: 1,000 contributions of 0.10
-        pledge = use_cases.pledge_contribution(uow(), {"fund_id": fund["id"], "contributor": "Sweden",
+        pledge = handlers.pledge_contribution(uow(), {"fund_id": fund["id"], "contributor": "Sweden",
                                                        "amount": money(TENTH)}, actor=SYSTEM)
-        use_cases.receive_contribution(uow(), pledge["id"], {}, actor=SYSTEM)
-    call = use_cases.open_call(uow(), call_body(fund["id"], envelope=TOTAL, required_reviews=1), actor=SYSTEM)
+        handlers.receive_contribution(uow(), pledge["id"], {}, actor=SYSTEM)
+    call = handlers.open_call(uow(), call_body(fund["id"], envelope=TOTAL, required_reviews=1), actor=SYSTEM)
     for _ in range(TIMES):    # committed: 1,000 awards of 0.10; disbursed: each paid out
-        app = use_cases.submit_application(uow(), application_body(call["id"], "p-1", amount=TENTH, cost=TENTH),
+        app = handlers.submit_application(uow(), application_body(call["id"], "p-1", amount=TENTH, cost=TENTH),
                                            actor=SYSTEM)
-        use_cases.submit_review(uow(), app["id"], {"scores": {"relevance": 4, "feasibility": 4},
+        handlers.submit_review(uow(), app["id"], {"scores": {"relevance": 4, "feasibility": 4},
                                                    "recommendation": "award", "comment": ""},
                                 actor=REVIEWER)
-        grant = use_cases.determine(uow(), app["id"], {"decision": "award", "reasons": ["ok"]},
+        grant = handlers.determine(uow(), app["id"], {"decision": "award", "reasons": ["ok"]},
                                     actor=SYSTEM)["grant"]
-        use_cases.disburse(uow(), grant["id"], {"tranche": 1}, actor=SYSTEM)
+        handlers.disburse(uow(), grant["id"], {"tranche": 1}, actor=SYSTEM)
 
     hundred = {"amount": TOTAL, "currency": "USD"}
-    balance = use_cases.get_fund(uow(), fund["id"], actor=SYSTEM)["balance"]
+    balance = handlers.get_fund(uow(), fund["id"], actor=SYSTEM)["balance"]
     assert (balance["pledged"], balance["received"], balance["committed"], balance["disbursed"],
             balance["available"], balance["undisbursed"]) == (TOTAL, TOTAL, TOTAL, TOTAL, "0.00", "0.00")
-    assert use_cases.get_call(uow(), call["id"], actor=SYSTEM)["committed"] == hundred
+    assert handlers.get_call(uow(), call["id"], actor=SYSTEM)["committed"] == hundred
     assert sql_sums(engine) == {"11": Decimal(TOTAL), "1": Decimal(TOTAL), "2": Decimal(TOTAL),
                                 "3": Decimal(TOTAL)}
     totals: dict[str, Decimal] = {}
     cursor = None
     while True:   # the ledger as the API lists it, page by page
-        page = use_cases.fund_ledger(uow(), fund["id"], {"limit": 200}, cursor, actor=SYSTEM)
+        page = handlers.fund_ledger(uow(), fund["id"], {"limit": 200}, cursor, actor=SYSTEM)
         for entry in page["items"]:
             kind = entry["transaction_type"]
             totals[kind] = totals.get(kind, Decimal(0)) + Decimal(entry["amount"]["amount"])

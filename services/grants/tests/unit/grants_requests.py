@@ -5,7 +5,7 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from grants import use_cases as _use_cases
+from grants import handlers as _handlers
 from shared.actors import SYSTEM, Actor
 
 ADMIN = {"key_id": "key_admin", "organisation": "Cities Alliance Secretariat", "role": "admin", "scopes": ["admin"]}
@@ -54,11 +54,11 @@ REVIEW = {"scores": {"relevance": 4, "feasibility": 3}, "recommendation": "award
 
 
 class UseCases:
-    """grants.use_cases as the service calls them: a wire actor (dict) is converted with
+    """grants.handlers as the service calls them: a wire actor (dict) is converted with
     Actor.from_wire, and a call that names no actor is an internal one, made as SYSTEM."""
 
     def __getattr__(self, name):
-        function = getattr(_use_cases, name)
+        function = getattr(_handlers, name)
         names = list(inspect.signature(function).parameters)
 
         def call(*args, **kwargs):
@@ -69,24 +69,24 @@ class UseCases:
         return call
 
 
-use_cases = UseCases()
+handlers = UseCases()
 
 
 def make_funded(uow):
     """A USD fund with 100,000.00 received and an open call (envelope 100,000.00, 2 reviews)."""
-    fund = use_cases.create_fund(uow, fund_body())
-    contribution = use_cases.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
+    fund = handlers.create_fund(uow, fund_body())
+    contribution = handlers.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
                                                       "contributor_type": "10", "amount": usd("100000")})
-    use_cases.receive_contribution(uow, contribution["id"], {})
-    call = use_cases.open_call(uow, call_body(fund["id"]))
+    handlers.receive_contribution(uow, contribution["id"], {})
+    call = handlers.open_call(uow, call_body(fund["id"]))
     return {"fund": fund, "call": call, "contribution": contribution}
 
 
 def reviewed_application(uow, call_id, **changes):
-    app = use_cases.submit_application(uow, application_body(call_id, **changes))
+    app = handlers.submit_application(uow, application_body(call_id, **changes))
     assert app["status"] == "under_review", app["screening"]
-    use_cases.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_A)
-    use_cases.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_B)
+    handlers.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_A)
+    handlers.submit_review(uow, app["id"], REVIEW, actor=REVIEWER_B)
     return app
 
 
@@ -100,7 +100,7 @@ def D(x):  # noqa: N802
 def award(uow, app_id, **changes):
     body = {"decision": "award", "reasons": ["strong local ownership"]}
     body.update(changes)
-    return use_cases.determine(uow, app_id, body, actor=ADMIN)
+    return handlers.determine(uow, app_id, body, actor=ADMIN)
 
 
 def wire(envelope):

@@ -7,7 +7,7 @@ from grants_requests import (
     application_body,
     call_body,
     fund_body,
-    use_cases,
+    handlers,
 )
 
 from shared.actors import ANONYMOUS, Actor
@@ -16,49 +16,49 @@ from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 # --- who sees what -------------------------------------------------------------------------------
 
 def test_admin_only_operations_are_forbidden_to_partners(uow, funded, grant):
-    for call in (lambda: use_cases.create_fund(uow, fund_body(), actor=JINJA),
-                 lambda: use_cases.load_rates(uow, {"rates": []}, actor=JINJA),
-                 lambda: use_cases.pledge_contribution(uow, {}, actor=JINJA),
-                 lambda: use_cases.open_call(uow, call_body(funded["fund"]["id"]), actor=JINJA),
-                 lambda: use_cases.close_call(uow, funded["call"]["id"], actor=JINJA),
-                 lambda: use_cases.disburse(uow, grant["id"], {"tranche": 1}, actor=JINJA),
-                 lambda: use_cases.cancel_grant(uow, grant["id"], {"reason": "x"}, actor=JINJA),
-                 lambda: use_cases.review_report(uow, grant["id"], "1", {}, actor=JINJA, approve=True),
-                 lambda: use_cases.fund_ledger(uow, funded["fund"]["id"], actor=JINJA)):
+    for call in (lambda: handlers.create_fund(uow, fund_body(), actor=JINJA),
+                 lambda: handlers.load_rates(uow, {"rates": []}, actor=JINJA),
+                 lambda: handlers.pledge_contribution(uow, {}, actor=JINJA),
+                 lambda: handlers.open_call(uow, call_body(funded["fund"]["id"]), actor=JINJA),
+                 lambda: handlers.close_call(uow, funded["call"]["id"], actor=JINJA),
+                 lambda: handlers.disburse(uow, grant["id"], {"tranche": 1}, actor=JINJA),
+                 lambda: handlers.cancel_grant(uow, grant["id"], {"reason": "x"}, actor=JINJA),
+                 lambda: handlers.review_report(uow, grant["id"], "1", {}, actor=JINJA, approve=True),
+                 lambda: handlers.fund_ledger(uow, funded["fund"]["id"], actor=JINJA)):
         with pytest.raises(Forbidden):
             call()
 
 
 def test_a_partner_sees_and_writes_only_its_own(uow, funded, grant):
-    mine = use_cases.submit_application(uow, application_body(funded["call"]["id"], applicant_organisation=None,
+    mine = handlers.submit_application(uow, application_body(funded["call"]["id"], applicant_organisation=None,
                                                              city="Kisumu", country="KE"), actor=KISUMU)
     assert mine["applicant_organisation"] == "Kisumu County"
     with pytest.raises(Forbidden):
-        use_cases.submit_application(uow, application_body(funded["call"]["id"]), actor=KISUMU)
-    jinja_apps = use_cases.list_applications(uow, {}, actor=JINJA)["items"]
+        handlers.submit_application(uow, application_body(funded["call"]["id"]), actor=KISUMU)
+    jinja_apps = handlers.list_applications(uow, {}, actor=JINJA)["items"]
     assert {a["applicant_organisation"] for a in jinja_apps} == {"Jinja Municipal Council"}
-    assert [a["id"] for a in use_cases.list_applications(uow, {}, actor=KISUMU)["items"]] == [mine["id"]]
-    assert use_cases.list_applications(uow, {"applicant_organisation": "Jinja Municipal Council"},
+    assert [a["id"] for a in handlers.list_applications(uow, {}, actor=KISUMU)["items"]] == [mine["id"]]
+    assert handlers.list_applications(uow, {"applicant_organisation": "Jinja Municipal Council"},
                                       actor=KISUMU)["items"] == []
     with pytest.raises(NotFound):
-        use_cases.get_application(uow, jinja_apps[0]["id"], actor=KISUMU)
-    assert "reviews" not in use_cases.get_application(uow, mine["id"], actor=KISUMU)
+        handlers.get_application(uow, jinja_apps[0]["id"], actor=KISUMU)
+    assert "reviews" not in handlers.get_application(uow, mine["id"], actor=KISUMU)
     with pytest.raises(NotFound):
-        use_cases.get_grant(uow, grant["id"], actor=KISUMU)
+        handlers.get_grant(uow, grant["id"], actor=KISUMU)
     with pytest.raises(NotFound):
-        use_cases.submit_report(uow, grant["id"], "1", {"summary": "x"}, actor=KISUMU)
+        handlers.submit_report(uow, grant["id"], "1", {"summary": "x"}, actor=KISUMU)
     with pytest.raises(NotFound):
-        use_cases.withdraw_application(uow, jinja_apps[0]["id"], {}, actor=KISUMU)
-    assert use_cases.get_grant(uow, grant["id"], actor=JINJA)["id"] == grant["id"]
-    assert use_cases.list_grants(uow, {}, actor=KISUMU)["items"] == []
+        handlers.withdraw_application(uow, jinja_apps[0]["id"], {}, actor=KISUMU)
+    assert handlers.get_grant(uow, grant["id"], actor=JINJA)["id"] == grant["id"]
+    assert handlers.list_grants(uow, {}, actor=KISUMU)["items"] == []
     with pytest.raises(InvalidInput):
-        use_cases.list_disbursements(uow, {}, actor=KISUMU)
+        handlers.list_disbursements(uow, {}, actor=KISUMU)
     with pytest.raises(NotFound):
-        use_cases.list_disbursements(uow, {"grant_id": grant["id"]}, actor=KISUMU)
-    withdrawn = use_cases.withdraw_application(uow, mine["id"], {}, actor=KISUMU)
+        handlers.list_disbursements(uow, {"grant_id": grant["id"]}, actor=KISUMU)
+    withdrawn = handlers.withdraw_application(uow, mine["id"], {}, actor=KISUMU)
     assert withdrawn["status"] == "withdrawn"
     with pytest.raises(Conflict) as caught:
-        use_cases.withdraw_application(uow, mine["id"], {}, actor=KISUMU)
+        handlers.withdraw_application(uow, mine["id"], {}, actor=KISUMU)
     assert caught.value.allowed == []
 
 
@@ -66,51 +66,51 @@ def test_a_partner_sees_and_writes_only_its_own(uow, funded, grant):
 
 def test_lists_filter_and_page_with_a_cursor(uow, funded):
     for i in range(5):
-        use_cases.create_fund(uow, fund_body(name=f"Global fund {i}", window="global"))
-    page = use_cases.list_funds(uow, {"window": "global", "limit": 2})
+        handlers.create_fund(uow, fund_body(name=f"Global fund {i}", window="global"))
+    page = handlers.list_funds(uow, {"window": "global", "limit": 2})
     seen = [f["name"] for f in page["items"]]
     while page["next_cursor"]:
-        page = use_cases.list_funds(uow, {"window": "global", "limit": 2}, cursor=page["next_cursor"])
+        page = handlers.list_funds(uow, {"window": "global", "limit": 2}, cursor=page["next_cursor"])
         seen += [f["name"] for f in page["items"]]
     assert seen == [f"Global fund {i}" for i in range(5)]
-    assert [f["window"] for f in use_cases.list_funds(uow, {"window": "country_city"})["items"]] == ["country_city"]
+    assert [f["window"] for f in handlers.list_funds(uow, {"window": "country_city"})["items"]] == ["country_city"]
     with pytest.raises(InvalidInput) as caught:
-        use_cases.list_funds(uow, {"limit": 0})
+        handlers.list_funds(uow, {"limit": 0})
     assert list(caught.value.errors) == ["limit"]
     with pytest.raises(InvalidInput) as caught:
-        use_cases.list_funds(uow, {}, cursor="garbage")
+        handlers.list_funds(uow, {}, cursor="garbage")
     assert list(caught.value.errors) == ["cursor"]
 
 
 def test_the_ledger_lists_every_transaction_of_a_fund(uow, funded, grant):
-    use_cases.disburse(uow, grant["id"], {"tranche": 1})
-    ledger = use_cases.fund_ledger(uow, funded["fund"]["id"], {})
+    handlers.disburse(uow, grant["id"], {"tranche": 1})
+    ledger = handlers.fund_ledger(uow, funded["fund"]["id"], {})
     assert [(e["transaction_type"], e["amount"]["amount"]) for e in ledger["items"]] == [
         ("11", "100000.00"), ("1", "100000.00"), ("2", "40000.00"), ("3", "30000.00")]
-    only = use_cases.list_disbursements(uow, {"grant_id": grant["id"]})
+    only = handlers.list_disbursements(uow, {"grant_id": grant["id"]})
     assert [e["transaction_type_name"] for e in only["items"]] == ["Disbursement"]
-    assert use_cases.list_disbursements(uow, {"grant_id": grant["id"]}, actor=JINJA)["items"] == only["items"]
+    assert handlers.list_disbursements(uow, {"grant_id": grant["id"]}, actor=JINJA)["items"] == only["items"]
 
 
 def test_readers_only_read(uow, funded, grant):
     reader = {"key_id": "key_r", "organisation": "Jinja Municipal Council", "role": "reader", "scopes": ["read"]}
     with pytest.raises(Forbidden):
-        use_cases.submit_application(uow, application_body(funded["call"]["id"]), actor=reader)
+        handlers.submit_application(uow, application_body(funded["call"]["id"]), actor=reader)
     with pytest.raises(Forbidden):
-        use_cases.submit_report(uow, grant["id"], "1", {"summary": "x"}, actor=reader)
-    assert use_cases.get_grant(uow, grant["id"], actor=reader)["id"] == grant["id"]
+        handlers.submit_report(uow, grant["id"], "1", {"summary": "x"}, actor=reader)
+    assert handlers.get_grant(uow, grant["id"], actor=reader)["id"] == grant["id"]
 
 
 def test_anonymous_callers_read_calls_only_and_the_review_scope_makes_a_reviewer(uow, funded, grant):
-    assert use_cases.get_call(uow, funded["call"]["id"], actor=ANONYMOUS)["id"] == funded["call"]["id"]
-    assert use_cases.list_calls(uow, {}, actor=ANONYMOUS)["items"]
+    assert handlers.get_call(uow, funded["call"]["id"], actor=ANONYMOUS)["id"] == funded["call"]["id"]
+    assert handlers.list_calls(uow, {}, actor=ANONYMOUS)["items"]
     with pytest.raises(NotFound):
-        use_cases.get_grant(uow, grant["id"], actor=ANONYMOUS)
+        handlers.get_grant(uow, grant["id"], actor=ANONYMOUS)
     with pytest.raises(Forbidden):
-        use_cases.create_fund(uow, fund_body(), actor=ANONYMOUS)
-    assert use_cases.list_grants(uow, {}, actor=ANONYMOUS)["items"] == []
+        handlers.create_fund(uow, fund_body(), actor=ANONYMOUS)
+    assert handlers.list_grants(uow, {}, actor=ANONYMOUS)["items"] == []
     reviewer = Actor.key(organisation="World Bank", role="reader", scopes=["read", "review"])
-    assert use_cases.list_reviews(uow, {}, actor=reviewer)["items"]
-    assert use_cases.get_grant(uow, grant["id"], actor=reviewer)["id"] == grant["id"]   # reviewers see all
+    assert handlers.list_reviews(uow, {}, actor=reviewer)["items"]
+    assert handlers.get_grant(uow, grant["id"], actor=reviewer)["id"] == grant["id"]   # reviewers see all
     with pytest.raises(Forbidden):
-        use_cases.list_reviews(uow, {}, actor=Actor.key(organisation="World Bank", role="reader"))
+        handlers.list_reviews(uow, {}, actor=Actor.key(organisation="World Bank", role="reader"))

@@ -4,8 +4,8 @@
 import pytest
 from grants_requests import (
     fund_body,
+    handlers,
     usd,
-    use_cases,
     wire,
 )
 
@@ -22,22 +22,22 @@ def test_the_money_path_emits_iati_typed_events_with_decimal_strings(uow, funded
         "1", "100000.00", "received", "pledged")
     assert received["fund_balance"] == {"currency": "USD", "pledged": "100000.00", "received": "100000.00",
                                         "committed": "0.00", "disbursed": "0.00", "available": "100000.00"}
-    fund = use_cases.get_fund(uow, funded["fund"]["id"])
+    fund = handlers.get_fund(uow, funded["fund"]["id"])
     assert fund["balance"]["available"] == "100000.00" and "available 100000.00 = received" in \
         fund["balance"]["explanation"]
 
 
 def test_a_contribution_in_another_currency_converts_at_the_rate_of_its_value_date(uow):
-    fund = use_cases.create_fund(uow, fund_body())
-    use_cases.load_rates(uow, {"rates": [
+    fund = handlers.create_fund(uow, fund_body())
+    handlers.load_rates(uow, {"rates": [
         {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-01-01", "rate": "1.10"},
         {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-07-01", "rate": "1.20"}]})
-    pledge = use_cases.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
+    pledge = handlers.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Sweden",
                                                 "amount": {"amount": "100000.00", "currency": "EUR"},
                                                 "value_date": "2020-06-30"})
     assert (pledge["amount"], pledge["original_amount"], pledge["exchange_rate"]) == (
         usd("110000.00"), {"amount": "100000.00", "currency": "EUR"}, "1.10")
-    done = use_cases.receive_contribution(uow, pledge["id"], {"value_date": "2020-07-15"})
+    done = handlers.receive_contribution(uow, pledge["id"], {"value_date": "2020-07-15"})
     assert done["received"] == usd("120000.00") and done["status"] == "received"
     event = wire(uow.events("contribution.received")[0])
     assert (event["original_amount"], event["original_currency"], event["amount"], event["exchange_rate"],
@@ -45,10 +45,10 @@ def test_a_contribution_in_another_currency_converts_at_the_rate_of_its_value_da
 
 
 def test_a_missing_rate_is_a_422_and_nothing_is_kept(uow):
-    fund = use_cases.create_fund(uow, fund_body())
+    fund = handlers.create_fund(uow, fund_body())
     before = uow.commits
     with pytest.raises(InvalidInput) as caught:
-        use_cases.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Japan",
+        handlers.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "Japan",
                                            "amount": {"amount": "1000000", "currency": "JPY"}})
     assert list(caught.value.errors) == ["amount.currency"] and "JPY->USD" in caught.value.errors["amount.currency"][0]
     assert uow.commits == before and uow.state.contributions == {} and uow.state.ledger == []
@@ -72,24 +72,24 @@ def test_a_missing_rate_is_a_422_and_nothing_is_kept(uow):
 ])
 def test_bad_amounts_name_the_field_and_keep_the_balance(uow, funded, amount, field):
     fund_id = funded["fund"]["id"]
-    before = use_cases.get_fund(uow, fund_id)["balance"]
+    before = handlers.get_fund(uow, fund_id)["balance"]
     body = {"fund_id": fund_id, "contributor": "Norway", "amount": amount}
     if field is None:
-        use_cases.pledge_contribution(uow, body)
+        handlers.pledge_contribution(uow, body)
         return
     commits = uow.commits
     with pytest.raises(InvalidInput) as caught:
-        use_cases.pledge_contribution(uow, body)
+        handlers.pledge_contribution(uow, body)
     assert set(caught.value.errors) == {field}
-    assert uow.commits == commits and use_cases.get_fund(uow, fund_id)["balance"] == before
+    assert uow.commits == commits and handlers.get_fund(uow, fund_id)["balance"] == before
 
 
 def test_a_converted_amount_beyond_the_ceiling_is_refused(uow):
-    fund = use_cases.create_fund(uow, fund_body())
-    use_cases.load_rates(uow, {"rates": [{"from_currency": "GBP", "to_currency": "USD",
+    fund = handlers.create_fund(uow, fund_body())
+    handlers.load_rates(uow, {"rates": [{"from_currency": "GBP", "to_currency": "USD",
                                          "effective_date": "2000-01-01", "rate": "1.5"}]})
     with pytest.raises(InvalidInput) as caught:
-        use_cases.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "UK",
+        handlers.pledge_contribution(uow, {"fund_id": fund["id"], "contributor": "UK",
                                            "amount": {"amount": "900000000", "currency": "GBP"}})
     assert list(caught.value.errors) == ["amount.amount"]
 
@@ -108,19 +108,19 @@ def test_a_converted_amount_beyond_the_ceiling_is_refused(uow):
 ])
 def test_bad_funds_are_refused_naming_each_field(uow, changes, fields):
     with pytest.raises(InvalidInput) as caught:
-        use_cases.create_fund(uow, fund_body(**changes))
+        handlers.create_fund(uow, fund_body(**changes))
     assert set(caught.value.errors) == fields and uow.outbox == []
 
 
 def test_rates_must_be_positive_and_distinct(uow):
     with pytest.raises(InvalidInput) as caught:
-        use_cases.load_rates(uow, {"rates": [
+        handlers.load_rates(uow, {"rates": [
             {"from_currency": "EUR", "to_currency": "EUR", "effective_date": "2020-01-01", "rate": "1"},
             {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-01-01", "rate": "-1"},
             {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-13-01", "rate": "1"}]})
     assert set(caught.value.errors) == {"rates.0.to_currency", "rates.1.rate", "rates.2.effective_date"}
     with pytest.raises(InvalidInput) as caught:
-        use_cases.load_rates(uow, {"rates": [
+        handlers.load_rates(uow, {"rates": [
             {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-01-01", "rate": "1.1"},
             {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-01-01", "rate": "1.2"}]})
     assert set(caught.value.errors) == {"rates.1"}

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from grants import access, domain, views
-from grants.use_cases.common import found, list_query, load
+from grants.handlers.common import found, list_query, load
 from shared.actors import Actor
 from shared.api import grants as api
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound

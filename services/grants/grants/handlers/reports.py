@@ -8,8 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from grants import access, domain, views
-from grants.use_cases.common import list_query, load
-from grants.use_cases.grants import visible_grant
+from grants.handlers.common import list_query, load
+from grants.handlers.grants import visible_grant
 from shared.actors import Actor
 from shared.api import grants as api
 from shared.events.fields import utcnow

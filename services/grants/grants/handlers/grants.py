@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from grants import access, domain, views
-from grants.use_cases.common import list_query, load
+from grants.handlers.common import list_query, load
 from shared.actors import Actor
 from shared.api import grants as api
 from shared.errors import InvalidInput, NotFound

@@ -2,7 +2,7 @@
 work, acting for an `Actor` (shared.actors; the service converts the RPC's wire actor once).
 Who may do what is in grants.access; response dicts are built in grants.views; the events
 are recorded by the domain's aggregates and written by the unit of work at commit."""
-from grants.use_cases.applications import (
+from grants.handlers.applications import (
     determine,
     get_application,
     list_applications,
@@ -11,16 +11,16 @@ from grants.use_cases.applications import (
     submit_review,
     withdraw_application,
 )
-from grants.use_cases.calls import close_call, get_call, list_calls, open_call
-from grants.use_cases.contributions import (
+from grants.handlers.calls import close_call, get_call, list_calls, open_call
+from grants.handlers.contributions import (
     get_contribution,
     list_contributions,
     pledge_contribution,
     receive_contribution,
 )
-from grants.use_cases.funds import create_fund, fund_ledger, get_fund, list_funds, list_rates, load_rates
-from grants.use_cases.grants import cancel_grant, close_grant, disburse, get_grant, list_disbursements, list_grants
-from grants.use_cases.reports import list_reports, review_report, submit_report, sweep
+from grants.handlers.funds import create_fund, fund_ledger, get_fund, list_funds, list_rates, load_rates
+from grants.handlers.grants import cancel_grant, close_grant, disburse, get_grant, list_disbursements, list_grants
+from grants.handlers.reports import list_reports, review_report, submit_report, sweep
 
 __all__ = [
     "cancel_grant", "close_call", "close_grant", "create_fund", "determine", "disburse", "fund_ledger",
