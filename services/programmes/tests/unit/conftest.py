@@ -4,6 +4,7 @@ to the outbox. No broker."""
 import shutil
 
 import pytest
+from programmes_requests import body, handlers
 
 from programmes import models
 from programmes.unit_of_work import ProgrammesUnitOfWork
@@ -46,3 +47,16 @@ def engine(template_database, tmp_path):
 @pytest.fixture
 def uow(engine):
     return RecordingUnitOfWork(session_factory(engine), models.outbox, models.inbox, producer="programmes")
+
+
+@pytest.fixture
+def created(uow):
+    return handlers.create_programme(uow, body(indicators=[{"code": "people_reached"},
+                                                           {"code": "women_empowered"}]))
+
+
+@pytest.fixture
+def live(uow, created):
+    """A programme in implementation with its two corporate indicators."""
+    handlers.change_status(uow, created["id"], {"status": "implementation"})
+    return handlers.get_programme(uow, created["id"])
