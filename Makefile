@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SERVICES := programmes grants metrics gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench docs clean install fuzz
+.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench docs contracts clean install fuzz
 
 $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
@@ -40,6 +40,12 @@ unit: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m shared.events.docs > docs/events.md
+
+# The contract snapshot (contracts/snapshot/: every event contract, the gateway's OpenAPI document)
+# that tests/unit/test_contract_compatibility.py holds the code to. Refuses a breaking change;
+# ACCEPT_BREAKING=1 writes it anyway (retiring a version nothing can still receive).
+contracts: $(STAMP)
+	$(BIN)/python -m scripts.contracts $(if $(ACCEPT_BREAKING),--accept-breaking)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

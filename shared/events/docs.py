@@ -37,6 +37,27 @@ FUNCTION_VALIDATORS: dict[Callable[..., Any], str] = {
 
 EXAMPLE_TIMESTAMP = "2021-01-31T12:00:00Z"
 
+COMPATIBILITY = """## Compatibility: tolerant readers, versions, upcasters
+
+- **Producers are strict**: a payload with an unknown or mistyped field is never written to the
+  outbox (`make_envelope` raises, naming the field).
+- **Consumers are tolerant**: they ignore fields they do not know, in the envelope and at every
+  depth of the payload (`load_envelope`), and check every field they do know. So a producer may
+  add a field and be deployed before its consumers.
+- **Compatible** (same version): adding an optional field to a payload (consumers of the
+  version must load events without it: they may be in flight), or an envelope field.
+- **Breaking** (a new version of the contract): removing, renaming or retyping a field, making
+  a field required or optional, allowing or forbidding null, adding or removing an allowed value
+  (a consumer refuses a value it does not know). Deploy the consumers first, then the producer.
+- **Every version still in flight stays loadable**: a superseded version keeps its contract and
+  has an upcaster (`@upcaster(type, from_version=n)` in `shared.events.upcasting`) that turns
+  its payload into the next version's; `load_envelope` chains them, so a handler only ever sees
+  the latest version (the envelope's `version` is the latest). An event of a version the
+  consumer does not know yet is a contract violation (parked).
+- `make test` compares every contract with `contracts/snapshot/events.json` and fails on a
+  breaking change to a version there; `make contracts` updates the snapshot (and refuses a
+  breaking one).""".split("\n")
+
 
 def type_of(field: fields.Field) -> str:
     """The JSON type of a field as it travels."""
@@ -159,7 +180,9 @@ def render() -> str:
                   for name, field in envelope.fields.items()])
     out += [
         "",
-        "Unknown fields are refused, in the envelope and in every payload.",
+    ]
+    out += COMPATIBILITY
+    out += [
         "",
         "## Exchanges and queues",
         "",

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shared.events.contracts import contract_for
 from shared.events.contracts.registry import Contract
 from shared.events.fields import DecimalString, UTCDateTime, utcnow
+from shared.events.reading import read_payload, reader
 from shared.events.schemas import StrictSchema
 
 
@@ -23,7 +24,6 @@ class EnvelopeSchema(StrictSchema):
     payload = fields.Dict(required=True)
 
 
-_envelope_schema = EnvelopeSchema()
 
 
 @dataclass(frozen=True)
@@ -138,22 +138,22 @@ def make_envelope(event_type: str, payload: dict[str, Any], *, producer: str, co
 
 def load_envelope(body: object) -> Envelope:
     """Validate a received message body: the envelope, then the payload against its
-    contract. Raises ValidationError with the bad fields."""
+    contract, ignoring fields this release does not know (a newer producer's additions); a
+    superseded version is upcast, so the envelope returned always has the latest version.
+    Raises ValidationError with the bad fields."""
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["event body must be a JSON object"]})
-    data = _envelope_schema.load(body)
+    data = reader(EnvelopeSchema).load(body)
     try:
-        schema_cls = contract_for(data["type"], data["version"])
+        version, payload = read_payload(data["type"], data["version"], data["payload"])
     except KeyError as exc:
         raise ValidationError({"type": [str(exc.args[0])]}) from None
-    try:
-        payload = _instance(schema_cls).load(data["payload"])
     except ValidationError as exc:
         raise ValidationError({"payload": exc.messages}) from None
     return Envelope(
         event_id=str(data["event_id"]),
         type=data["type"],
-        version=data["version"],
+        version=version,
         occurred_at=data["occurred_at"],
         producer=data["producer"],
         correlation_id=data["correlation_id"],

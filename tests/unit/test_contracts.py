@@ -110,10 +110,12 @@ def test_make_envelope_rejects_a_bad_payload_naming_the_field(event_type, change
     assert bad_fields(caught) == {field}
 
 
-def test_a_superseded_version_is_still_written_and_read_when_asked_for():
+def test_a_superseded_version_is_still_written_when_asked_for_and_read_as_the_latest():
     sent = make_envelope("programme.created", copy.deepcopy(PROGRAMME_CREATED_V1), producer="programmes",
                          version=1)
-    assert sent.version == 1 and load_envelope(wire(sent)) == sent
+    got = load_envelope(wire(sent))
+    assert sent.version == 1 and got.version == 2     # upcast: tests/unit/test_upcasting.py
+    assert (got.event_id, got.payload["programme_id"]) == (sent.event_id, "p-1")
 
 
 def test_make_envelope_names_every_missing_field():
@@ -177,7 +179,6 @@ def message():
     (lambda m: m.update(producer=""), "producer"),
     (lambda m: m.update(correlation_id="x" * 201), "correlation_id"),
     (lambda m: m.update(payload="{}"), "payload"),
-    (lambda m: m.update(priority="high"), "priority"),
 ])
 def test_load_envelope_rejects_a_bad_envelope_naming_the_field(message, change, field):
     change(message)
@@ -192,7 +193,6 @@ def test_load_envelope_rejects_a_bad_envelope_naming_the_field(message, change, 
     (lambda p: p.update(recorded_at="2020-05-01"), "payload.recorded_at"),
     (lambda p: p["city"].update(country="ZZ"), "payload.city.country"),
     (lambda p: p.pop("indicator"), "payload.indicator"),
-    (lambda p: p.update(extra=1), "payload.extra"),
 ])
 def test_load_envelope_rejects_a_bad_payload_naming_the_field(message, change, field):
     change(message["payload"])

@@ -48,6 +48,7 @@ from shared.events.contracts.programmes.result import (
     ResultRevisedV1,
     ResultSubmittedV1,
 )
+from shared.events.contracts.programmes.upcasters import programme_created_v1
 
 __all__ = [
     "ACTIVITY_STATUSES", "EXAMPLES", "INSTRUMENTS", "MEASURES", "ORGANISATION_ROLES", "REACH", "RESULT_STATUSES",
@@ -57,4 +58,5 @@ __all__ = [
     "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeStateSchema",
     "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "ResultApprovedV1", "ResultIndicatorSchema", "ResultRecordedV1",
     "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "SectorSchema", "SexSchema", "TargetSchema",
+    "programme_created_v1",
 ]
