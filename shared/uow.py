@@ -137,6 +137,7 @@ class UnitOfWork:
         key, name = self.command
         self.held = False
         try:
+            failpoints.hit(f"command.{name}.before_commit")
             commands.remember(self.session, self.commands, key, name, outcome)
             self.session.commit()
         except BaseException:
