@@ -141,3 +141,18 @@ def test_outcomes_are_pruned_after_their_time(engine):
         session.commit()
     with engine.connect() as conn:
         assert conn.execute(sa.select(table.c.request_key)).scalars().all() == ["new"]
+
+
+READS = ("get_", "list_", "fund_ledger", "programme_totals", "ping", "sweep")
+
+
+@pytest.mark.parametrize("service", ["programmes", "grants"])
+def test_every_state_changing_rpc_is_a_command(service):
+    import importlib
+    cls = {"programmes": "ProgrammesService", "grants": "GrantsService"}[service]
+    methods = {name: fn for name, fn in vars(getattr(importlib.import_module(f"{service}.service"), cls)).items()
+               if callable(fn) and getattr(fn, "nameko_entrypoints", None)}
+    writes = {name for name in methods if not name.startswith(READS)}
+    assert writes and {name for name in writes if not hasattr(methods[name], "__wrapped__")} == set()
+    assert {name for name in methods if name.startswith(("get_", "list_")) and hasattr(methods[name], "__wrapped__")} \
+        == set()
