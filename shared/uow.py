@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared import failpoints
+from shared import commands, failpoints
 from shared.aggregate import Event
 from shared.db import DbLock
 from shared.events import Envelope, make_envelope
@@ -33,9 +33,11 @@ Tracked = TypeVar("Tracked", bound=RecordsEvents | None)
 
 
 class UnitOfWork:
-    """Subclass per service to attach repositories in `_open`."""
+    """Subclass per service to attach repositories in `_open`; a service whose RPCs are
+    commands (shared.runtime.commands) sets `commands` to its commands table."""
 
     session: Session
+    commands: sa.Table | None = None
 
     def __init__(self, session_factory: Callable[[], Session], outbox: sa.Table, inbox: sa.Table, *,
                  producer: str, correlation_id: str | None = None,
@@ -50,6 +52,10 @@ class UnitOfWork:
         self._lock: DbLock = lock or nullcontext()
         self.emitted: list[Envelope] = []
         self.seen: list[RecordsEvents] = []
+        # Set by shared.runtime.commands: (request key, command). `commit` then only flushes and
+        # holds the transaction open until the command's outcome joins it (`finish_command`).
+        self.command: tuple[str, str] | None = None
+        self.held = False
 
     def __enter__(self) -> Self:
         self._lock.__enter__()
@@ -64,6 +70,13 @@ class UnitOfWork:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        if self.held and exc_type is None:
+            return  # committed by finish_command (or released) once the outcome is known
+        self.held = False
+        self._close(exc_type, exc, traceback)
+
+    def _close(self, exc_type: type[BaseException] | None = None, exc: BaseException | None = None,
+               traceback: TracebackType | None = None) -> None:
         try:
             self.session.rollback()
             self.session.close()
@@ -105,10 +118,44 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.collect_events()
+        if self.command is not None:
+            self.session.flush()  # constraint violations surface here, where handlers expect them
+            self.held = True
+            return
+        self._commit()
+
+    def _commit(self) -> None:
         self.session.commit()
         failpoints.hit("outbox.after_commit")
         if self.emitted and self.after_commit:
             self.after_commit()
+
+    def finish_command(self, outcome: str) -> None:
+        """Store the held command's outcome with its change and commit both. Raises
+        IntegrityError (everything rolled back) when a twin with the same key won."""
+        assert self.command is not None and self.commands is not None and self.held
+        key, name = self.command
+        self.held = False
+        try:
+            failpoints.hit(f"command.{name}.before_commit")
+            commands.remember(self.session, self.commands, key, name, outcome)
+            self.session.commit()
+        except BaseException:
+            self._close()
+            raise
+        try:
+            failpoints.hit("outbox.after_commit")
+            failpoints.hit(f"command.{name}.after_commit")
+            if self.emitted and self.after_commit:
+                self.after_commit()
+        finally:
+            self._close()
+
+    def release(self) -> None:
+        """Roll back a held transaction (the command failed after `commit`)."""
+        if self.held:
+            self.held = False
+            self._close()
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -6,6 +6,7 @@ error, and a correlation id (X-Request-ID) that follows the request through RPC 
 Routes import what they read of a request from here: `actor_of`, `json_body`, `query_of`."""
 import json
 import logging
+import uuid
 from functools import partial
 
 from eventlet.event import Event
@@ -21,6 +22,7 @@ from gateway.representation import as_csv, conditional, wants_csv
 from gateway.request import actor_of, client_of, json_body, query_of, request_id_of, set_actor
 from gateway.store import GatewayStore
 from shared.actors import ANONYMOUS, SCOPES, Actor
+from shared.commands import CONTEXT_KEY
 from shared.errors import InvalidInput, flatten_messages
 
 __all__ = ["ApiEndpoint", "actor_of", "api", "json_body", "query_of"]
@@ -65,6 +67,7 @@ class ApiEndpoint(HttpRequestHandler):
         super().setup()
         self.store = self.store_extension.ensure().store
         self.limiter = self.store_extension.ensure().limiter
+        self.claim_seconds = idempotency.claim_seconds(self.container.config)
         self._query = self.query_schema() if self.query_schema else None
         self._body = self.body_schema() if self.body_schema else None
         self.catch_all = "<path:" in self.url and self.url.startswith("/<")
@@ -123,7 +126,7 @@ class ApiEndpoint(HttpRequestHandler):
                 return problems.from_exception(exc, request_id)
 
         if request.method == "POST" and self.idempotent:
-            response = idempotency.around(self.store, request, actor, run)
+            response = idempotency.around(self.store, request, actor, run, lease=self.claim_seconds)
         else:
             response = run()
         return conditional(request, response)
@@ -132,8 +135,10 @@ class ApiEndpoint(HttpRequestHandler):
         args, kwargs = self.get_entrypoint_parameters(request)
         self.check_signature(args, kwargs)
         event = Event()
-        self.container.spawn_worker(self, args, kwargs, context_data={"correlation_id": request_id},
-                                    handle_result=partial(self.handle_result, event))
+        # The request key: the services run each command once per key (shared.commands).
+        request_key = request.environ.get(idempotency.REQUEST_KEY) or f"req:{request_id}:{uuid.uuid4().hex}"
+        self.container.spawn_worker(self, args, kwargs, handle_result=partial(self.handle_result, event),
+                                    context_data={"correlation_id": request_id, CONTEXT_KEY: request_key})
         response = self.response_from_result(event.wait())
         if self.csv and response.status_code == 200 and response.mimetype == "application/json" \
                 and wants_csv(request):

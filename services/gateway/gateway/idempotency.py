@@ -1,7 +1,14 @@
 """Idempotency-Key for POST: the first response to (caller, key) is stored and a retry
 gets it back, marked `Idempotent-Replayed: true`, without running the request again.
 The same key with a different method, path or body is refused (422); a retry while the
-first request is still running gets 409. Keys are kept IDEMPOTENCY_TTL_HOURS (24)."""
+first request is still running gets 409. Keys are kept IDEMPOTENCY_TTL_HOURS (24).
+
+The RPCs of a request with a key carry a request key made from (caller, key), so the
+services run each command once per key (shared.commands). A claim whose outcome is unknown
+(a 5xx: a 504 while the service may still commit, a lost connection) is therefore never
+abandoned: it is released, and a retry re-sends the request with the same request key and
+gets what the service did, or runs it if the service did nothing. A claim held by a gateway
+that crashed expires after its lease (`claim_seconds`: the RPC deadline plus a margin)."""
 import hashlib
 import json
 import re
@@ -21,6 +28,9 @@ from shared.events.fields import utcnow
 HEADER = "Idempotency-Key"
 _VALID = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces or control characters
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
+REQUEST_KEY = "platform.request_key"   # request.environ: the key the request's RPCs carry
+CLAIM_MARGIN_SECONDS = 5.0
+RPCS_PER_REQUEST = 2   # a route makes at most two RPCs in a row (e.g. an application's programme check)
 
 
 class Replay:
@@ -53,32 +63,52 @@ def actor_key(actor: Actor, client: str | None) -> str:
     return actor.key_id if actor.kind == "key" and actor.key_id else f"anonymous:{client or '-'}"
 
 
-def around(store, request, actor: Actor, run: Callable[[], Response]) -> Response:
+def claim_seconds(config) -> float:
+    """How long a claim holds off retries (409) before a retry may take it over: every RPC
+    of the request has had its deadline by then, so the gateway holding it has crashed."""
+    explicit = config.get("IDEMPOTENCY_CLAIM_SECONDS")
+    if explicit is not None:
+        return float(explicit)
+    return RPCS_PER_REQUEST * float(config.get("RPC_DEADLINE_SECONDS", 5)) + CLAIM_MARGIN_SECONDS
+
+
+def request_key(actor: str, key: str) -> str:
+    """The request key of (caller, Idempotency-Key): the same on every retry, another
+    caller's equal key never meets it, and the client's key is not stored in the services."""
+    return "idem:" + hashlib.sha256(f"{actor}\n{key}".encode()).hexdigest()
+
+
+def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: float = 15.0) -> Response:
     """`run()` the request, once per (caller, Idempotency-Key) when the request has the header:
-    a retry gets the stored first response back; a 5xx is not stored, so a retry runs anew."""
+    a retry gets the stored first response back. A 5xx is not stored and the claim is released,
+    so a retry runs again, with the same request key: the services answer what they did."""
     key = request.headers.get(HEADER)
     if key is None:
         return run()
     key, who = valid_key(key), actor_key(actor, client_of(request))
     replay = begin(store, actor=who, key=key, method=request.method, path=request.path,
-                   body_hash=request_hash(request.method, request.path, request.get_data()))
+                   body_hash=request_hash(request.method, request.path, request.get_data()), lease=lease)
     if replay is not None:
         response = Response(replay.body, status=replay.status, headers=replay.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response
+    request.environ[REQUEST_KEY] = request_key(who, key)
     response = run()
     if response.status_code >= 500:
-        abandon(store, actor=who, key=key)
+        release(store, actor=who, key=key)
     else:
         finish(store, actor=who, key=key, status=response.status_code, headers=dict(response.headers),
                body=response.get_data(as_text=True))
     return response
 
 
-def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str):
-    """Claim (actor, key): returns None if this request should run (the caller must then
-    `finish` or `abandon`), or the stored Replay; raises for a mismatch or a request in flight."""
+def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str, lease: float = 15.0):
+    """Claim (actor, key) for `lease` seconds: returns None if this request should run (the
+    caller must then `finish` or `release`), or the stored Replay; raises for a mismatch or
+    a request in flight. A released or expired claim is taken over (by one retry only)."""
     t = models.idempotency_keys
+    now = utcnow()
+    until = now + timedelta(seconds=lease)
     with store.begin() as conn:
         row = conn.execute(sa.select(t).where(t.c.actor == actor, t.c.key == key)).first()
         if row is None:
@@ -86,16 +116,21 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
                 with conn.begin_nested():
                     conn.execute(t.insert().values(actor=actor, key=key, method=method, path=path,
                                                    body_hash=body_hash, status=None, headers=None, body=None,
-                                                   created_at=utcnow()))
+                                                   created_at=now, claimed_until=until))
                 return None
             except IntegrityError:
                 row = conn.execute(sa.select(t).where(t.c.actor == actor, t.c.key == key)).first()
-    if (row.method, row.path, row.body_hash) != (method, path, body_hash):
-        raise InvalidInput({HEADER: ["was already used for a different request; use a new key for a new request"]},
-                           "Idempotency-Key reused with a different request.")
-    if row.status is None:
+        if (row.method, row.path, row.body_hash) != (method, path, body_hash):
+            raise InvalidInput({HEADER: ["was already used for a different request; use a new key for a new request"]},
+                               "Idempotency-Key reused with a different request.")
+        if row.status is not None:
+            return Replay(row.status, json.loads(row.headers or "{}"), row.body or "")
+        taken = conn.execute(t.update().where(
+            t.c.actor == actor, t.c.key == key, t.c.status.is_(None),
+            sa.or_(t.c.claimed_until.is_(None), t.c.claimed_until <= now)).values(claimed_until=until)).rowcount
+    if not taken:
         raise Conflict("a request with this Idempotency-Key is still being processed; retry later")
-    return Replay(row.status, json.loads(row.headers or "{}"), row.body or "")
+    return None
 
 
 def finish(store, *, actor: str, key: str, status: int, headers: dict, body: str) -> None:
@@ -106,11 +141,14 @@ def finish(store, *, actor: str, key: str, status: int, headers: dict, body: str
                      .values(status=status, headers=json.dumps(kept), body=body))
 
 
-def abandon(store, *, actor: str, key: str) -> None:
-    """Forget a claim whose request failed on our side (5xx), so a retry runs it again."""
+def release(store, *, actor: str, key: str) -> None:
+    """Open a claim whose request failed on our side (5xx) to a retry at once. It is kept, not
+    deleted: the services may have done the work (a 504), and the retry, sending the same
+    request key, gets that outcome; a new claim would make them do it twice."""
     t = models.idempotency_keys
     with store.begin() as conn:
-        conn.execute(t.delete().where(t.c.actor == actor, t.c.key == key))
+        conn.execute(t.update().where(t.c.actor == actor, t.c.key == key, t.c.status.is_(None))
+                     .values(claimed_until=None))
 
 
 def purge(store, ttl_hours: float = 24.0) -> int:

@@ -61,6 +61,8 @@ idempotency_keys = sa.Table(
     sa.Column("headers", sa.Text, nullable=True),
     sa.Column("body", sa.Text, nullable=True),
     sa.Column("created_at", TS, nullable=False),
+    # Until when the running request holds the key (409 to a retry); NULL: open to a retry.
+    sa.Column("claimed_until", TS, nullable=True),
     sa.UniqueConstraint("actor", "key", name="uq_idempotency_actor_key"),
     sa.Index("ix_idempotency_created", "created_at"),
 )

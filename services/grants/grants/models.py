@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.commands import commands_table
 from shared.db import backbone_tables
 from shared.persistence import ExactDecimal, UTCDateTime
 
@@ -43,6 +44,7 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 outbox, inbox = backbone_tables(metadata)
+commands = commands_table(metadata)   # request key -> outcome (shared.commands)
 
 
 class Fund(Base):

@@ -14,6 +14,7 @@ from shared.actors import Actor
 from shared.config import float_env
 from shared.errors import InvalidInput, PlatformError
 from shared.events.fields import UTCDateTime, utcnow
+from shared.runtime.commands import RequestKey, command
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,12 @@ class GrantsService:
     name = "grants"
 
     uow = backbone()
+    request_key = RequestKey()  # commands run once per key: shared.runtime.commands
     config = Config()
 
     # funds, rates, contributions
     @rpc(expected_exceptions=PlatformError)
+    @command
     def create_fund(self, data, actor=None):
         return handlers.create_fund(self.uow(), data, actor=Actor.from_wire(actor))
 
@@ -46,6 +49,7 @@ class GrantsService:
         return handlers.fund_ledger(self.uow(), fund_id, query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def load_rates(self, data, actor=None):
         return handlers.load_rates(self.uow(), data, actor=Actor.from_wire(actor))
 
@@ -54,10 +58,12 @@ class GrantsService:
         return handlers.list_rates(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def pledge_contribution(self, data, actor=None):
         return handlers.pledge_contribution(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def receive_contribution(self, contribution_id, data=None, actor=None):
         return handlers.receive_contribution(self.uow(), contribution_id, data, actor=Actor.from_wire(actor))
 
@@ -71,10 +77,12 @@ class GrantsService:
 
     # calls, applications, reviews, determinations
     @rpc(expected_exceptions=PlatformError)
+    @command
     def open_call(self, data, actor=None):
         return handlers.open_call(self.uow(), data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def close_call(self, call_id, actor=None):
         return handlers.close_call(self.uow(), call_id, actor=Actor.from_wire(actor))
 
@@ -87,6 +95,7 @@ class GrantsService:
         return handlers.list_calls(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def submit_application(self, data, actor=None, programme=None):
         return handlers.submit_application(self.uow(), data, programme, actor=Actor.from_wire(actor))
 
@@ -99,10 +108,12 @@ class GrantsService:
         return handlers.list_applications(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def withdraw_application(self, application_id, data=None, actor=None):
         return handlers.withdraw_application(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def submit_review(self, application_id, data, actor=None):
         return handlers.submit_review(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
@@ -111,6 +122,7 @@ class GrantsService:
         return handlers.list_reviews(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def determine(self, application_id, data, actor=None):
         return handlers.determine(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
@@ -124,6 +136,7 @@ class GrantsService:
         return handlers.list_grants(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def disburse(self, grant_id, data, actor=None):
         return handlers.disburse(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
@@ -132,15 +145,18 @@ class GrantsService:
         return handlers.list_disbursements(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def submit_report(self, grant_id, report_id, data, actor=None):
         return handlers.submit_report(self.uow(), grant_id, report_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def approve_report(self, grant_id, report_id, data=None, actor=None):
         return handlers.review_report(self.uow(), grant_id, report_id, data,
                                        actor=Actor.from_wire(actor), approve=True)
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def request_report_changes(self, grant_id, report_id, data=None, actor=None):
         return handlers.review_report(self.uow(), grant_id, report_id, data,
                                        actor=Actor.from_wire(actor), approve=False)
@@ -150,10 +166,12 @@ class GrantsService:
         return handlers.list_reports(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def close_grant(self, grant_id, data=None, actor=None):
         return handlers.close_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def cancel_grant(self, grant_id, data, actor=None):
         return handlers.cancel_grant(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 

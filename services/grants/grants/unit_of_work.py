@@ -270,6 +270,7 @@ class SqlGrants(_Repository):
 
 
 class GrantsUnitOfWork(UnitOfWork):
+    commands = models.commands
     def _open(self, session: Session) -> None:
         self.funds = SqlFunds(session, self.track)
         self.rates = SqlRates(session, self.track)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.commands import commands_table
 from shared.db import backbone_tables
 from shared.persistence import ExactDecimal, UTCDateTime
 
@@ -20,6 +21,7 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 outbox, inbox = backbone_tables(metadata)
+commands = commands_table(metadata)   # request key -> outcome (shared.commands)
 
 VALUE = ExactDecimal(24, 4)      # result values, budgets: exact on SQLite too (scaled integers)
 DEGREES = ExactDecimal(24, 6)    # latitude and longitude (the API takes 6 decimal places)

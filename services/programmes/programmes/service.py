@@ -7,15 +7,18 @@ from programmes import handlers
 from programmes.dependencies import backbone
 from shared.actors import Actor
 from shared.errors import PlatformError
+from shared.runtime.commands import RequestKey, command
 
 
 class ProgrammesService:
     name = "programmes"
 
     uow = backbone()
+    request_key = RequestKey()  # commands run once per key: shared.runtime.commands
 
     # -- programmes
     @rpc(expected_exceptions=PlatformError)
+    @command
     def create_programme(self, data, actor=None):
         return handlers.create_programme(self.uow(), data, actor=Actor.from_wire(actor))
 
@@ -28,10 +31,12 @@ class ProgrammesService:
         return handlers.list_programmes(self.uow(), query, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def update_programme(self, programme_id, data, actor=None):
         return handlers.update_programme(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def change_status(self, programme_id, data, actor=None):
         return handlers.change_status(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
@@ -40,11 +45,13 @@ class ProgrammesService:
         return handlers.programme_totals(self.uow(), programme_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def add_programme_city(self, programme_id, data, actor=None):
         return handlers.add_programme_city(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     # -- cities
     @rpc(expected_exceptions=PlatformError)
+    @command
     def create_city(self, data, actor=None):
         created, city = handlers.create_city(self.uow(), data, actor=Actor.from_wire(actor))
         return {"created": created, "city": city}
@@ -59,10 +66,12 @@ class ProgrammesService:
 
     # -- indicators
     @rpc(expected_exceptions=PlatformError)
+    @command
     def define_indicator(self, programme_id, data, actor=None):
         return handlers.define_indicator(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def update_indicator(self, programme_id, code, data, actor=None):
         return handlers.update_indicator(self.uow(), programme_id, code, data, actor=Actor.from_wire(actor))
 
@@ -72,26 +81,32 @@ class ProgrammesService:
 
     # -- results
     @rpc(expected_exceptions=PlatformError)
+    @command
     def create_result(self, programme_id, data, actor=None):
         return handlers.create_result(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def update_result(self, result_id, data, actor=None):
         return handlers.update_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def submit_result(self, result_id, data=None, actor=None):
         return handlers.submit_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def approve_result(self, result_id, data=None, actor=None):
         return handlers.approve_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def return_result(self, result_id, data, actor=None):
         return handlers.return_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
     def revise_result(self, result_id, data, actor=None):
         return handlers.revise_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
 

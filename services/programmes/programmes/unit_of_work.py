@@ -12,6 +12,7 @@ refuses a second one. No transaction holds two of these locks, so none waits on 
 in a cycle."""
 from typing import Any
 
+from programmes import models
 from programmes.repositories import (
     SqlCityRepository,
     SqlIndicatorRepository,
@@ -22,6 +23,7 @@ from shared.uow import UnitOfWork
 
 
 class ProgrammesUnitOfWork(UnitOfWork):
+    commands = models.commands
     def _open(self, session: Any) -> None:
         self.programmes = SqlProgrammeRepository(session)
         self.indicators = SqlIndicatorRepository(session)
