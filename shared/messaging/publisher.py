@@ -1,6 +1,12 @@
-"""Publishing to RabbitMQ with publisher confirms and persistent delivery."""
+"""Publishing to RabbitMQ with publisher confirms and persistent delivery.
+
+The connection uses heartbeats (RabbitMQ recommends 5-60 s; 30 by default) so a dead
+or half-open peer is noticed, and every publish waits at most `confirm_timeout` for its
+confirm: a publish that is not confirmed in time raises, the connection is dropped and
+the next publish opens a new one. Nothing here retries: the caller decides."""
 import json
 import logging
+import socket
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -9,34 +15,78 @@ from kombu import Connection, Exchange, Producer, Queue
 
 log = logging.getLogger(__name__)
 
+DEFAULT_HEARTBEAT = 30
+DEFAULT_CONFIRM_TIMEOUT = 10.0
+
 
 class ConfirmingPublisher:
     """One connection per publisher, guarded by a lock; every publish waits for the
     broker's confirm, so returning means the broker has taken responsibility."""
 
-    def __init__(self, amqp_uri: str):
+    def __init__(self, amqp_uri: str, *, heartbeat: int = DEFAULT_HEARTBEAT,
+                 confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT, connect_timeout: float = 5.0):
         self.amqp_uri = amqp_uri
+        self.heartbeat = heartbeat
+        self.confirm_timeout = confirm_timeout
+        self.connect_timeout = connect_timeout
         self._conn: Connection | None = None
         self._lock = threading.Lock()
 
-    def _producer(self) -> Producer:
+    def _connection(self) -> Connection:
         if self._conn is None:
-            self._conn = Connection(self.amqp_uri,  # type: ignore[no-untyped-call]
-                                    transport_options={"confirm_publish": True}, heartbeat=0)
-        return Producer(self._conn.default_channel)  # type: ignore[no-untyped-call]
+            conn = Connection(self.amqp_uri,  # type: ignore[no-untyped-call]
+                              heartbeat=self.heartbeat, connect_timeout=self.connect_timeout,
+                              transport_options={"confirm_publish": True,
+                                                 "write_timeout": self.confirm_timeout})
+            try:
+                conn.connect()  # type: ignore[no-untyped-call]
+            except Exception:
+                conn.release()  # type: ignore[no-untyped-call]
+                raise
+            self._conn = conn
+        else:
+            self._service(self._conn)
+        return self._conn
+
+    def _service(self, conn: Connection) -> None:
+        """Read what the broker sent (heartbeats, a Connection.Close) and send our heartbeat;
+        raises if the connection is dead, so an idle connection is found out before use."""
+        try:
+            conn.drain_events(timeout=0.01)  # type: ignore[no-untyped-call]
+        except socket.timeout:
+            pass  # nothing to read: the usual case
+        conn.heartbeat_check()  # type: ignore[no-untyped-call]
+
+    def heartbeat_check(self) -> None:
+        """Service the heartbeat of an idle connection (call at least every heartbeat/2 s);
+        a dead connection is dropped, to be re-opened by the next publish."""
+        with self._lock:
+            if self._conn is None:
+                return
+            try:
+                self._service(self._conn)
+            except Exception:
+                log.info("publisher connection lost while idle; it will be re-opened", exc_info=True)
+                self._close()
 
     def publish(self, body: str | bytes, *, exchange: Exchange | str, routing_key: str,
                 headers: dict[str, Any] | None = None, message_id: str | None = None,
                 declare: Iterable[Exchange | Queue] = ()) -> None:
         with self._lock:
             try:
-                producer = self._producer()
+                try:
+                    conn = self._connection()
+                except Exception:  # an idle connection found dead: one fresh attempt
+                    self._close()
+                    conn = self._connection()
+                producer = Producer(conn.default_channel)  # type: ignore[no-untyped-call]
                 producer.publish(  # type: ignore[no-untyped-call]
                     body, exchange=exchange, routing_key=routing_key, headers=headers or {},
                     content_type="application/json", content_encoding="utf-8",
-                    delivery_mode=2, message_id=message_id, declare=list(declare), retry=False)
+                    delivery_mode=2, message_id=message_id, declare=list(declare), retry=False,
+                    timeout=self.confirm_timeout, confirm_timeout=self.confirm_timeout)
             except Exception:
-                self.close()  # start afresh next time; the caller decides about retrying
+                self._close()  # start afresh next time; the caller decides about retrying
                 raise
 
     def publish_json(self, data: object, *, exchange: Exchange | str, routing_key: str,
@@ -46,9 +96,22 @@ class ConfirmingPublisher:
                      message_id=message_id, declare=declare)
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.release()  # type: ignore[no-untyped-call]
-            except Exception:  # connection already broken
-                log.debug("error closing publisher connection", exc_info=True)
-            self._conn = None
+        with self._lock:
+            self._close(polite=True)
+
+    def _close(self, *, polite: bool = False) -> None:
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        try:
+            if polite:
+                # Connection.Close waits for Close-Ok without a deadline: bound it.
+                conn.connection.transport.sock.settimeout(2.0)
+                conn.release()  # type: ignore[no-untyped-call]
+                return
+        except Exception:
+            log.debug("could not close the publisher connection politely", exc_info=True)
+        try:
+            conn.collect()  # type: ignore[no-untyped-call]  # just drop the socket
+        except Exception:  # connection already broken
+            log.debug("error dropping publisher connection", exc_info=True)

@@ -2,6 +2,7 @@
 commit wakes the outbox relay, and the relay itself as a managed greenthread."""
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -14,8 +15,8 @@ from nameko.extensions import DependencyProvider
 from shared.config import database_url
 from shared.db import create_engine, session_factory
 from shared.messaging import topology
-from shared.messaging.publisher import ConfirmingPublisher
-from shared.messaging.relay import OutboxRelay
+from shared.messaging.publisher import DEFAULT_CONFIRM_TIMEOUT, DEFAULT_HEARTBEAT, ConfirmingPublisher
+from shared.messaging.relay import OutboxRelay, OutboxStats
 from shared.runtime.logcontext import set_correlation_id
 from shared.uow import UnitOfWork, process_lock
 
@@ -45,9 +46,13 @@ class Backbone(DependencyProvider, Generic[Work]):
         self.sessions = session_factory(self.engine)
         self.db_lock = process_lock(self.engine)
         self.amqp_uri = config["AMQP_URI"]
-        self.relay = OutboxRelay(self.engine, self.outbox, ConfirmingPublisher(self.amqp_uri),
-                                 db_lock=self.db_lock)
+        self.heartbeat = int(config.get("OUTBOX_RELAY_HEARTBEAT", DEFAULT_HEARTBEAT))
+        publisher = ConfirmingPublisher(
+            self.amqp_uri, heartbeat=self.heartbeat,
+            confirm_timeout=float(config.get("OUTBOX_RELAY_CONFIRM_TIMEOUT", DEFAULT_CONFIRM_TIMEOUT)))
+        self.relay = OutboxRelay(self.engine, self.outbox, publisher, db_lock=self.db_lock)
         self.interval = float(config.get("OUTBOX_RELAY_INTERVAL", 1.0))
+        self.max_backoff = float(config.get("OUTBOX_RELAY_MAX_BACKOFF", 30.0))
         self._wake = threading.Event()
         self._running = False
 
@@ -68,17 +73,28 @@ class Backbone(DependencyProvider, Generic[Work]):
     def wake(self) -> None:
         self._wake.set()
 
+    def outbox_stats(self) -> OutboxStats:
+        """Pending outbox rows and the age of the oldest (for health and metrics)."""
+        return self.relay.stats()
+
     def _relay_loop(self) -> None:
         backoff = self.interval
+        # Wake often enough to service the heartbeat of an idle connection (heartbeat/2 at most).
+        tick = min(self.interval, self.heartbeat / 4) if self.heartbeat else self.interval
+        next_pass = 0.0
         while self._running:
-            self._wake.clear()
-            try:
-                self.relay.publish_pending()
-                backoff = self.interval
-            except Exception:
-                log.warning("outbox relay could not publish; retrying in %.1fs", backoff, exc_info=True)
-                backoff = min(backoff * 2, 30)
-            self._wake.wait(timeout=backoff)
+            if self._wake.is_set() or time.monotonic() >= next_pass:
+                self._wake.clear()
+                try:
+                    self.relay.publish_pending()
+                    backoff = self.interval
+                except Exception:
+                    log.warning("outbox relay could not publish; retrying in %.1fs", backoff, exc_info=True)
+                    backoff = min(max(backoff, 0.1) * 2, self.max_backoff)
+                next_pass = time.monotonic() + backoff
+            else:
+                self.relay.publisher.heartbeat_check()
+            self._wake.wait(timeout=max(min(tick, next_pass - time.monotonic()), 0.01))
         self.relay.publisher.close()
 
     def make_uow(self, correlation_id: str | None = None) -> Work:

@@ -10,30 +10,58 @@ import logging
 
 from marshmallow import ValidationError
 from nameko.events import BROADCAST, event_handler
+from nameko.extensions import DependencyProvider
 
 from gateway import feed
 from gateway.dependencies import State
 from gateway.progress import resolve_plan
 from shared.events import load_envelope
+from shared.messaging.relay import PREVIOUS_HEADER, SEQUENCE_HEADER
 from shared.messaging.subscriptions.gateway import EVENT_TYPES
-from shared.runtime.events import reliable_event_handler
+from shared.runtime.events import ReliableEventHandler
 
 log = logging.getLogger(__name__)
 PROGRESS_EVENT = "objective.progress_changed"
 
 
+class FeedEventHandler(ReliableEventHandler):
+    """A reliable handler that also hands the relay's ordering headers to the worker
+    (nameko passes on only its own `nameko.` headers)."""
+
+    def unpack_message_headers(self, message):
+        data = super().unpack_message_headers(message)
+        headers = message.headers or {}
+        data.update({name: headers[name] for name in (SEQUENCE_HEADER, PREVIOUS_HEADER) if name in headers})
+        return data
+
+
+class ProducerPosition(DependencyProvider):
+    """(producer sequence, previous) of the event being handled; (None, None) if unstamped."""
+
+    def get_dependency(self, worker_ctx):
+        return tuple(_int(worker_ctx.data.get(name)) for name in (SEQUENCE_HEADER, PREVIOUS_HEADER))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _feed_handler(event_type: str):
     def append_to_feed(self, envelope):
-        if feed.append(self.state.store, envelope) is not None:
+        if feed.append(self.state.store, envelope, self.producer_position):
             self.state.wake_dispatcher()
     append_to_feed.__name__ = append_to_feed.__qualname__ = "feed_" + event_type.replace(".", "_")
-    return reliable_event_handler(event_type)(append_to_feed)
+    return FeedEventHandler.decorator(event_type)(append_to_feed)
 
 
 # One reliable handler per type (the convention: each listed in the gateway's subscriptions);
 # shared.runtime.events routes them all from the gateway's one queue.
 FeedConsumers = type("FeedConsumers", (), {
-    "feed_" + event_type.replace(".", "_"): _feed_handler(event_type) for event_type in EVENT_TYPES})
+    "producer_position": ProducerPosition(),
+    **{"feed_" + event_type.replace(".", "_"): _feed_handler(event_type) for event_type in EVENT_TYPES}})
 
 
 class ProgressConsumer:

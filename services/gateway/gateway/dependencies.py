@@ -9,6 +9,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 
 from gateway import idempotency, webhooks
+from gateway.feed import release_overdue as release_held_feed_events
 from gateway.progress import ProgressView
 from gateway.store import GatewayStore, Store, _flag
 
@@ -70,6 +71,8 @@ class GatewayState(DependencyProvider):
             self._wake.clear()
             busy = False
             try:
+                if passes % 20 == 0:  # feed events held for a predecessor that never came
+                    release_held_feed_events(self.store)
                 busy = self.dispatcher.run_once(pool) >= self.dispatcher.batch
                 passes += 1
                 if passes % 7200 == 1:

@@ -1,18 +1,19 @@
-"""The event feed: the gateway's own copy of every integration event, in arrival order.
+"""The event feed: the gateway's own copy of every integration event.
 
-Each event gets the next `sequence` number; GET /v1/events?after=<sequence> pages through
-them, so a partner can pull the events in order and replay from any point. Appending is
-exactly-once (the inbox records the event id in the same transaction) and queues the
-webhook deliveries in that same transaction, so a delivery is never lost or doubled."""
+Each event gets the next `sequence` number when it enters the feed, which is in its
+producer's own order (gateway.feed_order: an event whose predecessor from the same
+producer has not arrived yet is held back until it has); GET /v1/events?after=<sequence>
+pages through them, so a partner can pull the events in order and replay from any point.
+Appending is exactly-once (the inbox records the event id in the same transaction) and
+queues the webhook deliveries in that same transaction, so a delivery is never lost or doubled."""
 import json
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from gateway import models
+from gateway import feed_order, models
 from gateway.access import visible_events
 from gateway.views import event_view
-from gateway.webhooks import enqueue
 from shared.actors import Actor
 from shared.events import Envelope
 from shared.events.contracts import contract_for
@@ -37,25 +38,40 @@ def organisation_of(payload: dict) -> str | None:
     return None
 
 
-def append(store, envelope: Envelope) -> int | None:
-    """Add `envelope` to the feed; returns its sequence, or None for a duplicate."""
+def append(store, envelope: Envelope, position: tuple[int | None, int | None] = (None, None)) -> list[int] | None:
+    """Add `envelope` to the feed; `position` is (producer sequence, previous) from the relay's
+    headers. Returns the feed sequences handed out (none while it is held back, several when it
+    releases held ones), or None for a duplicate."""
     payload = contract_for(envelope.type, envelope.version)().dump(envelope.payload)
     with store.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Sequences are handed out in commit order: no reader ever sees 5 before 4 commits.
-            conn.exec_driver_sql("LOCK TABLE event_feed IN EXCLUSIVE MODE")
+        _lock(conn)
         try:
             _claim(conn, envelope)
         except DuplicateEvent:
             return None
-        organisation = organisation_of(payload)
-        sequence = conn.execute(models.event_feed.insert().values(
-            event_id=envelope.event_id, type=envelope.type, version=envelope.version, producer=envelope.producer,
-            occurred_at=envelope.occurred_at, correlation_id=envelope.correlation_id, organisation=organisation,
-            payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow())).inserted_primary_key[0]
-        enqueue(conn, event_id=envelope.event_id, event_type=envelope.type, sequence=sequence,
-                organisation=organisation)
-    return sequence
+        row = dict(event_id=envelope.event_id, type=envelope.type, version=envelope.version,
+                   producer=envelope.producer, occurred_at=envelope.occurred_at,
+                   correlation_id=envelope.correlation_id, organisation=organisation_of(payload),
+                   payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow(),
+                   producer_sequence=position[0])
+        return feed_order.place(conn, row, position[1]) + feed_order.release_overdue(conn)
+
+
+def release_overdue(store) -> list[int]:
+    """Let held events that waited too long into the feed (a reader must not wait for a
+    predecessor that never comes)."""
+    with store.begin() as conn:
+        if not feed_order.any_overdue(conn):
+            return []
+    with store.begin() as conn:
+        _lock(conn)
+        return feed_order.release_overdue(conn)
+
+
+def _lock(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        # Sequences are handed out in commit order: no reader ever sees 5 before 4 commits.
+        conn.exec_driver_sql("LOCK TABLE event_feed IN EXCLUSIVE MODE")
 
 
 def _claim(conn, envelope: Envelope) -> None:
@@ -70,6 +86,7 @@ def _claim(conn, envelope: Envelope) -> None:
 
 def read(store, actor: Actor, *, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
     """The events after sequence `after` that `actor` may see (access.visible), oldest first."""
+    release_overdue(store)
     f = models.event_feed
     q = sa.select(f).where(visible_events(f.c.type, f.c.organisation, actor))
     if types:

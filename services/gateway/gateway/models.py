@@ -4,7 +4,8 @@
 - audit_log: append-only; the code has no update or delete of it.
 - idempotency_keys: the first response to a POST with an Idempotency-Key, replayed on retry.
 - webhook_subscriptions / webhook_deliveries / webhook_attempts: outgoing webhooks and their log.
-- event_feed: the gateway's own copy of integration events, in arrival order (`sequence`).
+- event_feed: the gateway's own copy of integration events (`sequence`), each producer's in its
+  own order; event_feed_held: events waiting for their producer's previous one.
 - inbox (and an unused outbox): the backbone's exactly-once bookkeeping for consumed events."""
 import sqlalchemy as sa
 
@@ -125,5 +126,27 @@ event_feed = sa.Table(
     sa.Column("organisation", sa.String(200), nullable=True),
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("received_at", TS, nullable=False),
+    # The producer's outbox id (x-producer-sequence), when the relay stamped it.
+    sa.Column("producer_sequence", sa.BigInteger, nullable=True),
     sa.Index("ix_event_feed_type", "type", "sequence"),
+    sa.Index("ix_event_feed_producer_sequence", "producer", "producer_sequence"),
+)
+
+# Events received before their producer's previous event (gateway.feed_order): they get a
+# feed sequence once it is in the feed, or after the hold limit.
+event_feed_held = sa.Table(
+    "event_feed_held", metadata,
+    sa.Column("event_id", sa.String(36), primary_key=True),
+    sa.Column("type", sa.String(100), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("producer", sa.String(50), nullable=False),
+    sa.Column("occurred_at", TS, nullable=False),
+    sa.Column("correlation_id", sa.String(200), nullable=False),
+    sa.Column("organisation", sa.String(200), nullable=True),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", TS, nullable=False),
+    sa.Column("producer_sequence", sa.BigInteger, nullable=False),
+    sa.Column("previous", sa.BigInteger, nullable=False),
+    sa.Index("ix_event_feed_held_previous", "producer", "previous"),
+    sa.Index("ix_event_feed_held_received", "received_at"),
 )
