@@ -4,14 +4,14 @@ A claim of an Idempotency-Key holds off retries (409) only until `claimed_until`
 deadline plus a margin), so the claim of a crashed gateway does not block its key for 24 h;
 a 5xx releases it (NULL) instead of deleting it, and the retry re-sends the same request key.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002_feed_order
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002_feed_order'
 branch_labels = None
 depends_on = None
 
