@@ -169,6 +169,7 @@ def service_config(amqp_uri, database_urls):
     def make(service, **extra):
         config = {"AMQP_URI": amqp_uri, "OUTBOX_RELAY_INTERVAL": 0.2, "EVENT_MAX_ATTEMPTS": 3,
                   "RPC_DEADLINE_SECONDS": 2}
+        config["EVENT_RETRY_DELAYS"] = "0.1"  # retries of a failing handler after 0.1 s, not 1 s, 5 s
         if service in database_urls:
             config["DATABASE_URL"] = database_urls[service]
         config.update(extra)

@@ -7,9 +7,11 @@
   to the handler declared for it.
 - The body is checked against the envelope and the payload contract first; a
   message that breaks the contract can never succeed and is parked at once.
-- A handler that raises is retried (requeued) up to EVENT_MAX_ATTEMPTS times,
-  then the event is parked in `<service>.dead-letters` with the reason, and
-  acknowledged, so later events keep flowing.
+- A handler that raises is retried after a delay that grows per attempt
+  (EVENT_RETRY_DELAYS, through the broker's delay queues: shared.runtime.retries),
+  up to EVENT_MAX_ATTEMPTS attempts; then the event is parked in
+  `<service>.dead-letters` with the reason. Either way the delivery is acknowledged,
+  so later events keep flowing.
 The decorated method receives a validated `shared.events.Envelope`."""
 import logging
 import traceback
@@ -29,17 +31,11 @@ from shared.events import load_envelope, producer_of
 from shared.events.fields import utcnow
 from shared.messaging import topology
 from shared.messaging.publisher import ConfirmingPublisher
+from shared.runtime.retries import RetryPolicy, delivery_attempt, retry_headers
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_ATTEMPTS = 5
-
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
-
-
-def delivery_attempt(message: Message) -> int:
-    """1 for a first delivery; quorum queues count redeliveries in x-delivery-count."""
-    return int((message.headers or {}).get("x-delivery-count", 0)) + 1
 
 
 class ReliableEventHandler(EventHandler):
@@ -52,7 +48,7 @@ class ReliableEventHandler(EventHandler):
         config = self.container.config
         consumer = self.container.service_name
         self.subscription = topology.find(consumer, self.event_type)
-        self.max_attempts = int(config.get("EVENT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+        self.retries = RetryPolicy.from_config(config)
         handlers = sorted((e for e in self.container.entrypoints if isinstance(e, ReliableEventHandler)),
                           key=lambda e: e.method_name)
         self.routes: dict[str, ReliableEventHandler] = {}
@@ -65,23 +61,24 @@ class ReliableEventHandler(EventHandler):
         self.is_router = handlers[0] is self
         if self.is_router:
             self.queue = topology.consumer_queue(consumer, [topology.find(consumer, t) for t in self.routes])
-            self.parking = ConfirmingPublisher(config["AMQP_URI"])
+            self.publisher = ConfirmingPublisher(config["AMQP_URI"])  # parks and retries
             Consumer.setup(self)  # skip EventHandler.setup: the queue is ours
 
     def start(self) -> None:
         if not self.is_router:
             return
-        # The dead-letter queue must exist before the first failure, not at it.
+        # The dead-letter and delay queues must exist before the first failure, not at it.
+        consumer = self.subscription.consumer
         with Connection(self.container.config["AMQP_URI"]) as conn:  # type: ignore[no-untyped-call]
-            topology.declare(conn, [topology.dead_letter_exchange(),
-                                    topology.dead_letter_queue(self.subscription.consumer)])
+            topology.declare(conn, [topology.dead_letter_exchange(), topology.dead_letter_queue(consumer),
+                                    *topology.retry_queues(consumer, self.retries.used_delays())])
         super().start()
 
     def stop(self) -> None:
         if not self.is_router:
             return
         super().stop()
-        self.parking.close()
+        self.publisher.close()
 
     def handle_message(self, body: object, message: Message) -> None:
         try:
@@ -109,19 +106,22 @@ class ReliableEventHandler(EventHandler):
             self.queue_consumer.ack_message(message)
             return result, exc_info
         attempt = delivery_attempt(message)
-        if attempt >= self.max_attempts:
-            error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
-            try:
+        delay = self.retries.delay_after(attempt)
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        try:
+            if delay is None:
                 self.park(message, body, reason="handler_error", error=error, attempts=attempt)
-                self.queue_consumer.ack_message(message)
-            except Exception:
-                # Could not park: leave it to the broker (requeue; its delivery limit dead-letters).
-                log.exception("could not park event; requeueing")
-                self.queue_consumer.requeue_message(message)
-        else:
-            log.warning("%s failed on attempt %d/%d; requeueing", worker_ctx.entrypoint.method_name,
-                        attempt, self.max_attempts, exc_info=exc_info)
+            else:
+                log.warning("%s failed on attempt %d/%d; retrying in %gs", worker_ctx.entrypoint.method_name,
+                            attempt, self.retries.max_attempts, delay, exc_info=exc_info)
+                self.retry_later(message, attempt, delay)
+        except Exception:
+            # Could not park or schedule: leave it to the broker (requeue at once; its
+            # delivery limit dead-letters a message that keeps coming back).
+            log.exception("could not %s event; requeueing", "park" if delay is None else "schedule the retry of")
             self.queue_consumer.requeue_message(message)
+            return result, exc_info
+        self.queue_consumer.ack_message(message)  # only now that the broker holds the copy
         return result, exc_info
 
     def park(self, message: Message, body: object, *, reason: str, error: str, attempts: int | None = None) -> None:
@@ -135,10 +135,17 @@ class ReliableEventHandler(EventHandler):
         })
         log.error("parking event from %s in %s.dead-letters: %s: %s", self.subscription.queue_name,
                   self.subscription.consumer, reason, error)
-        self.parking.publish(message.body, exchange=topology.dead_letter_exchange(),
-                             routing_key=self.subscription.consumer, headers=headers,
-                             message_id=message.properties.get("message_id"),
-                             declare=[topology.dead_letter_queue(self.subscription.consumer)])
+        self.publisher.publish(message.body, exchange=topology.dead_letter_exchange(),
+                               routing_key=self.subscription.consumer, headers=headers,
+                               message_id=message.properties.get("message_id"),
+                               declare=[topology.dead_letter_queue(self.subscription.consumer)])
+
+    def retry_later(self, message: Message, attempt: int, delay: float) -> None:
+        consumer = self.subscription.consumer
+        queue = topology.retry_queue(consumer, delay)
+        self.publisher.publish(message.body, exchange=topology.retry_exchange(consumer), routing_key=queue.name,
+                               headers=retry_headers(message, attempt + 1),
+                               message_id=message.properties.get("message_id"), declare=[queue])
 
 
 reliable_event_handler = ReliableEventHandler.decorator

@@ -85,7 +85,7 @@ def probe_subscription():
 
 def test_an_event_that_always_fails_is_parked_and_later_events_flow(container_factory, amqp_uri,
                                                                      probe_subscription):
-    config = {"AMQP_URI": amqp_uri, "EVENT_MAX_ATTEMPTS": 3}
+    config = {"AMQP_URI": amqp_uri, "EVENT_MAX_ATTEMPTS": 3, "EVENT_RETRY_DELAYS": "0.1"}
     container = container_factory(ProbeService, config)
     container.start()
     poison, good = programme_event("poison"), programme_event("good")
@@ -107,7 +107,8 @@ def test_an_event_that_always_fails_is_parked_and_later_events_flow(container_fa
 
 def test_an_event_that_breaks_its_contract_is_parked_at_once(container_factory, amqp_uri,
                                                               probe_subscription):
-    container = container_factory(ProbeService, {"AMQP_URI": amqp_uri, "EVENT_MAX_ATTEMPTS": 3})
+    container = container_factory(ProbeService, {"AMQP_URI": amqp_uri, "EVENT_MAX_ATTEMPTS": 3,
+                                                 "EVENT_RETRY_DELAYS": "0.1"})
     container.start()
     bad = programme_event("bad")
     bad["payload"]["countries"] = ["ZZ"]
