@@ -193,6 +193,13 @@ def render() -> str:
         f"{topology.BROKER_DELIVERY_LIMIT} times is",
         f"  dead-lettered through `{topology.DEAD_LETTER_EXCHANGE}` (direct) to the queue "
         "`<consumer>.dead-letters`.",
+        "- Each message carries the headers `x-producer-sequence` (its row id in the producer's outbox) and",
+        "  `x-producer-previous` (the row the relay published just before it), so a consumer can keep each",
+        "  producer's order (the gateway's feed does).",
+        "- A handler that fails is retried after growing delays (`EVENT_RETRY_DELAYS`): the event waits in the",
+        "  consumer's delay queue `<consumer>.retry.<delay>` (fed by the direct exchange `<consumer>.retry`)",
+        "  and returns to `<consumer>.events` only, with the header `x-retry-attempt`; after the last attempt",
+        "  it is parked in `<consumer>.dead-letters` with its reason (docs/operations.md).",
         "",
         "| Type | Version | Producer | Exchange | Subscribers |",
         "|---|---|---|---|---|",
