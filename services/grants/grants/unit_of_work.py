@@ -46,16 +46,6 @@ CALLS, APPLICATIONS, REVIEWS = _table(models.Call), _table(models.Application), 
 GRANTS, TRANCHES, REPORTS = _table(models.Grant), _table(models.Tranche), _table(models.Report)
 
 
-def _store(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
-    """Insert or update the row of `values` by primary key. (An UPDATE then, if it found no row,
-    an INSERT: both statements compile once and are cached, unlike an INSERT .. ON CONFLICT.)"""
-    key = [c for c in table.primary_key.columns]
-    where = sa.and_(*(c == values[c.name] for c in key))
-    changes = {k: v for k, v in values.items() if k not in {c.name for c in key}}
-    if session.execute(table.update().where(where).values(**changes)).rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(table.insert().values(**values))
-
-
 def _filtered(query: sa.Select[Any], table: sa.Table, filters: dict[str, Any]) -> sa.Select[Any]:
     for name, value in filters.items():
         if value is not None:
@@ -122,7 +112,7 @@ class SqlRates(_Repository):
 
 class SqlContributions(_Repository):
     def save(self, contribution: domain.Contribution) -> None:
-        _store(self.session, CONTRIBUTIONS, to_row(CONTRIBUTIONS, contribution))
+        upsert(self.session, CONTRIBUTIONS, to_row(CONTRIBUTIONS, contribution))
         stored = set(self.session.execute(sa.select(RECEIPTS.c.id).where(
             RECEIPTS.c.contribution_id == contribution.id)).scalars())
         for receipt in contribution.receipts:   # receipts are never changed, only added
@@ -147,7 +137,7 @@ class SqlContributions(_Repository):
 
 class SqlCalls(_Repository):
     def save(self, call: domain.Call) -> None:
-        _store(self.session, CALLS, to_row(CALLS, call))
+        upsert(self.session, CALLS, to_row(CALLS, call))
         self.track(call)
 
     def get(self, call_id: str, *, for_update: bool = False) -> domain.Call | None:
@@ -188,7 +178,7 @@ class SqlCalls(_Repository):
 
 class SqlApplications(_Repository):
     def save(self, application: domain.Application) -> None:
-        _store(self.session, APPLICATIONS, to_row(APPLICATIONS, application))
+        upsert(self.session, APPLICATIONS, to_row(APPLICATIONS, application))
         self.track(application)
 
     def get(self, application_id: str, *, for_update: bool = False) -> domain.Application | None:
@@ -217,11 +207,11 @@ class SqlReviews(_Repository):
 
 class SqlGrants(_Repository):
     def save(self, grant: domain.Grant) -> None:
-        _store(self.session, GRANTS, to_row(GRANTS, grant))
+        upsert(self.session, GRANTS, to_row(GRANTS, grant))
         for tranche in grant.tranches:
-            _store(self.session, TRANCHES, to_row(TRANCHES, tranche))
+            upsert(self.session, TRANCHES, to_row(TRANCHES, tranche))
         for report in grant.reports:
-            _store(self.session, REPORTS, to_row(REPORTS, report))
+            upsert(self.session, REPORTS, to_row(REPORTS, report))
         self.track(grant)
 
     def _load(self, row: Any) -> domain.Grant:
