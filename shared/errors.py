@@ -44,6 +44,12 @@ class InvalidInput(PlatformError):
         return f"{self.message} {self.errors}"
 
 
+def unknown_reference(field: str, what: str, identifier: object) -> InvalidInput:
+    """A request names an object that does not exist or that the caller may not reference:
+    one answer for both, so another organisation's ids cannot be probed (docs/security.md, API1)."""
+    return InvalidInput({field: [f"no {what} with id {identifier!r}"]})
+
+
 @deserialize_to_instance
 class NotFound(PlatformError):
     title = "Not found"

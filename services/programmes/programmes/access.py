@@ -7,7 +7,8 @@ shared.actors (organisations compared case-folded, `actor.owns`):
   reporting organisation it owns; others' answer NotFound, so ids cannot be probed.
   A `partner` writes what it sees (including status changes of its programmes); a
   `reader` only reads; an anonymous caller sees no programme.
-- Cities are shared records: everyone reads them, partners add them."""
+- Cities are shared records: everyone reads them, partners add them.
+- A programme's parent reports for the same organisation as the programme."""
 from typing import Any
 
 from programmes import domain
@@ -55,10 +56,14 @@ def result_for(uow: Any, result_id: Any, actor: Actor, *, for_update: bool = Fal
     return uow.track(result) if for_update else result
 
 
-def visible_parent(uow: Any, programme: domain.Programme, actor: Actor) -> domain.Programme | None:
+def parent_for(uow: Any, programme: domain.Programme, actor: Actor) -> domain.Programme | None:
+    """The programme's parent, locked (unit_of_work: lock order), if the actor may see it and
+    it reports for the same organisation; None otherwise, answered like a missing one. A
+    family is one organisation's: the parent shows its children and rolls their results up."""
     if programme.parent_id is None:
         return None
-    try:
-        return programme_for(uow, programme.parent_id, actor)
-    except NotFound:
+    parent = uow.programmes.get(programme.parent_id, for_update=True)
+    if parent is None or not actor.owns(parent.reporting_org["ref"]) \
+            or org_key(parent.reporting_org["ref"]) != org_key(programme.reporting_org["ref"]):
         return None
+    return parent

@@ -2,14 +2,20 @@
 the outbox (shared.uow). Aggregates loaded or added through it are tracked, and the events
 they record are written to the outbox by `commit`, in the same transaction.
 
-Lock order (PostgreSQL; SQLite has one writer at a time): a change locks ONE row, with
-`get(..., for_update=True)`, before anything else:
+Lock order (PostgreSQL; SQLite has one writer at a time): a change locks its rows with
+`get(..., for_update=True)` (several: `programmes.lock`, in id order) before anything else:
 - a change of a programme, its cities or its indicators locks the programme's row;
+- giving a programme a parent (PATCH parent_id) locks the programme's and the parent's rows
+  together, in id order; creating a programme with a parent locks the parent's row. The
+  one-level rule (a parent has no parent, a parent is no child) reads both ends of the new
+  link, so two re-parentings sharing a programme (X under Y while Y under Z) meet on its row
+  and the second sees what the first committed;
 - a change of a result locks the result's row, then reads (without locking) its programme
   and indicator.
 Drafting a result locks nothing: the unique slot (programme, indicator, city, period)
-refuses a second one. No transaction holds two of these locks, so none waits on another
-in a cycle."""
+refuses a second one. A transaction that holds two programme locks took them in one
+statement in id order, and no transaction takes a programme lock after a result's, so none
+waits on another in a cycle."""
 from typing import Any
 
 from programmes import models

@@ -15,7 +15,7 @@ from typing import Any
 
 from programmes.domain.cities import City, new_id
 from shared.aggregate import EventsMixin
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, InvalidInput, unknown_reference
 from shared.events.contracts.programmes import ACTIVITY_STATUSES, ORGANISATION_ROLES
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -258,7 +258,7 @@ def check_parent(programme: Programme, parent: Programme | None, *, parent_has_p
     if programme.parent_id is None:
         return
     if parent is None:
-        raise InvalidInput({"parent_id": [f"no programme with id {programme.parent_id!r}"]})
+        raise unknown_reference("parent_id", "programme", programme.parent_id)
     if parent.id == programme.id:
         raise InvalidInput({"parent_id": ["a programme cannot be its own parent"]})
     if parent_has_parent:

@@ -6,7 +6,7 @@ from programmes.access import programme_for, require_writer
 from programmes.views import city_view, full_programme_view
 from shared.actors import Actor
 from shared.api import programmes as api
-from shared.errors import InvalidInput, NotFound, validate
+from shared.errors import InvalidInput, NotFound, unknown_reference, validate
 from shared.events.fields import utcnow
 
 _city_in, _programme_city_in, _query = api.CityCreate(), api.ProgrammeCityIn(), api.CityListQuery()
@@ -20,7 +20,7 @@ def resolve_city(uow: Any, spec: dict[str, Any], now: Any, field_name: str,
     if spec.get("id") is not None:
         city = uow.cities.get(spec["id"])
         if city is None:
-            errors[f"{field_name}.id"] = [f"no city with id {spec['id']!r}"]
+            errors.update(unknown_reference(f"{field_name}.id", "city", spec["id"]).errors)
         return city
     given: dict[str, Any] = {k: spec.get(k) for k in CITY_FIELDS}
     try:

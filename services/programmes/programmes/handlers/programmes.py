@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from programmes import domain
-from programmes.access import list_scope, programme_for, require_writer, visible_parent
+from programmes.access import list_scope, parent_for, programme_for, require_writer
 from programmes.handlers.cities import resolve_city
 from programmes.plans import corporate_titles, instruments_by_window
 from programmes.views import full_programme_view, programme_view, totals_view
@@ -58,7 +58,7 @@ def create_programme(uow: Any, data: Any, *, actor: Actor) -> dict[str, Any]:
     with uow:
         if uow.programmes.id_of_iati_identifier(programme.iati_identifier):
             errors.update(_taken(programme.iati_identifier))
-        parent = visible_parent(uow, programme, actor)
+        parent = parent_for(uow, programme, actor)
         merge(errors, domain.check_parent, programme, parent, parent_has_parent=bool(parent and parent.parent_id),
               has_children=False)
         for i, spec in enumerate(fields["cities"]):
@@ -88,10 +88,13 @@ def update_programme(uow: Any, programme_id: Any, data: Any, *, actor: Actor) ->
     require_writer(actor)
     changes = validate(_update, data)
     with uow:
+        if changes.get("parent_id") is not None and isinstance(programme_id, str):
+            # a new parent: the programme and the parent, in id order (unit_of_work: lock order)
+            uow.programmes.lock([programme_id, changes["parent_id"]])
         programme = programme_for(uow, programme_id, actor, for_update=True)
         previous = programme.update(changes, instruments_by_window=instruments_by_window(), now=utcnow())
         if "parent_id" in previous and programme.parent_id is not None:
-            parent = visible_parent(uow, programme, actor)
+            parent = parent_for(uow, programme, actor)
             domain.check_parent(programme, parent, parent_has_parent=bool(parent and parent.parent_id),
                                 has_children=uow.programmes.has_children(programme.id))
         if not previous:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from programmes import domain
 from programmes.repositories.cities import like
 from programmes.repositories.rows import PC, C, F, P, city_from_row, programme_from_row, programme_row
-from shared.persistence import Page, get, keyset_page
+from shared.persistence import Page, get, get_many, keyset_page
 
 # SQLite only (migration 0003): the full-text index of titles and the table it indexes.
 SEARCH = sa.table("programme_search", sa.column("rowid"), sa.column("programme_id"))
@@ -34,6 +34,10 @@ class SqlProgrammeRepository:
         if row is None:
             return None
         return programme_from_row(row, self._cities_of([row.id])[row.id])
+
+    def lock(self, programme_ids: list[str]) -> None:
+        """Lock these programmes' rows in id order (unit_of_work: lock order)."""
+        get_many(self.session, P, programme_ids, for_update=True)
 
     def id_of_iati_identifier(self, iati_identifier: str) -> str | None:
         return self.session.execute(sa.select(P.c.id).where(P.c.iati_identifier == iati_identifier)).scalar()

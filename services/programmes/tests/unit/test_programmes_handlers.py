@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from programmes_requests import (
+    ADMIN,
     JINJA,
     ORG,
     VALID,
@@ -192,6 +193,22 @@ def test_a_project_under_a_joint_work_programme_one_level_only(uow):
     with pytest.raises(InvalidInput):
         handlers.update_programme(uow, jwp["id"], {"parent_id": project["id"]})
 
+
+
+def test_a_parent_of_another_organisation_is_answered_like_a_missing_one_even_for_an_admin(uow):
+    """A family is one organisation's: the parent lists its children and rolls their results up."""
+    theirs = handlers.create_programme(uow, body(iati_identifier="XM-ORG-1-JWP", funding_window="global",
+                                                 instrument="joint_work_programme"))
+    other_org = {"ref": "XM-ORG-2", "name": "Partner two", "type": "21"}
+    answers = {}
+    for parent_id in (theirs["id"], "no-such-programme"):
+        with pytest.raises(InvalidInput) as caught:
+            handlers.create_programme(uow, body(iati_identifier=f"XM-ORG-2-{len(answers)}", reporting_org=other_org,
+                                                parent_id=parent_id), actor=ADMIN)
+        answers[parent_id] = caught.value.errors["parent_id"]
+    assert answers[theirs["id"]] == [f"no programme with id {theirs['id']!r}"]
+    assert answers["no-such-programme"] == ["no programme with id 'no-such-programme'"]
+    assert handlers.get_programme(uow, theirs["id"])["children"] == []
 
 # --- indicators -------------------------------------------------------------------------------
 
