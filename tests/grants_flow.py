@@ -109,10 +109,11 @@ class Http:
         return self.ok(self.post("/v1/keys", {"organisation": organisation, "role": role}), 201)["key"]
 
 
-def award_over_http(admin: Http, programme_id, recipient="Mbale City Council", amount="75000.50",
+def award_over_http(admin: Http, programme_id, recipient, amount="75000.50",
                     currency="EUR"):
     """Fund, contribution, call (one review), application, review, award, through the gateway:
-    the committed grant. `admin` carries an admin key of an organisation other than `recipient`."""
+    the committed grant. `admin` carries an admin key of an organisation other than `recipient`, the
+    programme's reporting organisation (an application names one of the applicant's programmes)."""
     fund = admin.ok(admin.post("/v1/funds", fund_body(currency)), 201)
     pledge = admin.ok(admin.post("/v1/contributions", {"fund_id": fund["id"], "contributor": "Sweden",
                                                        "amount": money(amount, currency)}), 201)

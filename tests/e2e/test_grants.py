@@ -15,6 +15,10 @@ from tests.programmes_flow import programme_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
+# The applicant's organisation: its keys' organisation is the reporting organisation of the
+# programme its applications name (an application names one of the applicant's programmes).
+JINJA = {"ref": "XM-JINJA", "name": "Jinja Municipal Council", "type": "11"}
+
 
 @pytest.fixture(scope="module")
 def keys(platform):
@@ -23,8 +27,8 @@ def keys(platform):
         "admin": admin,
         "reviewer_a": admin.as_key(admin.new_key("UN-Habitat", "admin")),
         "reviewer_b": admin.as_key(admin.new_key("World Bank", "admin")),
-        "jinja_admin": admin.as_key(admin.new_key("Jinja Municipal Council", "admin")),
-        "jinja": admin.as_key(admin.new_key("Jinja Municipal Council", "partner")),
+        "jinja_admin": admin.as_key(admin.new_key(JINJA["ref"], "admin")),
+        "jinja": admin.as_key(admin.new_key(JINJA["ref"], "partner")),
         "kisumu": admin.as_key(admin.new_key("Kisumu County", "partner")),
         "public": Http(platform),
     }
@@ -32,7 +36,8 @@ def keys(platform):
 
 @pytest.fixture(scope="module")
 def programme(keys):
-    return keys["admin"].ok(keys["admin"].post("/v1/programmes", programme_body("Jinja market economy")), 201)
+    admin = keys["admin"]
+    return admin.ok(admin.post("/v1/programmes", programme_body("Jinja market economy", org=JINJA)), 201)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +88,7 @@ def test_contribution_to_closeout_through_the_gateway(platform, keys, programme,
     app = jinja.ok(jinja.post("/v1/applications", application_body(
         call["id"], programme["id"], applicant_organisation=None)), 201)
     assert (app["status"], app["applicant_organisation"], app["programme_iati_identifier"]) == (
-        "under_review", "Jinja Municipal Council", programme["iati_identifier"])
+        "under_review", JINJA["ref"], programme["iati_identifier"])
     ineligible = jinja.ok(jinja.post("/v1/applications", application_body(
         call["id"], programme["id"], applicant_organisation=None, applicant_type="70", country="TZ",
         amount_requested=money("45000.00"))), 201)
@@ -207,7 +212,8 @@ def test_bad_grants_requests_get_clear_4xx(keys, programme, rates):
     assert fields_of(jinja.post("/v1/applications", application_body(
         call["id"], programme["id"], applicant_organisation=None, amount_requested=money("-1.00"),
         theme="housing"))) == {"amount_requested.amount", "theme"}
-    assert jinja.post("/v1/applications", application_body(call["id"], programme["id"])).status_code == 201
+    assert jinja.post("/v1/applications", application_body(call["id"], programme["id"],
+                                                           applicant_organisation=JINJA["ref"])).status_code == 201
     other = jinja.post("/v1/applications", application_body(call["id"], programme["id"],
                                                             applicant_organisation="Kisumu County"))
     assert other.status_code == 403

@@ -65,7 +65,8 @@ def test_programme_results_and_grant_change_progress_within_a_second(platform):
     assert (target(after_women, "cities_women_empowered")["value"]
             == target(before, "cities_women_empowered")["value"] + 1)
 
-    grant = award_over_http(Http(platform, ADMIN_KEY), programme["id"], "Mbale City Council", "75000.50", "EUR")
+    grant = award_over_http(Http(platform, ADMIN_KEY), programme["id"], programme["reporting_org"]["ref"],
+                            "75000.50", "EUR")
     assert grant["amount"] == {"amount": "75000.50", "currency": "EUR"}
     after_grant, _ = progress_changes(platform, after_women)
     assert {"currency": "EUR", "amount": "75000.50"} in after_grant["money"]["committed"]

@@ -7,9 +7,8 @@ from typing import Any
 
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import page
-from shared.actors import SYSTEM
 from shared.api import grants as g
-from shared.errors import InvalidInput, NotFound
+from shared.errors import NotFound, unknown_reference
 
 TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
         "grants": ["grants: grants"]}
@@ -17,7 +16,7 @@ TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
 
 class GrantRoutes:
     grants: Any       # the grants service's RPC proxy (GatewayService.grants)
-    programmes: Any   # the programmes service's, to check an application's programme exists
+    programmes: Any   # the programmes service's, to look up an application's programme as the caller
 
     def _grants_page(self, request, method: str, *args):
         query = dict(query_of(request))
@@ -109,12 +108,15 @@ class GrantRoutes:
         programme = None
         programme_id = body.get("programme_id")
         if isinstance(programme_id, str) and programme_id:
-            # The gateway composes: an application must claim a programme that exists.
+            # The gateway composes: the programme is looked up as the caller, so another
+            # organisation's answers like a missing one; the grants service then checks that it
+            # is the applicant's (an admin applying on behalf of an organisation).
             try:
-                found = self.programmes.get_programme(programme_id, actor=SYSTEM.to_wire())  # any programme
+                found = self.programmes.get_programme(programme_id, actor=actor_of(request))
             except NotFound:
-                raise InvalidInput({"programme_id": [f"no programme with id {programme_id!r}"]}) from None
-            programme = {"id": programme_id, "iati_identifier": found.get("iati_identifier")}
+                raise unknown_reference("programme_id", "programme", programme_id) from None
+            programme = {"id": programme_id, "iati_identifier": found.get("iati_identifier"),
+                         "reporting_org": found["reporting_org"]["ref"]}
         return 201, self.grants.submit_application(body, actor=actor_of(request), programme=programme)
 
     @api("GET", "/v1/applications", access="reader", query=g.ApplicationQuery, response=g.ApplicationPage,

@@ -10,13 +10,16 @@ from grants import access, domain, views
 from grants.handlers.common import found, list_query, load
 from shared.actors import Actor
 from shared.api import grants as api
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, unknown_reference
 from shared.events.fields import utcnow
 
 
 def submit_application(uow: Any, data: dict[str, Any],
                        programme: dict[str, Any] | None = None, *, actor: Actor) -> dict[str, Any]:
-    """`programme`: what the gateway found of the programme ({"id", "iati_identifier"}), if it looked."""
+    """`programme`: what the gateway found of the programme as the caller ({"id", "iati_identifier",
+    "reporting_org"}), if it looked. The programme must be the applicant's, whoever applies (an
+    award would otherwise attribute one organisation's money to another's programme); another's
+    is answered like a missing one."""
     access.require_writer(actor, "applying")
     fields = load(api.ApplicationInput, data)
     organisation = access.applicant_for(actor, fields["applicant_organisation"])
@@ -27,11 +30,14 @@ def submit_application(uow: Any, data: dict[str, Any],
         if programme.get("id") not in (None, fields["programme_id"]):
             raise InvalidInput({"programme_id": ["does not match the programme looked up"]})
         iati_identifier = programme.get("iati_identifier")
+        owner = programme.get("reporting_org")   # absent from a gateway of before this rule
+        if owner is not None and not domain.same_organisation(owner, organisation):
+            raise unknown_reference("programme_id", "programme", fields["programme_id"])
     now = utcnow()
     with uow:
         call = uow.calls.get(fields["call_id"])
         if call is None:
-            raise InvalidInput({"call_id": [f"no call with id {fields['call_id']!r}"]})
+            raise unknown_reference("call_id", "call", fields["call_id"])
         fund = uow.funds.get(call.fund_id)
         app = domain.Application.submit(
             fund, call, applicant_organisation=organisation, applicant_type=fields["applicant_type"],

@@ -7,7 +7,7 @@ from grants import access, domain, views
 from grants.handlers.common import found, list_query, load
 from shared.actors import Actor
 from shared.api import grants as api
-from shared.errors import InvalidInput
+from shared.errors import unknown_reference
 from shared.events.fields import utcnow
 
 
@@ -18,7 +18,7 @@ def open_call(uow: Any, data: dict[str, Any], *, actor: Actor) -> dict[str, Any]
     with uow:
         fund = uow.funds.get(fields["fund_id"])
         if fund is None:
-            raise InvalidInput({"fund_id": [f"no fund with id {fields['fund_id']!r}"]})
+            raise unknown_reference("fund_id", "fund", fields["fund_id"])
         call = domain.Call.open(fund, title=fields["title"], themes=fields["themes"], opens_at=fields["opens_at"],
                                 closes_at=fields["closes_at"], envelope=fields["envelope"],
                                 questions=fields["questions"], criteria=fields["criteria"],

@@ -7,7 +7,7 @@ from grants import access, domain, views
 from grants.handlers.common import converter, found, list_query, load
 from shared.actors import Actor
 from shared.api import grants as api
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, unknown_reference
 from shared.events.fields import utcnow
 
 
@@ -18,7 +18,7 @@ def pledge_contribution(uow: Any, data: dict[str, Any], *, actor: Actor) -> dict
     with uow:
         fund = uow.funds.get(fields["fund_id"], for_update=True)
         if fund is None:
-            raise InvalidInput({"fund_id": [f"no fund with id {fields['fund_id']!r}"]})
+            raise unknown_reference("fund_id", "fund", fields["fund_id"])
         contribution, _ = domain.Contribution.pledge(
             fund, contributor=fields["contributor"], contributor_type=fields["contributor_type"],
             amount=fields["amount"], value_date=fields["value_date"] or now.date(),

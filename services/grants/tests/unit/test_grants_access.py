@@ -29,6 +29,21 @@ def test_admin_only_operations_are_forbidden_to_partners(uow, funded, grant):
             call()
 
 
+
+def test_the_programme_must_be_the_applicants_whoever_applies(uow, funded):
+    """An admin applying on behalf of Jinja may not name Kisumu's programme: the award would
+    attribute Jinja's money to Kisumu's programme. Answered like a programme that does not exist."""
+    admin = Actor.key(organisation="platform", role="admin")
+    body = application_body(funded["call"]["id"], programme_id="p-kisumu")
+    with pytest.raises(InvalidInput) as caught:
+        handlers.submit_application(uow, body, {"id": "p-kisumu", "iati_identifier": "XM-K-1",
+                                                "reporting_org": "Kisumu County"}, actor=admin)
+    assert caught.value.errors == {"programme_id": ["no programme with id 'p-kisumu'"]}
+    assert handlers.list_applications(uow, {}, actor=admin)["items"] == []
+    mine = handlers.submit_application(uow, body, {"id": "p-kisumu", "iati_identifier": "XM-K-1",
+                                                   "reporting_org": " jinja  municipal council"}, actor=admin)
+    assert mine["programme_iati_identifier"] == "XM-K-1"
+
 def test_a_partner_sees_and_writes_only_its_own(uow, funded, grant):
     mine = handlers.submit_application(uow, application_body(funded["call"]["id"], applicant_organisation=None,
                                                              city="Kisumu", country="KE"), actor=KISUMU)
