@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 A = {"ref": "XM-REFS-A", "name": "Partner A", "type": "11"}
 B = {"ref": "XM-REFS-B", "name": "Partner B", "type": "11"}
 ARUA = {"name": "Arua", "country": "UG"}   # a city of A's programme only
-REFERENCE_NAMES = ("indicator", "tranche", "report")   # codes and numbers that name something
+# codes, numbers and organisations that name something
+REFERENCE_NAMES = ("indicator", "tranche", "report", "organisation", "applicant_organisation", "recipient")
 
 
 # --- the references of a route, from its @api metadata -----------------------------------------
@@ -104,6 +105,7 @@ GRANT_REPORT = {"summary": "Done.", "results": [{"indicator": "people_reached", 
 TABLE = {
     # programmes
     ("GET", "/v1/programmes", "query:parent_id"): Try(query=lambda w, v: {"parent_id": v}),
+    ("GET", "/v1/programmes", "query:organisation"): Try(query=lambda w, v: {"organisation": v}),
     ("POST", "/v1/programmes", "body:parent_id"): Try(body=lambda w, v: b_programme(v)),
     ("POST", "/v1/programmes", "body:cities.*.id"): SHARED.format("city records"),
     ("GET", "/v1/programmes/{programme_id}", "path:programme_id"): TRY,
@@ -149,6 +151,10 @@ TABLE = {
     # applications and grants are the applicant's
     ("POST", "/v1/applications", "body:programme_id"): Try(body=app_body),
     ("POST", "/v1/applications", "body:call_id"): SHARED.format("calls for proposals"),
+    ("POST", "/v1/applications", "body:applicant_organisation"): Try(
+        body=lambda w, v: {**app_body(w, w["pb"]["id"]), "applicant_organisation": v}),
+    ("GET", "/v1/applications", "query:applicant_organisation"): Try(
+        query=lambda w, v: {"applicant_organisation": v}),
     ("POST", "/v1/applications", "body:targets.*.indicator"): PLAN,
     ("GET", "/v1/applications", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/applications", "query:call_id"): SHARED.format("calls for proposals"),
@@ -163,6 +169,7 @@ TABLE = {
     ("GET", "/v1/reviews", "query:application_id"): Try(query=lambda w, v: {"application_id": v}),
     ("GET", "/v1/grants", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/grants", "query:call_id"): SHARED.format("calls for proposals"),
+    ("GET", "/v1/grants", "query:recipient"): Try(query=lambda w, v: {"recipient": v}),
     ("GET", "/v1/grants", "query:fund_id"): SHARED.format("pooled funds"),
     ("GET", "/v1/grants/{grant_id}", "path:grant_id"): TRY,
     ("POST", "/v1/grants/{grant_id}/disbursements", "path:grant_id"): Try(body={"tranche": 1}),
@@ -180,6 +187,8 @@ TABLE = {
     ("GET", "/v1/disbursements", "query:fund_id"): SHARED.format("pooled funds"),
     ("GET", "/v1/reports", "query:grant_id"): Try(query=lambda w, v: {"grant_id": v}),
     # the gateway's own objects
+    ("GET", "/v1/keys", "query:organisation"): Try(query=lambda w, v: {"organisation": v}),
+    ("POST", "/v1/keys", "body:organisation"): Try(body=lambda w, v: {"organisation": v, "role": "partner"}),
     ("GET", "/v1/keys/{key_id}", "path:key_id"): TRY,
     ("DELETE", "/v1/keys/{key_id}", "path:key_id"): TRY,
     ("GET", "/v1/audit", "query:key_id"): Try(query=lambda w, v: {"key_id": v}),
@@ -202,7 +211,8 @@ FOREIGN = {
     "application_id": lambda w: w["application"]["id"], "grant_id": lambda w: w["grant"]["id"],
     "fund_id": lambda w: w["fund"]["id"], "contribution_id": lambda w: w["contribution"]["id"],
     "call_id": lambda w: w["call"]["id"], "key_id": lambda w: w["key_a"]["id"],
-    "webhook_id": lambda w: w["webhook"]["id"],
+    "webhook_id": lambda w: w["webhook"]["id"], "organisation": lambda w: A["ref"],
+    "applicant_organisation": lambda w: A["ref"], "recipient": lambda w: A["ref"],
 }
 
 
