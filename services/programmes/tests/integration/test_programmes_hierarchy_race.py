@@ -1,7 +1,8 @@
-"""Two concurrent re-parentings on PostgreSQL: X under Y while Y under Z. Each checks the
-one-level rule on what it reads; without the parent's row lock both read the other's
-programme unchanged and both commit a two-level hierarchy (Z > Y > X), which metrics rolls up
-only one level. With the lock order of programmes.unit_of_work exactly one commits."""
+"""Two concurrent re-parentings on PostgreSQL: X under Y (an existing X moved, or a new X
+created) while Y under Z. Each checks the one-level rule on what it reads; without the parent's
+row lock both read the other's programme unchanged and both commit a two-level hierarchy
+(Z > Y > X), which metrics rolls up only one level. With the lock order of
+programmes.unit_of_work exactly one commits."""
 import eventlet
 import pytest
 
@@ -24,9 +25,11 @@ def programmes_uow(database_urls):
 
 
 @pytest.mark.parametrize("db_backend", ["postgres"])   # SQLite has one writer at a time
-def test_two_concurrent_reparentings_cannot_build_two_levels(programmes_uow, db_backend, monkeypatch):
+@pytest.mark.parametrize("first", ["move X under Y", "create X under Y"])
+def test_two_concurrent_reparentings_cannot_build_two_levels(programmes_uow, db_backend, first, monkeypatch):
     uow = programmes_uow
-    x, y, z = (handlers.create_programme(uow(), programme_body(name), actor=SYSTEM)["id"] for name in "XYZ")
+    y, z = (handlers.create_programme(uow(), programme_body(name), actor=SYSTEM)["id"] for name in "YZ")
+    x = handlers.create_programme(uow(), programme_body("X"), actor=SYSTEM)["id"] if first.startswith("move") else None
 
     check_parent = domain.check_parent
 
@@ -36,17 +39,20 @@ def test_two_concurrent_reparentings_cannot_build_two_levels(programmes_uow, db_
 
     monkeypatch.setattr(domain, "check_parent", slow_check)
 
-    def reparent(child_and_parent):
+    def link(child_and_parent):
         child, parent = child_and_parent
         try:
+            if child is None:
+                return handlers.create_programme(uow(), programme_body("X", parent_id=parent), actor=SYSTEM)
             return handlers.update_programme(uow(), child, {"parent_id": parent}, actor=SYSTEM)
         except InvalidInput as exc:
             return exc
 
-    outcomes = list(eventlet.GreenPool().imap(reparent, [(x, y), (y, z)]))
+    outcomes = list(eventlet.GreenPool().imap(link, [(x, y), (y, z)]))
 
     refused = [o for o in outcomes if isinstance(o, InvalidInput)]
     assert len(refused) == 1, outcomes
     assert "one level of hierarchy only" in refused[0].errors["parent_id"][0]
-    parents = {p: handlers.get_programme(uow(), p, actor=SYSTEM)["parent_id"] for p in (x, y, z)}
-    assert parents in ({x: y, y: None, z: None}, {x: None, y: z, z: None}), parents
+    x = x or (outcomes[0]["id"] if isinstance(outcomes[0], dict) else None)
+    parents = {p: handlers.get_programme(uow(), p, actor=SYSTEM)["parent_id"] for p in (x, y, z) if p}
+    assert parents in ({x: y, y: None, z: None}, {y: z, z: None}, {x: None, y: z, z: None}), parents
