@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from grants import domain, handlers
+from grants.unit_of_work import SqlReviews
 from shared.actors import SYSTEM, Actor
 from shared.errors import Conflict, Forbidden
 from shared.migrations import alembic_config, upgrade
@@ -79,6 +80,19 @@ def test_two_racing_reviews_by_one_key_store_one(uow, monkeypatch):
     results = list(eventlet.GreenPool().imap(review, ["Alice", "Bob"]))
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "dict"], results
     assert len(handlers.list_reviews(uow(), {"application_id": app["id"]}, actor=SYSTEM)["items"]) == 1
+
+
+def test_the_database_refuses_a_second_review_by_one_key(uow, monkeypatch):
+    """The unique (application, reviewer) constraint on its own: with the domain's check blind
+    (no existing reviews read), the second review by one key still answers 409 and writes nothing."""
+    app = open_application(uow)
+    handlers.submit_review(uow(), app["id"], {**REVIEW, "reviewer": "Alice"}, actor=UN_ADMIN)
+    monkeypatch.setattr(SqlReviews, "of", lambda self, application_id: [])
+    with pytest.raises(Conflict, match="already reviewed"):
+        handlers.submit_review(uow(), app["id"], {**REVIEW, "reviewer": "Bob"}, actor=UN_ADMIN)
+    monkeypatch.undo()
+    assert [r["reviewer_name"] for r in handlers.get_application(uow(), app["id"], actor=SYSTEM)["reviews"]] == [
+        "Alice"]
 
 
 @pytest.mark.parametrize("organisation", [
