@@ -8,9 +8,9 @@
   and organisation) and never an application of its own organisation (the domain's rule); a
   non-admin reviewer does not see the reviews of its own organisation's applications;
 - writing (applying, withdrawing, submitting a report) needs a partner key or above;
-- any other caller (partner, reader, anonymous) sees only the applications, grants and
-  reports of its own organisation (compared case-folded); others' answer NotFound, so ids
-  cannot be probed."""
+- any other caller (partner, reader, anonymous; a reviewer for grants, reports and
+  disbursements) sees only the applications, grants and reports of its own organisation
+  (compared case-folded); others' answer NotFound, so ids cannot be probed."""
 from __future__ import annotations
 
 from grants import domain
@@ -60,15 +60,17 @@ def conflicted_organisation(actor: Actor) -> str | None:
     return None if actor.is_admin else (actor.organisation or "")
 
 
-def own_organisation(actor: Actor) -> str | None:
-    """The organisation a caller is limited to, or None when it sees everything."""
-    if is_reviewer(actor):
+def own_organisation(actor: Actor, *, applications: bool = False) -> str | None:
+    """The organisation a caller is limited to, or None when it sees everything: administrators
+    see everything; reviewers every application (to review it), yet only their own grants,
+    reports and disbursements (reviewing is not overseeing)."""
+    if actor.is_admin or (applications and is_reviewer(actor)):
         return None
     return actor.organisation or ""
 
 
-def visible(actor: Actor, organisation: str) -> bool:
-    mine = own_organisation(actor)
+def visible(actor: Actor, organisation: str, *, applications: bool = False) -> bool:
+    mine = own_organisation(actor, applications=applications)
     return mine is None or domain.same_organisation(mine, organisation)
 
 
@@ -82,10 +84,10 @@ def applicant_for(actor: Actor, named: str | None) -> str | None:
     return mine
 
 
-def limit_to_own(actor: Actor, filters: dict[str, object], name: str) -> bool:
+def limit_to_own(actor: Actor, filters: dict[str, object], name: str, *, applications: bool = False) -> bool:
     """Restrict a list's filter `name` to the caller's organisation; False if the filter
     names another organisation (the list is then empty)."""
-    mine = own_organisation(actor)
+    mine = own_organisation(actor, applications=applications)
     if mine is None:
         return True
     given = filters.get(name)

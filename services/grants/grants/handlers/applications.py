@@ -48,7 +48,7 @@ def submit_application(uow: Any, data: dict[str, Any],
 def visible_application(uow: Any, application_id: str, actor: Actor, *,
                         for_update: bool = False) -> domain.Application:
     app: domain.Application | None = uow.applications.get(application_id, for_update=for_update)
-    if app is None or not access.visible(actor, app.applicant_organisation):
+    if app is None or not access.visible(actor, app.applicant_organisation, applications=True):
         raise NotFound("application", application_id)
     return app
 
@@ -63,7 +63,7 @@ def get_application(uow: Any, application_id: str, *, actor: Actor) -> dict[str,
 def list_applications(uow: Any, query: dict[str, Any] | None = None,
                       cursor: str | None = None, *, actor: Actor) -> dict[str, Any]:
     q, filters = list_query(api.ApplicationQuery, query, cursor)
-    if not access.limit_to_own(actor, filters, "applicant_organisation"):
+    if not access.limit_to_own(actor, filters, "applicant_organisation", applications=True):
         return views.page([], None)
     with uow:
         items, next_cursor = uow.applications.list(limit=q["limit"], cursor=q["cursor"], **filters)

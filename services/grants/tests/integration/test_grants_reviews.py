@@ -11,7 +11,7 @@ from alembic import command
 from grants import domain, handlers
 from grants.unit_of_work import SqlReviews
 from shared.actors import SYSTEM, Actor
-from shared.errors import Conflict, Forbidden
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.migrations import alembic_config, upgrade
 from tests.grants_flow import REVIEW, application_body, call_body, fund_body, money
 
@@ -132,8 +132,10 @@ def test_a_review_scope_key_reviews_and_reads_reviews_but_decides_nothing(uow):
     assert "reviews" not in handlers.get_application(uow(), app["id"], actor=applicant_reviewer)
     assert handlers.list_reviews(uow(), {}, actor=applicant_reviewer)["items"] == []
     assert [r["id"] for r in handlers.list_reviews(uow(), {}, actor=WB_REVIEWER)["items"]] == [review["id"]]
-    assert handlers.determine(uow(), app["id"], {"decision": "award", "reasons": ["ok"]},
-                              actor=UN_ADMIN)["application"]["status"] == "awarded"
+    grant = handlers.determine(uow(), app["id"], {"decision": "award", "reasons": ["ok"]}, actor=UN_ADMIN)["grant"]
+    with pytest.raises(NotFound):   # reviewing is not overseeing: another organisation's grant is missing
+        handlers.get_grant(uow(), grant["id"], actor=WB_REVIEWER)
+    assert handlers.list_grants(uow(), {}, actor=WB_REVIEWER)["items"] == []
 
 
 def test_migration_0005_keeps_one_review_per_key_and_splits_off_the_name(grants_db, database_urls):
