@@ -176,6 +176,54 @@ def test_cancelling_returns_the_undisbursed_money_to_the_fund(keys, programme, r
     assert admin.ok(admin.get(f"/v1/calls/{call['id']}"))["committed"] == money("15000.00")
 
 
+def test_a_review_scope_key_reviews_as_itself_and_decides_nothing(keys, programme, rates):
+    """docs/grants.md: a reviewer is an admin key or a key with the `review` scope; it reviews as
+    its key (id and organisation), once per application whatever name it gives, never its own
+    organisation's application, and awards, funds and applies nothing."""
+    admin, jinja = keys["admin"], keys["jinja"]
+    _, _, _, call = funded_call(keys, required_reviews=2)
+    app = jinja.ok(jinja.post("/v1/applications", application_body(call["id"], programme["id"],
+                                                                    applicant_organisation=None)), 201)
+    reviews_url = f"/v1/applications/{app['id']}/reviews"
+    created = admin.ok(admin.post("/v1/keys", {"organisation": "World Bank", "role": "reader",
+                                               "scopes": ["read", "review"], "name": "review panel"}), 201)
+    assert created["scopes"] == ["read", "review"]
+    reviewer = admin.as_key(created["key"])
+    review = reviewer.ok(reviewer.post(reviews_url, {**REVIEW, "reviewer": "Alice"}), 201)
+    assert (review["reviewer"], review["reviewer_name"], review["reviewer_organisation"]) == (
+        created["id"], "Alice", "World Bank")
+    assert fields_of(reviewer.post(reviews_url, {**REVIEW, "reviewer": "Bob"}), 409) == set()
+
+    # one admin key naming itself twice is one reviewer too: two reviews, yet one missing
+    keys["reviewer_a"].ok(keys["reviewer_a"].post(reviews_url, {**REVIEW, "reviewer": "Carol"}), 201)
+    assert fields_of(keys["reviewer_a"].post(reviews_url, {**REVIEW, "reviewer": "Dave"}), 409) == set()
+
+    # the reviewer decides nothing, funds nothing, applies for nothing
+    assert reviewer.post(f"/v1/applications/{app['id']}/determination",
+                         {"decision": "award", "reasons": ["x"]}).status_code == 403
+    assert reviewer.post("/v1/funds", fund_body()).status_code == 403
+    assert reviewer.post("/v1/applications", application_body(call["id"], programme["id"])).status_code == 403
+    # it reads the application with its reviews; the applicant reads neither
+    assert len(reviewer.ok(reviewer.get(f"/v1/applications/{app['id']}"))["reviews"]) == 2
+    assert len(reviewer.ok(reviewer.get(f"/v1/reviews?application_id={app['id']}"))["items"]) == 2
+    assert "reviews" not in jinja.ok(jinja.get(f"/v1/applications/{app['id']}"))
+    assert jinja.get("/v1/reviews").status_code == 403
+
+    # a reviewer key of the applicant's organisation, however written, neither reviews nor reads its reviews
+    own = admin.as_key(admin.ok(admin.post("/v1/keys", {"organisation": " jinja MUNICIPAL council",
+                                                         "role": "reader", "scopes": ["read", "review"]}), 201)["key"])
+    refused = own.post(reviews_url, {**REVIEW, "reviewer_organisation": "World Bank"})
+    assert fields_of(refused, 403) == set()
+    assert fields_of(own.post(reviews_url, REVIEW), 403) == set()
+    assert "reviews" not in own.ok(own.get(f"/v1/applications/{app['id']}"))
+    assert own.ok(own.get(f"/v1/reviews?application_id={app['id']}"))["items"] == []
+
+    keys["reviewer_b"].ok(keys["reviewer_b"].post(reviews_url, REVIEW), 201)
+    decided = admin.ok(admin.post(f"/v1/applications/{app['id']}/determination",
+                                  {"decision": "reject", "reasons": ["weak budget"]}))
+    assert decided["application"]["status"] == "rejected" and len(decided["application"]["reviews"]) == 3
+
+
 def fields_of(response, status=422):
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"] == "application/problem+json"

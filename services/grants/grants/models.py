@@ -181,12 +181,14 @@ class Application(Base):
 
 class Review(Base):
     __tablename__ = "reviews"
+    # one review per reviewer identity (the API key's id) per application (migration 0005)
     __table_args__ = (sa.UniqueConstraint("application_id", "reviewer", name="uq_reviews_application_reviewer"),
                       sa.Index("ix_reviews_page", "reviewed_at", "id"))
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     application_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("applications.id"), index=True)
     reviewer: Mapped[str] = mapped_column(sa.String(200), index=True)
+    reviewer_name: Mapped[str] = mapped_column(sa.String(200), server_default="")
     reviewer_organisation: Mapped[str] = mapped_column(sa.String(300))
     scores: Mapped[dict] = mapped_column(sa.JSON)
     total_score: Mapped[int] = mapped_column(sa.Integer)

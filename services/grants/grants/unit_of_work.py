@@ -200,8 +200,15 @@ class SqlReviews(_Repository):
                                     .order_by(r.reviewed_at, r.id))
         return [from_row(domain.Review, row) for row in rows]
 
-    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
-        page = self._page(REVIEWS, ["reviewed_at", "id"], limit, cursor, filters)
+    def list(self, *, limit: int, cursor: str | None, not_of: str | None = None, **filters: Any) -> Page:
+        """`not_of`: leave out the reviews of that organisation's applications (as
+        domain.same_organisation compares: case-folded, trimmed; stored names are single-spaced)."""
+        query = _filtered(sa.select(REVIEWS), REVIEWS, filters)
+        if not_of is not None:
+            applicant = sa.func.lower(sa.func.trim(APPLICATIONS.c.applicant_organisation))
+            own = sa.select(APPLICATIONS.c.id).where(applicant == " ".join(not_of.split()).casefold())
+            query = query.where(REVIEWS.c.application_id.not_in(own))
+        page = keyset_page(self.session, query, [REVIEWS.c.reviewed_at, REVIEWS.c.id], limit=limit, cursor=cursor)
         return [from_row(domain.Review, r) for r in page.rows], page.next_cursor
 
 

@@ -50,9 +50,10 @@ class ReviewInput(StrictSchema):
     recommendation = fields.String(required=True, validate=validate.OneOf(["award", "reject"]))
     comment = fields.String(load_default="", validate=validate.Length(max=20000))
     reviewer = text_field(200, load_default=None, metadata={
-        "description": "internal calls only; otherwise the API key is the reviewer"})
+        "description": "a display name, shown as reviewer_name; the API key is the reviewer (one review per key "
+                       "per application). Internal calls: the reviewer"})
     reviewer_organisation = text_field(300, load_default=None, metadata={
-        "description": "internal calls only; otherwise the API key's organisation"})
+        "description": "internal calls only; otherwise the API key's organisation (another one is refused)"})
 
 
 class DeterminationInput(StrictSchema):
@@ -86,7 +87,7 @@ class ApplicationQuery(PageQuery):
 
 class ReviewQuery(PageQuery):
     application_id = fields.String()
-    reviewer = fields.String()
+    reviewer = fields.String(metadata={"description": "the reviewing key's id"})
 
 
 class FailureOut(StrictSchema):
@@ -98,8 +99,9 @@ class FailureOut(StrictSchema):
 class ReviewOut(StrictSchema):
     id = fields.String()
     application_id = fields.String()
-    reviewer = fields.String()
-    reviewer_organisation = fields.String()
+    reviewer = fields.String(metadata={"description": "the reviewer: the id of the API key that reviewed"})
+    reviewer_name = fields.String(metadata={"description": "the display name the reviewer gave, if any"})
+    reviewer_organisation = fields.String(metadata={"description": "the reviewing key's organisation"})
     scores = fields.Dict(keys=fields.String(), values=fields.Integer())
     total_score = fields.Integer()
     recommendation = fields.String()
@@ -128,7 +130,8 @@ class ApplicationOut(StrictSchema):
     status = fields.String()
     allowed_actions = fields.List(fields.String())
     screening = fields.Dict(metadata={"description": "{passed, failures: [{rule, field, reason}]}"})
-    reviews = fields.List(fields.Nested(ReviewOut), metadata={"description": "administrators and reviewers only"})
+    reviews = fields.List(fields.Nested(ReviewOut), metadata={
+        "description": "administrators and reviewers only (never the applicant organisation's own reviewers)"})
     decision_reasons = fields.List(fields.String())
     grant_id = fields.String(allow_none=True)
     submitted_at = UTCDateTime()

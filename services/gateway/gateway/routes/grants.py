@@ -135,14 +135,15 @@ class GrantRoutes:
         body = json_body(request) if request.get_data() else {}
         return self.grants.withdraw_application(application_id, body, actor=actor_of(request))
 
-    @api("POST", "/v1/applications/<string:application_id>/reviews", access="admin", body=g.ReviewInput,
-         response=g.ReviewOut, status=201, tags=TAGS["calls"],
-         summary="Score an application against the call's criteria (not one's own organisation's)")
+    # reviewing is a scope, not a role: any key with `review` (or an admin key) reviews, as itself
+    @api("POST", "/v1/applications/<string:application_id>/reviews", access="reader", scope="review",
+         body=g.ReviewInput, response=g.ReviewOut, status=201, tags=TAGS["calls"],
+         summary="Score an application against the call's criteria, as the key (not one's own organisation's)")
     def submit_review(self, request, application_id):
         return 201, self.grants.submit_review(application_id, json_body(request), actor=actor_of(request))
 
-    @api("GET", "/v1/reviews", access="admin", query=g.ReviewQuery, response=g.ReviewPage, tags=TAGS["calls"],
-         csv=True, summary="Reviews")
+    @api("GET", "/v1/reviews", access="reader", scope="review", query=g.ReviewQuery, response=g.ReviewPage,
+         tags=TAGS["calls"], csv=True, summary="Reviews (a reviewer's list leaves out its own organisation's)")
     def list_reviews(self, request):
         return self._grants_page(request, "list_reviews")
 

@@ -38,13 +38,19 @@ APPLICATION_LIFECYCLE: Lifecycle = {
 class Review:
     id: str
     application_id: str
-    reviewer: str
-    reviewer_organisation: str
+    reviewer: str                 # the identity: the API key's id (an internal call names one)
+    reviewer_organisation: str    # the key's organisation
     scores: dict[str, int]
     total_score: int
     recommendation: str
     comment: str
     reviewed_at: datetime
+    reviewer_name: str = ""       # a display label from the request: never an identity
+
+
+def reviewers(reviews: list[Review]) -> set[str]:
+    """The distinct reviewer identities among `reviews` (what `required_reviews` counts)."""
+    return {r.reviewer for r in reviews}
 
 
 @dataclass
@@ -144,9 +150,9 @@ class Application(EventsMixin):
         """Award or reject once the call's reviews are in; the previous status. (The events are
         recorded by `record_determination`, once an award's grant exists.)"""
         check_transition("application", APPLICATION_LIFECYCLE, self.status, decision)
-        if len(reviews) < call.required_reviews:
+        if len(reviewers(reviews)) < call.required_reviews:
             raise Conflict(f"the call asks for {call.required_reviews} review(s) before a determination; "
-                           f"this application has {len(reviews)}")
+                           f"this application has {len(reviewers(reviews))}")
         previous = self.status
         self.status = "awarded" if decision == "award" else "rejected"
         self.decision_reasons = [r.strip() for r in reasons]
@@ -164,7 +170,8 @@ class Application(EventsMixin):
             self.record("application.rejected", {**context, "rejected_at": now})
 
     def add_review(self, call: Call, *, reviewer: str, reviewer_organisation: str, scores: dict[str, int],
-                   recommendation: str, comment: str | None, existing: list[Review], now: datetime) -> Review:
+                   recommendation: str, comment: str | None, existing: list[Review], now: datetime,
+                   reviewer_name: str = "") -> Review:
         """A reviewer's scores against the call's criteria (every criterion scored, within its range)."""
         self.check_review(reviewer_organisation, reviewer, existing)
         errors: Errors = {}
@@ -182,7 +189,7 @@ class Application(EventsMixin):
         review = Review(id=new_id(), application_id=self.id, reviewer=reviewer,
                         reviewer_organisation=" ".join(reviewer_organisation.split()), scores=dict(scores),
                         total_score=sum(scores.values()), recommendation=recommendation, comment=comment or "",
-                        reviewed_at=now)
+                        reviewed_at=now, reviewer_name=reviewer_name)
         self.record("review.submitted", {
             **self.context(), "review_id": review.id, "reviewer": review.reviewer,
             "reviewer_organisation": review.reviewer_organisation, "total_score": review.total_score,

@@ -54,7 +54,7 @@ def submit_application(uow: Any, data: dict[str, Any],
 def visible_application(uow: Any, application_id: str, actor: Actor, *,
                         for_update: bool = False) -> domain.Application:
     app: domain.Application | None = uow.applications.get(application_id, for_update=for_update)
-    if app is None or not access.visible(actor, app.applicant_organisation):
+    if app is None or not access.visible(actor, app.applicant_organisation, applications=True):
         raise NotFound("application", application_id)
     return app
 
@@ -62,14 +62,14 @@ def visible_application(uow: Any, application_id: str, actor: Actor, *,
 def get_application(uow: Any, application_id: str, *, actor: Actor) -> dict[str, Any]:
     with uow:
         app = visible_application(uow, application_id, actor)
-        reviews = uow.reviews.of(app.id) if access.is_reviewer(actor) else None
+        reviews = uow.reviews.of(app.id) if access.sees_reviews(actor, app.applicant_organisation) else None
         return views.application_view(app, reviews)
 
 
 def list_applications(uow: Any, query: dict[str, Any] | None = None,
                       cursor: str | None = None, *, actor: Actor) -> dict[str, Any]:
     q, filters = list_query(api.ApplicationQuery, query, cursor)
-    if not access.limit_to_own(actor, filters, "applicant_organisation"):
+    if not access.limit_to_own(actor, filters, "applicant_organisation", applications=True):
         return views.page([], None)
     with uow:
         items, next_cursor = uow.applications.list(limit=q["limit"], cursor=q["cursor"], **filters)
@@ -88,32 +88,34 @@ def withdraw_application(uow: Any, application_id: str, data: dict[str, Any] | N
     return views.application_view(app)
 
 
-def _reviewer(actor: Actor, fields: dict[str, Any]) -> tuple[str, str]:
-    """(reviewer, organisation): the key and its organisation, or those an internal call names."""
+def _reviewer(actor: Actor, fields: dict[str, Any]) -> tuple[str, str, str]:
+    """(identity, organisation, display name) of the reviewer. A key reviews as itself: its id
+    and its organisation, whatever the body says (a `reviewer` there is only a display name), so
+    one key is one reviewer however it names itself. Only an internal call names the reviewer."""
     if actor.is_system:
         missing = {name: ["name the reviewer on an internal call"]
                    for name in ("reviewer", "reviewer_organisation") if not fields[name]}
         if missing:
             raise InvalidInput(missing)
-        return fields["reviewer"].strip(), fields["reviewer_organisation"]
-    reviewer, organisation = actor.key_id or "", actor.organisation or ""
+        return fields["reviewer"].strip(), fields["reviewer_organisation"], ""
+    if not actor.key_id or not actor.organisation:
+        raise Forbidden("a review needs an API key with an organisation")
     given = fields["reviewer_organisation"]
-    if given is not None and not domain.same_organisation(given, organisation):
-        raise Forbidden(f"you review as your own organisation ({organisation}), not as {given}")
-    if fields["reviewer"]:
-        reviewer = f"{reviewer} ({fields['reviewer'].strip()})" if reviewer else fields["reviewer"].strip()
-    return reviewer, organisation
+    if given is not None and not domain.same_organisation(given, actor.organisation):
+        raise Forbidden(f"you review as your own organisation ({actor.organisation}), not as {given}")
+    return actor.key_id, actor.organisation, (fields["reviewer"] or "").strip()
 
 
 def submit_review(uow: Any, application_id: str, data: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     access.require_reviewer(actor, "reviews are")
     fields = load(api.ReviewInput, data)
-    reviewer, organisation = _reviewer(actor, fields)
+    reviewer, organisation, name = _reviewer(actor, fields)
     now = utcnow()
     with uow:
-        app = found(uow.applications.get(application_id, for_update=True), "application", application_id)
+        # the application's row lock serialises two reviews of one application (PostgreSQL)
+        app = visible_application(uow, application_id, actor, for_update=True)
         call = uow.calls.get(app.call_id)
-        review = app.add_review(call, reviewer=reviewer, reviewer_organisation=organisation,
+        review = app.add_review(call, reviewer=reviewer, reviewer_organisation=organisation, reviewer_name=name,
                                 scores=fields["scores"], recommendation=fields["recommendation"],
                                 comment=fields["comment"], existing=uow.reviews.of(app.id), now=now)
         try:  # the unique (application, reviewer) constraint backs the check above
@@ -129,7 +131,8 @@ def list_reviews(uow: Any, query: dict[str, Any] | None = None, cursor: str | No
     access.require_reviewer(actor, "reviews are seen")
     q, filters = list_query(api.ReviewQuery, query, cursor)
     with uow:
-        items, next_cursor = uow.reviews.list(limit=q["limit"], cursor=q["cursor"], **filters)
+        items, next_cursor = uow.reviews.list(limit=q["limit"], cursor=q["cursor"],
+                                              not_of=access.conflicted_organisation(actor), **filters)
         return views.page([views.review_view(r) for r in items], next_cursor)
 
 

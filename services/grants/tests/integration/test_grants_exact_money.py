@@ -4,28 +4,17 @@ cases and unit of work; and migration 0003 converts existing SQLite floats exact
 import os
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from grants import handlers, models
-from grants.unit_of_work import GrantsUnitOfWork
 from shared.actors import SYSTEM, Actor
-from shared.db import create_engine, session_factory
-from shared.uow import process_lock
+from shared.db import create_engine
 from tests.grants_flow import REVIEWERS, application_body, call_body, fund_body, money
 
 TIMES = int(os.environ.get("GRANTS_EXACT_MONEY_TIMES", "1000"))
 TENTH = "0.10"
 REVIEWER = Actor.from_wire(REVIEWERS[0])
 TOTAL = str(Decimal(TENTH) * TIMES)   # "100.00"
-
-
-@pytest.fixture
-def grants_db(database_urls):
-    engine = create_engine(database_urls["grants"])
-    sessions, lock = session_factory(engine), process_lock(engine)
-    yield engine, (lambda: GrantsUnitOfWork(sessions, models.outbox, models.inbox, producer="grants", lock=lock))
-    engine.dispose()
 
 
 def sql_sums(engine) -> dict[str, Decimal]:

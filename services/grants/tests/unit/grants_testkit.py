@@ -175,6 +175,13 @@ class FakeReviews(_ById):
         return sorted((copy.deepcopy(r) for r in self.s.reviews.values() if r.application_id == application_id),
                       key=lambda r: (r.reviewed_at, r.id))
 
+    def list(self, *, limit, cursor, not_of=None, **filters):
+        def conflicted(review):
+            applicant = self.s.applications[review.application_id].applicant_organisation
+            return not_of is not None and domain.same_organisation(applicant, not_of)
+        reviews = [r for r in self.s.reviews.values() if _match(r, filters) and not conflicted(r)]
+        return _page(reviews, (self.time_attr, "id"), limit, cursor)
+
 
 class FakeGrants(_ById):
     store, time_attr = "grants", "awarded_at"

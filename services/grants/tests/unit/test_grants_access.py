@@ -126,6 +126,10 @@ def test_anonymous_callers_read_calls_only_and_the_review_scope_makes_a_reviewer
     assert handlers.list_grants(uow, {}, actor=ANONYMOUS)["items"] == []
     reviewer = Actor.key(organisation="World Bank", role="reader", scopes=["read", "review"])
     assert handlers.list_reviews(uow, {}, actor=reviewer)["items"]
-    assert handlers.get_grant(uow, grant["id"], actor=reviewer)["id"] == grant["id"]   # reviewers see all
+    assert handlers.list_applications(uow, {}, actor=reviewer)["items"]        # every application, to review it
+    with pytest.raises(NotFound):   # but only its own organisation's grants: reviewing is not overseeing
+        handlers.get_grant(uow, grant["id"], actor=reviewer)
+    assert handlers.list_grants(uow, {}, actor=reviewer)["items"] == []
+    assert handlers.list_reports(uow, {}, actor=reviewer)["items"] == []
     with pytest.raises(Forbidden):
         handlers.list_reviews(uow, {}, actor=Actor.key(organisation="World Bank", role="reader"))

@@ -38,8 +38,10 @@ class ReviewSubmittedV1(ApplicationContext):
     event_type, version, producer = "review.submitted", 1, "grants"
 
     review_id = fields.String(required=True)
-    reviewer = fields.String(required=True)
-    reviewer_organisation = fields.String(required=True)
+    reviewer = fields.String(required=True, metadata={
+        "description": "the reviewer's identity: the id of the API key that reviewed (one review per key)"})
+    reviewer_organisation = fields.String(required=True, metadata={
+        "description": "that key's organisation, never the applicant's (applicant_organisation)"})
     total_score = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     recommendation = fields.String(required=True, validate=validate.OneOf(["award", "reject"]))
     reviews = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
