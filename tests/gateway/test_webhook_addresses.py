@@ -1,13 +1,10 @@
 """Where webhook deliveries may go (OWASP API7), without a network: the address policy over
-every special-purpose range and every spelling of a literal host, and the pinned connection."""
+every special-purpose range and every spelling of a literal host."""
 import socket
 
 import pytest
-import requests
 
 from gateway.webhooks import Policy
-from gateway.webhooks.pinning import PinnedAdapter
-from gateway.webhooks.policy import Target
 
 
 def resolver(table):
@@ -87,19 +84,8 @@ def test_the_loopback_allowance_admits_loopback_only():
         assert policy.problem_with(url) is not None, url
 
 
-def test_names_that_do_not_resolve_and_bad_ports_are_refused():
+def test_names_that_do_not_resolve_bad_ports_and_broken_urls_are_refused():
     policy = Policy(resolve=resolver({}))
     assert policy.problem_with("https://nowhere.example/x") == "the host 'nowhere.example' does not resolve"
     assert policy.problem_with("https://8.8.8.8:99999/x") == "must have a valid port"
-
-
-def test_a_pinned_request_connects_to_the_checked_address_but_names_the_host_for_tls():
-    target = Target(url="https://hook.example.com:8443/x", host="hook.example.com", port=8443,
-                    addresses=(__import__("ipaddress").ip_address("93.184.215.14"),))
-    prepared = requests.Request("POST", target.url, data=b"{}").prepare()
-    prepared.pinned = target
-    pool = PinnedAdapter().get_connection_with_tls_context(prepared, verify=True)
-    assert (pool.host, pool.port) == ("93.184.215.14", 8443)
-    assert pool.conn_kw["server_hostname"] == "hook.example.com"  # SNI
-    assert pool.assert_hostname == "hook.example.com"             # the certificate is the name's
-    assert pool.cert_reqs == "CERT_REQUIRED"
+    assert policy.problem_with("https://[::1/x") == "must be a valid URL"

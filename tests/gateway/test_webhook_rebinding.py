@@ -20,13 +20,14 @@ class Listener:
     """An HTTP endpoint on `host`:`port` that records each request and answers `status`."""
 
     def __init__(self, host, port=0, status=204):
-        self.calls = []
+        self.calls, self.paths = [], []
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers["Content-Length"]))
                 listener.calls.append(dict(self.headers))
+                listener.paths.append(self.path)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -66,19 +67,24 @@ def deliveries(client, subscription_id, status):
     return client.get(f"/v1/webhooks/{subscription_id}/deliveries?status={status}").json()["items"]
 
 
+def deliver_one(admin, amqp_uri, url, status):
+    """Subscribe `url` to every event, publish one, and wait until its delivery is `status`."""
+    sub = admin.post("/v1/webhooks", {"url": url, "event_types": ["*"]})
+    assert sub.status_code == 201, sub.text
+    publish_event(amqp_uri, envelope("fund.created", GRANT_EXAMPLES))
+    return wait_until(lambda: deliveries(admin, sub.json()["id"], status), timeout=30,
+                      message=f"the delivery to be {status}")[0]
+
+
 def test_a_name_that_rebinds_to_loopback_after_the_check_never_reaches_it(start_gateway, amqp_uri, rebinding):
     admin, _ = start_gateway(WEBHOOK_ALLOW_LOOPBACK=False, WEBHOOK_MAX_ATTEMPTS=2, WEBHOOK_BACKOFF_BASE=0.1,
                              WEBHOOK_TIMEOUT_SECONDS=1)
     inside = Listener("127.0.0.1")
     try:
         rebinding(first="8.8.8.8", then="127.0.0.1")  # public at subscription and at the first check
-        sub = admin.post("/v1/webhooks", {"url": f"http://{NAME}:{inside.port}/hook", "event_types": ["*"]})
-        assert sub.status_code == 201, sub.text
-        publish_event(amqp_uri, envelope("fund.created", GRANT_EXAMPLES))
-        failed = wait_until(lambda: deliveries(admin, sub.json()["id"], "failed"), timeout=30,
-                            message="the delivery to fail")
+        failed = deliver_one(admin, amqp_uri, f"http://{NAME}:{inside.port}/hook", "failed")
         assert inside.calls == []  # the first attempt went to 8.8.8.8; the second was refused
-        errors = [a["error"] for a in failed[0]["log"]]
+        errors = [a["error"] for a in failed["log"]]
         assert len(errors) == 2 and all(e.startswith("delivery failed") for e in errors), errors
     finally:
         inside.close()
@@ -91,16 +97,23 @@ def test_a_delivery_goes_to_the_checked_address_with_the_urls_host(start_gateway
     other = Listener("127.0.0.2", checked.port)
     try:
         rebinding(first="127.0.0.1", then="127.0.0.2")
-        sub = admin.post("/v1/webhooks", {"url": f"http://{NAME}:{checked.port}/hook", "event_types": ["*"]})
-        assert sub.status_code == 201, sub.text
-        publish_event(amqp_uri, envelope("fund.created", GRANT_EXAMPLES))
-        wait_until(lambda: deliveries(admin, sub.json()["id"], "delivered"), timeout=20,
-                   message="the delivery to be acknowledged")
+        deliver_one(admin, amqp_uri, f"http://{NAME}:{checked.port}/hook", "delivered")
         assert other.calls == []
         assert [c["Host"] for c in checked.calls] == [f"{NAME}:{checked.port}"]
     finally:
         checked.close()
         other.close()
+
+
+def test_with_an_egress_proxy_deliveries_go_through_it_by_name(start_gateway, amqp_uri, rebinding):
+    proxy = Listener("127.0.0.1")
+    try:
+        admin, _ = start_gateway(WEBHOOK_EGRESS_PROXY=f"http://127.0.0.1:{proxy.port}")
+        rebinding(first="127.0.0.1", then="127.0.0.1")
+        deliver_one(admin, amqp_uri, f"http://{NAME}:9/hook", "delivered")
+        assert proxy.paths == [f"http://{NAME}:9/hook"]  # the proxy connects, by name
+    finally:
+        proxy.close()
 
 
 def test_partners_see_a_generic_delivery_error(start_gateway, amqp_uri):

@@ -52,7 +52,10 @@ class Policy:
 
     def target(self, url: str) -> Target:
         """Resolve `url`'s host once and check every address; Refused if any is not allowed."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            raise Refused("must be a valid URL") from None
         if parts.scheme not in (("https", "http") if self.allow_http else ("https",)):
             raise Refused("must be an https URL")
         if parts.username or parts.password:
