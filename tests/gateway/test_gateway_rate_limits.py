@@ -103,6 +103,14 @@ def test_redis_away_falls_back_to_in_process_buckets_without_an_error():
     assert limiter.failures == 1  # then the fallback for RETRY_SECONDS, not a timeout per request
 
 
+def test_a_gateway_whose_redis_is_away_still_answers_and_limits(start_gateway):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    admin, _ = start_gateway(REDIS_URL=f"redis://127.0.0.1:{port}/0", RATE_LIMIT_PER_MINUTE=1, RATE_LIMIT_BURST=2)
+    assert [admin.get("/v1/keys").status_code for _ in range(3)] == [200, 200, 429]
+
+
 @pytest.fixture
 def gateway_processes(tmp_path, vhost_factory):
     started = []
