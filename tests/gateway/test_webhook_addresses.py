@@ -89,3 +89,5 @@ def test_names_that_do_not_resolve_bad_ports_and_broken_urls_are_refused():
     assert policy.problem_with("https://nowhere.example/x") == "the host 'nowhere.example' does not resolve"
     assert policy.problem_with("https://8.8.8.8:99999/x") == "must have a valid port"
     assert policy.problem_with("https://[::1/x") == "must be a valid URL"
+    for host in ("\x00", "a\x00b", "\udcff"):  # refused by the real resolver before any lookup
+        assert Policy().problem_with(f"https://{host}/x") == f"the host {host!r} does not resolve"

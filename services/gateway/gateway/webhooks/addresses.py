@@ -58,6 +58,6 @@ def literal(host: str) -> Address | None:
         raise ValueError("an IPv6 zone id")
     try:
         socket.inet_aton(host)  # accepts the decimal, octal, hex and short forms
-    except OSError:
+    except (OSError, ValueError):  # not an address (a NUL or a surrogate: the lookup refuses it)
         return None
     raise ValueError("an IPv4 address in a non-standard spelling")
