@@ -38,7 +38,8 @@ class GatewayState(DependencyProvider):
             max_attempts=int(config.get("WEBHOOK_MAX_ATTEMPTS", 8)),
             backoff_base=float(config.get("WEBHOOK_BACKOFF_BASE", 2.0)),
             backoff_cap=float(config.get("WEBHOOK_BACKOFF_CAP", 3600.0)),
-            timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5.0)))
+            timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5.0)),
+            egress_proxy=config.get("WEBHOOK_EGRESS_PROXY") or None)
         self.poll_interval = float(config.get("WEBHOOK_POLL_SECONDS", 0.5))
         self.progress = ProgressView(float(config.get("PROGRESS_FALLBACK_TTL", 1.0)))
         self.rpc_deadline = float(config.get("RPC_DEADLINE_SECONDS", 5))

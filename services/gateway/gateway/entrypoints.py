@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from gateway import audit, auth, idempotency, problems
 from gateway.access import ACCESS_LEVELS, authorise
 from gateway.representation import as_csv, conditional, wants_csv
-from gateway.request import actor_of, client_of, json_body, query_of, request_id_of, set_actor
+from gateway.request import actor_of, client_of, json_body, query_of, request_id_of, set_actor, set_client
 from gateway.store import GatewayStore
 from shared.actors import ANONYMOUS, SCOPES, Actor
 from shared.commands import CONTEXT_KEY
@@ -67,6 +67,7 @@ class ApiEndpoint(HttpRequestHandler):
         super().setup()
         self.store = self.store_extension.ensure().store
         self.limiter = self.store_extension.ensure().limiter
+        self.proxies = self.store_extension.ensure().proxies
         self.claim_seconds = idempotency.claim_seconds(self.container.config)
         self._query = self.query_schema() if self.query_schema else None
         self._body = self.body_schema() if self.body_schema else None
@@ -85,6 +86,7 @@ class ApiEndpoint(HttpRequestHandler):
         request_id = request_id_of(request)
         request.environ["platform.request_id"] = request_id
         try:
+            set_client(request, self.proxies)
             response = self._handle(request, request_id)
         except Exception as exc:  # never a stack trace to the client
             response = problems.from_exception(exc, request_id)

@@ -1,12 +1,25 @@
-"""Rate limiting: a token bucket per API key (per client address for anonymous calls).
+"""Rate limiting: a token bucket per API key (per client address for anonymous calls, see
+gateway.client_address). RATE_LIMIT_PER_MINUTE is the refill rate, RATE_LIMIT_BURST the
+bucket size (both per key).
 
-The buckets live in the gateway process: with N replicas behind a balancer a client
-gets up to N times the rate. RATE_LIMIT_PER_MINUTE is the refill rate, RATE_LIMIT_BURST
-the bucket size (both per key)."""
+With REDIS_URL the buckets live in Redis and every replica shares them
+(gateway.ratelimit_redis); without it they live in the gateway process, and with N replicas
+behind a balancer a client gets up to N times the rate."""
 import math
 import threading
 import time
 from collections import OrderedDict
+
+
+def limiter_for(config):
+    """The gateway's limiter from its config: shared through Redis when REDIS_URL is set."""
+    per_minute = float(config.get("RATE_LIMIT_PER_MINUTE", 600))
+    burst = float(config.get("RATE_LIMIT_BURST", 60))
+    if config.get("REDIS_URL"):
+        from gateway.ratelimit_redis import RedisRateLimiter
+        return RedisRateLimiter(config["REDIS_URL"], per_minute, burst,
+                                prefix=config.get("RATE_LIMIT_REDIS_PREFIX") or "gateway:ratelimit:")
+    return RateLimiter(per_minute, burst)
 
 
 class TokenBucket:

@@ -54,5 +54,12 @@ def query_of(request) -> dict[str, Any]:
     return request.environ.get("platform.query", {})
 
 
+def set_client(request, proxies) -> None:
+    """Find the client's address once (X-Forwarded-For only from TRUSTED_PROXIES)."""
+    request.environ["platform.client"] = proxies.client(request.remote_addr,
+                                                        request.headers.getlist("X-Forwarded-For"))
+
+
 def client_of(request) -> str:
-    return request.remote_addr or "-"
+    """The client's address (gateway.client_address), for rate limits and the audit log."""
+    return request.environ.get("platform.client") or request.remote_addr or "-"

@@ -73,9 +73,10 @@ class GatewayStore(SharedExtension):
         self.store = open_store(config.get("DATABASE_URL") or None,
                                 migrate=_flag(config.get("GATEWAY_AUTO_MIGRATE")))
         from gateway import auth
-        from gateway.ratelimit import RateLimiter
-        self.limiter = RateLimiter(float(config.get("RATE_LIMIT_PER_MINUTE", 600)),
-                                   float(config.get("RATE_LIMIT_BURST", 60)))
+        from gateway.client_address import TrustedProxies, parse_networks
+        from gateway.ratelimit import limiter_for
+        self.limiter = limiter_for(config)
+        self.proxies = TrustedProxies(parse_networks(config.get("TRUSTED_PROXIES")))
         admin_key = config.get("PLATFORM_ADMIN_KEY") or os.environ.get("PLATFORM_ADMIN_KEY")
         if admin_key:
             auth.bootstrap_admin_key(self.store, admin_key)

@@ -11,7 +11,8 @@ is retried after WEBHOOK_BACKOFF_BASE * 2**(attempt-1) seconds, at most WEBHOOK_
 until WEBHOOK_MAX_ATTEMPTS, then the delivery is marked failed. Every attempt is logged.
 
 - signing.py: the signature (partners use `verify_signature`; docs/api.md ships it).
-- policy.py: where deliveries may go (server-side request forgery, OWASP API7).
+- policy.py: where deliveries may go (server-side request forgery, OWASP API7): resolved once,
+  every address checked by addresses.py (public unicast only), connected to by pinning.py.
 - subscriptions.py: an organisation's subscriptions and their delivery log.
 - dispatcher.py: queueing deliveries with the feed, and sending them."""
 from gateway.webhooks.dispatcher import Dispatcher, enqueue

@@ -11,12 +11,15 @@ import sqlalchemy as sa
 from gateway import models
 from gateway.access import visible
 from gateway.views import event_view
-from gateway.webhooks.policy import Policy
+from gateway.webhooks import pinning
+from gateway.webhooks.policy import Policy, Refused
 from gateway.webhooks.signing import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, sign
 from shared.actors import Actor
 from shared.events.fields import utcnow
 
 log = logging.getLogger("gateway.webhooks")
+
+DELIVERY_FAILED = "delivery failed"
 
 
 def enqueue(conn, *, event_id: str, event_type: str, sequence: int, organisation: str | None) -> int:
@@ -43,14 +46,12 @@ class Dispatcher:
     claimed with a conditional update (a lease) before it is sent."""
 
     def __init__(self, store, policy: Policy, *, max_attempts=8, backoff_base=2.0, backoff_cap=3600.0,
-                 timeout=5.0, lease=60.0, batch=20, session=None):
-        import requests
+                 timeout=5.0, lease=60.0, batch=20, egress_proxy=None):
         self.store, self.policy = store, policy
         self.max_attempts, self.backoff_base = int(max_attempts), float(backoff_base)
         self.backoff_cap = float(backoff_cap)
         self.timeout, self.lease, self.batch = float(timeout), float(lease), int(batch)
-        self.http = session or requests.Session()
-        self.http.trust_env = False  # no proxies from the environment
+        self.http = pinning.session(egress_proxy)
 
     def backoff(self, attempt: int) -> float:
         return min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
@@ -93,22 +94,28 @@ class Dispatcher:
                  sub.id, attempt, "delivered" if error is None else error)
 
     def _send(self, sub, delivery, body: bytes) -> tuple[int | None, str | None]:
-        """(the HTTP status, the error or None when acknowledged)."""
-        problem = self.policy.problem_with(sub.url)
-        if problem:
-            return None, f"refused: the URL {problem}"
+        """(the HTTP status, the error or None when acknowledged). The error is what the
+        subscriber sees in its delivery log: generic, so that deliveries cannot be used to
+        scan ports or networks; the reason goes to the operators' log."""
         try:
-            response = self.http.post(sub.url, data=body, timeout=(min(3.0, self.timeout), self.timeout),
-                                      allow_redirects=False, headers={
-                                          "Content-Type": "application/json",
-                                          "User-Agent": "urban-platform-webhooks/1",
-                                          EVENT_ID_HEADER: delivery.event_id,
-                                          EVENT_TYPE_HEADER: delivery.event_type,
-                                          SIGNATURE_HEADER: sign(sub.secret, body)})
+            target = self.policy.target(sub.url)
+        except Refused as refused:
+            log.warning("webhook delivery %s to subscription %s refused: the URL %s", delivery.id, sub.id, refused)
+            return None, DELIVERY_FAILED
+        try:
+            response = pinning.post(self.http, target, data=body, timeout=(min(3.0, self.timeout), self.timeout),
+                                    headers={"Content-Type": "application/json",
+                                             "User-Agent": "urban-platform-webhooks/1",
+                                             EVENT_ID_HEADER: delivery.event_id,
+                                             EVENT_TYPE_HEADER: delivery.event_type,
+                                             SIGNATURE_HEADER: sign(sub.secret, body)})
         except Exception as exc:  # connection refused, timeout, TLS...
-            return None, type(exc).__name__
+            log.warning("webhook delivery %s to subscription %s at %s failed: %r", delivery.id, sub.id,
+                        target.addresses[0], exc)
+            return None, DELIVERY_FAILED
         status_code = response.status_code
-        return status_code, None if 200 <= status_code < 300 else f"HTTP {status_code}"
+        response.close()  # the body is never read: nothing of it reaches anyone
+        return status_code, None if 200 <= status_code < 300 else f"{DELIVERY_FAILED}: HTTP {status_code}"
 
     def _record(self, delivery_id: int, attempt: int, status_code: int | None, error: str | None,
                 duration_ms: int) -> None:
