@@ -3,11 +3,11 @@ shared fields enforce them (and the canonical number form) for the API and the c
 from decimal import Decimal
 
 import pytest
-from grants.models import MONEY
 from marshmallow import ValidationError
+
+from grants.models import MONEY
 from metrics.domain.numbers import MONEY_SCALE, VALUE_SCALE, scale_money, scale_value
 from programmes.models import VALUE
-
 from shared.bounds import (
     INT64_MAX,
     MAX_MONEY,

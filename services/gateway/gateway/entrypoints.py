@@ -19,7 +19,15 @@ from werkzeug.wrappers import Response
 from gateway import audit, auth, idempotency, problems
 from gateway.access import ACCESS_LEVELS, authorise
 from gateway.representation import as_csv, conditional, wants_csv
-from gateway.request import actor_of, client_of, json_body, query_of, request_id_of, set_actor
+from gateway.request import (
+    actor_of,
+    client_of,
+    json_body,
+    query_of,
+    request_id_of,
+    set_actor,
+    undecodable_parameters,
+)
 from gateway.store import GatewayStore
 from shared import text
 from shared.actors import ANONYMOUS, SCOPES, Actor
@@ -192,6 +200,10 @@ class ApiEndpoint(HttpRequestHandler):
             if isinstance(value, str) and text.unprintable(value):
                 # No object has such an id: answered here, before any service or database.
                 raise NotFound(name.removesuffix("_id").replace("_", " "), value)
+        undecodable = undecodable_parameters(request) if request.query_string else []
+        if undecodable:
+            raise InvalidInput({name: ["not valid UTF-8 once percent-decoded"] for name in undecodable},
+                               "Invalid query parameters.")
         if self._query is not None and not request.args and self._query_defaults is not None:
             request.environ["platform.query"] = dict(self._query_defaults)  # the common case, done once
         elif self._query is not None:

@@ -5,6 +5,7 @@ import json
 import re
 import uuid
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from shared.actors import ANONYMOUS, Actor
 from shared.errors import InvalidInput
@@ -85,6 +86,19 @@ def actor_of(request) -> Actor:
     for a caller of a public route without a key (and before authentication). Send it over
     RPC as `actor=actor_of(request).to_wire()`."""
     return request.environ.get("platform.actor", ANONYMOUS)
+
+
+def undecodable_parameters(request) -> list[str]:
+    """The query parameters whose percent-decoded bytes are not UTF-8 (werkzeug would
+    silently turn them into U+FFFD)."""
+    bad = []
+    for pair in request.query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace"))
+    return bad
 
 
 def query_of(request) -> dict[str, Any]:
