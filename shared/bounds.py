@@ -33,6 +33,9 @@ MAX_RATE = Decimal(10) ** 6
 # People living in one city (BIGINT in programmes; more than the largest city by far).
 MAX_POPULATION = 10 ** 9
 
+# Numbers of things within one object (a grant's tranches and reports): PostgreSQL INTEGER.
+MAX_NUMBER = 2 ** 31 - 1
+
 INT64_MAX = 2 ** 63 - 1
 # How many values at the maximum a consumer's 64-bit sum must hold.
 SUM_CAPACITY = 900_000

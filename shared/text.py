@@ -12,6 +12,11 @@ emoji."""
 import unicodedata
 
 _EDGE = {"Zs", "Zl", "Zp", "Cf"}
+
+
+class Blank(ValueError):
+    message = "must not be blank (nothing but spaces or invisible characters)"
+
 _MULTILINE_CONTROLS = {"\n", "\t"}
 
 
@@ -33,7 +38,7 @@ def normalise(value: str, *, multiline: bool = False) -> str:
     while end > start and _invisible(value[end - 1]):
         end -= 1
     if start == end:
-        raise ValueError("must not be blank (nothing but spaces or invisible characters)")
+        raise Blank(Blank.message)
     return value[start:end]
 
 

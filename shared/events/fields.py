@@ -91,8 +91,9 @@ def MoneyAmount(**kwargs: Any) -> DecimalString:  # noqa: N802 - a field factory
 
 class Text(fields.String):
     """A string as people write it, normalised once for every input (shared.text): NFC,
-    stripped, never blank, no control characters (`multiline=True`: newlines and tabs
-    allowed), no unpaired surrogates. Dumps like a String."""
+    stripped, never blank (unless the field's default is "": then blank is not given), no
+    control characters (`multiline=True`: newlines and tabs allowed), no unpaired surrogates.
+    Dumps like a String."""
 
     def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
         self.multiline = multiline
@@ -103,6 +104,10 @@ class Text(fields.String):
         raw: str = super()._deserialize(value, attr, data, **kwargs)
         try:
             return text.normalise(raw, multiline=self.multiline)
+        except text.Blank:
+            if self.load_default == "":  # optional text whose absence is "": blank means not given
+                return ""
+            raise ValidationError(text.Blank.message) from None
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 

@@ -89,3 +89,13 @@ def test_money_amounts_are_bounded():
     for bad in (str(MAX_MONEY + Decimal("0.01")), "0", "0.001"):
         with pytest.raises(ValidationError):
             MoneyAmount().deserialize(bad)
+
+
+def test_whole_numbers_of_the_grants_api_are_bounded():
+    from shared.api.grants import DisbursementInput, TargetInput
+    assert TargetInput().load({"indicator": "people_reached", "value": int(MAX_VALUE)})["value"] == MAX_VALUE
+    for schema, body, field in ((TargetInput(), {"indicator": "people_reached", "value": 10 ** 39}, "value"),
+                                (DisbursementInput(), {"tranche": 10 ** 39}, "tranche")):
+        with pytest.raises(ValidationError) as caught:
+            schema.load(body)
+        assert list(caught.value.messages) == [field]

@@ -42,3 +42,9 @@ def test_multiline_text_keeps_newlines_and_tabs_only():
 def test_ids_with_controls_or_surrogates_are_unprintable():
     assert not text.unprintable("3f2b-programme id é")
     assert all(text.unprintable(v) for v in ("a\x00", "\x1f", "\ud800x", "a\nb"))
+
+
+def test_blank_optional_text_whose_default_is_empty_is_not_given():
+    assert Text(load_default="").deserialize(" \u200b") == ""
+    with pytest.raises(ValidationError):
+        Text(load_default=None).deserialize(" \u200b")

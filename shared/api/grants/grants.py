@@ -15,6 +15,7 @@ from shared.api.grants.pieces import (
     window_code,
 )
 from shared.api.grants.reports import ReportOut
+from shared.bounds import MAX_NUMBER
 from shared.events.fields import Text, UTCDateTime
 from shared.events.schemas import StrictSchema, country_code
 
@@ -23,7 +24,7 @@ class TrancheInput(StrictSchema):
     amount = Amount(required=True)
     planned_date = fields.Date(load_default=None)
     condition = Text(load_default="none", validate=validate.OneOf(["none", "report_approved"]))
-    report = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1), metadata={
+    report = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=MAX_NUMBER), metadata={
         "description": "for report_approved: the number (1-based position in `reports`) of the report"})
 
 
@@ -34,7 +35,7 @@ class ReportObligationInput(StrictSchema):
 
 
 class DisbursementInput(StrictSchema):
-    tranche = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+    tranche = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_NUMBER),
                              metadata={"description": "the tranche's number"})
     amount = Amount(load_default=None, metadata={"description": "default what is left of the tranche"})
     value_date = fields.Date(load_default=None, metadata={"description": "default today"})

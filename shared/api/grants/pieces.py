@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared import plan
-from shared.bounds import MAX_MONEY
+from shared.bounds import MAX_MONEY, MAX_VALUE
 from shared.events.fields import DecimalString, Text
 from shared.events.schemas import MoneySchema, StrictSchema
 from shared.reference import ORGANISATION_TYPES
@@ -54,8 +54,8 @@ def Amount(**kwargs: Any) -> fields.Nested:  # noqa: N802 - a field factory
 
 class TargetInput(StrictSchema):
     indicator = Text(required=True, validate=indicator_code)
-    value = fields.Integer(required=True, strict=True,
-                           validate=validate.Range(min=0, error="must be a whole number of 0 or more"))
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(
+        min=0, max=MAX_VALUE, error=f"must be a whole number of 0 or more and at most {MAX_VALUE}"))
 
 
 class PageQuery(StrictSchema):
