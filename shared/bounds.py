@@ -18,7 +18,10 @@ SUM_CAPACITY values at the maximum (tests/unit/test_bounds.py checks the arithme
   plan's whole objective) scaled by 10**4 is 10**13; 2**63 - 1 holds 922,337 of them.
 - MAX_MONEY = 10**9 in any currency (catches misplaced decimal points) in cents is 10**11;
   2**63 - 1 holds 92 million of them.
-- People counts are whole or decimal values of the same bound (a `unit` measure)."""
+- MAX_RATE x MAX_MONEY = 10**15 still fits NUMERIC(20, 2), so a conversion is computed exactly
+  before its result is checked against MAX_MONEY.
+- Whole numbers stored in INTEGER columns (tranche and report numbers) stop at MAX_NUMBER, a
+  city's population (BIGINT) at MAX_POPULATION."""
 from decimal import Decimal
 
 VALUE_PLACES = 4
