@@ -27,7 +27,10 @@ class UTCDateTime(fields.DateTime):
         dt: datetime = super()._deserialize(value, attr, data, **kwargs)
         if dt.tzinfo is None:
             raise ValidationError("must include a UTC offset, e.g. 2021-01-31T12:00:00Z")
-        return dt.astimezone(timezone.utc)
+        try:
+            return dt.astimezone(timezone.utc)
+        except OverflowError:  # 9999-12-31T23:59:59-23:59 is in the year 10000
+            raise ValidationError("must be a time between the years 1 and 9999 in UTC") from None
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
@@ -110,6 +113,18 @@ class Text(fields.String):
             raise ValidationError(text.Blank.message) from None
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+
+
+class Url(fields.Url):
+    """A URL (marshmallow's checks), refused with control characters (NUL, CR/LF) or unpaired
+    surrogates as every Text is: its validator lets them through."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
+                     **kwargs: Any) -> str:
+        url: str = super()._deserialize(value, attr, data, **kwargs)
+        if text.unprintable(url):
+            raise ValidationError("must not contain control characters or unpaired surrogates")
+        return url
 
 
 class Currency(fields.String):

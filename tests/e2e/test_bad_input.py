@@ -202,11 +202,24 @@ def test_out_of_bounds_and_padded_values_are_422_and_nothing_is_written(platform
     ("/v1/results?programme_id=%00", "programme_id"),
     ("/v1/programmes?q=%ED%A0%80", "q"),            # a surrogate, UTF-8-encoded (invalid UTF-8)
     ("/v1/programmes?q=%FF", "q"),                  # not UTF-8 at all
+    ("/v1/programmes?modified_since=9999-12-31T23:59:59-23:59", "modified_since"),   # the year 10000 in UTC
 ])
 def test_bad_characters_in_filters_are_422_naming_the_parameter(platform, path, parameter):
     response = requests.get(platform + path, timeout=10, headers=ADMIN_HEADERS)
     assert response.status_code == 422, response.text
     assert fields_of(response) == {parameter}
+
+
+def test_a_webhook_url_with_nul_is_422_and_nothing_is_written(platform):
+    def subscriptions():
+        return requests.get(f"{platform}/v1/webhooks", timeout=10, headers=ADMIN_HEADERS).json()["items"]
+
+    before = subscriptions()
+    response = requests.post(f"{platform}/v1/webhooks", timeout=10, headers=ADMIN_HEADERS,
+                             json={"url": "http://127.0.0.1:9/hook\x00", "event_types": ["result.approved"]})
+    assert response.status_code == 422, response.text
+    assert fields_of(response) == {"url"}
+    assert subscriptions() == before
 
 
 @pytest.mark.parametrize("method, path", [

@@ -3,7 +3,7 @@ import pytest
 from marshmallow import ValidationError
 
 from shared import text
-from shared.events.fields import Text
+from shared.events.fields import Text, Url, UTCDateTime
 
 
 @pytest.mark.parametrize("raw, normalised", [
@@ -48,3 +48,15 @@ def test_blank_optional_text_whose_default_is_empty_is_not_given():
     assert Text(load_default="").deserialize(" \u200b") == ""
     with pytest.raises(ValidationError):
         Text(load_default=None).deserialize(" \u200b")
+
+
+def test_urls_refuse_what_text_refuses():
+    assert Url().deserialize("https://example.org/hook") == "https://example.org/hook"
+    for raw in ("https://example.org/\x00", "https://example.org/a\r\nX-Injected: 1", "https://example.org/\ud800"):
+        with pytest.raises(ValidationError):
+            Url().deserialize(raw)
+
+
+def test_times_beyond_the_calendar_in_utc_are_refused():
+    with pytest.raises(ValidationError):
+        UTCDateTime().deserialize("9999-12-31T23:59:59-23:59")

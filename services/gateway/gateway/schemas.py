@@ -6,7 +6,7 @@ from gateway import auth
 from gateway.access import EXTRA_SCOPES
 from gateway.pagination import PageQuery, SortedPageQuery
 from shared.actors import SCOPES
-from shared.events.fields import Text, UTCDateTime
+from shared.events.fields import Text, Url, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
@@ -85,9 +85,9 @@ class KeyQuery(SortedPageQuery):
 # -- webhooks -------------------------------------------------------------------------------
 
 class WebhookInput(StrictSchema):
-    url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
-                     validate=validate.Length(max=2000),
-                     metadata={"description": "where to POST deliveries (https; see docs/api.md)"})
+    url = Url(required=True, schemes={"https", "http"}, require_tld=False,
+              validate=validate.Length(max=2000),
+              metadata={"description": "where to POST deliveries (https; see docs/api.md)"})
     event_types = fields.List(Text(validate=validate.OneOf(["*"] + event_types())), required=True,
                               validate=validate.Length(min=1, max=50),
                               metadata={"description": "event types to receive, or [\"*\"] for all"})
