@@ -9,6 +9,7 @@ from urllib.parse import unquote_to_bytes
 
 from shared.actors import ANONYMOUS, Actor
 from shared.errors import InvalidInput
+from shared.text import has_surrogate
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -59,7 +60,7 @@ def _check_tree(body: dict[str, Any]) -> None:
     while stack:
         path, value, depth = stack.pop()
         if isinstance(value, str):
-            if _SURROGATE.search(value):
+            if has_surrogate(value):
                 raise InvalidInput({path or "_body": ["must not contain unpaired surrogates (\\ud800-\\udfff)"]})
             continue
         if not isinstance(value, (dict, list)):
@@ -69,12 +70,9 @@ def _check_tree(body: dict[str, Any]) -> None:
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
             name = f"{path}.{key}" if path else str(key)
-            if _SURROGATE.search(name):
+            if has_surrogate(name):
                 raise InvalidInput({path or "_body": ["a key must not contain unpaired surrogates (\\ud800-\\udfff)"]})
             stack.append((name, item, depth + 1))
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def set_actor(request, actor: Actor) -> None:
