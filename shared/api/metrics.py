@@ -9,7 +9,7 @@ Decimal string when a value has a fractional part), distinct counts integers; mo
 Decimal string per currency; dates ISO 8601; times UTC ISO 8601."""
 from marshmallow import fields, validate
 
-from shared.events.fields import UTCDateTime
+from shared.events.fields import Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 DIMENSIONS = ("theme", "window", "country", "city", "sdg_goal", "programme", "fund")
@@ -17,8 +17,8 @@ STATUSES = ("achieved", "on_track", "at_risk", "off_track")
 
 
 class PlanQuery(StrictSchema):
-    plan = fields.String(validate=validate.Length(min=1, max=100),
-                         metadata={"description": "plan id, e.g. `strategic-plan-2018-2021` (default: the first)"})
+    plan = Text(validate=validate.Length(min=1, max=100),
+                metadata={"description": "plan id, e.g. `strategic-plan-2018-2021` (default: the first)"})
 
 
 class ProgressQuery(PlanQuery):
@@ -27,16 +27,16 @@ class ProgressQuery(PlanQuery):
 
 
 class BreakdownPath(StrictSchema):
-    dimension = fields.String(required=True, validate=validate.OneOf(DIMENSIONS))
+    dimension = Text(required=True, validate=validate.OneOf(DIMENSIONS))
 
 
 # --- responses (documentation) --------------------------------------------------------------
 
 class PlanSummaryOut(StrictSchema):
-    id = fields.String()
-    title = fields.String()
+    id = Text()
+    title = Text()
     period = fields.Dict()
-    deadline = fields.String()
+    deadline = Text()
 
 
 class PlansOut(StrictSchema):
@@ -44,33 +44,33 @@ class PlansOut(StrictSchema):
 
 
 class TargetOut(StrictSchema):
-    code = fields.String()
-    title = fields.String()
-    indicator = fields.String()
-    measure = fields.String(validate=validate.OneOf(["sum", "distinct_cities", "distinct_countries"]))
+    code = Text()
+    title = Text()
+    indicator = Text()
+    measure = Text(validate=validate.OneOf(["sum", "distinct_cities", "distinct_countries"]))
     value = fields.Raw(metadata={"description": "integer (or Decimal string for a fractional sum)"})
     direct = fields.Raw()
     indirect = fields.Raw()
-    comparison = fields.String(validate=validate.OneOf(["at_least", "more_than"]))
+    comparison = Text(validate=validate.OneOf(["at_least", "more_than"]))
     target = fields.Integer()
-    share = fields.String(metadata={"description": "value / the least value meeting the target, 6 places"})
+    share = Text(metadata={"description": "value / the least value meeting the target, 6 places"})
     achieved = fields.Boolean()
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = Text(validate=validate.OneOf(STATUSES))
     projected_at_deadline = fields.Integer()
-    reached_on = fields.String(allow_none=True)
-    projected_reached_on = fields.String(allow_none=True)
+    reached_on = Text(allow_none=True)
+    projected_reached_on = Text(allow_none=True)
 
 
 class ProgressOut(StrictSchema):
-    plan_id = fields.String()
-    plan_title = fields.String()
-    objective = fields.String()
+    plan_id = Text()
+    plan_title = Text()
+    objective = Text()
     period = fields.Dict()
-    deadline = fields.String()
-    as_of = fields.String(allow_none=True)
-    today = fields.String()
+    deadline = Text()
+    as_of = Text(allow_none=True)
+    today = Text()
     days_to_deadline = fields.Integer()
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = Text(validate=validate.OneOf(STATUSES))
     achieved = fields.Boolean()
     targets = fields.List(fields.Nested(TargetOut))
     figures = fields.Dict(metadata={"description": "every figure by code: value (and direct/indirect for sums)"})
@@ -82,34 +82,34 @@ class ProgressOut(StrictSchema):
 
 
 class BreakdownItemOut(StrictSchema):
-    key = fields.String(allow_none=True)
-    name = fields.String(allow_none=True)
+    key = Text(allow_none=True)
+    name = Text(allow_none=True)
     figures = fields.Dict()
     money = fields.List(fields.Dict())
 
 
 class BreakdownOut(StrictSchema):
-    plan_id = fields.String()
-    dimension = fields.String(validate=validate.OneOf(DIMENSIONS))
-    as_of = fields.String(allow_none=True)
-    today = fields.String()
+    plan_id = Text()
+    dimension = Text(validate=validate.OneOf(DIMENSIONS))
+    as_of = Text(allow_none=True)
+    today = Text()
     items = fields.List(fields.Nested(BreakdownItemOut))
     updated_at = UTCDateTime(allow_none=True)
 
 
 class HistoryOut(StrictSchema):
-    plan_id = fields.String()
-    as_of = fields.String(allow_none=True)
-    today = fields.String()
+    plan_id = Text()
+    as_of = Text(allow_none=True)
+    today = Text()
     figures = fields.List(fields.Dict(), metadata={"description": "per figure: series [{period_end, value, "
                                                                   "added}] and projection"})
     updated_at = UTCDateTime(allow_none=True)
 
 
 class PipelineOut(StrictSchema):
-    plan_id = fields.String()
-    as_of = fields.String(allow_none=True)
-    today = fields.String()
+    plan_id = Text()
+    as_of = Text(allow_none=True)
+    today = Text()
     applications_under_review = fields.Integer()
     requested = fields.List(fields.Dict())
     figures = fields.List(fields.Dict(), metadata={"description": "per figure: current, pipeline, with_pipeline "

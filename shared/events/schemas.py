@@ -1,9 +1,8 @@
 """Reusable marshmallow pieces of the event contracts."""
-from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from shared.events.fields import Currency, DecimalString
+from shared.events.fields import Currency, MoneyAmount, Text
 from shared.reference import COUNTRIES
 
 
@@ -20,16 +19,10 @@ def country_code(value: str) -> None:
 
 
 class MoneySchema(StrictSchema):
-    amount = DecimalString(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False,
-                                                                             error="must be greater than 0"))
+    amount = MoneyAmount(required=True)
     currency = Currency(required=True)
 
 
 class CitySchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
     country = fields.String(required=True, validate=country_code)
-
-    @validates("name")
-    def _name_is_not_blank(self, value: str, **kwargs: Any) -> None:
-        if not value.strip():
-            raise ValidationError("must not be blank")

@@ -19,11 +19,21 @@ from werkzeug.wrappers import Response
 from gateway import audit, auth, idempotency, problems
 from gateway.access import ACCESS_LEVELS, authorise
 from gateway.representation import as_csv, conditional, wants_csv
-from gateway.request import actor_of, client_of, json_body, query_of, request_id_of, set_actor, set_client
+from gateway.request import (
+    actor_of,
+    client_of,
+    json_body,
+    query_of,
+    request_id_of,
+    set_actor,
+    set_client,
+    undecodable_parameters,
+)
 from gateway.store import GatewayStore
+from shared import text
 from shared.actors import ANONYMOUS, SCOPES, Actor
 from shared.commands import CONTEXT_KEY
-from shared.errors import InvalidInput, flatten_messages
+from shared.errors import InvalidInput, NotFound, flatten_messages
 
 __all__ = ["ApiEndpoint", "actor_of", "api", "json_body", "query_of"]
 
@@ -189,6 +199,14 @@ class ApiEndpoint(HttpRequestHandler):
         return auth.authenticate(self.store, key)
 
     def _validate(self, request):
+        for name, value in (getattr(request, "path_values", None) or {}).items():
+            if isinstance(value, str) and text.unprintable(value):
+                # No object has such an id: answered here, before any service or database.
+                raise NotFound(name.removesuffix("_id").replace("_", " "), value)
+        undecodable = undecodable_parameters(request) if request.query_string else []
+        if undecodable:
+            raise InvalidInput({name: ["not valid UTF-8 once percent-decoded"] for name in undecodable},
+                               "Invalid query parameters.")
         if self._query is not None and not request.args and self._query_defaults is not None:
             request.environ["platform.query"] = dict(self._query_defaults)  # the common case, done once
         elif self._query is not None:

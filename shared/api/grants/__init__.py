@@ -84,7 +84,6 @@ from shared.api.grants.pieces import (
     TargetInput,
     TargetOut,
     indicator_code,
-    not_blank,
     one_of,
     organisation_type,
     page_of,
@@ -117,6 +116,6 @@ __all__ = [
     "QuestionInput", "QuestionOut", "RateInput", "RateOut", "RatePage", "RateQuery", "RatesInput", "RatesOut",
     "ReceiptInput", "ReceiptOut", "ReportObligationInput", "ReportOut", "ReportPage", "ReportQuery",
     "ReportReviewInput", "ReportSubmissionInput", "ReviewInput", "ReviewOut", "ReviewPage", "ReviewQuery",
-    "TargetInput", "TargetOut", "TrancheInput", "TrancheOut", "WithdrawalInput", "indicator_code", "not_blank",
+    "TargetInput", "TargetOut", "TrancheInput", "TrancheOut", "WithdrawalInput", "indicator_code",
     "one_of", "organisation_type", "page_of", "text_field", "theme_code", "window_code",
 ]

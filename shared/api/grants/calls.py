@@ -3,28 +3,28 @@
 from marshmallow import fields, validate
 
 from shared.api.grants.pieces import Amount, MoneyOut, PageQuery, page_of, text_field, theme_code, window_code
-from shared.events.fields import UTCDateTime
+from shared.events.fields import Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
 class QuestionInput(StrictSchema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$", error=(
+    code = Text(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$", error=(
         "lower-case letters, digits and _, starting with a letter")))
     text = text_field(2000, required=True)
     required = fields.Boolean(load_default=True)
 
 
 class CriterionInput(StrictSchema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$", error=(
+    code = Text(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$", error=(
         "lower-case letters, digits and _, starting with a letter")))
     title = text_field(300, required=True)
     max_score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
 
 
 class CallInput(StrictSchema):
-    fund_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    fund_id = Text(required=True, validate=validate.Length(min=1, max=36))
     title = text_field(500, required=True)
-    themes = fields.List(fields.String(validate=theme_code), required=True,
+    themes = fields.List(Text(validate=theme_code), required=True,
                          validate=validate.Length(min=1, error="name at least one theme"))
     opens_at = UTCDateTime(load_default=None, metadata={"description": "default now"})
     closes_at = UTCDateTime(required=True)
@@ -36,30 +36,30 @@ class CallInput(StrictSchema):
 
 
 class CallQuery(PageQuery):
-    fund_id = fields.String()
-    status = fields.String(validate=validate.OneOf(["open", "closed"]))
-    theme = fields.String(validate=theme_code)
-    window = fields.String(validate=window_code)
+    fund_id = Text()
+    status = Text(validate=validate.OneOf(["open", "closed"]))
+    theme = Text(validate=theme_code)
+    window = Text(validate=window_code)
 
 
 class QuestionOut(StrictSchema):
-    code = fields.String()
-    text = fields.String()
+    code = Text()
+    text = Text()
     required = fields.Boolean()
 
 
 class CriterionOut(StrictSchema):
-    code = fields.String()
-    title = fields.String()
+    code = Text()
+    title = Text()
     max_score = fields.Integer()
 
 
 class CallOut(StrictSchema):
-    id = fields.String()
-    fund_id = fields.String()
-    window = fields.String()
-    title = fields.String()
-    themes = fields.List(fields.String())
+    id = Text()
+    fund_id = Text()
+    window = Text()
+    title = Text()
+    themes = fields.List(Text())
     opens_at = UTCDateTime()
     closes_at = UTCDateTime()
     envelope = fields.Nested(MoneyOut)
@@ -68,8 +68,8 @@ class CallOut(StrictSchema):
     questions = fields.List(fields.Nested(QuestionOut))
     criteria = fields.List(fields.Nested(CriterionOut))
     required_reviews = fields.Integer()
-    status = fields.String()
-    allowed_actions = fields.List(fields.String())
+    status = Text()
+    allowed_actions = fields.List(Text())
     created_at = UTCDateTime()
     closed_at = UTCDateTime(allow_none=True)
 

@@ -3,15 +3,15 @@
 from marshmallow import fields, validate
 
 from shared.api.grants.pieces import Amount, MoneyOut, PageQuery, organisation_type, page_of, text_field
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import DecimalString, Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
 class ContributionInput(StrictSchema):
-    fund_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    fund_id = Text(required=True, validate=validate.Length(min=1, max=36))
     contributor = text_field(300, required=True, metadata={"description": "the contributing partner"})
-    contributor_type = fields.String(load_default=None, validate=organisation_type,
-                                     metadata={"description": "IATI OrganisationType code"})
+    contributor_type = Text(load_default=None, validate=organisation_type,
+                            metadata={"description": "IATI OrganisationType code"})
     amount = Amount(required=True, metadata={"description": "as pledged, in any currency with a rate"})
     value_date = fields.Date(load_default=None, metadata={"description": "for the exchange rate; default today"})
 
@@ -22,13 +22,13 @@ class ReceiptInput(StrictSchema):
 
 
 class ContributionQuery(PageQuery):
-    fund_id = fields.String()
-    status = fields.String(validate=validate.OneOf(["pledged", "partly_received", "received"]))
-    contributor = fields.String()
+    fund_id = Text()
+    status = Text(validate=validate.OneOf(["pledged", "partly_received", "received"]))
+    contributor = Text()
 
 
 class ReceiptOut(StrictSchema):
-    id = fields.String()
+    id = Text()
     original_amount = fields.Nested(MoneyOut)
     amount = fields.Nested(MoneyOut)
     exchange_rate = DecimalString()
@@ -37,15 +37,15 @@ class ReceiptOut(StrictSchema):
 
 
 class ContributionOut(StrictSchema):
-    id = fields.String()
-    fund_id = fields.String()
-    contributor = fields.String()
-    contributor_type = fields.String(allow_none=True)
+    id = Text()
+    fund_id = Text()
+    contributor = Text()
+    contributor_type = Text(allow_none=True)
     original_amount = fields.Nested(MoneyOut)
     amount = fields.Nested(MoneyOut, metadata={"description": "the pledge in the fund's currency"})
     exchange_rate = DecimalString()
     value_date = fields.Date()
-    status = fields.String()
+    status = Text()
     received = fields.Nested(MoneyOut, metadata={"description": "received so far, in the fund's currency"})
     outstanding = fields.Nested(MoneyOut, metadata={"description": "still to come, in the pledge's currency"})
     receipts = fields.List(fields.Nested(ReceiptOut))

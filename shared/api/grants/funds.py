@@ -1,5 +1,4 @@
 """Funds, their ledger and exchange rates: requests, queries and responses."""
-from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -14,20 +13,21 @@ from shared.api.grants.pieces import (
     text_field,
     window_code,
 )
-from shared.events.fields import Currency, DecimalString, UTCDateTime
+from shared.bounds import MAX_RATE, RATE_PLACES
+from shared.events.fields import Currency, DecimalString, Text, UTCDateTime
 from shared.events.schemas import StrictSchema, country_code
 
 
 class FundInput(StrictSchema):
     name = text_field(300, required=True)
-    window = fields.String(required=True, validate=window_code)
+    window = Text(required=True, validate=window_code)
     currency = Currency(required=True)
     min_grant = Amount(required=True)
     max_grant = Amount(required=True)
-    eligible_applicant_types = fields.List(fields.String(validate=organisation_type), required=True,
+    eligible_applicant_types = fields.List(Text(validate=organisation_type), required=True,
                                            validate=validate.Length(min=1, error="name at least one type"),
                                            metadata={"description": "IATI OrganisationType codes"})
-    eligible_countries = fields.List(fields.String(validate=country_code), required=True,
+    eligible_countries = fields.List(Text(validate=country_code), required=True,
                                      validate=validate.Length(min=1, error="name at least one country"))
     max_cofinancing_share = DecimalString(required=True, places=4, validate=validate.Range(
         min=0, min_inclusive=False, max=1, error="must be more than 0 and at most 1"), metadata={
@@ -47,8 +47,8 @@ class RateInput(StrictSchema):
     from_currency = Currency(required=True)
     to_currency = Currency(required=True)
     effective_date = fields.Date(required=True)
-    rate = DecimalString(required=True, places=10, validate=validate.Range(
-        min=0, min_inclusive=False, max=Decimal("1000000"), error="must be more than 0 and at most 1000000"),
+    rate = DecimalString(required=True, places=RATE_PLACES, validate=validate.Range(
+        min=0, min_inclusive=False, max=MAX_RATE, error=f"must be more than 0 and at most {MAX_RATE}"),
         metadata={"description": "1 from_currency = rate to_currency"})
 
     @validates_schema
@@ -63,14 +63,14 @@ class RatesInput(StrictSchema):
 
 
 class FundQuery(PageQuery):
-    window = fields.String(validate=window_code)
+    window = Text(validate=window_code)
     currency = Currency()
 
 
 class LedgerQuery(PageQuery):
-    transaction_type = fields.String(validate=validate.OneOf(IATI_TRANSACTION_TYPES))
-    contribution_id = fields.String()
-    grant_id = fields.String()
+    transaction_type = Text(validate=validate.OneOf(IATI_TRANSACTION_TYPES))
+    contribution_id = Text()
+    grant_id = Text()
 
 
 class RateQuery(PageQuery):
@@ -79,43 +79,43 @@ class RateQuery(PageQuery):
 
 
 class BalanceOut(StrictSchema):
-    currency = fields.String()
+    currency = Text()
     pledged = DecimalString(metadata={"description": "incoming commitments (IATI 11)"})
     received = DecimalString(metadata={"description": "incoming funds (IATI 1)"})
     committed = DecimalString(metadata={"description": "outgoing commitments (IATI 2), net of returns"})
     disbursed = DecimalString(metadata={"description": "disbursements (IATI 3)"})
     available = DecimalString(metadata={"description": "received - committed"})
     undisbursed = DecimalString(metadata={"description": "committed - disbursed"})
-    explanation = fields.String()
+    explanation = Text()
 
 
 class FundOut(StrictSchema):
-    id = fields.String()
-    name = fields.String()
-    window = fields.String()
-    currency = fields.String()
+    id = Text()
+    name = Text()
+    window = Text()
+    currency = Text()
     min_grant = fields.Nested(MoneyOut)
     max_grant = fields.Nested(MoneyOut)
-    eligible_applicant_types = fields.List(fields.String())
-    eligible_countries = fields.List(fields.String())
+    eligible_applicant_types = fields.List(Text())
+    eligible_countries = fields.List(Text())
     max_cofinancing_share = DecimalString()
     balance = fields.Nested(BalanceOut)
     created_at = UTCDateTime()
 
 
 class LedgerEntryOut(StrictSchema):
-    id = fields.String()
-    fund_id = fields.String()
-    transaction_type = fields.String(metadata={"description": "IATI TransactionType code"})
-    transaction_type_name = fields.String()
+    id = Text()
+    fund_id = Text()
+    transaction_type = Text(metadata={"description": "IATI TransactionType code"})
+    transaction_type_name = Text()
     amount = fields.Nested(MoneyOut, metadata={"description": "signed, in the fund's currency"})
     original_amount = fields.Nested(MoneyOut)
     exchange_rate = DecimalString()
     value_date = fields.Date()
-    description = fields.String()
-    contribution_id = fields.String(allow_none=True)
-    grant_id = fields.String(allow_none=True)
-    tranche_id = fields.String(allow_none=True)
+    description = Text()
+    contribution_id = Text(allow_none=True)
+    grant_id = Text(allow_none=True)
+    tranche_id = Text(allow_none=True)
     recorded_at = UTCDateTime()
 
 
@@ -123,8 +123,8 @@ DisbursementOut = LedgerEntryOut
 
 
 class RateOut(StrictSchema):
-    from_currency = fields.String()
-    to_currency = fields.String()
+    from_currency = Text()
+    to_currency = Text()
     effective_date = fields.Date()
     rate = DecimalString()
 

@@ -15,15 +15,16 @@ from shared.api.grants.pieces import (
     window_code,
 )
 from shared.api.grants.reports import ReportOut
-from shared.events.fields import UTCDateTime
+from shared.bounds import MAX_NUMBER
+from shared.events.fields import Text, UTCDateTime
 from shared.events.schemas import StrictSchema, country_code
 
 
 class TrancheInput(StrictSchema):
     amount = Amount(required=True)
     planned_date = fields.Date(load_default=None)
-    condition = fields.String(load_default="none", validate=validate.OneOf(["none", "report_approved"]))
-    report = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1), metadata={
+    condition = Text(load_default="none", validate=validate.OneOf(["none", "report_approved"]))
+    report = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=MAX_NUMBER), metadata={
         "description": "for report_approved: the number (1-based position in `reports`) of the report"})
 
 
@@ -34,7 +35,7 @@ class ReportObligationInput(StrictSchema):
 
 
 class DisbursementInput(StrictSchema):
-    tranche = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+    tranche = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_NUMBER),
                              metadata={"description": "the tranche's number"})
     amount = Amount(load_default=None, metadata={"description": "default what is left of the tranche"})
     value_date = fields.Date(load_default=None, metadata={"description": "default today"})
@@ -49,53 +50,53 @@ class EmptyInput(StrictSchema):
 
 
 class GrantQuery(PageQuery):
-    fund_id = fields.String()
-    call_id = fields.String()
-    status = fields.String(validate=validate.OneOf(["active", "closed", "cancelled"]))
-    theme = fields.String(validate=theme_code)
-    country = fields.String(validate=country_code)
-    window = fields.String(validate=window_code)
-    programme_id = fields.String()
-    recipient = fields.String()
+    fund_id = Text()
+    call_id = Text()
+    status = Text(validate=validate.OneOf(["active", "closed", "cancelled"]))
+    theme = Text(validate=theme_code)
+    country = Text(validate=country_code)
+    window = Text(validate=window_code)
+    programme_id = Text()
+    recipient = Text()
 
 
 class DisbursementQuery(PageQuery):
-    fund_id = fields.String()
-    grant_id = fields.String()
+    fund_id = Text()
+    grant_id = Text()
 
 
 class TrancheOut(StrictSchema):
-    id = fields.String()
+    id = Text()
     number = fields.Integer()
     amount = fields.Nested(MoneyOut)
     disbursed = fields.Nested(MoneyOut)
     planned_date = fields.Date(allow_none=True)
-    condition = fields.String()
+    condition = Text()
     condition_report = fields.Integer(allow_none=True, metadata={"description": "the report's number"})
     condition_met = fields.Boolean()
-    status = fields.String()
+    status = Text()
     disbursed_at = UTCDateTime(allow_none=True)
 
 
 class GrantOut(StrictSchema):
-    id = fields.String()
-    application_id = fields.String(allow_none=True)
-    call_id = fields.String(allow_none=True)
-    fund_id = fields.String(allow_none=True)
-    window = fields.String(allow_none=True)
-    theme = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    recipient = fields.String()
-    recipient_type = fields.String(allow_none=True)
-    programme_id = fields.String()
-    programme_iati_identifier = fields.String(allow_none=True)
+    id = Text()
+    application_id = Text(allow_none=True)
+    call_id = Text(allow_none=True)
+    fund_id = Text(allow_none=True)
+    window = Text(allow_none=True)
+    theme = Text(allow_none=True)
+    country = Text(allow_none=True)
+    city = Text(allow_none=True)
+    recipient = Text()
+    recipient_type = Text(allow_none=True)
+    programme_id = Text()
+    programme_iati_identifier = Text(allow_none=True)
     amount = fields.Nested(MoneyOut, metadata={"description": "the commitment"})
     disbursed = fields.Nested(MoneyOut)
     returned = fields.Nested(MoneyOut, metadata={"description": "returned to the fund on closeout or cancellation"})
     undisbursed = fields.Nested(MoneyOut)
-    status = fields.String()
-    allowed_actions = fields.List(fields.String())
+    status = Text()
+    allowed_actions = fields.List(Text())
     targets = fields.List(fields.Nested(TargetOut))
     tranches = fields.List(fields.Nested(TrancheOut))
     reports = fields.List(fields.Nested(ReportOut))
@@ -105,7 +106,7 @@ class GrantOut(StrictSchema):
     updated_at = UTCDateTime()
     closed_at = UTCDateTime(allow_none=True)
     cancelled_at = UTCDateTime(allow_none=True)
-    cancel_reason = fields.String(allow_none=True)
+    cancel_reason = Text(allow_none=True)
 
 
 class DisbursementResultOut(StrictSchema):

@@ -1,19 +1,17 @@
-"""Pieces every grants API schema uses: money (`{"amount", "currency"}`, at most AMOUNT_CEILING),
+"""Pieces every grants API schema uses: money (`{"amount", "currency"}`, at most shared.bounds.MAX_MONEY),
 text, codes checked against the plans, targets, the page query and the page response."""
 from collections.abc import Callable, Collection
-from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared import plan
-from shared.events.fields import DecimalString
+from shared.bounds import MAX_MONEY, MAX_VALUE
+from shared.events.fields import DecimalString, Text
 from shared.events.schemas import MoneySchema, StrictSchema
 from shared.reference import ORGANISATION_TYPES
 
-AMOUNT_CEILING = Decimal("1000000000")
-
-
+AMOUNT_CEILING = MAX_MONEY
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 
@@ -34,13 +32,8 @@ def organisation_type(value: Any) -> None:
                               f"{sorted(ORGANISATION_TYPES, key=int)}")
 
 
-def not_blank(value: Any) -> None:
-    if not value.strip():
-        raise ValidationError("must not be blank")
-
-
 def text_field(max_length: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+    return Text(multiline=max_length >= 2000, validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
 theme_code = one_of(plan.theme_codes, "theme")
@@ -52,13 +45,7 @@ window_code = one_of(plan.window_codes, "funding window")
 indicator_code = one_of(plan.indicator_codes, "indicator")
 
 
-class AmountSchema(MoneySchema):
-    """A positive amount of money, at most AMOUNT_CEILING."""
-
-    @validates("amount")
-    def _ceiling(self, value: Decimal, **kwargs: Any) -> None:
-        if value > AMOUNT_CEILING:
-            raise ValidationError(f"must not exceed {AMOUNT_CEILING}")
+AmountSchema = MoneySchema  # a positive amount of money, at most AMOUNT_CEILING (shared.bounds)
 
 
 def Amount(**kwargs: Any) -> fields.Nested:  # noqa: N802 - a field factory
@@ -66,25 +53,25 @@ def Amount(**kwargs: Any) -> fields.Nested:  # noqa: N802 - a field factory
 
 
 class TargetInput(StrictSchema):
-    indicator = fields.String(required=True, validate=indicator_code)
-    value = fields.Integer(required=True, strict=True,
-                           validate=validate.Range(min=0, error="must be a whole number of 0 or more"))
+    indicator = Text(required=True, validate=indicator_code)
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(
+        min=0, max=MAX_VALUE, error=f"must be a whole number of 0 or more and at most {MAX_VALUE}"))
 
 
 class PageQuery(StrictSchema):
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
                            metadata={"description": f"items per page (1-{MAX_LIMIT})"})
-    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=500),
-                           metadata={"description": "opaque cursor from the previous page's `next` link"})
+    cursor = Text(load_default=None, validate=validate.Length(min=1, max=500),
+                  metadata={"description": "opaque cursor from the previous page's `next` link"})
 
 
 class MoneyOut(StrictSchema):
     amount = DecimalString()
-    currency = fields.String()
+    currency = Text()
 
 
 class TargetOut(StrictSchema):
-    indicator = fields.String()
+    indicator = Text()
     value = fields.Integer()
 
 
@@ -92,5 +79,5 @@ def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
     """The response schema of a list of `item_schema`: {items, next}."""
     return type(name, (StrictSchema,), {
         "items": fields.List(fields.Nested(item_schema)),
-        "next": fields.String(allow_none=True, metadata={"description": "URL of the next page, or null"}),
+        "next": Text(allow_none=True, metadata={"description": "URL of the next page, or null"}),
     })

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from shared.api.grants.pieces import PageQuery, TargetInput, TargetOut, page_of, text_field
-from shared.events.fields import UTCDateTime
+from shared.events.fields import Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
@@ -14,27 +14,27 @@ class ReportSubmissionInput(StrictSchema):
 
 
 class ReportReviewInput(StrictSchema):
-    feedback = fields.String(load_default="", validate=validate.Length(max=20000))
+    feedback = Text(multiline=True, load_default="", validate=validate.Length(max=20000))
 
 
 class ReportQuery(PageQuery):
-    grant_id = fields.String()
-    status = fields.String(validate=validate.OneOf(["due", "submitted", "approved"]))
+    grant_id = Text()
+    status = Text(validate=validate.OneOf(["due", "submitted", "approved"]))
     overdue = fields.Boolean(metadata={"description": "true: only reports past their due date, not submitted"})
 
 
 class ReportOut(StrictSchema):
-    id = fields.String()
-    grant_id = fields.String()
+    id = Text()
+    grant_id = Text()
     number = fields.Integer()
-    title = fields.String()
+    title = Text()
     due_date = fields.Date()
     final = fields.Boolean()
-    status = fields.String()
+    status = Text()
     overdue = fields.Boolean()
-    summary = fields.String()
+    summary = Text()
     results = fields.List(fields.Nested(TargetOut))
-    feedback = fields.String()
+    feedback = Text()
     submitted_at = UTCDateTime(allow_none=True)
     approved_at = UTCDateTime(allow_none=True)
     overdue_at = UTCDateTime(allow_none=True)

@@ -30,7 +30,6 @@ from shared.api.programmes.indicator import (
 from shared.api.programmes.pieces import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
-    MAX_PLACES,
     DisaggregationsIn,
     PageQuery,
     PeriodIn,
@@ -90,7 +89,6 @@ __all__ = [
     "IndicatorTotalOut",
     "IndicatorUpdate",
     "MAX_LIMIT",
-    "MAX_PLACES",
     "MoneyOut",
     "OrganisationIn",
     "OrganisationOut",

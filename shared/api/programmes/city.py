@@ -3,21 +3,19 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.api.programmes.pieces import (
-    PageQuery,
-    non_negative,
-    not_blank,
-)
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.api.programmes.pieces import PageQuery
+from shared.bounds import MAX_POPULATION
+from shared.events.fields import DecimalString, Text, UTCDateTime
 from shared.events.schemas import StrictSchema, country_code
 
 
 class CityIn(StrictSchema):
     """A city: one record however many programmes work in it (found by country and name,
     ignoring case and spacing)."""
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
-    country = fields.String(required=True, validate=country_code)
-    population = fields.Integer(load_default=None, allow_none=True, strict=True, validate=non_negative)
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    country = Text(required=True, validate=country_code)
+    population = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(
+        min=0, max=MAX_POPULATION, error=f"must be 0 or more and at most {MAX_POPULATION}"))
     secondary_city = fields.Boolean(load_default=True, metadata={"description": "a secondary (intermediate) city"})
     latitude = DecimalString(load_default=None, allow_none=True, places=6,
                              validate=validate.Range(min=-90, max=90))
@@ -27,9 +25,9 @@ class CityIn(StrictSchema):
 
 class ProgrammeCityIn(CityIn):
     """`{"id": "<city id>"}` for a city on record, or the city itself (found or registered)."""
-    id = fields.String(validate=validate.Length(min=1, max=36))
-    name = fields.String(validate=[validate.Length(min=1, max=200), not_blank])
-    country = fields.String(validate=country_code)
+    id = Text(validate=validate.Length(min=1, max=36))
+    name = Text(validate=validate.Length(min=1, max=200))
+    country = Text(validate=country_code)
 
     @validates_schema(pass_original=True)
     def _id_or_city(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
@@ -50,14 +48,14 @@ class CityCreate(CityIn):
 
 
 class CityListQuery(PageQuery):
-    country = fields.String(validate=country_code)
-    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "text in the name"})
+    country = Text(validate=country_code)
+    q = Text(validate=validate.Length(min=1, max=100), metadata={"description": "text in the name"})
 
 
 class CityOut(StrictSchema):
-    id = fields.String()
-    name = fields.String()
-    country = fields.String()
+    id = Text()
+    name = Text()
+    country = Text()
     population = fields.Integer(allow_none=True)
     secondary_city = fields.Boolean()
     latitude = DecimalString(allow_none=True)
@@ -68,7 +66,7 @@ class CityOut(StrictSchema):
 
 class CityPage(StrictSchema):
     items = fields.List(fields.Nested(CityOut))
-    next_cursor = fields.String(allow_none=True)
-    next = fields.String(allow_none=True)
+    next_cursor = Text(allow_none=True)
+    next = Text(allow_none=True)
 
 

@@ -6,48 +6,46 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.api.programmes.pieces import (
     PeriodIn,
     PeriodOut,
-    amount,
     code_format,
-    not_blank,
     sdg_indicator_format,
 )
 from shared.events.contracts.programmes import (
     MEASURES,
     REACH,
 )
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import DecimalString, IndicatorValue, Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
 class BaselineIn(StrictSchema):
-    value = amount(required=True)
+    value = IndicatorValue(required=True)
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=2100))
 
 
 class TargetIn(StrictSchema):
     period = fields.Nested(PeriodIn, required=True)
-    value = amount(required=True)
+    value = IndicatorValue(required=True)
 
 
 class IndicatorIn(StrictSchema):
-    code = fields.String(required=True, validate=[validate.Length(min=1, max=100), code_format], metadata={
+    code = Text(required=True, validate=[validate.Length(min=1, max=100), code_format], metadata={
         "description": "a plan's corporate indicator (e.g. `people_reached`, `women_empowered`) or the "
                        "programme's own code"})
-    title = fields.String(load_default=None, validate=[validate.Length(min=1, max=500), not_blank],
-                          metadata={"description": "defaults to the plan's title for a corporate indicator"})
-    measure = fields.String(load_default="unit", validate=validate.OneOf(tuple(MEASURES)))
-    reach = fields.String(load_default="direct", validate=validate.OneOf(REACH))
+    title = Text(load_default=None, validate=validate.Length(min=1, max=500),
+                 metadata={"description": "defaults to the plan's title for a corporate indicator"})
+    measure = Text(load_default="unit", validate=validate.OneOf(tuple(MEASURES)))
+    reach = Text(load_default="direct", validate=validate.OneOf(REACH))
     ascending = fields.Boolean(load_default=True)
-    sdg_indicator = fields.String(load_default=None, allow_none=True, validate=sdg_indicator_format)
+    sdg_indicator = Text(load_default=None, allow_none=True, validate=sdg_indicator_format)
     baseline = fields.Nested(BaselineIn, load_default=None, allow_none=True)
     targets = fields.List(fields.Nested(TargetIn), load_default=list)
 
 
 class IndicatorUpdate(StrictSchema):
-    title = fields.String(validate=[validate.Length(min=1, max=500), not_blank])
-    reach = fields.String(validate=validate.OneOf(REACH))
+    title = Text(validate=validate.Length(min=1, max=500))
+    reach = Text(validate=validate.OneOf(REACH))
     ascending = fields.Boolean()
-    sdg_indicator = fields.String(allow_none=True, validate=sdg_indicator_format)
+    sdg_indicator = Text(allow_none=True, validate=sdg_indicator_format)
     baseline = fields.Nested(BaselineIn, allow_none=True)
     targets = fields.List(fields.Nested(TargetIn))
 
@@ -68,15 +66,15 @@ class TargetOut(StrictSchema):
 
 
 class IndicatorOut(StrictSchema):
-    programme_id = fields.String()
-    code = fields.String()
-    title = fields.String()
+    programme_id = Text()
+    code = Text()
+    title = Text()
     corporate = fields.Boolean()
-    measure = fields.String()
-    measure_code = fields.String(metadata={"description": "IATI IndicatorMeasure code"})
-    reach = fields.String()
+    measure = Text()
+    measure_code = Text(metadata={"description": "IATI IndicatorMeasure code"})
+    reach = Text()
     ascending = fields.Boolean()
-    sdg_indicator = fields.String(allow_none=True)
+    sdg_indicator = Text(allow_none=True)
     baseline = fields.Nested(BaselineOut, allow_none=True)
     targets = fields.List(fields.Nested(TargetOut))
     created_at = UTCDateTime()

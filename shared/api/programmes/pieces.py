@@ -11,12 +11,11 @@ from shared.events.contracts.programmes import (
     MigrantStatusSchema,
     SexSchema,
 )
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 from shared.reference import SDG_TARGETS, codelist
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
-MAX_PLACES = 4  # decimal places of result values, targets and baselines
 
 _IATI_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -42,11 +41,6 @@ def in_plan(codes_fn: Callable[[], Collection[Any]], what: str) -> Callable[[Any
 
 def instrument_codes() -> set[str]:
     return {i for p in plan.plans().values() for w in p["windows"] for i in w.get("instruments", [])}
-
-
-def not_blank(value: Any) -> None:
-    if not value.strip():
-        raise ValidationError("must not be blank")
 
 
 def iati_identifier_format(value: Any) -> None:
@@ -88,10 +82,6 @@ def unique(values: list[Any], what: str = "listed more than once") -> None:
         raise ValidationError(f"{what}: {', '.join(map(str, dupes))}")
 
 
-non_negative = validate.Range(min=0, error="must be 0 or more")
-
-def amount(**kwargs: Any) -> DecimalString:
-    return DecimalString(places=MAX_PLACES, validate=non_negative, **kwargs)
 
 
 class PeriodIn(StrictSchema):
@@ -117,8 +107,8 @@ class DisaggregationsIn(StrictSchema):
 class PageQuery(StrictSchema):
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
                            metadata={"description": f"items per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT})"})
-    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=500),
-                           metadata={"description": "opaque: `next_cursor` of the previous page"})
+    cursor = Text(load_default=None, validate=validate.Length(min=1, max=500),
+                  metadata={"description": "opaque: `next_cursor` of the previous page"})
     modified_since = UTCDateTime(load_default=None, metadata={
         "description": "only what was created or changed at or after this time (incremental sync)"})
 

@@ -21,7 +21,6 @@ from shared.api.programmes.pieces import (
     in_codelist,
     in_plan,
     instrument_codes,
-    not_blank,
     policy_marker_code,
     significance_code,
     unique,
@@ -30,38 +29,38 @@ from shared.events.contracts.programmes import (
     ACTIVITY_STATUSES,
     ORGANISATION_ROLES,
 )
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import DecimalString, Text, UTCDateTime
 from shared.events.schemas import MoneySchema, StrictSchema, country_code
 from shared.reference import ORGANISATION_TYPES, SDG_GOALS, SDG_TARGETS, SECTORS
 
 
 class OrganisationIn(StrictSchema):
-    ref = fields.String(required=True, validate=[validate.Length(min=1, max=100), iati_identifier_format],
-                        metadata={"description": "IATI organisation identifier, e.g. `XM-DAC-41114`"})
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=500), not_blank])
-    type = fields.String(load_default=None, allow_none=True,
-                         validate=in_codelist(ORGANISATION_TYPES, "IATI OrganisationType code"))
+    ref = Text(required=True, validate=[validate.Length(min=1, max=100), iati_identifier_format],
+               metadata={"description": "IATI organisation identifier, e.g. `XM-DAC-41114`"})
+    name = Text(required=True, validate=validate.Length(min=1, max=500))
+    type = Text(load_default=None, allow_none=True,
+                validate=in_codelist(ORGANISATION_TYPES, "IATI OrganisationType code"))
 
 
 class ParticipatingOrgIn(StrictSchema):
-    ref = fields.String(load_default=None, allow_none=True,
-                        validate=[validate.Length(min=1, max=100), iati_identifier_format])
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=500), not_blank])
-    role = fields.String(required=True, validate=validate.OneOf(tuple(ORGANISATION_ROLES)),
-                         metadata={"description": "IATI OrganisationRole: funding, accountable, extending, "
+    ref = Text(load_default=None, allow_none=True,
+               validate=[validate.Length(min=1, max=100), iati_identifier_format])
+    name = Text(required=True, validate=validate.Length(min=1, max=500))
+    role = Text(required=True, validate=validate.OneOf(tuple(ORGANISATION_ROLES)),
+                metadata={"description": "IATI OrganisationRole: funding, accountable, extending, "
                                                   "implementing"})
-    type = fields.String(load_default=None, allow_none=True,
-                         validate=in_codelist(ORGANISATION_TYPES, "IATI OrganisationType code"))
+    type = Text(load_default=None, allow_none=True,
+                validate=in_codelist(ORGANISATION_TYPES, "IATI OrganisationType code"))
 
 
 class SectorIn(StrictSchema):
-    code = fields.String(required=True, validate=in_codelist(SECTORS, "OECD DAC sector code"))
+    code = Text(required=True, validate=in_codelist(SECTORS, "OECD DAC sector code"))
     percentage = DecimalString(load_default=None, allow_none=True, places=2,
                                validate=validate.Range(min=0, max=100, min_inclusive=False))
 
 
 class PolicyMarkerIn(StrictSchema):
-    code = fields.String(required=True, validate=policy_marker_code, metadata={
+    code = Text(required=True, validate=policy_marker_code, metadata={
         "description": "IATI PolicyMarker: `1` gender equality, `6` climate mitigation, `7` climate adaptation"})
     significance = fields.Integer(required=True, strict=True, validate=significance_code)
 
@@ -90,35 +89,35 @@ def _programme_fields(required: bool) -> dict[str, fields.Field]:
     lst: dict[str, Any] = {"load_default": list} if required else {}
     obj: dict[str, Any] = {"load_default": dict} if required else {}
     return {
-        "title": fields.String(validate=[validate.Length(min=1, max=500), not_blank], **req),
-        "description": fields.String(allow_none=True, validate=validate.Length(max=20000), **opt),
-        "funding_window": fields.String(validate=in_plan(plan.window_codes, "funding window"), **req),
-        "instrument": fields.String(validate=in_plan(instrument_codes, "instrument"), **req, metadata={
+        "title": Text(validate=validate.Length(min=1, max=500), **req),
+        "description": Text(multiline=True, allow_none=True, validate=validate.Length(max=20000), **opt),
+        "funding_window": Text(validate=in_plan(plan.window_codes, "funding window"), **req),
+        "instrument": Text(validate=in_plan(instrument_codes, "instrument"), **req, metadata={
             "description": "country_programme, technical_assistance, innovation_fund_project (country/city "
                            "window); regional_programme, joint_work_programme (global window)"}),
-        "themes": fields.List(fields.String(validate=in_plan(plan.theme_codes, "theme")),
+        "themes": fields.List(Text(validate=in_plan(plan.theme_codes, "theme")),
                               validate=[validate.Length(min=1, error="must name at least one theme"), unique],
                               **req),
-        "countries": fields.List(fields.String(validate=country_code),
+        "countries": fields.List(Text(validate=country_code),
                                  validate=[validate.Length(min=1, error="must name at least one country"),
                                            unique], **req),
-        "sdg_goals": fields.List(fields.String(validate=in_codelist(SDG_GOALS, "UN SDG goal")),
+        "sdg_goals": fields.List(Text(validate=in_codelist(SDG_GOALS, "UN SDG goal")),
                                  validate=unique, **lst),
-        "sdg_targets": fields.List(fields.String(validate=in_codelist(SDG_TARGETS, "UN SDG target")),
+        "sdg_targets": fields.List(Text(validate=in_codelist(SDG_TARGETS, "UN SDG target")),
                                    validate=unique, **lst),
         "sectors": fields.List(fields.Nested(SectorIn), **lst),
         "policy_markers": fields.List(fields.Nested(PolicyMarkerIn), **lst),
         "participating_orgs": fields.List(fields.Nested(ParticipatingOrgIn), **lst),
         "budget": fields.Nested(MoneySchema, allow_none=True, **opt),
         "dates": fields.Nested(DatesIn, **obj),
-        "parent_id": fields.String(allow_none=True, validate=validate.Length(min=1, max=36), **opt, metadata={
+        "parent_id": Text(allow_none=True, validate=validate.Length(min=1, max=36), **opt, metadata={
             "description": "the parent programme (a Joint Work Programme of this project); one level only"}),
     }
 
 
 ProgrammeCreate = StrictSchema.from_dict({
-    "iati_identifier": fields.String(required=True, validate=[validate.Length(min=3, max=200), iati_identifier_format],
-                                     metadata={"description": "the reporting organisation's identifier, `-`, "
+    "iati_identifier": Text(required=True, validate=[validate.Length(min=3, max=200), iati_identifier_format],
+                            metadata={"description": "the reporting organisation's identifier, `-`, "
                                                               "its own id for the activity; unique"}),
     "reporting_org": fields.Nested(OrganisationIn, required=True),
     **_programme_fields(required=True),
@@ -148,43 +147,43 @@ ProgrammeUpdate.__doc__ = ("Fields to change; others stay. Not here: the IATI id
 
 
 class StatusChange(StrictSchema):
-    status = fields.String(required=True, validate=validate.OneOf(tuple(ACTIVITY_STATUSES)))
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    status = Text(required=True, validate=validate.OneOf(tuple(ACTIVITY_STATUSES)))
+    reason = Text(multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class ProgrammeListQuery(PageQuery):
-    funding_window = fields.String(validate=in_plan(plan.window_codes, "funding window"))
-    instrument = fields.String(validate=in_plan(instrument_codes, "instrument"))
-    theme = fields.String(validate=in_plan(plan.theme_codes, "theme"))
-    country = fields.String(validate=country_code)
-    city = fields.String(validate=validate.Length(min=1, max=36), metadata={"description": "city id"})
-    sdg_goal = fields.String(validate=in_codelist(SDG_GOALS, "UN SDG goal"))
-    status = fields.String(validate=validate.OneOf(tuple(ACTIVITY_STATUSES)))
-    organisation = fields.String(validate=validate.Length(min=1, max=100), metadata={
+    funding_window = Text(validate=in_plan(plan.window_codes, "funding window"))
+    instrument = Text(validate=in_plan(instrument_codes, "instrument"))
+    theme = Text(validate=in_plan(plan.theme_codes, "theme"))
+    country = Text(validate=country_code)
+    city = Text(validate=validate.Length(min=1, max=36), metadata={"description": "city id"})
+    sdg_goal = Text(validate=in_codelist(SDG_GOALS, "UN SDG goal"))
+    status = Text(validate=validate.OneOf(tuple(ACTIVITY_STATUSES)))
+    organisation = Text(validate=validate.Length(min=1, max=100), metadata={
         "description": "IATI identifier of the reporting or a participating organisation"})
-    parent_id = fields.String(validate=validate.Length(min=1, max=36))
-    q = fields.String(validate=validate.Length(min=2, max=100),
-                      metadata={"description": "text in the title (case-insensitive)"})
+    parent_id = Text(validate=validate.Length(min=1, max=36))
+    q = Text(validate=validate.Length(min=2, max=100),
+             metadata={"description": "text in the title (case-insensitive)"})
 
 
 class OrganisationOut(StrictSchema):
-    ref = fields.String()
-    name = fields.String()
-    type = fields.String(allow_none=True)
+    ref = Text()
+    name = Text()
+    type = Text(allow_none=True)
 
 
 class ParticipatingOrgOut(OrganisationOut):
-    role = fields.String()
-    role_code = fields.String(metadata={"description": "IATI OrganisationRole code"})
+    role = Text()
+    role_code = Text(metadata={"description": "IATI OrganisationRole code"})
 
 
 class SectorOut(StrictSchema):
-    code = fields.String()
+    code = Text()
     percentage = DecimalString(allow_none=True)
 
 
 class PolicyMarkerOut(StrictSchema):
-    code = fields.String()
+    code = Text()
     significance = fields.Integer()
 
 
@@ -197,32 +196,32 @@ class DatesOut(StrictSchema):
 
 class MoneyOut(StrictSchema):
     amount = DecimalString()
-    currency = fields.String()
+    currency = Text()
 
 
 class ProgrammeRefOut(StrictSchema):
-    id = fields.String()
-    iati_identifier = fields.String()
-    title = fields.String()
+    id = Text()
+    iati_identifier = Text()
+    title = Text()
 
 
 class ProgrammeOut(StrictSchema):
-    id = fields.String()
-    iati_identifier = fields.String()
-    title = fields.String()
-    description = fields.String(allow_none=True)
+    id = Text()
+    iati_identifier = Text()
+    title = Text()
+    description = Text(allow_none=True)
     reporting_org = fields.Nested(OrganisationOut)
-    funding_window = fields.String()
-    instrument = fields.String()
-    status = fields.String()
-    status_code = fields.String(metadata={"description": "IATI ActivityStatus code"})
-    allowed_statuses = fields.List(fields.String(), metadata={"description": "where the status may go next"})
-    parent_id = fields.String(allow_none=True)
-    themes = fields.List(fields.String())
-    countries = fields.List(fields.String())
+    funding_window = Text()
+    instrument = Text()
+    status = Text()
+    status_code = Text(metadata={"description": "IATI ActivityStatus code"})
+    allowed_statuses = fields.List(Text(), metadata={"description": "where the status may go next"})
+    parent_id = Text(allow_none=True)
+    themes = fields.List(Text())
+    countries = fields.List(Text())
     cities = fields.List(fields.Nested(CityOut))
-    sdg_goals = fields.List(fields.String())
-    sdg_targets = fields.List(fields.String())
+    sdg_goals = fields.List(Text())
+    sdg_targets = fields.List(Text())
     sectors = fields.List(fields.Nested(SectorOut))
     policy_markers = fields.List(fields.Nested(PolicyMarkerOut))
     participating_orgs = fields.List(fields.Nested(ParticipatingOrgOut))
@@ -238,7 +237,7 @@ class ProgrammeOut(StrictSchema):
 
 class ProgrammePage(StrictSchema):
     items = fields.List(fields.Nested(ProgrammeOut))
-    next_cursor = fields.String(allow_none=True)
-    next = fields.String(allow_none=True, metadata={"description": "URL of the next page (gateway)"})
+    next_cursor = Text(allow_none=True)
+    next = Text(allow_none=True, metadata={"description": "URL of the next page (gateway)"})
 
 

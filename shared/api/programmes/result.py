@@ -9,30 +9,28 @@ from shared.api.programmes.pieces import (
     PageQuery,
     PeriodIn,
     PeriodOut,
-    amount,
-    not_blank,
 )
 from shared.events.contracts.programmes import (
     RESULT_STATUSES,
 )
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import DecimalString, IndicatorValue, Text, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
 class ResultCreate(StrictSchema):
     """A draft value of one indicator, for one period and one city of the programme."""
-    indicator = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                              metadata={"description": "code of one of the programme's indicators"})
-    city_id = fields.String(required=True, validate=validate.Length(min=1, max=36),
-                            metadata={"description": "id of one of the programme's cities"})
+    indicator = Text(required=True, validate=validate.Length(min=1, max=100),
+                     metadata={"description": "code of one of the programme's indicators"})
+    city_id = Text(required=True, validate=validate.Length(min=1, max=36),
+                   metadata={"description": "id of one of the programme's cities"})
     period = fields.Nested(PeriodIn, required=True)
-    value = amount(required=True, metadata={"description": "Decimal string or whole number; never a float"})
+    value = IndicatorValue(required=True, metadata={"description": "Decimal string or whole number; never a float"})
     disaggregations = fields.Nested(DisaggregationsIn, load_default=dict)
 
 
 class ResultUpdate(StrictSchema):
     """Changes to a draft (or returned) value."""
-    value = amount()
+    value = IndicatorValue()
     disaggregations = fields.Nested(DisaggregationsIn)
 
     @validates_schema(pass_original=True)
@@ -43,30 +41,30 @@ class ResultUpdate(StrictSchema):
 
 class ReviewAction(StrictSchema):
     """Submit or approve, with an optional comment."""
-    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    comment = Text(multiline=True, load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class ResultReturn(StrictSchema):
-    comment = fields.String(required=True, validate=[validate.Length(min=1, max=2000), not_blank],
-                            metadata={"description": "what to revise"})
+    comment = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000),
+                   metadata={"description": "what to revise"})
 
 
 class ResultRevise(StrictSchema):
     """A correction of the approved value: a new version, submitted for review, that replaces
     the approved one once approved."""
-    value = amount(required=True)
+    value = IndicatorValue(required=True)
     disaggregations = fields.Nested(DisaggregationsIn, load_default=dict)
-    comment = fields.String(required=True, validate=[validate.Length(min=1, max=2000), not_blank],
-                            metadata={"description": "why the approved value is corrected"})
+    comment = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000),
+                   metadata={"description": "why the approved value is corrected"})
 
 
 class ResultListQuery(PageQuery):
-    programme_id = fields.String(validate=validate.Length(min=1, max=36))
-    indicator = fields.String(validate=validate.Length(min=1, max=100))
-    city = fields.String(validate=validate.Length(min=1, max=36), metadata={"description": "city id"})
+    programme_id = Text(validate=validate.Length(min=1, max=36))
+    indicator = Text(validate=validate.Length(min=1, max=100))
+    city = Text(validate=validate.Length(min=1, max=36), metadata={"description": "city id"})
     period_start = fields.Date(metadata={"description": "periods starting on or after this date"})
     period_end = fields.Date(metadata={"description": "periods ending on or before this date"})
-    status = fields.String(validate=validate.OneOf(RESULT_STATUSES))
+    status = Text(validate=validate.OneOf(RESULT_STATUSES))
 
     @validates_schema
     def _period(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -75,19 +73,19 @@ class ResultListQuery(PageQuery):
 
 
 class ReviewLogOut(StrictSchema):
-    action = fields.String(metadata={"description": "drafted, edited, submitted, returned, approved, "
+    action = Text(metadata={"description": "drafted, edited, submitted, returned, approved, "
                                                     "revision_submitted, superseded"})
     at = UTCDateTime()
-    by = fields.String(allow_none=True, metadata={"description": "organisation of the caller, if known"})
-    comment = fields.String(allow_none=True)
+    by = Text(allow_none=True, metadata={"description": "organisation of the caller, if known"})
+    comment = Text(allow_none=True)
 
 
 class ResultVersionOut(StrictSchema):
     version = fields.Integer()
-    status = fields.String(metadata={"description": "draft, submitted, returned, approved, superseded"})
+    status = Text(metadata={"description": "draft, submitted, returned, approved, superseded"})
     value = DecimalString()
     disaggregations = fields.Nested(DisaggregationsIn)
-    comment = fields.String(allow_none=True, metadata={"description": "why the approved value was corrected"})
+    comment = Text(allow_none=True, metadata={"description": "why the approved value was corrected"})
     created_at = UTCDateTime()
     submitted_at = UTCDateTime(allow_none=True)
     approved_at = UTCDateTime(allow_none=True)
@@ -95,19 +93,19 @@ class ResultVersionOut(StrictSchema):
 
 
 class ResultOut(StrictSchema):
-    id = fields.String()
-    programme_id = fields.String()
-    indicator = fields.String()
-    city_id = fields.String()
+    id = Text()
+    programme_id = Text()
+    indicator = Text()
+    city_id = Text()
     city = fields.Nested(CityOut(only=("id", "name", "country")))
     period = fields.Nested(PeriodOut)
-    status = fields.String(metadata={"description": "status of the latest version"})
+    status = Text(metadata={"description": "status of the latest version"})
     version = fields.Integer(metadata={"description": "the latest version"})
     value = DecimalString(metadata={"description": "the latest version's value"})
     disaggregations = fields.Nested(DisaggregationsIn)
     approved_version = fields.Integer(allow_none=True)
     approved_value = DecimalString(allow_none=True, metadata={"description": "what counts; null until approved"})
-    allowed_actions = fields.List(fields.String())
+    allowed_actions = fields.List(Text())
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
     # GET /v1/results/{id} only: every version, oldest first
@@ -116,14 +114,14 @@ class ResultOut(StrictSchema):
 
 class ResultPage(StrictSchema):
     items = fields.List(fields.Nested(ResultOut))
-    next_cursor = fields.String(allow_none=True)
-    next = fields.String(allow_none=True)
+    next_cursor = Text(allow_none=True)
+    next = Text(allow_none=True)
 
 
 class IndicatorTotalOut(StrictSchema):
-    indicator = fields.String()
+    indicator = Text()
     corporate = fields.Boolean()
-    measure = fields.String()
+    measure = Text()
     own = DecimalString(metadata={"description": "approved values of this programme's own results"})
     children = DecimalString(metadata={"description": "approved values of its children's results"})
     total = DecimalString(metadata={"description": "own + children, each result counted once"})
@@ -131,8 +129,8 @@ class IndicatorTotalOut(StrictSchema):
 
 
 class TotalsOut(StrictSchema):
-    programme_id = fields.String()
-    children = fields.List(fields.String())
+    programme_id = Text()
+    children = fields.List(Text())
     indicators = fields.List(fields.Nested(IndicatorTotalOut))
 
 

@@ -5,12 +5,13 @@ import uuid
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from shared.bounds import MAX_MONEY
 from shared.errors import Conflict, InvalidInput
 
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0000000001")
 # No single amount above this, whatever the currency: catches misplaced decimal points.
-AMOUNT_CEILING = Decimal("1000000000")
+AMOUNT_CEILING = MAX_MONEY
 
 # IATI TransactionType codes.
 INCOMING_COMMITMENT, INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT = "11", "1", "2", "3"

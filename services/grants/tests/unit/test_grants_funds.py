@@ -60,7 +60,8 @@ def test_a_missing_rate_is_a_422_and_nothing_is_kept(uow):
     ({"amount": "0.00", "currency": "USD"}, "amount.amount"),
     ({"amount": "ten", "currency": "USD"}, "amount.amount"),
     ({"amount": "12,50", "currency": "USD"}, "amount.amount"),
-    ({"amount": "1e3", "currency": "USD"}, None),                 # a valid decimal string: accepted
+    ({"amount": "1e3", "currency": "USD"}, "amount.amount"),      # canonical decimal strings only (no exponent)
+    ({"amount": " 5.00", "currency": "USD"}, "amount.amount"),    # nor padding
     ({"amount": "NaN", "currency": "USD"}, "amount.amount"),
     ({"amount": 12.5, "currency": "USD"}, "amount.amount"),      # a float, even an exact one
     ({"amount": "10.555", "currency": "USD"}, "amount.amount"),

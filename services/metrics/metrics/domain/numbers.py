@@ -14,8 +14,10 @@ from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-VALUE_SCALE = 10_000
-MONEY_SCALE = 100
+from shared.bounds import MONEY_PLACES, VALUE_PLACES
+
+VALUE_SCALE: int = 10 ** VALUE_PLACES  # shared.bounds: why the sums of bounded values fit BIGINT
+MONEY_SCALE: int = 10 ** MONEY_PLACES
 NONE = ""   # stored in key columns for "not known" (key columns are NOT NULL)
 
 

@@ -76,6 +76,12 @@ BAD = [
     ({"cities": [{"id": "no-such-city"}]}, "cities.0.id"),
     ({"cities": [{"id": "x", "name": "Jinja"}]}, "cities.0.id"),
     ({"title": "  "}, "title"),
+    ({"title": "\ufeff\u200b"}, "title"),                                        # only invisible characters
+    ({"title": "Good\x00"}, "title"),                                             # NUL: PostgreSQL refuses it
+    ({"cities": [{"name": "Jin\x00ja", "country": "UG"}]}, "cities.0.name"),
+    ({"budget": {"amount": "1e308", "currency": "USD"}}, "budget.amount"),
+    ({"budget": {"amount": "1000000000.01", "currency": "USD"}}, "budget.amount"),
+    ({"cities": [{"name": "Jinja", "country": "UG", "population": 10 ** 39}]}, "cities.0.population"),
     ({"themes": []}, "themes"),
     ({"parent_id": "no-such-programme"}, "parent_id"),
     ({"indicators": [{"code": "people_reached", "baseline": {"value": "-1", "year": 2019}}]},

@@ -86,6 +86,13 @@ def test_a_revision_replaces_the_approved_value_and_the_history_stays(uow, live)
     ({"disaggregations": {"caste": {"x": "1"}}}, "disaggregations.caste"),
     ({"status": "approved"}, "status"),                                    # server-set
     ({"approved_value": "5"}, "approved_value"),
+    # bounds and number forms (shared.bounds, shared.events.fields), enforced by the service too
+    ({"value": 10 ** 15}, "value"),                                        # metrics could not sum it
+    ({"value": 10 ** 39}, "value"),
+    ({"value": "1E+1000000"}, "value"),
+    ({"value": " 5 "}, "value"),
+    ({"disaggregations": {"sex": {"female": "1000000000000000"}}}, "disaggregations.sex.female"),
+    ({"city_id": "Jinja\x00"}, "city_id"),
 ])
 def test_bad_results_name_the_field_and_write_nothing(uow, engine, live, data, field):
     before = counts(engine)

@@ -3,6 +3,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
+from shared.bounds import MAX_VALUE
 from shared.events.fields import Currency, DecimalString
 from shared.events.schemas import StrictSchema, country_code
 from shared.reference import ORGANISATION_TYPES
@@ -47,7 +48,7 @@ class FundBalanceSchema(StrictSchema):
 
 class TargetSchema(StrictSchema):
     indicator = fields.String(required=True, metadata={"description": "plan indicator code"})
-    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_VALUE))
 
 
 class ScreeningFailureSchema(StrictSchema):

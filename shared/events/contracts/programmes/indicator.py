@@ -6,21 +6,20 @@ from shared.events.contracts.programmes.pieces import (
     REACH,
     PeriodSchema,
     ProgrammeRefSchema,
-    _non_negative,
 )
 from shared.events.contracts.registry import contract
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import IndicatorValue, UTCDateTime
 from shared.events.schemas import StrictSchema
 
 
 class BaselineSchema(StrictSchema):
-    value = DecimalString(required=True, validate=_non_negative)
+    value = IndicatorValue(required=True)
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=2100))
 
 
 class TargetSchema(StrictSchema):
     period = fields.Nested(PeriodSchema, required=True)
-    value = DecimalString(required=True, validate=_non_negative)
+    value = IndicatorValue(required=True)
 
 
 class IndicatorSchema(StrictSchema):

@@ -3,7 +3,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.events.fields import DecimalString
+from shared.events.fields import DecimalString, IndicatorValue
 from shared.events.schemas import StrictSchema, country_code
 
 WINDOWS = ("country_city", "global")
@@ -88,23 +88,23 @@ class PeriodSchema(StrictSchema):
 
 
 class SexSchema(StrictSchema):
-    female = DecimalString(validate=_non_negative)
-    male = DecimalString(validate=_non_negative)
-    unknown = DecimalString(validate=_non_negative)
+    female = IndicatorValue()
+    male = IndicatorValue()
+    unknown = IndicatorValue()
 
 
 class AgeGroupSchema(StrictSchema):
-    age_0_14 = DecimalString(validate=_non_negative)
-    age_15_24 = DecimalString(validate=_non_negative)
-    age_25_64 = DecimalString(validate=_non_negative)
-    age_65_plus = DecimalString(validate=_non_negative)
-    unknown = DecimalString(validate=_non_negative)
+    age_0_14 = IndicatorValue()
+    age_15_24 = IndicatorValue()
+    age_25_64 = IndicatorValue()
+    age_65_plus = IndicatorValue()
+    unknown = IndicatorValue()
 
 
 class MigrantStatusSchema(StrictSchema):
-    migrant = DecimalString(validate=_non_negative)
-    non_migrant = DecimalString(validate=_non_negative)
-    unknown = DecimalString(validate=_non_negative)
+    migrant = IndicatorValue()
+    non_migrant = IndicatorValue()
+    unknown = IndicatorValue()
 
 
 class DisaggregationsSchema(StrictSchema):

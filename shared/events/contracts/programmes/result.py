@@ -8,10 +8,9 @@ from shared.events.contracts.programmes.pieces import (
     DisaggregationsSchema,
     PeriodSchema,
     ProgrammeRefSchema,
-    _non_negative,
 )
 from shared.events.contracts.registry import contract
-from shared.events.fields import DecimalString, UTCDateTime
+from shared.events.fields import IndicatorValue, UTCDateTime
 from shared.events.schemas import CitySchema, StrictSchema
 
 
@@ -26,7 +25,7 @@ class ResultIndicatorSchema(StrictSchema):
 
 class ApprovedValueSchema(StrictSchema):
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    value = DecimalString(required=True, validate=_non_negative)
+    value = IndicatorValue(required=True)
     disaggregations = fields.Nested(DisaggregationsSchema, required=True)
     approved_at = UTCDateTime(required=True)
 
@@ -39,7 +38,7 @@ class _ResultEvent(ProgrammeRefSchema):
     indicator = fields.Nested(ResultIndicatorSchema, required=True)
     city = fields.Nested(CityRefSchema, required=True)
     period = fields.Nested(PeriodSchema, required=True)
-    value = DecimalString(required=True, validate=_non_negative, metadata={"description": "the value of this "
+    value = IndicatorValue(required=True, metadata={"description": "the value of this "
                                                                                           "version"})
     disaggregations = fields.Nested(DisaggregationsSchema, required=True)
 
