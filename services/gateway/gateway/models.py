@@ -79,6 +79,8 @@ webhook_subscriptions = sa.Table(
     sa.Column("description", sa.String(500), nullable=True),
     sa.Column("secret", sa.String(100), nullable=False),  # needed in clear to sign; never returned again
     sa.Column("active", sa.Boolean, nullable=False),
+    # Why it stopped (NULL while active): deleted, or the key that created it was revoked.
+    sa.Column("disabled_reason", sa.String(200), nullable=True),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
     sa.Index("ix_webhook_subscriptions_organisation", "organisation"),
