@@ -75,7 +75,7 @@ def test_the_clis_revoke_stops_the_keys_webhooks_too(start_gateway, gateway_data
 
 @pytest.mark.postgres
 def test_a_delivery_rechecks_its_key_when_it_is_sent(start_gateway, amqp_uri, gateway_database_url):
-    admin, _ = start_gateway(WEBHOOK_BACKOFF_BASE=2)
+    admin, _ = start_gateway(WEBHOOK_BACKOFF_BASE=6)  # time to revoke the key before the retry
     partner_key = admin.new_key("XM-ACME", "partner")
     partner = admin.as_key(partner_key["key"])
     hook = Receiver(failures=1)

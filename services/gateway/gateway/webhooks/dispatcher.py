@@ -85,13 +85,18 @@ class Dispatcher:
             event = conn.execute(sa.select(f).where(f.c.event_id == delivery.event_id)).one()
             # At send time, as the subscription's key sees it now: a revoked key sends nothing more.
             subscriber = auth.live_actor(conn, sub.created_by)
-            if subscriber is None and sub.active:
-                subscriptions.disable(conn, s.c.id == sub.id, subscriptions.KEY_REVOKED)
-        view = event_policy.view(event, subscriber) if subscriber is not None and sub.active else None
+            view, reason = None, subscriptions.KEY_REVOKED
+            if subscriber is None:
+                subscriptions.disable(conn, s.c.id == sub.id, reason)
+            elif not sub.active:
+                reason = sub.disabled_reason or subscriptions.DELETED
+            else:
+                view, reason = event_policy.view(event, subscriber), "the subscription's key may not see the event"
+            if view is None:  # settled in this transaction: nobody sees it half-dropped
+                conn.execute(d.update().where(d.c.id == delivery_id).values(
+                    status="failed", next_attempt_at=None, last_error=f"not sent: {reason}"[:500],
+                    updated_at=utcnow()))
         if view is None:
-            reason = (subscriptions.KEY_REVOKED if subscriber is None else sub.disabled_reason if not sub.active
-                      else "the subscription's key may not see the event")
-            self._drop(delivery_id, reason)
             log.info("webhook delivery %s of %s to subscription %s not sent: %s", delivery_id, delivery.event_type,
                      sub.id, reason)
             return
@@ -101,12 +106,6 @@ class Dispatcher:
         self._record(delivery_id, attempt, status_code, error, int((time.monotonic() - started) * 1000))
         log.info("webhook delivery %s of %s to subscription %s: attempt %d %s", delivery_id, delivery.event_type,
                  sub.id, attempt, "delivered" if error is None else error)
-
-    def _drop(self, delivery_id: int, reason: str) -> None:
-        d = models.webhook_deliveries
-        with self.store.begin() as conn:
-            conn.execute(d.update().where(d.c.id == delivery_id).values(
-                status="failed", next_attempt_at=None, last_error=f"not sent: {reason}"[:500], updated_at=utcnow()))
 
     def _send(self, sub, delivery, body: bytes) -> tuple[int | None, str | None]:
         """(the HTTP status, the error or None when acknowledged)."""
