@@ -4,8 +4,8 @@
   `read` for GET, `write` for other methods, plus `admin` on admin routes; a route may name
   the scope it needs instead of its method's (`@api(..., scope="review")`).
 - The gateway's own objects: webhook subscriptions and their deliveries belong to an
-  organisation (`owned`); the event feed shows a key its own organisation's events and the
-  public types (`visible`, `visible_events`). Admins and the system see everything.
+  organisation (`owned`). Admins and the system see everything. Who sees which event in the
+  feed and webhooks is gateway.event_policy, on `owned`.
 
 Organisations compare case-folded (`Actor.owns`); the SQL forms compare `lower(trim(...))`,
 which is the same for the identifiers the platform uses (IATI organisation refs)."""
@@ -22,8 +22,6 @@ READ_METHODS = ("GET", "HEAD")
 ALSO_GRANTED_BY = {"review": "admin"}
 # Scopes a key may get on top of its role's (never by default): reviewing is not a role.
 EXTRA_SCOPES = ("review",)
-# Events anyone with a key may read: facts the partnership publishes anyway.
-PUBLIC_EVENT_TYPES = frozenset({"objective.progress_changed", "fund.created", "call.opened", "call.closed"})
 
 
 # -- routes ---------------------------------------------------------------------------------------
@@ -77,14 +75,3 @@ def owned(column: Any, actor: Actor) -> Any:
         return sa.false()
     return sa.func.lower(sa.func.trim(column)) == org_key(actor.organisation)
 
-
-def visible(event_type: str, event_organisation: str | None, actor: Actor) -> bool:
-    """Whether `actor` may see an event (in the feed or through a webhook)."""
-    return event_type in PUBLIC_EVENT_TYPES or actor.owns(event_organisation)
-
-
-def visible_events(type_column: Any, organisation_column: Any, actor: Actor) -> Any:
-    """SQL: `visible` for the rows of the event feed."""
-    if actor.is_admin:
-        return sa.true()
-    return sa.or_(type_column.in_(sorted(PUBLIC_EVENT_TYPES)), owned(organisation_column, actor))

@@ -86,7 +86,12 @@ def record_response(store, request, request_id: str, route: str, response) -> No
 
 def record(store, item: dict) -> None:
     with store.begin() as conn:
-        conn.execute(models.audit_log.insert().values(**item))
+        record_in(conn, item)
+
+
+def record_in(conn, item: dict) -> None:
+    """Record `item` in the caller's transaction (with the change it audits)."""
+    conn.execute(models.audit_log.insert().values(**item))
     log.info("%s", as_line(item))
 
 

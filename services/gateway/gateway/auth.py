@@ -10,11 +10,13 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
-from gateway import models
+from gateway import audit, models
 from gateway.access import key_scopes
 from gateway.problems import Unauthenticated
-from shared.actors import ROLES, SCOPES_BY_ROLE, Actor  # one definition of roles and scopes
+from gateway.webhooks import subscriptions
+from shared.actors import ROLES, SCOPES_BY_ROLE, SYSTEM, Actor  # one definition of roles and scopes
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.fields import utcnow
 from shared.persistence import keyset_page
@@ -55,6 +57,13 @@ def actor_of_row(row) -> Actor:
     return Actor(kind="key", key_id=row.id, organisation=row.organisation, role=row.role, scopes=tuple(row.scopes))
 
 
+def live_actor(conn, key_id: str) -> Actor | None:
+    """The actor of key `key_id` if it exists and is not revoked (a webhook's owner at send time)."""
+    t = models.api_keys
+    row = conn.execute(sa.select(t).where(t.c.id == key_id, t.c.revoked_at.is_(None))).first()
+    return actor_of_row(row) if row is not None else None
+
+
 def authenticate(store, key: str) -> Actor:
     """The actor owning `key`; Unauthenticated if it is unknown or revoked."""
     with store.begin() as conn:
@@ -87,22 +96,38 @@ def create_key(store, actor: Actor, *, organisation: str, role: str, name: str =
     return key_view(_Row(row)), key
 
 
+BOOTSTRAP_PREFIX = "key_boot_"
+
+
 def bootstrap_admin_key(store, key: str, organisation: str = "platform") -> str:
-    """Make sure the operator's PLATFORM_ADMIN_KEY exists (hashed) as an admin key; returns its id.
-    A revoked bootstrap key stays revoked."""
+    """Make sure the operator's PLATFORM_ADMIN_KEY exists (hashed) as an admin key and is the only
+    live bootstrap key: a previous PLATFORM_ADMIN_KEY's key is revoked (and audited), so changing
+    the setting replaces the key. Returns its id. A revoked bootstrap key stays revoked.
+    Safe when several replicas start at once: the key's id is derived from its hash (one row),
+    and a revocation is made (and audited) by whichever replica's update gets it first."""
     if len(key) < MIN_BOOTSTRAP_KEY_LENGTH or not _BEARER.match(f"Bearer {key}"):
         raise ValueError(f"PLATFORM_ADMIN_KEY must be at least {MIN_BOOTSTRAP_KEY_LENGTH} characters of "
                          "[A-Za-z0-9._~+/=-]; generate one with `python -m gateway.cli new-secret`")
     digest = hash_key(key)
-    key_id = "key_boot_" + digest[:8]
+    key_id = BOOTSTRAP_PREFIX + digest[:8]
+    t = models.api_keys
     with store.begin() as conn:
-        existing = conn.execute(sa.select(models.api_keys.c.id).where(models.api_keys.c.key_hash == digest)).first()
-        if existing:
-            return existing.id
-        conn.execute(models.api_keys.insert().values(
-            id=key_id, prefix=display_prefix(key), key_hash=digest, name="bootstrap (PLATFORM_ADMIN_KEY)",
-            organisation=organisation, role="admin", scopes=list(SCOPES_BY_ROLE["admin"]), created_at=utcnow(),
-            created_by=None, revoked_at=None, revoked_by=None))
+        try:
+            with conn.begin_nested():  # another replica may insert it first: then it is there
+                conn.execute(t.insert().values(
+                    id=key_id, prefix=display_prefix(key), key_hash=digest, name="bootstrap (PLATFORM_ADMIN_KEY)",
+                    organisation=organisation, role="admin", scopes=list(SCOPES_BY_ROLE["admin"]),
+                    created_at=utcnow(), created_by=None, revoked_at=None, revoked_by=None))
+        except IntegrityError:
+            key_id = conn.execute(sa.select(t.c.id).where(t.c.key_hash == digest)).scalar_one()
+        previous = [r.id for r in conn.execute(sa.select(t.c.id).where(
+            t.c.id.startswith(BOOTSTRAP_PREFIX, autoescape=True), t.c.id != key_id, t.c.revoked_at.is_(None)))]
+        for old_id in previous:
+            if _revoke(conn, old_id, by=None):
+                audit.record_in(conn, audit.entry(
+                    request_id="startup", actor=SYSTEM, client=None, method="DELETE", path=f"/v1/keys/{old_id}",
+                    route="bootstrap_admin_key", status=200,
+                    detail={"reason": "PLATFORM_ADMIN_KEY replaced", "replaced_by": key_id}))
     return key_id
 
 
@@ -132,19 +157,29 @@ def get_key(store, key_id: str) -> dict:
 
 
 def revoke_key(store, key_id: str, *, actor: Actor) -> dict:
-    """Revoke `key_id` for `actor` (an admin key, or SYSTEM for operators' tools)."""
+    """Revoke `key_id` for `actor` (an admin key, or SYSTEM for operators' tools); its webhook
+    subscriptions stop with it."""
     by = actor.key_id
     if by is not None and key_id == by:
         raise Conflict("a key cannot revoke itself; use another admin key")
     t = models.api_keys
     with store.begin() as conn:
-        row = conn.execute(sa.select(t).where(t.c.id == key_id)).first()
-        if row is None:
+        if conn.execute(sa.select(t.c.id).where(t.c.id == key_id)).first() is None:
             raise NotFound("key", key_id)
-        if row.revoked_at is None:
-            conn.execute(t.update().where(t.c.id == key_id).values(revoked_at=utcnow(), revoked_by=by))
-        row = conn.execute(sa.select(t).where(t.c.id == key_id)).first()
+        _revoke(conn, key_id, by=by)
+        row = conn.execute(sa.select(t).where(t.c.id == key_id)).one()
     return key_view(row)
+
+
+def _revoke(conn, key_id: str, *, by: str | None) -> bool:
+    """In the caller's transaction: revoke a live key and stop its webhook subscriptions (they
+    would otherwise keep delivering as the key). False if it was already revoked."""
+    t = models.api_keys
+    revoked = conn.execute(t.update().where(t.c.id == key_id, t.c.revoked_at.is_(None))
+                           .values(revoked_at=utcnow(), revoked_by=by)).rowcount == 1
+    if revoked:
+        subscriptions.disable(conn, models.webhook_subscriptions.c.created_by == key_id, subscriptions.KEY_REVOKED)
+    return revoked
 
 
 class _Row:

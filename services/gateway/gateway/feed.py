@@ -11,31 +11,13 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from gateway import feed_order, models
-from gateway.access import visible_events
-from gateway.views import event_view
+from gateway import event_policy, feed_order, models
 from shared.actors import Actor
 from shared.events import Envelope
 from shared.events.contracts import contract_for
 from shared.events.fields import utcnow
 from shared.persistence import encode_cursor, keyset_page
 from shared.uow import DuplicateEvent
-
-# Where a payload names the organisation an event belongs to, in order of preference.
-_ORGANISATION_FIELDS = ("organisation", "reporting_org_ref", "reporting_org", "applicant_organisation",
-                        "recipient_organisation")
-
-
-def organisation_of(payload: dict) -> str | None:
-    """The organisation an event belongs to: its keys (and admins) see it; others only if
-    the type is public. None when the payload names none (then: admins and public types)."""
-    for name in _ORGANISATION_FIELDS:
-        value = payload.get(name)
-        if isinstance(value, dict):
-            value = value.get("ref")
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 def append(store, envelope: Envelope, position: tuple[int | None, int | None] = (None, None)) -> list[int] | None:
@@ -51,7 +33,8 @@ def append(store, envelope: Envelope, position: tuple[int | None, int | None] = 
             return None
         row = dict(event_id=envelope.event_id, type=envelope.type, version=envelope.version,
                    producer=envelope.producer, occurred_at=envelope.occurred_at,
-                   correlation_id=envelope.correlation_id, organisation=organisation_of(payload),
+                   correlation_id=envelope.correlation_id,
+                   organisation=event_policy.organisation_of(envelope.type, payload),
                    payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow(),
                    producer_sequence=position[0])
         return feed_order.place(conn, row, position[1]) + feed_order.release_overdue(conn)
@@ -85,15 +68,16 @@ def _claim(conn, envelope: Envelope) -> None:
 
 
 def read(store, actor: Actor, *, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
-    """The events after sequence `after` that `actor` may see (access.visible), oldest first."""
+    """The events after sequence `after` that `actor` may see, oldest first, as it may see them
+    (gateway.event_policy: the same `view` as webhook deliveries)."""
     release_overdue(store)
     f = models.event_feed
-    q = sa.select(f).where(visible_events(f.c.type, f.c.organisation, actor))
+    q = sa.select(f).where(event_policy.visible_rows(f.c.type, f.c.organisation, actor))
     if types:
         q = q.where(f.c.type.in_(types))
     with store.begin() as conn:
         page = keyset_page(conn, q, [f.c.sequence], limit=limit, cursor=encode_cursor([after]))
-    return [event_view(r) for r in page.rows]
+    return [event for event in (event_policy.view(r, actor) for r in page.rows) if event is not None]
 
 
 def last_sequence(store) -> int:

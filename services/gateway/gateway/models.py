@@ -73,12 +73,14 @@ webhook_subscriptions = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("organisation", sa.String(200), nullable=False),
     sa.Column("created_by", sa.String(40), nullable=False),
-    sa.Column("role", sa.String(20), nullable=False),  # of the creating key: admins see every event
+    sa.Column("role", sa.String(20), nullable=False),  # of the creating key when created (deliveries use the live key)
     sa.Column("url", sa.Text, nullable=False),
     sa.Column("event_types", sa.JSON, nullable=False),
     sa.Column("description", sa.String(500), nullable=True),
     sa.Column("secret", sa.String(100), nullable=False),  # needed in clear to sign; never returned again
     sa.Column("active", sa.Boolean, nullable=False),
+    # Why it stopped (NULL while active): deleted, or the key that created it was revoked.
+    sa.Column("disabled_reason", sa.String(200), nullable=True),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
     sa.Index("ix_webhook_subscriptions_organisation", "organisation"),

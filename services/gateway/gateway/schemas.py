@@ -101,6 +101,8 @@ class WebhookOut(StrictSchema):
     event_types = fields.List(Text(), required=True)
     description = Text(required=True, allow_none=True)
     active = fields.Boolean(required=True)
+    disabled_reason = fields.String(required=True, allow_none=True, metadata={
+        "description": "why the subscription stopped (null while active): deleted, or its key was revoked"})
     created_at = UTCDateTime(required=True)
     updated_at = UTCDateTime(required=True)
 

@@ -18,7 +18,8 @@ def event_view(row) -> dict[str, Any]:
 
 def subscription_view(row) -> dict[str, Any]:
     return {"id": row.id, "organisation": row.organisation, "url": row.url, "event_types": list(row.event_types),
-            "description": row.description, "active": row.active, "created_at": row.created_at,
+            "description": row.description, "active": row.active, "disabled_reason": row.disabled_reason,
+            "created_at": row.created_at,
             "updated_at": row.updated_at}
 
 

@@ -1,6 +1,7 @@
 """Outgoing webhooks: subscriptions, signed deliveries with retries, and the delivery log.
 
-Each delivery is an HTTP POST of the event (as in GET /v1/events) with headers
+Each delivery is an HTTP POST of the event as the subscription's key sees it in GET /v1/events
+(gateway.event_policy; the key is re-checked at send time: a revoked key sends nothing), with headers
 
     X-Platform-Event-Id: <event id>
     X-Platform-Event-Type: <event type>

@@ -8,13 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gateway import models
-from gateway.access import visible
-from gateway.views import event_view
-from gateway.webhooks import pinning
+from gateway import auth, event_policy, models
+from gateway.webhooks import pinning, subscriptions
 from gateway.webhooks.policy import Policy, Refused
 from gateway.webhooks.signing import EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, sign
-from shared.actors import Actor
 from shared.events.fields import utcnow
 
 log = logging.getLogger("gateway.webhooks")
@@ -24,17 +21,17 @@ DELIVERY_FAILED = "delivery failed"
 
 def enqueue(conn, *, event_id: str, event_type: str, sequence: int, organisation: str | None) -> int:
     """In the feed's transaction: one pending delivery per active subscription that wants the
-    event and whose creating key could see it in the feed."""
-    t = models.webhook_subscriptions
+    event and whose creating key, still live, sees it in the feed (event_policy)."""
+    t, k = models.webhook_subscriptions, models.api_keys
     now = utcnow()
     count = 0
-    for sub in conn.execute(sa.select(t.c.id, t.c.event_types, t.c.organisation, t.c.role)
-                            .where(t.c.active.is_(True))):
+    for sub in conn.execute(sa.select(t.c.id.label("subscription_id"), t.c.event_types, k)
+                            .join(k, k.c.id == t.c.created_by)
+                            .where(t.c.active.is_(True), k.c.revoked_at.is_(None))):
         wanted = "*" in sub.event_types or event_type in sub.event_types
-        subscriber = Actor.key(organisation=sub.organisation, role=sub.role)
-        if wanted and visible(event_type, organisation, subscriber):
+        if wanted and event_policy.audience(event_type, organisation, auth.actor_of_row(sub)):
             conn.execute(models.webhook_deliveries.insert().values(
-                subscription_id=sub.id, event_id=event_id, event_type=event_type, sequence=sequence,
+                subscription_id=sub.subscription_id, event_id=event_id, event_type=event_type, sequence=sequence,
                 status="pending", attempts=0, next_attempt_at=now, last_status_code=None, last_error=None,
                 created_at=now, updated_at=now))
             count += 1
@@ -86,9 +83,26 @@ class Dispatcher:
             delivery = conn.execute(sa.select(d).where(d.c.id == delivery_id)).one()
             sub = conn.execute(sa.select(s).where(s.c.id == delivery.subscription_id)).one()
             event = conn.execute(sa.select(f).where(f.c.event_id == delivery.event_id)).one()
+            # At send time, as the subscription's key sees it now: a revoked key sends nothing more.
+            subscriber = auth.live_actor(conn, sub.created_by)
+            view, reason = None, subscriptions.KEY_REVOKED
+            if subscriber is None:
+                subscriptions.disable(conn, s.c.id == sub.id, reason)
+            elif not sub.active:
+                reason = sub.disabled_reason or subscriptions.DELETED
+            else:
+                view, reason = event_policy.view(event, subscriber), "the subscription's key may not see the event"
+            if view is None:  # settled in this transaction: nobody sees it half-dropped
+                conn.execute(d.update().where(d.c.id == delivery_id).values(
+                    status="failed", next_attempt_at=None, last_error=f"not sent: {reason}"[:500],
+                    updated_at=utcnow()))
+        if view is None:
+            log.info("webhook delivery %s of %s to subscription %s not sent: %s", delivery_id, delivery.event_type,
+                     sub.id, reason)
+            return
         attempt = delivery.attempts + 1
         started = time.monotonic()
-        status_code, error = self._send(sub, delivery, json.dumps(event_view(event), separators=(",", ":")).encode())
+        status_code, error = self._send(sub, delivery, json.dumps(view, separators=(",", ":")).encode())
         self._record(delivery_id, attempt, status_code, error, int((time.monotonic() - started) * 1000))
         log.info("webhook delivery %s of %s to subscription %s: attempt %d %s", delivery_id, delivery.event_type,
                  sub.id, attempt, "delivered" if error is None else error)

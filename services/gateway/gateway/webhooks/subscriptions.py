@@ -22,7 +22,7 @@ def create_subscription(store, policy: Policy, actor: Actor, *, url, event_types
     secret = "whsec_" + secrets.token_urlsafe(32)
     row = dict(id=str(uuid.uuid4()), organisation=actor.organisation, created_by=actor.key_id,
                role=actor.role, url=url, event_types=sorted(set(event_types)), description=description,
-               secret=secret, active=True, created_at=now, updated_at=now)
+               secret=secret, active=True, disabled_reason=None, created_at=now, updated_at=now)
     with store.begin() as conn:
         conn.execute(models.webhook_subscriptions.insert().values(**row))
     view = subscription_view(type("Row", (), row))
@@ -57,16 +57,30 @@ def list_subscriptions(store, actor: Actor, *, limit: int, cursor: str | None, d
     return [subscription_view(r) for r in page.rows], page.next_cursor
 
 
+DELETED = "deleted"
+KEY_REVOKED = "the key that created it was revoked"
+
+
 def deactivate_subscription(store, actor: Actor, subscription_id: str) -> dict:
     """Stop a subscription; its pending deliveries are dropped (marked failed)."""
     get_subscription(store, actor, subscription_id)
-    t, d = models.webhook_subscriptions, models.webhook_deliveries
     with store.begin() as conn:
-        conn.execute(t.update().where(t.c.id == subscription_id).values(active=False, updated_at=utcnow()))
-        conn.execute(d.update().where(d.c.subscription_id == subscription_id, d.c.status == "pending")
-                     .values(status="failed", last_error="subscription deleted", next_attempt_at=None,
-                             updated_at=utcnow()))
+        disable(conn, models.webhook_subscriptions.c.id == subscription_id, DELETED)
     return get_subscription(store, actor, subscription_id)
+
+
+def disable(conn, which: Any, reason: str) -> None:
+    """In the caller's transaction: stop the active subscriptions `which` (SQL) for `reason`
+    and drop their pending deliveries. Revoking a key does this for the key's subscriptions."""
+    t, d = models.webhook_subscriptions, models.webhook_deliveries
+    now = utcnow()
+    stopped = [r.id for r in conn.execute(t.update().where(which, t.c.active.is_(True))
+                                          .values(active=False, disabled_reason=reason, updated_at=now)
+                                          .returning(t.c.id))]
+    if stopped:
+        conn.execute(d.update().where(d.c.subscription_id.in_(stopped), d.c.status == "pending")
+                     .values(status="failed", last_error=f"subscription stopped: {reason}", next_attempt_at=None,
+                             updated_at=now))
 
 
 def list_deliveries(store, actor: Actor, subscription_id: str, *, limit: int, cursor: str | None,
