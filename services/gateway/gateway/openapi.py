@@ -175,7 +175,9 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
         op["responses"][str(status)] = _problem_response(ERRORS.get(status, "Error"), status)
     op["responses"]["414"] = {"description": ERRORS[414]}
     for status, description in route.extra_responses.items():
-        if status < 400:
+        if 200 <= status < 300:  # another success (e.g. 200 for what already exists): the same body
+            op["responses"].setdefault(str(status), {**success, "description": description})
+        elif status < 400:
             op["responses"].setdefault(str(status), {"description": description})
     if not op["parameters"]:
         del op["parameters"]
