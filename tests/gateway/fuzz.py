@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlparse, urlunparse
 
+from tests.gateway import fuzz_values
+
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_schema_conformance")
 
@@ -63,7 +65,8 @@ def run_schemathesis(base_url: str, key: str, *, max_examples: int = 50, max_tim
                      capture: bool = False) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="fuzz-config-") as directory:
         config_file = Path(directory, "schemathesis.toml")
-        config_file.write_text(STATEFUL_CONFIG.format(max_steps=max_steps), encoding="utf-8")
+        config_file.write_text(STATEFUL_CONFIG.format(max_steps=max_steps) + "\n" + fuzz_values.toml(),
+                               encoding="utf-8")
         command = schemathesis_command(base_url, key, max_examples=max_examples, max_time=max_time, phases=phases,
                                        config_file=str(config_file), report_dir=report_dir)
         env = dict(os.environ, PYTHONWARNINGS="ignore")
