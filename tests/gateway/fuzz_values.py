@@ -3,39 +3,66 @@ state (ISO currencies and countries, IATI organisation types, the plan's windows
 decimals written as strings), as schemathesis dictionaries bound to each operation's body
 fields. Without them almost every generated create is refused (422), so the stateful phase
 never gets an id to follow. Read from the routes' marshmallow schemas, as the server validates.
+(Webhook URLs get none: the server accepts only https hosts resolving to public addresses, and
+a fuzz run must not send deliveries to the internet.)
 
 Positive cases take a dictionary value most of the time; negative cases never do (schemathesis
 keeps only values that break the field's schema for them, and these all match it)."""
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Collection, Iterator
 
 from marshmallow import Schema, fields
 
 from shared.events.fields import Currency, DecimalString
-from shared.events.schemas import country_code
-from shared.reference import COUNTRIES, CURRENCIES, ORGANISATION_TYPES
+from shared.reference import ORGANISATION_TYPES, codelist
 
 DECIMALS = ("1", "0.5", "2.25", "10", "100.00", "1250.50", "75000.00")
-PROBABILITY = 0.9
-# Validators whose codes are module constants (the plan's come from the function they close over).
-KNOWN = {"country_code": ("countries", COUNTRIES), "organisation_type": ("organisation_types", ORGANISATION_TYPES)}
+# Few currencies and countries, all valid, so fields that must agree (a fund's currency and its
+# grant limits, an application's country and the fund's) often do.
+CURRENCY_SAMPLE, COUNTRY_SAMPLE = ("EUR", "USD"), ("KE", "MW", "UG")
+IATI_IDENTIFIERS = ("XM-DAC-41120", "XM-DAC-41120-FUZZ-1", "GB-GOV-1", "GB-GOV-1-FUZZ-2")
+PROBABILITY = 0.95
+Values = list[str | int]
+# Validators whose codes are module constants (the plan's and codelists' come from what they close over).
+KNOWN = {"country_code": ("countries", COUNTRY_SAMPLE), "organisation_type": ("organisation_types", ORGANISATION_TYPES),
+         "iati_identifier_format": ("iati_identifiers", IATI_IDENTIFIERS),
+         "policy_marker_code": ("policy_markers", codelist("PolicyMarker")),
+         "significance_code": ("policy_significances", codelist("PolicySignificance"))}
 
 
-def _codes(field: fields.Field) -> tuple[str, list[str]] | None:
-    """(dictionary name, values) of the field's codelist or format, None when it has neither."""
+def _closed_over(validator: Callable) -> tuple[str, list[str]] | None:
+    """one_of/in_plan(codes_fn, what) and in_codelist(codes, what): the codes the check reads."""
+    cells = [cell.cell_contents for cell in getattr(validator, "__closure__", None) or ()]
+    what = next((cell for cell in cells if isinstance(cell, str)), None)
+    for cell in cells:
+        codes = cell() if callable(cell) and getattr(cell, "__name__", "").endswith("_codes") else cell
+        if what and isinstance(codes, Collection) and not isinstance(codes, str) and len(codes):
+            return re.sub(r"\W+", "_", what.strip().lower()), sorted(str(code) for code in codes)
+    return None
+
+
+def _codes(field: fields.Field) -> tuple[str, Values] | None:
+    """(dictionary name, values) of the field's codelist or format, None when it has neither;
+    numbers for an integer field (IATI codes are digits)."""
+    found = _string_codes(field)
+    if found and isinstance(field, fields.Integer):
+        return found[0] + "_numbers", [int(code) for code in found[1]]
+    return None if found is None else (found[0], list(found[1]))
+
+
+def _string_codes(field: fields.Field) -> tuple[str, list[str]] | None:
     if isinstance(field, Currency):
-        return "currencies", sorted(CURRENCIES)
+        return "currencies", list(CURRENCY_SAMPLE)
     if isinstance(field, DecimalString):
         return "decimals", list(DECIMALS)
     for validator in field.validators:
-        if validator is country_code or getattr(validator, "__name__", "") in KNOWN:
-            name, codes = KNOWN[getattr(validator, "__name__", "country_code")]
-            return name, sorted(codes)
-        # one_of(codes_fn, what) / in_plan(codes_fn, what): the codes the check reads
-        source: Callable | None = next((cell.cell_contents for cell in getattr(validator, "__closure__", None) or ()
-                                        if callable(cell.cell_contents)), None)
-        if source is not None and getattr(source, "__name__", "").endswith("_codes"):
-            return source.__name__, sorted(str(code) for code in source())
+        name = getattr(validator, "__name__", "")
+        if name in KNOWN:
+            return KNOWN[name][0], sorted(KNOWN[name][1])
+        found = _closed_over(validator)
+        if found:
+            return found
     return None
 
 
@@ -50,17 +77,20 @@ def _fields(schema: Schema, prefix: str, depth: int = 0) -> Iterator[tuple[str, 
             yield path, field
 
 
-def bindings(routes: list[tuple[str, str, type[Schema]]]) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+def bindings(routes: list[tuple[str, str, type[Schema]]]) -> tuple[dict[str, Values], dict[str, dict[str, str]]]:
     """From (operationId, method, body schema): the dictionaries, and each operation's body path ->
     dictionary name."""
-    dictionaries: dict[str, list[str]] = {}
+    dictionaries: dict[str, Values] = {}
     by_operation: dict[str, dict[str, str]] = {}
     for operation_id, _, body in routes:
         for path, field in _fields(body(), "body"):
             found = _codes(field)
             if found:
-                dictionaries[found[0]] = found[1]
-                by_operation.setdefault(operation_id, {})[path] = found[0]
+                name = found[0]
+                if dictionaries.get(name, found[1]) != found[1]:  # another codelist described alike
+                    name = f"{name}_{len(dictionaries)}"
+                dictionaries[name] = found[1]
+                by_operation.setdefault(operation_id, {})[path] = name
     return dictionaries, by_operation
 
 
