@@ -36,12 +36,12 @@ def resolve(doc: Doc, schema: Doc) -> Doc:
     return schema
 
 
-def success(op: Doc) -> tuple[str, Doc] | None:
-    """The operation's 2xx status and its JSON body schema."""
+def success(op: Doc) -> tuple[str, Doc]:
+    """The operation's (first) 2xx status and its JSON body schema; ("", {}) when it has none."""
     for status, response in op["responses"].items():
         if status.startswith("2"):
             return status, response.get("content", {}).get("application/json", {}).get("schema", {})
-    return None
+    return "", {}
 
 
 def _properties(doc: Doc, schema: Doc | None) -> dict[str, Doc]:
@@ -72,13 +72,13 @@ def producers(doc: Doc) -> dict[str, list[tuple[str, str, str]]]:
     """Each resource id -> the (path, method, JSON pointer) of the operations whose success answers it."""
     by_id = {op["operationId"]: (path, method) for path, method, op in operations(doc)}
     creates = [(path, op) for path, method, op in operations(doc)
-               if method == "post" and (success(op) or ("", {}))[0] == "201"]
+               if method == "post" and success(op)[0] == "201"]
     found: dict[str, list[tuple[str, str, str]]] = {}
     for name, collection in collections(doc).items():
         segment = "/" + collection.rsplit("/", 1)[-1]
         exact = [path for path, _ in creates if path == collection]
         for path in exact or [path for path, _ in creates if path.endswith(segment)]:
-            fields = _properties(doc, success(doc["paths"][path]["post"])[1])  # type: ignore[index]
+            fields = _properties(doc, success(doc["paths"][path]["post"])[1])
             found.setdefault(name, []).append((path, "post", "/" + (name if name in fields else "id")))
     for name, sources in ELSEWHERE.items():
         for operation_id, pointer in sources:
@@ -121,7 +121,7 @@ def add_links(doc: Doc) -> Doc:
     for name, sources in producers(doc).items():
         for path, method, pointer in sources:
             source = doc["paths"][path][method]
-            status, schema = success(source)  # type: ignore[misc]
+            status, schema = success(source)
             response_fields = _properties(doc, schema)
             links = source["responses"][status].setdefault("links", {})
             for _, _, target in operations(doc):
