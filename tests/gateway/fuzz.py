@@ -74,9 +74,9 @@ def run_schemathesis(base_url: str, key: str, *, max_examples: int = 50, max_tim
 
 
 def partner_key(base_url: str, admin_key: str) -> str:
-    """A partner key of an organisation of its own, made with the admin key."""
+    """A partner key of the fuzz run's partner organisation, made with the admin key."""
     from tests.grants_flow import Http
-    return Http(base_url, admin_key).new_key(f"fuzz-partner-{uuid.uuid4().hex[:8]}", "partner")
+    return Http(base_url, admin_key).new_key(fuzz_values.PARTNER_ORGANISATION, "partner")
 
 
 @contextmanager

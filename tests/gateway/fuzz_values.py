@@ -21,7 +21,10 @@ DECIMALS = ("1", "0.5", "2.25", "10", "100.00", "1250.50", "75000.00")
 # Few currencies and countries, all valid, so fields that must agree (a fund's currency and its
 # grant limits, an application's country and the fund's) often do.
 CURRENCY_SAMPLE, COUNTRY_SAMPLE = ("EUR", "USD"), ("KE", "MW", "UG")
-IATI_IDENTIFIERS = ("XM-DAC-41120", "XM-DAC-41120-FUZZ-1", "GB-GOV-1", "GB-GOV-1-FUZZ-2")
+# The partner key's organisation is one of them: a partner reports its own programmes only.
+PARTNER_ORGANISATION = "XM-FUZZ-PARTNER"
+IATI_IDENTIFIERS = ("XM-DAC-41120", "XM-DAC-41120-FUZZ-1", "GB-GOV-1", PARTNER_ORGANISATION,
+                    PARTNER_ORGANISATION + "-1")
 PROBABILITY = 0.95
 Values = list[str | int]
 # Validators whose codes are module constants (the plan's and codelists' come from what they close over).
