@@ -82,7 +82,8 @@ def producers(doc: Doc) -> dict[str, list[tuple[str, str, str]]]:
             found.setdefault(name, []).append((path, "post", "/" + (name if name in fields else "id")))
     for name, sources in ELSEWHERE.items():
         for operation_id, pointer in sources:
-            found.setdefault(name, []).append((*by_id[operation_id], pointer))
+            if operation_id in by_id:  # a document of other routes (build(service_cls)) may lack it
+                found.setdefault(name, []).append((*by_id[operation_id], pointer))
     return found
 
 
