@@ -51,8 +51,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # schemathesis over the gateway's whole OpenAPI document: no 5xx, every response as documented.
-# Starts a platform of its own, or targets FUZZ_URL with FUZZ_KEY (an admin key).
-# FUZZ_MAX_EXAMPLES (default 50) bounds each operation.
+# Its stateful phase follows the document's links (a create's id into the next request), with
+# the admin key and then with a partner key it makes. Starts a platform of its own, or targets
+# FUZZ_URL with FUZZ_KEY (an admin key). FUZZ_MAX_EXAMPLES (default 50) bounds each operation,
+# FUZZ_MAX_TIME (600) the admin run, FUZZ_STATEFUL_MAX_TIME (120) the partner's stateful run,
+# FUZZ_STATEFUL_MAX_STEPS (10) each stateful scenario.
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.gateway.fuzz
 

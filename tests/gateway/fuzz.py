@@ -5,9 +5,15 @@ Checks that no response is a 5xx and that every response conforms to the documen
 it targets a running platform; otherwise it starts one of its own (SQLite, a fresh
 RabbitMQ vhost when rabbitmqctl is there, an admin key of its own) and stops it after.
 
-    FUZZ_MAX_EXAMPLES  examples per operation and phase (default 50)
-    FUZZ_MAX_TIME      seconds for the whole run (default 600)
-    FUZZ_PHASES        schemathesis phases (default examples,coverage,fuzzing)
+The stateful phase follows the document's `links` (gateway.openapi_links): a create's id
+feeds the next request, so generated sequences reach existing objects instead of 404. It
+runs with the admin key (within the main run) and again with a partner key of its own.
+
+    FUZZ_MAX_EXAMPLES          examples per operation and phase (default 50)
+    FUZZ_MAX_TIME              seconds for the admin run, all phases (default 600)
+    FUZZ_PHASES                schemathesis phases (default examples,coverage,fuzzing,stateful)
+    FUZZ_STATEFUL_MAX_TIME     seconds for the partner key's stateful run (default 120; 0: none)
+    FUZZ_STATEFUL_MAX_STEPS    requests per stateful scenario (default 10)
 
 tests/e2e/test_gateway_fuzz.py runs the same thing, bounded, in `make test`."""
 import os
@@ -20,14 +26,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlparse, urlunparse
 
+from tests.gateway import fuzz_values
+
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_schema_conformance")
 
 
+PHASES = "examples,coverage,fuzzing,stateful"
+STATEFUL_MAX_STEPS = int(os.environ.get("FUZZ_STATEFUL_MAX_STEPS", 10))
+# The stateful phase sends valid requests only (the other phases send the invalid ones), so
+# creates succeed and their links are followed; it follows only the document's links, not
+# schemathesis's guessed ones (hundreds, mostly between unrelated operations).
+STATEFUL_CONFIG = """[phases.stateful]
+max-steps = {max_steps}
+inference.algorithms = []
+
+[phases.stateful.generation]
+mode = "positive"
+"""
+
+
 def schemathesis_command(base_url: str, key: str, *, max_examples: int, max_time: int, phases: str,
-                         report_dir: str | None = None) -> list[str]:
+                         config_file: str, report_dir: str | None = None) -> list[str]:
     exe = Path(sys.executable).with_name("schemathesis")
-    command = [str(exe) if exe.exists() else "schemathesis", "--no-color", "run", f"{base_url}/v1/openapi.json",
+    command = [str(exe) if exe.exists() else "schemathesis", "--no-color", "--config-file", config_file,
+               "run", f"{base_url}/v1/openapi.json",
                "--url", base_url, "-H", f"Authorization: Bearer {key}", "--checks", ",".join(CHECKS),
                "--max-examples", str(max_examples), "--max-time", str(max_time), "--phases", phases,
                "--request-timeout", "15", "--workers", "1", "--suppress-health-check", "all",
@@ -38,12 +61,22 @@ def schemathesis_command(base_url: str, key: str, *, max_examples: int, max_time
 
 
 def run_schemathesis(base_url: str, key: str, *, max_examples: int = 50, max_time: int = 600,
-                     phases: str = "examples,coverage,fuzzing", report_dir: str | None = None,
+                     phases: str = PHASES, max_steps: int = STATEFUL_MAX_STEPS, report_dir: str | None = None,
                      capture: bool = False) -> subprocess.CompletedProcess:
-    command = schemathesis_command(base_url, key, max_examples=max_examples, max_time=max_time, phases=phases,
-                                   report_dir=report_dir)
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    return subprocess.run(command, env=env, text=True, capture_output=capture, timeout=max_time + 300)
+    with tempfile.TemporaryDirectory(prefix="fuzz-config-") as directory:
+        config_file = Path(directory, "schemathesis.toml")
+        config_file.write_text(STATEFUL_CONFIG.format(max_steps=max_steps) + "\n" + fuzz_values.toml(),
+                               encoding="utf-8")
+        command = schemathesis_command(base_url, key, max_examples=max_examples, max_time=max_time, phases=phases,
+                                       config_file=str(config_file), report_dir=report_dir)
+        env = dict(os.environ, PYTHONWARNINGS="ignore")
+        return subprocess.run(command, env=env, text=True, capture_output=capture, timeout=max_time + 300)
+
+
+def partner_key(base_url: str, admin_key: str) -> str:
+    """A partner key of the fuzz run's partner organisation, made with the admin key."""
+    from tests.grants_flow import Http
+    return Http(base_url, admin_key).new_key(fuzz_values.PARTNER_ORGANISATION, "partner")
 
 
 @contextmanager
@@ -82,22 +115,31 @@ def own_platform():
                 subprocess.run([ctl, "delete_vhost", vhost], capture_output=True, timeout=120)
 
 
-def main() -> int:
+def fuzz(base: str, key: str) -> int:
+    """The admin run (every phase), then the partner key's stateful run."""
     max_examples = int(os.environ.get("FUZZ_MAX_EXAMPLES", 50))
     max_time = int(os.environ.get("FUZZ_MAX_TIME", 600))
-    phases = os.environ.get("FUZZ_PHASES", "examples,coverage,fuzzing")
+    stateful_time = int(os.environ.get("FUZZ_STATEFUL_MAX_TIME", 120))
+    phases = os.environ.get("FUZZ_PHASES", PHASES)
+    print(f"fuzzing {base}/v1/openapi.json (max {max_examples} examples per operation, {max_time}s; "
+          f"partner stateful {stateful_time}s)", flush=True)
+    status = run_schemathesis(base, key, max_examples=max_examples, max_time=max_time, phases=phases).returncode
+    if stateful_time > 0:
+        partner = run_schemathesis(base, partner_key(base, key), max_time=stateful_time, phases="stateful")
+        status = status or partner.returncode
+    return status
+
+
+def main() -> int:
     url = os.environ.get("FUZZ_URL")
     if url:
         key = os.environ.get("FUZZ_KEY") or os.environ.get("PLATFORM_ADMIN_KEY")
         if not key:
             print("FUZZ_URL needs FUZZ_KEY (an admin key)", file=sys.stderr)
             return 2
-        return run_schemathesis(url.rstrip("/"), key, max_examples=max_examples, max_time=max_time,
-                                phases=phases).returncode
+        return fuzz(url.rstrip("/"), key)
     with own_platform() as (base, key):
-        print(f"fuzzing {base}/v1/openapi.json (max {max_examples} examples per operation, {max_time}s)",
-              flush=True)
-        return run_schemathesis(base, key, max_examples=max_examples, max_time=max_time, phases=phases).returncode
+        return fuzz(base, key)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document, generated from the routes' `@api` metadata and the same
-marshmallow schemas that validate requests (apispec + MarshmallowPlugin).
+marshmallow schemas that validate requests (apispec + MarshmallowPlugin), with `links` from
+each create to the operations that take its id (gateway.openapi_links).
 
     python -m gateway.openapi > openapi.json"""
 import inspect
@@ -14,6 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from gateway import schemas
 from gateway.access import scopes_needed
 from gateway.entrypoints import ApiEndpoint
+from gateway.openapi_links import add_links
 
 TITLE = "Urban partnership platform API"
 VERSION = "1.0.0"
@@ -115,7 +117,7 @@ def build(service_cls=None, server_url: str | None = None) -> dict:
             by_path.setdefault(path, {})[method.lower()] = _operation(name, route, method, path_params)
     for path in sorted(by_path):
         spec.path(path=path, operations=by_path[path])
-    return spec.to_dict()
+    return add_links(spec.to_dict())
 
 
 def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
@@ -173,7 +175,9 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
         op["responses"][str(status)] = _problem_response(ERRORS.get(status, "Error"), status)
     op["responses"]["414"] = {"description": ERRORS[414]}
     for status, description in route.extra_responses.items():
-        if status < 400:
+        if 200 <= status < 300:  # another success (e.g. 200 for what already exists): the same body
+            op["responses"].setdefault(str(status), {**success, "description": description})
+        elif status < 400:
             op["responses"].setdefault(str(status), {"description": description})
     if not op["parameters"]:
         del op["parameters"]

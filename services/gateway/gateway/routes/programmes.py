@@ -75,7 +75,8 @@ class ProgrammeRoutes:
     # --- cities ---------------------------------------------------------------------------------
 
     @api("POST", "/v1/cities", access="partner", body=p.CityCreate, response=p.CityOut, status=201,
-         tags=TAGS["cities"], summary="Register a city (200 with the record if it is already registered)")
+         responses={200: "Already registered: the existing record"}, tags=TAGS["cities"],
+         summary="Register a city (200 with the record if it is already registered)")
     def create_city(self, request):
         answer = self.programmes.create_city(json_body(request), actor=actor_of(request))
         return (201 if answer["created"] else 200), answer["city"]
