@@ -9,7 +9,7 @@ from tests.grants_flow import Http, award_over_http
 from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
-APPLICANT = "Mbale City Council"
+APPLICANT = "XM-MBALE"  # the programme's reporting organisation: one applies with its own
 
 
 def reviews_in_feed(client: Http) -> list[dict]:
@@ -19,7 +19,7 @@ def reviews_in_feed(client: Http) -> list[dict]:
 def test_the_applicant_sees_reviews_of_its_application_redacted_and_other_partners_none(platform):
     admin = Http(platform, ADMIN_KEY)
     programme = admin.ok(admin.post("/v1/programmes", {
-        "iati_identifier": "XM-E2E-VIS-1", "reporting_org": {"ref": "XM-E2E", "name": "E2E"},
+        "iati_identifier": f"{APPLICANT}-VIS-1", "reporting_org": {"ref": APPLICANT, "name": "Mbale City Council"},
         "title": "Event visibility", "funding_window": "country_city", "instrument": "country_programme",
         "themes": ["gender_equality"], "countries": ["UG"]}), 201)
     applicant = admin.as_key(admin.new_key(APPLICANT.lower(), "partner"))

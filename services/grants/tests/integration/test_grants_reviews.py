@@ -95,8 +95,9 @@ def test_the_database_refuses_a_second_review_by_one_key(uow, monkeypatch):
         "Alice"]
 
 
+# (a tab in a body is refused as a control character before this rule is reached)
 @pytest.mark.parametrize("organisation", [
-    APPLICANT, "jinja municipal council", "  JINJA MUNICIPAL COUNCIL ", "Jinja  Municipal\tCouncil"])
+    APPLICANT, "jinja municipal council", "  JINJA MUNICIPAL COUNCIL ", "Jinja  Municipal  Council"])
 @pytest.mark.parametrize("role, scopes", [("admin", None), ("reader", ["read", "review"])])
 def test_no_key_of_the_applicants_organisation_reviews_however_it_is_written(uow, organisation, role, scopes):
     app = open_application(uow)
