@@ -1,0 +1,154 @@
+"""The IATI Validator rules (IATI-Rulesets, standard ruleset 2.03) that concern this platform's
+data, on one activity. All are errors, as in the Validator, except where a rule says otherwise.
+A value the XSD refuses (a date or decimal that does not parse) is left to the XSD."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from shared.iati.findings import Finding, finding
+
+QUANTITATIVE_MEASURES = {"1", "2", "3", "4"}  # unit, percentage, nominal, ordinal; 5 is qualitative
+
+
+def _rule(el: Any, rule: str, message: str, attr: str | None = None) -> Finding:
+    return finding(el, kind="rule", rule=rule, attr=attr, message=message)
+
+
+def _date(el: Any, attr: str = "iso-date") -> date | None:
+    """The date of an xsd:date attribute (a timezone suffix ignored), None when absent or bad."""
+    value = el.get(attr) if el is not None else None
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        number = Decimal(value.strip()) if value is not None else None
+    except InvalidOperation:
+        return None
+    return number if number is not None and number.is_finite() else None
+
+
+def _one_year_after(start: date) -> date:
+    """start + P1Y as XPath adds it: 29 February goes to 28 February."""
+    try:
+        return start.replace(year=start.year + 1)
+    except ValueError:
+        return start.replace(year=start.year + 1, day=28)
+
+
+def _percentages(group: list[Any], rule: str, what: str) -> list[Finding]:
+    """One group of elements whose @percentage must total 100: one element may omit it (it
+    is all of it); with more, every one gives it. The total is compared to two decimals."""
+    given = [el.get("percentage") for el in group]
+    if len(group) == 1 and given[0] is None:
+        return []
+    if any(p is None for p in given):
+        missing = group[given.index(None)]
+        return [_rule(missing, rule, f"{what}: with more than one, each needs a percentage")]
+    numbers = [_decimal(p) for p in given]
+    if any(n is None for n in numbers):
+        return []
+    total = sum(n for n in numbers if n is not None)
+    if round(total, 2) == 100:
+        return []
+    return [_rule(group[0], rule, f"{what}: the percentages total {total}, not 100", attr="percentage")]
+
+
+def sector_percentages(activity: Any, today: date) -> Iterable[Finding]:
+    """Activity sectors: the percentages of each vocabulary total 100 (absent vocabulary is 1)."""
+    vocabularies: dict[str, list[Any]] = {}
+    for sector in activity.iterfind("sector"):
+        vocabularies.setdefault(sector.get("vocabulary", "1"), []).append(sector)
+    for vocabulary, group in vocabularies.items():
+        yield from _percentages(group, "sector-percentages", f"sectors of vocabulary {vocabulary}")
+
+
+def geography_percentages(activity: Any, today: date) -> Iterable[Finding]:
+    """recipient-country and recipient-region percentages total 100 together (the Validator
+    sums all region vocabularies with the countries, as IATI's own example does)."""
+    group = [el for el in activity.iterchildren("recipient-country", "recipient-region")]
+    if group:
+        yield from _percentages(group, "geography-percentages", "recipient countries and regions")
+
+
+def budget_periods(activity: Any, today: date) -> Iterable[Finding]:
+    """A budget's period-end is not before its period-start, and at most a year after it."""
+    for budget in activity.iterfind("budget"):
+        start, end = _date(budget.find("period-start")), _date(budget.find("period-end"))
+        if start is None or end is None:
+            continue
+        if end < start:
+            yield _rule(budget.find("period-end"), "budget-period-order",
+                        f"budget period ends ({end}) before it starts ({start})", attr="iso-date")
+        elif end > _one_year_after(start):
+            yield _rule(budget.find("period-end"), "budget-period-length",
+                        f"budget period {start} to {end} is longer than one year", attr="iso-date")
+
+
+def future_transactions(activity: Any, today: date) -> Iterable[Finding]:
+    """No transaction is dated, or valued, after today."""
+    for transaction in activity.iterfind("transaction"):
+        for el, attr, what in ((transaction.find("transaction-date"), "iso-date", "transaction date"),
+                               (transaction.find("value"), "value-date", "transaction value date")):
+            when = _date(el, attr)
+            if when is not None and when > today:
+                yield _rule(el, "transaction-date-future", f"{what} {when} is in the future", attr=attr)
+
+
+def identifier_prefix(activity: Any, today: date) -> Iterable[Finding]:
+    """The iati-identifier starts with the reporting organisation's identifier and a hyphen,
+    or with a previous reporting organisation's (other-identifier of type B1)."""
+    identifier = activity.find("iati-identifier")
+    org = activity.find("reporting-org")
+    ref = org.get("ref") if org is not None else None
+    if identifier is None or ref is None:
+        return
+    text = (identifier.text or "").strip()
+    prefixes = [ref] + [o.get("ref") for o in activity.iterfind("other-identifier[@type='B1']") if o.get("ref")]
+    if not any(text.startswith(f"{prefix}-") for prefix in prefixes):
+        yield _rule(identifier, "identifier-prefix",
+                    f'iati-identifier "{text}" does not start with the reporting-org ref "{ref}-"')
+
+
+def quantitative_values(activity: Any, today: date) -> Iterable[Finding]:
+    """An indicator of a quantitative measure (1-4) gives numbers as baseline, target and
+    actual values; a qualitative one (5) may give text or nothing."""
+    for indicator in activity.iterfind("result/indicator"):
+        if indicator.get("measure") not in QUANTITATIVE_MEASURES:
+            continue
+        for path in ("baseline", "period/target", "period/actual"):
+            for el in indicator.iterfind(path):
+                value = el.get("value")
+                if value is not None and _decimal(value) is None:
+                    yield _rule(el, "quantitative-value", f'{el.tag} value "{value}" is not a number, '
+                                f'as measure {indicator.get("measure")} needs', attr="value")
+
+
+def activity_dates(activity: Any, today: date) -> Iterable[Finding]:
+    """Start before end (planned and actual), and an actual start or end not in the future."""
+    dates = {el.get("type"): el for el in activity.iterfind("activity-date")}
+    for start, end, what in (("1", "3", "planned"), ("2", "4", "actual")):
+        begins, ends = _date(dates.get(start)), _date(dates.get(end))
+        if begins is not None and ends is not None and ends < begins:
+            yield _rule(dates[end], "activity-date-order",
+                        f"{what} end {ends} is before the {what} start {begins}", attr="iso-date")
+    for kind, what in (("2", "actual start"), ("4", "actual end")):
+        when = _date(dates.get(kind))
+        if when is not None and when > today:
+            yield _rule(dates[kind], "activity-date-future", f"{what} {when} is in the future", attr="iso-date")
+
+
+RULES: tuple[Callable[[Any, date], Iterable[Finding]], ...] = (
+    identifier_prefix, activity_dates, geography_percentages, sector_percentages, budget_periods,
+    future_transactions, quantitative_values,
+)
+
+
+def rule_findings(activity: Any, today: date) -> list[Finding]:
+    return [f for rule in RULES for f in rule(activity, today)]
