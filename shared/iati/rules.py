@@ -54,6 +54,10 @@ def _percentages(group: list[Any], rule: str, what: str) -> list[Finding]:
     numbers = [_decimal(p) for p in given]
     if any(n is None for n in numbers):
         return []
+    outside = [(el, n) for el, n in zip(group, numbers, strict=True) if n is not None and not 0 <= n <= 100]
+    if outside:
+        return [_rule(el, "percentage-range", f"{what}: percentage {n} is not between 0 and 100",
+                      attr="percentage") for el, n in outside]
     total = sum(n for n in numbers if n is not None)
     if round(total, 2) == 100:
         return []
@@ -89,6 +93,26 @@ def budget_periods(activity: Any, today: date) -> Iterable[Finding]:
         elif end > _one_year_after(start):
             yield _rule(budget.find("period-end"), "budget-period-length",
                         f"budget period {start} to {end} is longer than one year", attr="iso-date")
+
+
+def indicator_periods(activity: Any, today: date) -> Iterable[Finding]:
+    """An indicator period's end is not before its start."""
+    for period in activity.iterfind("result/indicator/period"):
+        start, end = _date(period.find("period-start")), _date(period.find("period-end"))
+        if start is not None and end is not None and end < start:
+            yield _rule(period.find("period-end"), "indicator-period-order",
+                        f"indicator period ends ({end}) before it starts ({start})", attr="iso-date")
+
+
+def value_currencies(activity: Any, today: date) -> Iterable[Finding]:
+    """Every amount (value, loan-status, forecast) names its currency, or the activity has a
+    default currency."""
+    if activity.get("default-currency"):
+        return
+    for el in activity.iter("value", "loan-status", "forecast"):
+        if not el.get("currency"):
+            yield _rule(el, "value-currency", f"{el.getparent().tag}/{el.tag} has no currency and the activity "
+                        "no default-currency")
 
 
 def future_transactions(activity: Any, today: date) -> Iterable[Finding]:
@@ -146,7 +170,7 @@ def activity_dates(activity: Any, today: date) -> Iterable[Finding]:
 
 RULES: tuple[Callable[[Any, date], Iterable[Finding]], ...] = (
     identifier_prefix, activity_dates, geography_percentages, sector_percentages, budget_periods,
-    future_transactions, quantitative_values,
+    future_transactions, quantitative_values, indicator_periods, value_currencies,
 )
 
 

@@ -17,13 +17,13 @@ TODAY = date(2026, 12, 1)
 HEAD = "<iati-identifier>XM-DAC-1-A</iati-identifier>"
 
 
-def activity(body: str, attrs: str = "") -> etree._Element:
+def activity(body: str, attrs: str = 'default-currency="EUR"') -> etree._Element:
     """An iati-activity of `body`, parsed as the import parses documents."""
     xml = f"<iati-activities><iati-activity {attrs}>{HEAD}{body}</iati-activity></iati-activities>"
     return etree.fromstring(xml.encode(), safe_parser()).find("iati-activity")
 
 
-def findings(body: str, kind: str, attrs: str = "") -> list[Finding]:
+def findings(body: str, kind: str, attrs: str = 'default-currency="EUR"') -> list[Finding]:
     return [f for f in check_activity(activity(body, attrs), today=TODAY) if f.kind == kind]
 
 
@@ -143,6 +143,10 @@ RULES = [
          '<recipient-country code="UG" percentage="50"/><recipient-region code="289" percentage="50"/>'],
         '<recipient-country code="UG" percentage="50"/><recipient-country code="KE" percentage="30"/>',
         "recipient-country[1]/@percentage", "total 80"),
+    ("percentage-range",
+        ['<recipient-country code="UG" percentage="100"/><recipient-region code="289" percentage="0"/>'],
+        '<sector code="15110" percentage="100"/><sector code="11220" percentage="-0.5"/>', "sector[2]/@percentage",
+        "percentage -0.5 is not between 0 and 100"),
     ("geography-percentages",
         [], '<recipient-country code="UG"/><recipient-country code="KE"/>', "recipient-country[1]",
         "each needs a percentage"),
@@ -177,6 +181,12 @@ RULES = [
         '<result type="1"><indicator measure="2"><period><target value="12"/><actual value="12%"/></period>'
         '</indicator></result>',
         "result/indicator/period/actual/@value", '"12%" is not a number'),
+    ("indicator-period-order",
+        ['<result type="1"><indicator measure="1"><period><period-start iso-date="2025-01-01"/>'
+         '<period-end iso-date="2025-01-01"/></period></indicator></result>'],
+        '<result type="1"><indicator measure="1"><period><period-start iso-date="2025-01-01"/>'
+        '<period-end iso-date="2024-12-31"/></period></indicator></result>',
+        "result/indicator/period/period-end/@iso-date", "ends (2024-12-31) before it starts (2025-01-01)"),
     ("activity-date-order",
         ['<activity-date type="1" iso-date="2025-01-01"/><activity-date type="3" iso-date="2025-01-01"/>'],
         '<activity-date type="2" iso-date="2025-01-02"/><activity-date type="4" iso-date="2025-01-01"/>',
@@ -195,6 +205,17 @@ def test_each_validator_rule_passes_good_data_and_names_what_breaks_it(rule, goo
     assert (found.rule, found.severity, found.code) == (rule, "error", None)
     assert found.path == f"/iati-activities/iati-activity/{path}"
     assert words in found.message and found.activity == "XM-DAC-1-A"
+
+
+def test_an_amount_without_currency_needs_the_activity_default_currency():
+    amounts = ('<budget><value value-date="2025-01-01">1</value></budget><crs-add><loan-status year="2025"/></crs-add>'
+               '<fss><forecast year="2025" currency="EUR">1</forecast></fss>')
+    assert findings(amounts, "rule") == []
+    found = findings(amounts, "rule", attrs="")
+    assert [(f.rule, f.path) for f in found] == [
+        ("value-currency", "/iati-activities/iati-activity/budget/value"),
+        ("value-currency", "/iati-activities/iati-activity/crs-add/loan-status")]
+    assert "budget/value has no currency" in found[0].message
 
 
 def test_path_and_line_point_at_the_element_in_a_document_of_several_activities():
