@@ -187,6 +187,10 @@ RULES = [
         '<result type="1"><indicator measure="1"><period><period-start iso-date="2025-01-01"/>'
         '<period-end iso-date="2024-12-31"/></period></indicator></result>',
         "result/indicator/period/period-end/@iso-date", "ends (2024-12-31) before it starts (2025-01-01)"),
+    ("quantitative-value", [], '<result type="1"><indicator measure="1"><baseline year="2025" value="1_000"/>'
+        '</indicator></result>', "result/indicator/baseline/@value", '"1_000" is not a number'),
+    ("quantitative-value", [], '<result type="1"><indicator measure="3"><period><target value="\u0661\u0662"/>'
+        '</period></indicator></result>', "result/indicator/period/target/@value", "is not a number"),
     ("activity-date-order",
         ['<activity-date type="1" iso-date="2025-01-01"/><activity-date type="3" iso-date="2025-01-01"/>'],
         '<activity-date type="2" iso-date="2025-01-02"/><activity-date type="4" iso-date="2025-01-01"/>',
