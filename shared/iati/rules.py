@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from shared.iati.findings import Finding, finding
+from shared.iati.findings import Finding, finding, shown
 
 QUANTITATIVE_MEASURES = {"1", "2", "3", "4"}  # unit, percentage, nominal, ordinal; 5 is qualitative
 XSD_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -57,12 +57,12 @@ def _percentages(group: list[Any], rule: str, what: str) -> list[Finding]:
         return []
     outside = [(el, n) for el, n in zip(group, numbers, strict=True) if not 0 <= n <= 100]
     if outside:
-        return [_rule(el, "percentage-range", f"{what}: percentage {n} is not between 0 and 100",
+        return [_rule(el, "percentage-range", f"{what}: percentage {shown(str(n))} is not between 0 and 100",
                       attr="percentage") for el, n in outside]
     total = sum(numbers, Decimal(0))
     if round(total, 2) == 100:
         return []
-    return [_rule(group[0], rule, f"{what}: the percentages total {total}, not 100", attr="percentage")]
+    return [_rule(group[0], rule, f"{what}: the percentages total {shown(str(total))}, not 100", attr="percentage")]
 
 
 def sector_percentages(activity: Any, today: date) -> Iterable[Finding]:
@@ -71,7 +71,7 @@ def sector_percentages(activity: Any, today: date) -> Iterable[Finding]:
     for sector in activity.iterfind("sector"):
         vocabularies.setdefault(sector.get("vocabulary", "1"), []).append(sector)
     for vocabulary, group in vocabularies.items():
-        yield from _percentages(group, "sector-percentages", f"sectors of vocabulary {vocabulary}")
+        yield from _percentages(group, "sector-percentages", f"sectors of vocabulary {shown(vocabulary)}")
 
 
 def geography_percentages(activity: Any, today: date) -> Iterable[Finding]:
@@ -138,7 +138,7 @@ def identifier_prefix(activity: Any, today: date) -> Iterable[Finding]:
     prefixes = [ref] + [o.get("ref") for o in activity.iterfind("other-identifier[@type='B1']") if o.get("ref")]
     if not any(text.startswith(f"{prefix}-") for prefix in prefixes):
         yield _rule(identifier, "identifier-prefix",
-                    f'iati-identifier "{text}" does not start with the reporting-org ref "{ref}-"')
+                    f'iati-identifier "{shown(text)}" does not start with the reporting-org ref "{shown(ref)}-"')
 
 
 def quantitative_values(activity: Any, today: date) -> Iterable[Finding]:
@@ -151,7 +151,7 @@ def quantitative_values(activity: Any, today: date) -> Iterable[Finding]:
             for el in indicator.iterfind(path):
                 value = el.get("value")
                 if value is not None and _decimal(value) is None:
-                    yield _rule(el, "quantitative-value", f'{el.tag} value "{value}" is not a number, '
+                    yield _rule(el, "quantitative-value", f'{el.tag} value "{shown(value)}" is not a number, '
                                 f'as measure {indicator.get("measure")} needs', attr="value")
 
 

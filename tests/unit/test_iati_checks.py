@@ -222,6 +222,16 @@ def test_an_amount_without_currency_needs_the_activity_default_currency():
     assert "budget/value has no currency" in found[0].message
 
 
+def test_a_long_value_is_quoted_cut_short():
+    code, identifier = "9" * 10_000, "X" * 10_000
+    [status] = check_activity(activity(f'<activity-status code="{code}"/>'), today=TODAY)
+    assert status.code == "9" * 79 + "\u2026" and len(status.message) < 200
+    element = activity('<reporting-org ref="XM-DAC-1"/>')
+    element.find("iati-identifier").text = identifier
+    [prefix] = check_activity(element, today=TODAY)
+    assert prefix.rule == "identifier-prefix" and len(prefix.message) < 250 and prefix.activity == identifier
+
+
 def test_path_and_line_point_at_the_element_in_a_document_of_several_activities():
     xml = (b"<iati-activities>\n<iati-activity><iati-identifier>XM-DAC-1-A</iati-identifier></iati-activity>\n"
            b"<iati-activity>\n <iati-identifier> XM-DAC-1-B </iati-identifier>\n"
