@@ -1,5 +1,5 @@
 """The IATI Validator rules (IATI-Rulesets, standard ruleset 2.03) that concern this platform's
-data, on one activity. All are errors, as in the Validator, except where a rule says otherwise.
+data, on one activity. Errors, as in the Validator, except where a rule says warning.
 A value the XSD refuses (a date or decimal that does not parse) is left to the XSD."""
 from __future__ import annotations
 
@@ -126,6 +126,22 @@ def future_transactions(activity: Any, today: date) -> Iterable[Finding]:
                 yield _rule(el, "transaction-date-future", f"{what} {when} is in the future", attr=attr)
 
 
+def last_updated(activity: Any, today: date) -> Iterable[Finding]:
+    """@last-updated-datetime is not in the future (an error, the ruleset's date_now); a
+    transaction dated after it is a warning (Validator 7.6.1): the activity was updated since."""
+    updated = _date(activity, "last-updated-datetime")
+    if updated is None:
+        return
+    if updated > today:
+        yield _rule(activity, "last-updated-future", f"last-updated-datetime {updated} is in the future",
+                    attr="last-updated-datetime")
+    for el in activity.iterfind("transaction/transaction-date"):
+        when = _date(el)
+        if when is not None and when > updated:
+            yield finding(el, kind="rule", rule="transaction-after-update", attr="iso-date", severity="warning",
+                          message=f"transaction date {when} is after the activity's last-updated-datetime {updated}")
+
+
 def identifier_prefix(activity: Any, today: date) -> Iterable[Finding]:
     """The iati-identifier starts with the reporting organisation's identifier and a hyphen,
     or with a previous reporting organisation's (other-identifier of type B1)."""
@@ -170,7 +186,7 @@ def activity_dates(activity: Any, today: date) -> Iterable[Finding]:
 
 
 RULES: tuple[Callable[[Any, date], Iterable[Finding]], ...] = (
-    identifier_prefix, activity_dates, geography_percentages, sector_percentages, budget_periods,
+    identifier_prefix, last_updated, activity_dates, geography_percentages, sector_percentages, budget_periods,
     future_transactions, quantitative_values, indicator_periods, value_currencies,
 )
 

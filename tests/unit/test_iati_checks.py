@@ -232,6 +232,17 @@ def test_a_long_value_is_quoted_cut_short():
     assert prefix.rule == "identifier-prefix" and len(prefix.message) < 250 and prefix.activity == identifier
 
 
+def test_last_updated_is_not_in_the_future_and_a_later_transaction_is_a_warning():
+    transaction = '<transaction><transaction-date iso-date="2026-06-01"/></transaction>'
+    assert findings(transaction, "rule", 'last-updated-datetime="2026-06-01T10:00:00Z"') == []
+    [later] = findings(transaction, "rule", 'last-updated-datetime="2026-05-31T23:59:59Z"')
+    assert (later.rule, later.severity, later.path) == (
+        "transaction-after-update", "warning", "/iati-activities/iati-activity/transaction/transaction-date/@iso-date")
+    [future] = findings("", "rule", 'last-updated-datetime="2026-12-02T00:00:00Z"')
+    assert (future.rule, future.severity, future.path) == (
+        "last-updated-future", "error", "/iati-activities/iati-activity/@last-updated-datetime")
+
+
 def test_path_and_line_point_at_the_element_in_a_document_of_several_activities():
     xml = (b"<iati-activities>\n<iati-activity><iati-identifier>XM-DAC-1-A</iati-identifier></iati-activity>\n"
            b"<iati-activity>\n <iati-identifier> XM-DAC-1-B </iati-identifier>\n"
