@@ -82,27 +82,38 @@ def geography_percentages(activity: Any, today: date) -> Iterable[Finding]:
         yield from _percentages(group, "geography-percentages", "recipient countries and regions")
 
 
+def _period(el: Any) -> tuple[Any, date, date] | None:
+    """(its period-end element, start, end) of a budget or indicator period whose dates parse."""
+    ends = el.find("period-end")
+    start, end = _date(el.find("period-start")), _date(ends)
+    return (ends, start, end) if start is not None and end is not None else None
+
+
+def _ends_before_start(ends: Any, start: date, end: date, what: str) -> Finding:
+    return _rule(ends, f"{what}-period-order", f"{what} period ends ({end}) before it starts ({start})",
+                 attr="iso-date")
+
+
 def budget_periods(activity: Any, today: date) -> Iterable[Finding]:
     """A budget's period-end is not before its period-start, and at most a year after it."""
     for budget in activity.iterfind("budget"):
-        start, end = _date(budget.find("period-start")), _date(budget.find("period-end"))
-        if start is None or end is None:
+        period = _period(budget)
+        if period is None:
             continue
+        ends, start, end = period
         if end < start:
-            yield _rule(budget.find("period-end"), "budget-period-order",
-                        f"budget period ends ({end}) before it starts ({start})", attr="iso-date")
+            yield _ends_before_start(*period, "budget")
         elif end > _one_year_after(start):
-            yield _rule(budget.find("period-end"), "budget-period-length",
-                        f"budget period {start} to {end} is longer than one year", attr="iso-date")
+            yield _rule(ends, "budget-period-length", f"budget period {start} to {end} is longer than one year",
+                        attr="iso-date")
 
 
 def indicator_periods(activity: Any, today: date) -> Iterable[Finding]:
     """An indicator period's end is not before its start."""
-    for period in activity.iterfind("result/indicator/period"):
-        start, end = _date(period.find("period-start")), _date(period.find("period-end"))
-        if start is not None and end is not None and end < start:
-            yield _rule(period.find("period-end"), "indicator-period-order",
-                        f"indicator period ends ({end}) before it starts ({start})", attr="iso-date")
+    for el in activity.iterfind("result/indicator/period"):
+        period = _period(el)
+        if period is not None and period[2] < period[1]:
+            yield _ends_before_start(*period, "indicator")
 
 
 def value_currencies(activity: Any, today: date) -> Iterable[Finding]:
