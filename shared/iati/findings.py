@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 SHOWN = 80  # characters of a document's value echoed in a finding: a report stays small
 
-Kind = Literal["codelist", "rule"]
+# the checks give codelist and rule findings; the import reports schema and platform ones alike
+Kind = Literal["schema", "codelist", "rule", "platform"]
 Severity = Literal["error", "warning"]
 
 
