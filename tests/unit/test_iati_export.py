@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from gateway.iati import activity, document, organisation
+from gateway.iati import activity, document, organisation, source
 from gateway.iati.money import equal_percentages, pro_rata, sector_percentages, yearly_periods
 from shared.iati.schema import safe_parser, validation_errors
 
@@ -161,3 +161,49 @@ def test_the_organisation_file_validates_and_sums_by_year():
     assert o.xpath("total-budget/value/text()") == ["50000.50"]
     assert o.xpath("recipient-country-budget/recipient-country/@code") == ["KE", "UG"]
     assert o.xpath("total-expenditure/value/text()") == ["10000.00", "2500.00"]
+
+
+class _Programmes:
+    """The programmes service's list and reads as plain functions over a list (the pager's
+    contract: `limit`, `cursor`, `next_cursor`), recording what was asked."""
+
+    def __init__(self, count):
+        self.items = [programme(id=f"p{i}", iati_identifier=f"XM-TEST-1-{i}", indicators=[], children=[])
+                      for i in range(count)]
+        self.asked = []
+
+    def list_programmes(self, query, actor):
+        self.asked.append(("list", dict(query), actor))
+        start = int(query.get("cursor") or 0)
+        end = start + query["limit"]
+        return {"items": [{"id": p["id"]} for p in self.items[start:end]],
+                "next_cursor": str(end) if end < len(self.items) else None}
+
+    def get_programme(self, programme_id, actor):
+        self.asked.append(("get", programme_id, actor))
+        return next(p for p in self.items if p["id"] == programme_id)
+
+    def list_results(self, query, actor):
+        assert query["status"] == "approved"
+        return {"items": [], "next_cursor": None}
+
+
+class _Grants:
+    def list_grants(self, query, actor):
+        return {"items": [], "next_cursor": None}
+
+
+def test_the_export_pages_with_the_cursor_as_the_caller_and_builds_lazily():
+    programmes = _Programmes(source.PAGE + 5)
+    built = source.activities(programmes, _Grants(), {"status": "implementation"}, actor="the-caller",
+                              provider=PLATFORM, today=TODAY)
+    first = next(built)
+    assert first.findtext("iati-identifier") == "XM-TEST-1-0"
+    assert [a for a in programmes.asked if a[0] == "list"] == [
+        ("list", {"status": "implementation", "limit": source.PAGE}, "the-caller")]
+    rest = list(built)
+    assert len(rest) == source.PAGE + 4
+    lists = [a for a in programmes.asked if a[0] == "list"]
+    assert lists[1] == ("list", {"status": "implementation", "limit": source.PAGE, "cursor": str(source.PAGE)},
+                        "the-caller")
+    assert {a[2] for a in programmes.asked} == {"the-caller"}
