@@ -27,6 +27,7 @@ ACTIVITIES = "/v1/iati/activities.xml"
 def xml(response, kind="activities"):
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert "ETag" not in response.headers  # streamed: never buffered to hash it
     doc = etree.fromstring(response.content, safe_parser())
     assert validation_errors(doc, kind) == []
     return doc

@@ -207,3 +207,15 @@ def test_the_export_pages_with_the_cursor_as_the_caller_and_builds_lazily():
     assert lists[1] == ("list", {"status": "implementation", "limit": source.PAGE, "cursor": str(source.PAGE)},
                         "the-caller")
     assert {a[2] for a in programmes.asked} == {"the-caller"}
+
+
+def test_the_openapi_document_describes_the_xml_routes_without_an_etag():
+    from gateway.openapi import build
+    paths = build()["paths"]
+    for path in ("/v1/iati/activities.xml", "/v1/iati/organisation.xml"):
+        get = paths[path]["get"]
+        assert list(get["responses"]["200"]["content"]) == ["application/xml"]
+        assert "ETag" not in get["responses"]["200"]["headers"] and "304" not in get["responses"]
+        assert "If-None-Match" not in {p["name"] for p in get.get("parameters", []) if "name" in p}
+    assert {p["name"] for p in paths["/v1/iati/activities.xml"]["get"]["parameters"] if p["in"] == "query"} == {
+        "organisation", "country", "status", "modified_since"}

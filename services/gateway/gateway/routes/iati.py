@@ -25,7 +25,7 @@ class IatiRoutes:
     grants: Any
     state: Any
 
-    @api("GET", "/v1/iati/activities.xml", access="reader", query=ActivitiesQuery, media=XML, tags=TAGS,
+    @api("GET", "/v1/iati/activities.xml", access="reader", query=ActivitiesQuery, media=XML, streamed=True, tags=TAGS,
          responses={404: "No programme matches"},
          summary="IATI 2.03 iati-activities: the programmes the caller may read (a partner: its own), "
                  "streamed")
@@ -41,7 +41,7 @@ class IatiRoutes:
             raise NotFound("activities", request.query_string.decode() or "any")
         return _xml(document.stream("iati-activities", _chain(first, elements), now), "activities.xml")
 
-    @api("GET", "/v1/iati/organisation.xml", access="admin", media=XML, tags=TAGS,
+    @api("GET", "/v1/iati/organisation.xml", access="admin", media=XML, streamed=True, tags=TAGS,
          summary="IATI 2.03 iati-organisations: the partnership's budgets and expenditure from its grants")
     def iati_organisation(self, request):
         actor = actor_of(request)
