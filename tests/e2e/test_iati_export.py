@@ -148,7 +148,10 @@ def test_projects_name_their_programme_and_carry_the_grant(world):
 
 def test_a_partner_exports_only_its_own_activities(world):
     own = {p["iati_identifier"] for p in [world["jwp"], *world["projects"], world["pipeline"]]}
-    assert identifiers(xml(world["partner"].get(ACTIVITIES))) == own
+    mine = xml(world["partner"].get(ACTIVITIES))
+    assert identifiers(mine) == own
+    # its grant's commitment and disbursement, read as the partner (the grant's recipient)
+    assert activity(mine, world["projects"][0]).xpath("transaction/transaction-type/@code") == ["2", "3"]
     assert identifiers(xml(world["stranger"].get(ACTIVITIES))) == {world["foreign"]["iati_identifier"]}
     # another organisation's programmes look exactly like none at all
     refused = world["stranger"].get(ACTIVITIES, params={"organisation": world["org"]["ref"]})
