@@ -106,6 +106,7 @@ TABLE = {
     # programmes
     ("GET", "/v1/programmes", "query:parent_id"): Try(query=lambda w, v: {"parent_id": v}),
     ("GET", "/v1/programmes", "query:organisation"): Try(query=lambda w, v: {"organisation": v}),
+    ("GET", "/v1/iati/activities.xml", "query:organisation"): Try(query=lambda w, v: {"organisation": v}),
     ("POST", "/v1/programmes", "body:parent_id"): Try(body=lambda w, v: b_programme(v)),
     ("POST", "/v1/programmes", "body:cities.*.id"): SHARED.format("city records"),
     ("GET", "/v1/programmes/{programme_id}", "path:programme_id"): TRY,

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
                             "BENCH_RUNS": "1"}, "ALL 21 queries x 1 runs"),
     ("metrics_events.py", {"BENCH_METRICS_SIZES": "100", "BENCH_METRICS_EVENTS": "20",
                            "BENCH_METRICS_BACKENDS": "sqlite"}, 'json: [{"backend": "sqlite"'),
+    ("iati_export.py", {"BENCH_IATI_ACTIVITIES": "3"}, '"activities": 30'),
 ])
 def test_a_benchmark_runs_at_a_tiny_scale(script, env, summary, tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "bench" / script)], cwd=ROOT, capture_output=True,

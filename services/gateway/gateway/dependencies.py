@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from gateway import idempotency, webhooks
 from gateway.feed import release_overdue as release_held_feed_events
+from gateway.iati import organisation as iati_organisation
 from gateway.progress import ProgressView
 from gateway.store import GatewayStore, Store, _flag
 
@@ -22,6 +23,7 @@ class State:
     policy: webhooks.Policy
     progress: ProgressView
     wake_dispatcher: Callable[[], None]
+    organisation: dict[str, str]
 
 
 class GatewayState(DependencyProvider):
@@ -44,6 +46,7 @@ class GatewayState(DependencyProvider):
         self.progress = ProgressView(float(config.get("PROGRESS_FALLBACK_TTL", 1.0)))
         self.rpc_deadline = float(config.get("RPC_DEADLINE_SECONDS", 5))
         self.idempotency_ttl = float(config.get("IDEMPOTENCY_TTL_HOURS", 24))
+        self.organisation = iati_organisation.from_config(config)
         self._wake = threading.Event()
         self._running = False
 
@@ -63,7 +66,8 @@ class GatewayState(DependencyProvider):
         self._wake.set()
 
     def get_dependency(self, worker_ctx):
-        return State(store=self.store, policy=self.policy, progress=self.progress, wake_dispatcher=self.wake)
+        return State(store=self.store, policy=self.policy, progress=self.progress, wake_dispatcher=self.wake,
+                     organisation=self.organisation)
 
     def _dispatch_loop(self):
         pool = eventlet.GreenPool(10)

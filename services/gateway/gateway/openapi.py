@@ -148,7 +148,8 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
                                  "description": "retrying with the same key returns the first response",
                                  "schema": {"type": "string", "minLength": 1, "maxLength": 255,
                                             "pattern": "^[\\x21-\\x7e]+$"}})
-    if method == "GET":
+    conditional = method == "GET" and not route.streamed  # a streamed body has no ETag
+    if conditional:
         op["parameters"].append({"in": "header", "name": "If-None-Match", "required": False,
                                  "description": "an ETag from an earlier response: 304 if unchanged",
                                  "schema": {"type": "string"}})
@@ -166,10 +167,10 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
     if route.csv:
         content["text/csv"] = {"schema": {"type": "string"}}
     success["content"] = content
-    if method == "GET":
+    if conditional:
         success["headers"]["ETag"] = {"schema": {"type": "string"}}
     op["responses"][str(route.success_status)] = success
-    if method == "GET":
+    if conditional:
         op["responses"]["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
     for status in error_statuses(route, [method], path_params):
         op["responses"][str(status)] = _problem_response(ERRORS.get(status, "Error"), status)

@@ -5,6 +5,7 @@ from gateway.routes.audit import AuditRoutes
 from gateway.routes.docs import DocsRoutes
 from gateway.routes.events import EventRoutes
 from gateway.routes.grants import GrantRoutes
+from gateway.routes.iati import IatiRoutes
 from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
@@ -14,7 +15,7 @@ from gateway.rpc import ServiceRpc
 
 
 class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
-                     ProgrammeRoutes, GrantRoutes, FeedConsumers, ProgressConsumer):
+                     ProgrammeRoutes, GrantRoutes, IatiRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 
     programmes = ServiceRpc("programmes")

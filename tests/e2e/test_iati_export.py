@@ -1,0 +1,192 @@
+"""End to end, on SQLite and PostgreSQL: the IATI 2.03 export of a rich portfolio (a Joint
+Work Programme with two projects, cities with and without coordinates, sectors, SDG tags,
+policy markers, a budget over three years, a grant awarded and disbursed, indicators with
+baseline and targets, approved and unapproved results with disaggregations). Every document
+validates against the XSD and carries the values docs/iati.md maps; unapproved values are
+absent; a partner exports only its own activities; filters work; bad filters are 422."""
+import uuid
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+from shared.iati.schema import safe_parser, validation_errors
+from tests.e2e.conftest import ADMIN_KEY
+from tests.grants_flow import Http, award_over_http
+from tests.programmes_flow import city_id, programme_body
+
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+
+PERIOD = {"start": "2020-01-01", "end": "2020-06-30"}
+LATER = {"start": "2020-07-01", "end": "2020-12-31"}
+JINJA = {"name": "Jinja", "country": "UG", "latitude": "0.424400", "longitude": "33.204200"}
+KISUMU = {"name": "Kisumu", "country": "KE"}
+ACTIVITIES = "/v1/iati/activities.xml"
+
+
+def xml(response, kind="activities"):
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert "ETag" not in response.headers  # streamed: never buffered to hash it
+    doc = etree.fromstring(response.content, safe_parser())
+    assert validation_errors(doc, kind) == []
+    return doc
+
+
+def identifiers(doc):
+    return set(doc.xpath("iati-activity/iati-identifier/text()"))
+
+
+@pytest.fixture(scope="module")
+def world(platform):
+    admin = Http(platform, ADMIN_KEY)
+    org = {"ref": f"XM-IATI-{uuid.uuid4().hex[:6].upper()}", "name": "IATI partner", "type": "21"}
+    other = {"ref": f"XM-OTHER-{uuid.uuid4().hex[:6].upper()}", "name": "Other partner", "type": "21"}
+    partner = admin.as_key(admin.new_key(org["ref"], "partner"))
+    stranger = admin.as_key(admin.new_key(other["ref"], "partner"))
+
+    def started(client, body):
+        created = client.ok(client.post("/v1/programmes", body), 201)
+        return client.ok(client.post(f"/v1/programmes/{created['id']}/status", {"status": "implementation"}))
+
+    jwp = started(partner, programme_body(
+        "Joint work on secondary cities", org=org, own_id="JWP", funding_window="global",
+        instrument="joint_work_programme", cities=[JINJA, KISUMU],
+        sectors=[{"code": "43030"}, {"code": "15150"}, {"code": "16050"}], sdg_goals=["11", "5"],
+        sdg_targets=["11.1"], policy_markers=[{"code": "1", "significance": 2}],
+        participating_orgs=[{"ref": "XM-DAC-41114", "name": "UNDP", "role": "funding", "type": "40"}],
+        budget={"amount": "1000000.00", "currency": "USD"},
+        dates={"planned_start": "2019-07-01", "planned_end": "2021-06-30"},
+        indicators=[{"code": "people_reached", "baseline": {"value": "100", "year": 2019},
+                     "targets": [{"period": PERIOD, "value": "5000"}]}, {"code": "women_empowered"}]))
+    projects = [started(partner, programme_body(f"Project {n}", org=org, own_id=f"P{n}", parent_id=jwp["id"],
+                                                cities=[JINJA, KISUMU]))
+                for n in (1, 2)]
+    pipeline = partner.ok(partner.post("/v1/programmes", programme_body("Pipeline", org=org, own_id="PIPE",
+                                                                        countries=["TZ"], cities=[])), 201)
+    foreign = started(stranger, programme_body("Not yours", org=other, own_id="X"))
+
+    def result(programme, value, city, period, approve=True, **extra):
+        made = partner.ok(partner.post(f"/v1/programmes/{programme['id']}/results", {
+            "indicator": "people_reached", "city_id": city_id(programme, city), "period": period,
+            "value": value, **extra}), 201)
+        partner.ok(partner.post(f"/v1/results/{made['id']}/submit", {}))
+        if approve:
+            admin.ok(admin.post(f"/v1/results/{made['id']}/approve", {}))
+
+    result(jwp, "1200", "Jinja", PERIOD, disaggregations={"sex": {"female": "700", "male": "500"}})
+    result(jwp, "300", "Kisumu", PERIOD, disaggregations={"sex": {"female": "100", "male": "200"}})
+    result(jwp, "777", "Kisumu", LATER, approve=False)  # submitted, never approved
+    grant = award_over_http(admin, projects[0]["id"], org["ref"], "75000.50", "EUR")
+    admin.ok(admin.post(f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1}), 201)
+    return {"admin": admin, "partner": partner, "stranger": stranger, "org": org, "jwp": jwp,
+            "projects": projects, "pipeline": pipeline, "foreign": foreign, "grant": grant}
+
+
+def activity(doc, programme):
+    found = doc.xpath("iati-activity[iati-identifier=$ref]", ref=programme["iati_identifier"])
+    assert len(found) == 1, programme["iati_identifier"]
+    return found[0]
+
+
+def test_the_export_validates_and_carries_the_portfolio(world):
+    admin, jwp, projects = world["admin"], world["jwp"], world["projects"]
+    doc = xml(admin.get(ACTIVITIES, params={"organisation": world["org"]["ref"]}))
+    assert identifiers(doc) == {p["iati_identifier"] for p in [jwp, *projects, world["pipeline"]]}
+    a = activity(doc, jwp)
+    assert a.get("hierarchy") == "1" and a.get("default-currency") == "USD"
+    assert a.findtext("iati-identifier").startswith(a.find("reporting-org").get("ref") + "-")
+    assert a.xpath("title/narrative/text()") == ["Joint work on secondary cities"]
+    assert a.xpath("participating-org[@role='1']/@ref") == ["XM-DAC-41114"]
+    assert a.xpath("activity-status/@code") == ["2"]
+    assert a.xpath("activity-date[@type='1']/@iso-date") == ["2019-07-01"]
+    assert sorted(a.xpath("recipient-country/@code")) == ["KE", "UG"]
+    assert sum(Decimal(p) for p in a.xpath("recipient-country/@percentage")) == 100
+    jinja, kisumu = city_id(jwp, "Jinja"), city_id(jwp, "Kisumu")
+    pos = a.xpath("location[@ref=$id]/point/pos/text()", id=jinja)[0].split()
+    assert [Decimal(c) for c in pos] == [Decimal(JINJA["latitude"]), Decimal(JINJA["longitude"])]
+    assert a.xpath("location[@ref=$id]/point", id=kisumu) == []
+    assert a.xpath("location[@ref=$id]/name/narrative/text()", id=kisumu) == ["Kisumu"]
+    assert sorted(a.xpath("sector[@vocabulary='1']/@code")) == ["15150", "16050", "43030"]
+    assert sum(Decimal(p) for p in a.xpath("sector[@vocabulary='1']/@percentage")) == 100
+    assert sorted(a.xpath("tag[@vocabulary='2']/@code")) == ["11", "5"]
+    assert a.xpath("tag[@vocabulary='3']/@code") == ["11.1"]
+    assert a.xpath("policy-marker[@vocabulary='1'][@code='1']/@significance") == ["2"]
+    assert [(b.xpath("period-start/@iso-date")[0], b.xpath("period-end/@iso-date")[0]) for b in a.findall("budget")] \
+        == [("2019-07-01", "2019-12-31"), ("2020-01-01", "2020-12-31"), ("2021-01-01", "2021-06-30")]
+    assert sum(Decimal(v) for v in a.xpath("budget/value/text()")) == Decimal("1000000.00")
+    assert sorted(a.xpath("related-activity[@type='2']/@ref")) == sorted(p["iati_identifier"] for p in projects)
+    indicator = a.xpath("result/indicator[reference/@code='people_reached']")[0]
+    assert indicator.xpath("baseline/@value") == ["100"] and indicator.xpath("baseline/@year") == ["2019"]
+    period = indicator.xpath("period[period-start/@iso-date='2020-01-01']")[0]
+    assert period.xpath("target/@value") == ["5000"]
+    assert period.xpath("actual[dimension/@name='reach']/@value") == ["1500"]
+    assert period.xpath("actual[dimension/@name='sex'][dimension/@value='female']/@value") == ["800"]
+    assert period.xpath("actual[dimension/@name='sex'][dimension/@value='male']/@value") == ["700"]
+
+
+def test_unapproved_values_are_not_exported(world):
+    doc = xml(world["admin"].get(ACTIVITIES, params={"organisation": world["org"]["ref"]}))
+    a = activity(doc, world["jwp"])
+    assert a.xpath(".//period[period-start/@iso-date='2020-07-01']") == []
+    assert "777" not in a.xpath(".//actual/@value")
+
+
+def test_projects_name_their_programme_and_carry_the_grant(world):
+    doc = xml(world["admin"].get(ACTIVITIES, params={"organisation": world["org"]["ref"]}))
+    project = activity(doc, world["projects"][0])
+    assert project.get("hierarchy") == "2"
+    assert project.xpath("related-activity[@type='1']/@ref") == [world["jwp"]["iati_identifier"]]
+    assert project.xpath("transaction/transaction-type/@code") == ["2", "3"]
+    commitment, disbursement = project.findall("transaction")
+    assert commitment.xpath("value/text()") == ["75000.50"] and commitment.xpath("value/@currency") == ["EUR"]
+    assert Decimal(disbursement.findtext("value")) > 0
+    assert project.xpath("transaction/provider-org/@ref") == ["XI-IATI-UPP"] * 2
+    assert project.xpath("transaction/receiver-org/narrative/text()") == [world["org"]["ref"]] * 2
+    assert activity(doc, world["projects"][1]).findall("transaction") == []
+
+
+def test_a_partner_exports_only_its_own_activities(world):
+    own = {p["iati_identifier"] for p in [world["jwp"], *world["projects"], world["pipeline"]]}
+    mine = xml(world["partner"].get(ACTIVITIES))
+    assert identifiers(mine) == own
+    # its grant's commitment and disbursement, read as the partner (the grant's recipient)
+    assert activity(mine, world["projects"][0]).xpath("transaction/transaction-type/@code") == ["2", "3"]
+    assert identifiers(xml(world["stranger"].get(ACTIVITIES))) == {world["foreign"]["iati_identifier"]}
+    # another organisation's programmes look exactly like none at all
+    refused = world["stranger"].get(ACTIVITIES, params={"organisation": world["org"]["ref"]})
+    nothing = world["stranger"].get(ACTIVITIES, params={"organisation": "XM-NOBODY-1"})
+    assert refused.status_code == nothing.status_code == 404
+    assert identifiers(xml(world["admin"].get(ACTIVITIES))) >= own | {world["foreign"]["iati_identifier"]}
+
+
+def test_the_filters_of_the_programmes_list(world):
+    admin, ref = world["admin"], world["org"]["ref"]
+    assert identifiers(xml(admin.get(ACTIVITIES, params={"organisation": ref, "status": "pipeline"}))) == {
+        world["pipeline"]["iati_identifier"]}
+    assert identifiers(xml(admin.get(ACTIVITIES, params={"organisation": ref, "country": "TZ"}))) == {
+        world["pipeline"]["iati_identifier"]}
+    later = admin.get(ACTIVITIES, params={"organisation": ref, "modified_since": "2100-01-01T00:00:00Z"})
+    assert later.status_code == 404
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"status": "ongoing"}, "status"), ({"country": "Uganda"}, "country"),
+    ({"modified_since": "yesterday"}, "modified_since"), ({"organisation": "x" * 101}, "organisation"),
+    ({"limit": "5"}, "limit")])
+def test_bad_filters_are_422_naming_the_field(world, params, field):
+    response = world["admin"].get(ACTIVITIES, params=params)
+    assert response.status_code == 422, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert field in {e["field"] for e in response.json()["errors"]}
+
+
+def test_the_organisation_file(world):
+    admin = world["admin"]
+    doc = xml(admin.get("/v1/iati/organisation.xml"), "organisations")
+    o = doc.find("iati-organisation")
+    assert o.findtext("organisation-identifier") == "XI-IATI-UPP"
+    assert Decimal("75000.50") <= sum(Decimal(v) for v in o.xpath("total-budget/value[@currency='EUR']/text()"))
+    assert o.xpath("recipient-country-budget/recipient-country/@code")
+    assert o.xpath("total-expenditure/value/text()")
+    assert world["partner"].get("/v1/iati/organisation.xml").status_code == 403

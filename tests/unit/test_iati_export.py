@@ -1,0 +1,221 @@
+"""The IATI export's builders, pure and fast: every document validates against the 2.03
+XSD, carries the values docs/iati.md maps, and passes the IATI Validator's rules by
+construction (percentages total 100, budgets at most a year, no future transaction,
+identifiers prefixed by the reporting organisation, numeric indicator values)."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from lxml import etree
+
+from gateway.iati import activity, document, organisation, source
+from gateway.iati.money import equal_percentages, pro_rata, sector_percentages, yearly_periods
+from shared.iati.schema import safe_parser, validation_errors
+
+TODAY = date(2026, 6, 30)
+ORG = {"ref": "XM-TEST-1", "name": "Test partner", "type": "21"}
+PLATFORM = organisation.DEFAULT_ORGANISATION
+
+
+def programme(**changes):
+    body = {
+        "id": "p1", "iati_identifier": "XM-TEST-1-JWP", "title": "Joint work", "description": "Cities\nand towns",
+        "reporting_org": ORG, "status_code": "2", "parent_id": None, "created_at": "2024-01-02T00:00:00+00:00",
+        "updated_at": "2026-05-01T10:00:00+00:00", "countries": ["UG", "KE", "TZ"],
+        "cities": [{"id": "c1", "name": "Jinja", "latitude": "0.4244", "longitude": "33.2042"},
+                   {"id": "c2", "name": "Kisumu", "latitude": None, "longitude": None}],
+        "sectors": [{"code": "43030", "percentage": None}, {"code": "15150", "percentage": None},
+                    {"code": "16050", "percentage": None}],
+        "sdg_goals": ["11"], "sdg_targets": ["11.1"], "policy_markers": [{"code": "1", "significance": 2}],
+        "participating_orgs": [{"ref": "XM-DAC-41114", "name": "UNDP", "role": "funding", "role_code": "1",
+                                "type": "40"}],
+        "budget": {"amount": "1000000.00", "currency": "USD"},
+        "dates": {"planned_start": "2024-07-01", "planned_end": "2026-06-30", "actual_start": None,
+                  "actual_end": None},
+        "children": [{"id": "p2", "iati_identifier": "XM-TEST-1-P2", "title": "Project"}],
+        "indicators": [{"code": "people_reached", "title": "People reached", "measure_code": "1", "ascending": True,
+                        "reach": "direct", "baseline": {"year": 2023, "value": "100"},
+                        "targets": [{"period": {"start": "2025-01-01", "end": "2025-12-31"}, "value": "5000"}]}],
+    }
+    body.update(changes)
+    return body
+
+
+RESULTS = [
+    {"indicator": "people_reached", "period": {"start": "2025-01-01", "end": "2025-12-31"}, "value": "1200",
+     "disaggregations": {"sex": {"female": "700", "male": "500"}}},
+    {"indicator": "people_reached", "period": {"start": "2025-01-01", "end": "2025-12-31"}, "value": "300",
+     "disaggregations": {"sex": {"female": "100", "male": "200"}}},
+]
+TRANSACTIONS = [
+    {"type": "2", "date": "2025-02-01", "amount": "40000.00", "currency": "USD", "provider": PLATFORM,
+     "receiver": {"ref": None, "name": "Jinja Municipal Council"}},
+    {"type": "3", "date": "2025-03-01", "amount": "10000.00", "currency": "USD", "provider": PLATFORM,
+     "receiver": {"ref": None, "name": "Jinja Municipal Council"}},
+    {"type": "3", "date": "2027-01-01", "amount": "5000.00", "currency": "USD", "provider": PLATFORM,
+     "receiver": {"ref": None, "name": "Jinja Municipal Council"}},
+]
+
+
+def parsed(root, elements):
+    data = b"".join(document.stream(root, elements, datetime(2026, 6, 30, tzinfo=timezone.utc)))
+    return etree.fromstring(data, safe_parser())
+
+
+def one(**kwargs):
+    args = {"results": RESULTS, "transactions": TRANSACTIONS, "parent_ref": None, "today": TODAY}
+    args.update(kwargs.pop("args", {}))
+    return parsed("iati-activities", [activity.build(programme(**kwargs), **args)])
+
+
+def test_a_rich_activity_validates_and_carries_the_mapping():
+    doc = one()
+    assert validation_errors(doc) == []
+    assert doc.get("version") == "2.03" and doc.get("generated-datetime").startswith("2026-06-30T")
+    a = doc.find("iati-activity")
+    assert a.get("hierarchy") == "1" and a.get("default-currency") == "USD"
+    assert a.findtext("iati-identifier") == "XM-TEST-1-JWP"
+    assert a.findtext("iati-identifier").startswith(a.find("reporting-org").get("ref") + "-")
+    assert a.xpath("description[@type='1']/narrative/text()") == ["Cities\nand towns"]
+    assert a.xpath("participating-org/@role") == ["1"]
+    assert a.xpath("activity-status/@code") == ["2"]
+    assert a.xpath("activity-date/@type") == ["1", "3"]
+    assert a.xpath("location[@ref='c1']/point/pos/text()") == ["0.4244 33.2042"]
+    assert a.xpath("location[@ref='c2']/point") == [] and a.xpath("location[@ref='c2']/name/narrative/text()")
+    assert a.xpath("tag[@vocabulary='2']/@code") == ["11"] and a.xpath("tag[@vocabulary='3']/@code") == ["11.1"]
+    assert a.xpath("policy-marker[@vocabulary='1']/@significance") == ["2"]
+    assert a.xpath("related-activity[@type='2']/@ref") == ["XM-TEST-1-P2"]
+    indicator = a.find("result/indicator")
+    assert indicator.get("measure") == "1" and indicator.xpath("reference[@vocabulary='99']/@code") == [
+        "people_reached"]
+    assert indicator.xpath("baseline/@value") == ["100"] and indicator.xpath("baseline/@year") == ["2023"]
+    assert indicator.xpath("period/target/@value") == ["5000"]
+    assert indicator.xpath("period/actual[dimension/@name='reach']/@value") == ["1500"]
+    assert indicator.xpath("period/actual[dimension/@value='female']/@value") == ["800"]
+    assert indicator.xpath("period/actual[dimension/@value='male']/@value") == ["700"]
+
+
+def test_percentages_total_100_per_vocabulary():
+    a = one().find("iati-activity")
+    assert sum(Decimal(p) for p in a.xpath("recipient-country/@percentage")) == 100
+    assert sum(Decimal(p) for p in a.xpath("sector[@vocabulary='1']/@percentage")) == 100
+    given = one(sectors=[{"code": "43030", "percentage": "70"}, {"code": "15150", "percentage": "30"}])
+    assert given.xpath("//sector/@percentage") == ["70", "30"]
+    assert equal_percentages(3) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert sum(sector_percentages([Decimal(50), None])) == 100
+
+
+def test_budgets_span_at_most_a_year_and_add_up():
+    a = one().find("iati-activity")
+    budgets = a.findall("budget")
+    assert [(b.find("period-start").get("iso-date"), b.find("period-end").get("iso-date")) for b in budgets] == [
+        ("2024-07-01", "2024-12-31"), ("2025-01-01", "2025-12-31"), ("2026-01-01", "2026-06-30")]
+    for b in budgets:
+        start, end = (date.fromisoformat(b.find(t).get("iso-date")) for t in ("period-start", "period-end"))
+        assert (end - start).days < 366
+    assert sum(Decimal(v) for v in a.xpath("budget/value/text()")) == Decimal("1000000.00")
+    periods = yearly_periods(date(2024, 2, 29), date(2028, 2, 28))
+    assert sum(pro_rata(Decimal("0.05"), periods)) == Decimal("0.05")
+
+
+def test_no_transaction_is_dated_in_the_future():
+    a = one().find("iati-activity")
+    assert a.xpath("transaction/transaction-date/@iso-date") == ["2025-02-01", "2025-03-01"]
+    assert a.xpath("transaction/transaction-type/@code") == ["2", "3"]
+    assert a.xpath("transaction/provider-org/@ref") == [PLATFORM["ref"]]*2
+    assert a.xpath("transaction/receiver-org/narrative/text()") == ["Jinja Municipal Council"] * 2
+
+
+def test_a_child_names_its_parent_and_a_bare_programme_still_validates():
+    doc = one(parent_id="p0", participating_orgs=[], children=[], sectors=[], budget=None, description=None,
+              dates={}, indicators=[], reporting_org={"ref": "XM-TEST-1", "name": "Test partner", "type": None},
+              args={"parent_ref": "XM-TEST-1-JWP", "results": [], "transactions": []})
+    assert validation_errors(doc) == []
+    a = doc.find("iati-activity")
+    assert a.get("hierarchy") == "2" and a.xpath("related-activity[@type='1']/@ref") == ["XM-TEST-1-JWP"]
+    assert a.xpath("participating-org/@ref") == ["XM-TEST-1"] and a.xpath("activity-date/@iso-date") == [
+        "2024-01-02"]
+
+
+def test_the_document_streams_one_chunk_per_activity():
+    chunks = list(document.stream("iati-activities", (activity.build(programme(iati_identifier=f"XM-TEST-1-{i}"),
+                                                                     results=[], transactions=[], parent_ref=None,
+                                                                     today=TODAY) for i in range(3))))
+    assert len(chunks) == 5 and b"XM-TEST-1-1" in chunks[2] and b"XM-TEST-1-1" not in chunks[1]
+
+
+def test_the_organisation_file_validates_and_sums_by_year():
+    grants = [{"awarded_at": "2025-02-01T00:00:00Z", "amount": {"amount": "40000.00", "currency": "USD"},
+               "country": "UG"},
+              {"awarded_at": "2025-05-01T00:00:00Z", "amount": {"amount": "10000.50", "currency": "USD"},
+               "country": "KE"},
+              {"awarded_at": "2027-05-01T00:00:00Z", "amount": {"amount": "1.00", "currency": "USD"},
+               "country": "KE"}]
+    spent = [{"value_date": "2025-03-01", "amount": {"amount": "-10000.00", "currency": "USD"}},
+             {"value_date": "2026-01-05", "amount": {"amount": "-2500.00", "currency": "USD"}}]
+    element = organisation.build(PLATFORM, organisation.totals(grants, spent, TODAY),
+                                 datetime(2026, 6, 30, tzinfo=timezone.utc))
+    doc = parsed("iati-organisations", [element])
+    assert validation_errors(doc, "organisations") == []
+    o = doc.find("iati-organisation")
+    assert o.findtext("organisation-identifier") == PLATFORM["ref"]
+    assert o.xpath("total-budget/value/text()") == ["50000.50"]
+    assert o.xpath("recipient-country-budget/recipient-country/@code") == ["KE", "UG"]
+    assert o.xpath("total-expenditure/value/text()") == ["10000.00", "2500.00"]
+
+
+class _Programmes:
+    """The programmes service's list and reads as plain functions over a list (the pager's
+    contract: `limit`, `cursor`, `next_cursor`), recording what was asked."""
+
+    def __init__(self, count):
+        self.items = [programme(id=f"p{i}", iati_identifier=f"XM-TEST-1-{i}", indicators=[], children=[])
+                      for i in range(count)]
+        self.asked = []
+
+    def list_programmes(self, query, actor):
+        self.asked.append(("list", dict(query), actor))
+        start = int(query.get("cursor") or 0)
+        end = start + query["limit"]
+        return {"items": [{"id": p["id"]} for p in self.items[start:end]],
+                "next_cursor": str(end) if end < len(self.items) else None}
+
+    def get_programme(self, programme_id, actor):
+        self.asked.append(("get", programme_id, actor))
+        return next(p for p in self.items if p["id"] == programme_id)
+
+    def list_results(self, query, actor):
+        assert query["status"] == "approved"
+        return {"items": [], "next_cursor": None}
+
+
+class _Grants:
+    def list_grants(self, query, actor):
+        return {"items": [], "next_cursor": None}
+
+
+def test_the_export_pages_with_the_cursor_as_the_caller_and_builds_lazily():
+    programmes = _Programmes(source.PAGE + 5)
+    built = source.activities(programmes, _Grants(), {"status": "implementation"}, actor="the-caller",
+                              provider=PLATFORM, today=TODAY)
+    first = next(built)
+    assert first.findtext("iati-identifier") == "XM-TEST-1-0"
+    assert [a for a in programmes.asked if a[0] == "list"] == [
+        ("list", {"status": "implementation", "limit": source.PAGE}, "the-caller")]
+    rest = list(built)
+    assert len(rest) == source.PAGE + 4
+    lists = [a for a in programmes.asked if a[0] == "list"]
+    assert lists[1] == ("list", {"status": "implementation", "limit": source.PAGE, "cursor": str(source.PAGE)},
+                        "the-caller")
+    assert {a[2] for a in programmes.asked} == {"the-caller"}
+
+
+def test_the_openapi_document_describes_the_xml_routes_without_an_etag():
+    from gateway.openapi import build
+    paths = build()["paths"]
+    for path in ("/v1/iati/activities.xml", "/v1/iati/organisation.xml"):
+        get = paths[path]["get"]
+        assert list(get["responses"]["200"]["content"]) == ["application/xml"]
+        assert "ETag" not in get["responses"]["200"]["headers"] and "304" not in get["responses"]
+        assert "If-None-Match" not in {p["name"] for p in get.get("parameters", []) if "name" in p}
+    assert {p["name"] for p in paths["/v1/iati/activities.xml"]["get"]["parameters"] if p["in"] == "query"} == {
+        "organisation", "country", "status", "modified_since"}
