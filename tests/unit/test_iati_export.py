@@ -219,3 +219,16 @@ def test_the_openapi_document_describes_the_xml_routes_without_an_etag():
         assert "If-None-Match" not in {p["name"] for p in get.get("parameters", []) if "name" in p}
     assert {p["name"] for p in paths["/v1/iati/activities.xml"]["get"]["parameters"] if p["in"] == "query"} == {
         "organisation", "country", "status", "modified_since"}
+
+
+def test_exports_break_no_validator_rule_and_use_only_listed_codes():
+    """shared.iati.checks (the codelists and the IATI Validator's rules the import applies)
+    finds nothing in what the export writes: a rich activity, a child and a bare one."""
+    from shared.iati.checks import check_activity
+    bare = programme(countries=["UG"], sectors=[], sdg_goals=[], sdg_targets=[], policy_markers=[],
+                     participating_orgs=[], budget=None, indicators=[], children=[], description=None,
+                     dates={"planned_start": None, "planned_end": None, "actual_start": None, "actual_end": None})
+    for doc in (one(), one(parent_id="p0", args={"parent_ref": "XM-TEST-1-ROOT"}),
+                one(args={"results": [], "transactions": []}, **bare)):
+        for element in doc.iter("iati-activity"):
+            assert check_activity(element, today=TODAY) == []
