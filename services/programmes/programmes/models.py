@@ -57,6 +57,7 @@ class Programme(Base):
     sectors: Mapped[list] = mapped_column(sa.JSON)
     policy_markers: Mapped[list] = mapped_column(sa.JSON)
     participating_orgs: Mapped[list] = mapped_column(sa.JSON)
+    reported_transactions: Mapped[list] = mapped_column(sa.JSON, default=list)
     budget_amount: Mapped[Decimal | None] = mapped_column(VALUE)
     budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
     planned_start: Mapped[date | None] = mapped_column(sa.Date)

@@ -118,6 +118,12 @@ class ProgrammesService:
     def list_results(self, query=None, actor=None, programme_id=None):
         return handlers.list_results(self.uow(), query, actor=Actor.from_wire(actor), programme_id=programme_id)
 
+    # -- IATI import (docs/iati.md): every activity of a document in one transaction
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def import_activities(self, activities, dry_run=False, actor=None):
+        return handlers.import_activities(self.uow(), activities, dry_run=bool(dry_run), actor=Actor.from_wire(actor))
+
     @rpc
     def ping(self):
         return "pong"
