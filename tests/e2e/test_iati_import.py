@@ -2,7 +2,12 @@
 imports (dry run, real, again: unchanged), bad documents are refused listing every error
 with its kind, element and line, nothing is written of a refused document, and hostile XML
 (XXE, entity expansion, oversize) is refused without being expanded."""
+import json
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,14 +18,18 @@ from tests.iati_documents import SAMPLES, activity, document
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 MAX_BYTES = 200_000
+BROKERS: dict[str, str] = {}   # gateway URL -> its broker (the CLI talks to the services directly)
+ROOT = Path(__file__).resolve().parents[2]
 XML = {"Content-Type": "application/xml"}
 EXAMPLE = (SAMPLES / "activity-standard-example-annotated.xml").read_bytes()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
+    amqp_uri = vhost_factory()
     with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session, IATI_IMPORT_MAX_BYTES=str(MAX_BYTES)) as base:
+                          session=request.session, AMQP_URI=amqp_uri, IATI_IMPORT_MAX_BYTES=str(MAX_BYTES)) as base:
+        BROKERS[base] = amqp_uri
         yield base
 
 
@@ -144,3 +153,27 @@ def test_a_document_over_the_limit_is_413_before_parsing(platform):
 def test_a_body_that_is_not_xml_is_a_422_naming_the_body(platform):
     response = requests.post(f"{platform}/v1/iati/activities", json={"a": 1}, headers=ADMIN_HEADERS, timeout=10)
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "_body"
+
+
+def test_the_cli_imports_a_file_through_the_same_code_with_a_progress_bar(platform, tmp_path):
+    org = f"XM-C{uuid.uuid4().hex[:6].upper()}"
+    path = tmp_path / "activities.xml"
+    path.write_bytes(document(*(activity(f"{org}-{n}", org) for n in range(3))))
+    env = {**os.environ, "AMQP_URI": BROKERS[platform], "PYTHONPATH": os.pathsep.join(
+        str(ROOT / p) for p in ("", "services/programmes", "services/grants", "services/metrics", "services/gateway"))}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "gateway.cli", "import-iati", str(path), *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    dry = cli("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "100%" in dry.stderr and "MB" in dry.stderr
+    assert [a["outcome"] for a in json.loads(dry.stdout)["activities"]] == ["created"] * 3
+    assert programmes_of(platform, org) == []
+    done = cli()
+    assert done.returncode == 0, done.stderr
+    assert len(programmes_of(platform, org)) == 3
+    path.write_bytes((SAMPLES / "24-results.xml").read_bytes())
+    bad = cli()
+    assert bad.returncode == 1 and "codelist" in bad.stderr and "refused" in bad.stderr
