@@ -18,6 +18,7 @@ from tests.iati_documents import SAMPLES, activity, document
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 MAX_BYTES = 200_000
+CHUNK = 2   # activities per message to the programmes service: documents of 3 or more are staged
 BROKERS: dict[str, str] = {}   # gateway URL -> its broker (the CLI talks to the services directly)
 ROOT = Path(__file__).resolve().parents[2]
 XML = {"Content-Type": "application/xml"}
@@ -28,7 +29,8 @@ EXAMPLE = (SAMPLES / "activity-standard-example-annotated.xml").read_bytes()
 def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
     amqp_uri = vhost_factory()
     with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session, AMQP_URI=amqp_uri, IATI_IMPORT_MAX_BYTES=str(MAX_BYTES)) as base:
+                          session=request.session, AMQP_URI=amqp_uri, IATI_IMPORT_MAX_BYTES=str(MAX_BYTES),
+                          IATI_IMPORT_CHUNK=str(CHUNK)) as base:
         BROKERS[base] = amqp_uri
         yield base
 
@@ -111,6 +113,19 @@ def test_a_bad_third_activity_writes_nothing_of_the_first_two(platform):
     assert [a["outcome"] for a in post(platform, document(*good)).json()["activities"]] == ["created", "created"]
 
 
+def test_a_child_before_its_parent_in_another_chunk_gets_its_parent(platform):
+    org = f"XM-H{uuid.uuid4().hex[:6].upper()}"
+    child = activity(f"{org}-child", org, extra=f'<related-activity ref="{org}-parent" type="1"/>').replace(
+        'hierarchy="1"', 'hierarchy="2"')
+    done = post(platform, document(child, activity(f"{org}-x", org), activity(f"{org}-parent", org)))
+    assert done.status_code == 200, done.text
+    ids = {a["iati_identifier"]: a["programme_id"] for a in done.json()["activities"]}
+    got = requests.get(f"{platform}/v1/programmes/{ids[f'{org}-child']}", headers=ADMIN_HEADERS, timeout=10).json()
+    assert got["parent_id"] == ids[f"{org}-parent"]
+    again = post(platform, document(child, activity(f"{org}-x", org), activity(f"{org}-parent", org)))
+    assert [a["outcome"] for a in again.json()["activities"]] == ["unchanged"] * 3
+
+
 def test_a_partner_imports_its_own_activities_only(platform):
     org = f"XM-P{uuid.uuid4().hex[:6].upper()}"
     key = requests.post(f"{platform}/v1/keys", json={"organisation": org, "role": "partner"}, headers=ADMIN_HEADERS,
@@ -159,7 +174,7 @@ def test_the_cli_imports_a_file_through_the_same_code_with_a_progress_bar(platfo
     org = f"XM-C{uuid.uuid4().hex[:6].upper()}"
     path = tmp_path / "activities.xml"
     path.write_bytes(document(*(activity(f"{org}-{n}", org) for n in range(3))))
-    env = {**os.environ, "AMQP_URI": BROKERS[platform], "PYTHONPATH": os.pathsep.join(
+    env = {**os.environ, "AMQP_URI": BROKERS[platform], "IATI_IMPORT_CHUNK": str(CHUNK), "PYTHONPATH": os.pathsep.join(
         str(ROOT / p) for p in ("", "services/programmes", "services/grants", "services/metrics", "services/gateway"))}
 
     def cli(*args):

@@ -177,6 +177,19 @@ class ResultVersion(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class ImportChunk(Base):
+    """Activities of an IATI import staged chunk by chunk by the gateway (bounded messages),
+    applied together by the import's final call in one transaction (handlers/imports.py)."""
+    __tablename__ = "import_chunks"
+    __table_args__ = (sa.Index("ix_import_chunks_created", "created_at"),)
+
+    import_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(200))   # who staged it: only they apply or discard it
+    activities: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the
 # lower-cased reporting organisation keeps such a page a range scan in the list's order.
 sa.Index("ix_programmes_reporting_org_key", sa.func.lower(Programme.reporting_org_ref), Programme.updated_at,

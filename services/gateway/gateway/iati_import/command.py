@@ -45,7 +45,7 @@ def run(path: str, *, dry_run: bool, amqp_uri: str | None = None, deadline: floa
     try:
         with file.open("rb") as stream, ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as rpc:
             report: dict[str, Any] = import_document(stream, actor=SYSTEM, dry_run=dry_run,
-                                                     apply=rpc.programmes.import_activities,
+                                                     service=rpc.programmes,
                                                      progress=ProgressBar(file.stat().st_size, err))
     except DocumentRefused as exc:
         err.write("\n")

@@ -42,4 +42,4 @@ class IatiImportRoutes:
         if len(body) > limit:   # no Content-Length (chunked): counted as it is read
             raise TooLarge(limit, "IATI_IMPORT_MAX_BYTES")
         return import_document(io.BytesIO(body), actor=actor_of(request), dry_run=query_of(request)["dry_run"],
-                               apply=self.programmes_import.import_activities, progress=_yield)
+                               service=self.programmes_import, progress=_yield)

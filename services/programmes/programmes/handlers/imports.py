@@ -1,11 +1,19 @@
 """Use case of the IATI import (docs/iati.md "Import"): activities the gateway has read and
 mapped to the platform's shapes are applied in ONE unit of work: programmes created or
 updated, their cities, indicators, approved result values and reported transactions; all
-or nothing. Errors are keyed `activities.<i>.<field>` so the gateway reports them per
-activity. A dry run does the same work and rolls it back, so it reports what a real
-import would do."""
+or nothing. Errors are keyed `activities.<i>.<field>` (i: the activity's place in the
+document) so the gateway reports them per activity. A dry run does the same work and rolls
+it back, so it reports what a real import would do.
+
+Large documents come in chunks (bounded messages): `stage_activities` keeps each chunk in
+`import_chunks`; the final `import_activities(..., import_id=)` applies the staged chunks,
+one loaded at a time, and its own, in ONE transaction; `discard_import` (after a dry run or
+a refusal) and a TTL remove what is left."""
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from datetime import timedelta
+from itertools import chain
+from typing import Any
 
 from programmes import domain
 from programmes.access import by, programme_for, require_writer
@@ -20,31 +28,100 @@ from shared.events.fields import utcnow
 _create, _result, _city = api.ProgrammeCreate(), api.ResultCreate(), api.ProgrammeCityIn()
 INDICATOR_CHANGES = ("title", "reach", "ascending", "baseline", "targets")
 IMPORTED = "imported from an IATI file"
+STAGED_TTL = timedelta(hours=1)   # chunks of an import that never finished are removed after this
+MAX_CHUNK = 5000
 
 
-def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor: Actor) -> dict[str, Any]:
+def _owner(actor: Actor) -> str:
+    return f"{actor.kind}:{actor.key_id or ''}"
+
+
+def _check_id(import_id: Any) -> str:
+    if not isinstance(import_id, str) or not 1 <= len(import_id) <= 36:
+        raise InvalidInput({"import_id": ["an id of 1 to 36 characters"]})
+    return import_id
+
+
+def stage_activities(uow: Any, import_id: Any, seq: Any, activities: Any, *, actor: Actor) -> dict[str, Any]:
     require_writer(actor)
-    if not isinstance(activities, list) or not activities:
+    _check_id(import_id)
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise InvalidInput({"seq": ["a whole number from 0"]})
+    if not isinstance(activities, list) or not 1 <= len(activities) <= MAX_CHUNK:
+        raise InvalidInput({"activities": [f"1 to {MAX_CHUNK} activities"]})
+    now = utcnow()
+    with uow:
+        uow.imports.prune(now - STAGED_TTL)
+        uow.imports.stage(import_id, seq, _owner(actor), activities, now)
+        uow.commit()
+    return {"staged": len(activities)}
+
+
+def discard_import(uow: Any, import_id: Any, *, actor: Actor) -> dict[str, Any]:
+    require_writer(actor)
+    with uow:
+        uow.imports.drop(_check_id(import_id), _owner(actor))
+        uow.commit()
+    return {"discarded": import_id}
+
+
+def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor: Actor,
+                      import_id: Any = None) -> dict[str, Any]:
+    require_writer(actor)
+    if not isinstance(activities, list) or not (activities or import_id):
         raise InvalidInput({"activities": ["give at least one activity"]})
     errors: dict[str, Any] = {}
     report: list[dict[str, Any]] = []
-    now = utcnow()
+    orphans: list[tuple[dict[str, Any], domain.Programme, str]] = []
+    now, offset = utcnow(), 0
     with uow:
-        # parents before children, so a child finds a parent of the same document
-        for i in sorted(range(len(activities)), key=lambda i: bool(activities[i].get("parent"))):
-            sink: dict[str, Any] = {}
-            entry = _apply(uow, activities[i], actor, now, sink)
-            errors.update({f"activities.{i}.{k}": v for k, v in sink.items()})
-            if entry is not None:
-                report.append({"index": i, **entry})
+        staged = uow.imports.chunks(_check_id(import_id), _owner(actor)) if import_id is not None else iter(())
+        for chunk in chain(staged, [activities]):
+            # parents before children, so a child finds a parent of the same chunk
+            for i in sorted(range(len(chunk)), key=lambda i: bool(chunk[i].get("parent"))):
+                sink: dict[str, Any] = {}
+                entry = _apply(uow, chunk[i], actor, now, sink, orphans)
+                errors.update({f"activities.{offset + i}.{k}": v for k, v in sink.items()})
+                if entry is not None:
+                    entry["index"] = offset + i
+                    report.append(entry)
+            offset += len(chunk)
+        _adopt(uow, orphans, actor, now, errors)
         if errors:
             raise InvalidInput(errors, "The document has activities the platform cannot take.")
+        if import_id is not None:
+            uow.imports.drop(import_id, _owner(actor))
         if not dry_run:
             uow.commit()
     return {"dry_run": dry_run, "activities": sorted(report, key=lambda e: e["index"])}
 
 
-def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str, Any]) -> dict[str, Any] | None:
+def _adopt(uow: Any, orphans: list[tuple[dict[str, Any], domain.Programme, str]], actor: Actor, now: Any,
+           errors: dict[str, Any]) -> None:
+    """Children whose parent came later in the document (another chunk): linked now."""
+    for entry, programme, parent_ref in orphans:
+        parent_id = uow.programmes.id_of_iati_identifier(parent_ref)
+        if parent_id is None:
+            entry["warnings"].append(f"related-activity: the parent {parent_ref} is neither in the platform nor in "
+                                     "the document; imported without a parent")
+            continue
+        try:
+            if not programme.update({"parent_id": parent_id}, instruments_by_window=instruments_by_window(), now=now):
+                continue
+            parent = uow.programmes.get(parent_id, for_update=True)
+            domain.check_parent(programme, parent if parent and actor.owns(parent.reporting_org["ref"]) else None,
+                                parent_has_parent=bool(parent and parent.parent_id),
+                                has_children=uow.programmes.has_children(programme.id))
+        except InvalidInput as exc:
+            errors.update({f"activities.{entry['index']}.{k}": v for k, v in exc.errors.items()})
+            continue
+        uow.programmes.save(programme)
+        if entry["outcome"] == "unchanged":
+            entry["outcome"] = "updated"
+
+
+def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str, Any],
+           orphans: list[tuple[dict[str, Any], domain.Programme, str]]) -> dict[str, Any] | None:
     fields = merge(errors, validate, _create, {**a["programme"], "cities": [], "indicators": a.get("indicators", [])})
     if fields is None:
         return None
@@ -55,9 +132,8 @@ def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str
     fields["reported_transactions"] = a.get("reported_transactions", [])
     if a.get("parent"):
         fields["parent_id"] = uow.programmes.id_of_iati_identifier(a["parent"])
-        if fields["parent_id"] is None:
-            warnings.append(f"related-activity: the parent {a['parent']} is neither in the platform nor in the "
-                            "document; imported without a parent")
+        if fields["parent_id"] is None:   # later in the document, perhaps: _adopt links it, keep it till then
+            a = {**a, "defaulted": [*a.get("defaulted", ()), "parent_id"]}
     existing = uow.programmes.id_of_iati_identifier(fields["iati_identifier"])
     try:
         if existing is None:
@@ -75,8 +151,11 @@ def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str
     changed |= _indicators(uow, programme, fields["indicators"], now, errors)
     changed |= _results(uow, programme, a.get("results", []), actor, now, errors, warnings)
     outcome = "created" if existing is None else "updated" if changed else "unchanged"
-    return {"iati_identifier": programme.iati_identifier, "programme_id": programme.id, "outcome": outcome,
-            "warnings": warnings}
+    entry = {"iati_identifier": programme.iati_identifier, "programme_id": programme.id, "outcome": outcome,
+             "warnings": warnings}
+    if a.get("parent") and fields["parent_id"] is None:
+        orphans.append((entry, programme, a["parent"]))
+    return entry
 
 
 def _cities(uow: Any, programme: domain.Programme, specs: list[dict[str, Any]], now: Any,
