@@ -126,6 +126,23 @@ def test_a_child_before_its_parent_in_another_chunk_gets_its_parent(platform):
     assert [a["outcome"] for a in again.json()["activities"]] == ["unchanged"] * 3
 
 
+def test_a_changed_file_updates_the_programme_and_corrects_its_approved_value(platform):
+    org = f"XM-U{uuid.uuid4().hex[:6].upper()}"
+    first = post(platform, document(activity(f"{org}-1", org)))
+    programme_id = first.json()["activities"][0]["programme_id"]
+    changed = activity(f"{org}-1", org, title="Renamed programme", status="3").replace(
+        '<actual value="40">', '<actual value="45">')
+    again = post(platform, document(changed))
+    assert again.status_code == 200, again.text
+    assert [a["outcome"] for a in again.json()["activities"]] == ["updated"]
+    got = requests.get(f"{platform}/v1/programmes/{programme_id}", headers=ADMIN_HEADERS, timeout=10).json()
+    assert (got["title"], got["status"]) == ("Renamed programme", "finalisation")
+    [result] = requests.get(f"{platform}/v1/results", params={"programme_id": programme_id}, headers=ADMIN_HEADERS,
+                            timeout=10).json()["items"]
+    assert (result["status"], result["value"]) == ("approved", "45")
+    assert [a["outcome"] for a in post(platform, document(changed)).json()["activities"]] == ["unchanged"]
+
+
 def test_a_partner_imports_its_own_activities_only(platform):
     org = f"XM-P{uuid.uuid4().hex[:6].upper()}"
     key = requests.post(f"{platform}/v1/keys", json={"organisation": org, "role": "partner"}, headers=ADMIN_HEADERS,

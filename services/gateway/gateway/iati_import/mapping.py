@@ -36,13 +36,19 @@ PLATFORM_DIMENSIONS = ("sex", "age", "migrant_status")
 CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")   # an indicator code (shared.api.programmes.pieces)
 
 
-def narrative(element: Any) -> str | None:
-    """The first English (or unlabelled) narrative, else the first one."""
+def narrative(element: Any, *, multiline: bool = False) -> str | None:
+    """The first English (or unlabelled) narrative, else the first one; on one line unless
+    `multiline` (titles and names are single-line text on the platform: shared.text)."""
     if element is None:
         return None
-    texts = [(n.get(XML_LANG), (n.text or "").strip()) for n in element.findall("narrative")]
+    texts = [(n.get(XML_LANG), (n.text or "").strip() if multiline else _one_line(n.text or ""))
+             for n in element.findall("narrative")]
     texts = [(lang, t) for lang, t in texts if t]
     return next((t for lang, t in texts if lang in (None, "en")), texts[0][1] if texts else None)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*[\r\n\t\v\f]+\s*", " ", text).strip()
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -169,15 +175,20 @@ def _actual(period: Any, code: str, warnings: list[str]) -> dict[str, Any] | Non
     return out
 
 
-def _transactions(activity: Any, currency: str | None) -> list[dict[str, Any]]:
+def _transactions(activity: Any, currency: str | None, warnings: list[str]) -> list[dict[str, Any]]:
     out = []
-    for t in activity.findall("transaction"):
+    for i, t in enumerate(activity.findall("transaction"), 1):
         value = t.find("value")
-        out.append({"type": t.find("transaction-type").get("code"), "date": t.find("transaction-date").get("iso-date"),
-                    "amount": str(_decimal(value.text) or Decimal(0)), "currency": value.get("currency") or currency,
-                    "value_date": value.get("value-date"), "ref": t.get("ref"),
-                    "description": narrative(t.find("description")), "provider": _org(t.find("provider-org")),
-                    "receiver": _org(t.find("receiver-org"))})
+        amount, in_currency = _decimal(value.text), value.get("currency") or currency
+        if amount is None or not in_currency:
+            warnings.append(f"transaction[{i}]: no amount or no currency (value/@currency or default-currency); "
+                            "not kept")
+            continue
+        out.append({"type": t.find("transaction-type").get("code"),
+                    "date": t.find("transaction-date").get("iso-date"), "amount": str(amount),
+                    "currency": in_currency, "value_date": value.get("value-date"), "ref": t.get("ref"),
+                    "description": narrative(t.find("description"), multiline=True),
+                    "provider": _org(t.find("provider-org")), "receiver": _org(t.find("receiver-org"))})
     return out
 
 
@@ -239,7 +250,7 @@ def to_platform(activity: Any) -> dict[str, Any]:
                           "type": reporting.get("type")},
         "title": narrative(activity.find("title")),
         "description": narrative(next((d for d in activity.findall("description") if d.get("type", "1") == "1"),
-                                      None)),
+                                      None), multiline=True),
         "funding_window": DEFAULT_WINDOW, "instrument": DEFAULT_INSTRUMENT, "themes": themes,
         "countries": countries, "sdg_goals": goals, "sdg_targets": targets,
         "sectors": sectors, "policy_markers": markers, "participating_orgs": orgs,
@@ -249,5 +260,5 @@ def to_platform(activity: Any) -> dict[str, Any]:
             "status": STATUS_BY_CODE.get(activity.find("activity-status").get("code"), "pipeline")
             if activity.find("activity-status") is not None else "pipeline",
             "cities": _cities(activity, countries, warnings), "indicators": indicators,
-            "results": results, "reported_transactions": _transactions(activity, currency), "parent": parent,
+            "results": results, "reported_transactions": _transactions(activity, currency, warnings), "parent": parent,
             "warnings": warnings}
