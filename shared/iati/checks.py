@@ -9,10 +9,11 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from shared.iati.codelist_checks import codelist_findings
-from shared.iati.findings import Finding
+from shared.iati.findings import Finding, finding
 from shared.iati.rules import rule_findings
 
-__all__ = ["Finding", "check_activity"]
+# `finding(el, kind=, message=, attr=)` locates any other finding (schema, platform) the same way
+__all__ = ["Finding", "check_activity", "finding"]
 
 
 def check_activity(activity: Any, *, today: date | None = None) -> list[Finding]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shared.iati.findings import Finding, finding
+from shared.iati.findings import Finding, finding, shown
 from shared.reference import codelist
 
 
@@ -68,7 +68,8 @@ def codelist_findings(activity: Any) -> list[Finding]:
             if code is None or code in codes or not spec.applies(el):
                 continue
             found.append(finding(
-                el, kind="codelist", attr=spec.attribute, code=code,
-                message=f'{el.tag}/@{spec.attribute}: "{code}" is not a code of the IATI codelist {spec.codelist}'))
+                el, kind="codelist", attr=spec.attribute, code=shown(code),
+                message=f'{el.tag}/@{spec.attribute}: "{shown(code)}" is not a code of the IATI codelist '
+                        f'{spec.codelist}'))
     found.sort(key=lambda f: (f.line or 0))
     return found

@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["codelist", "rule"]
+SHOWN = 80  # characters of a document's value echoed in a finding: a report stays small
+
+# the checks give codelist and rule findings; the import reports schema and platform ones alike
+Kind = Literal["schema", "codelist", "rule", "platform"]
 Severity = Literal["error", "warning"]
 
 
@@ -36,3 +39,8 @@ def activity_id(el: Any) -> str | None:
         return None
     text = activity.findtext("iati-identifier")
     return str(text).strip() or None if text is not None else None
+
+
+def shown(value: str) -> str:
+    """A value from the document as a finding quotes it: cut to SHOWN characters."""
+    return value if len(value) <= SHOWN else value[:SHOWN - 1] + "\u2026"

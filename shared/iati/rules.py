@@ -1,16 +1,18 @@
 """The IATI Validator rules (IATI-Rulesets, standard ruleset 2.03) that concern this platform's
-data, on one activity. All are errors, as in the Validator, except where a rule says otherwise.
+data, on one activity. Errors, as in the Validator, except where a rule says warning.
 A value the XSD refuses (a date or decimal that does not parse) is left to the XSD."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from shared.iati.findings import Finding, finding
+from shared.iati.findings import Finding, finding, shown
 
 QUANTITATIVE_MEASURES = {"1", "2", "3", "4"}  # unit, percentage, nominal, ordinal; 5 is qualitative
+XSD_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def _rule(el: Any, rule: str, message: str, attr: str | None = None) -> Finding:
@@ -27,11 +29,10 @@ def _date(el: Any, attr: str = "iso-date") -> date | None:
 
 
 def _decimal(value: str | None) -> Decimal | None:
-    try:
-        number = Decimal(value.strip()) if value is not None else None
-    except InvalidOperation:
-        return None
-    return number if number is not None and number.is_finite() else None
+    """An xsd:decimal, None otherwise: Python's Decimal alone would also take "1_000", "NaN",
+    "1e3" and non-ASCII digits, which no IATI consumer reads as a number."""
+    text = value.strip() if value is not None else ""
+    return Decimal(text) if XSD_DECIMAL.fullmatch(text) else None
 
 
 def _one_year_after(start: date) -> date:
@@ -51,13 +52,17 @@ def _percentages(group: list[Any], rule: str, what: str) -> list[Finding]:
     if any(p is None for p in given):
         missing = group[given.index(None)]
         return [_rule(missing, rule, f"{what}: with more than one, each needs a percentage")]
-    numbers = [_decimal(p) for p in given]
-    if any(n is None for n in numbers):
+    numbers = [n for n in map(_decimal, given) if n is not None]
+    if len(numbers) < len(given):
         return []
-    total = sum(n for n in numbers if n is not None)
+    outside = [(el, n) for el, n in zip(group, numbers, strict=True) if not 0 <= n <= 100]
+    if outside:
+        return [_rule(el, "percentage-range", f"{what}: percentage {shown(str(n))} is not between 0 and 100",
+                      attr="percentage") for el, n in outside]
+    total = sum(numbers, Decimal(0))
     if round(total, 2) == 100:
         return []
-    return [_rule(group[0], rule, f"{what}: the percentages total {total}, not 100", attr="percentage")]
+    return [_rule(group[0], rule, f"{what}: the percentages total {shown(str(total))}, not 100", attr="percentage")]
 
 
 def sector_percentages(activity: Any, today: date) -> Iterable[Finding]:
@@ -66,7 +71,7 @@ def sector_percentages(activity: Any, today: date) -> Iterable[Finding]:
     for sector in activity.iterfind("sector"):
         vocabularies.setdefault(sector.get("vocabulary", "1"), []).append(sector)
     for vocabulary, group in vocabularies.items():
-        yield from _percentages(group, "sector-percentages", f"sectors of vocabulary {vocabulary}")
+        yield from _percentages(group, "sector-percentages", f"sectors of vocabulary {shown(vocabulary)}")
 
 
 def geography_percentages(activity: Any, today: date) -> Iterable[Finding]:
@@ -77,18 +82,49 @@ def geography_percentages(activity: Any, today: date) -> Iterable[Finding]:
         yield from _percentages(group, "geography-percentages", "recipient countries and regions")
 
 
+def _period(el: Any) -> tuple[Any, date, date] | None:
+    """(its period-end element, start, end) of a budget or indicator period whose dates parse."""
+    ends = el.find("period-end")
+    start, end = _date(el.find("period-start")), _date(ends)
+    return (ends, start, end) if start is not None and end is not None else None
+
+
+def _ends_before_start(ends: Any, start: date, end: date, what: str) -> Finding:
+    return _rule(ends, f"{what}-period-order", f"{what} period ends ({end}) before it starts ({start})",
+                 attr="iso-date")
+
+
 def budget_periods(activity: Any, today: date) -> Iterable[Finding]:
     """A budget's period-end is not before its period-start, and at most a year after it."""
     for budget in activity.iterfind("budget"):
-        start, end = _date(budget.find("period-start")), _date(budget.find("period-end"))
-        if start is None or end is None:
+        period = _period(budget)
+        if period is None:
             continue
+        ends, start, end = period
         if end < start:
-            yield _rule(budget.find("period-end"), "budget-period-order",
-                        f"budget period ends ({end}) before it starts ({start})", attr="iso-date")
+            yield _ends_before_start(*period, "budget")
         elif end > _one_year_after(start):
-            yield _rule(budget.find("period-end"), "budget-period-length",
-                        f"budget period {start} to {end} is longer than one year", attr="iso-date")
+            yield _rule(ends, "budget-period-length", f"budget period {start} to {end} is longer than one year",
+                        attr="iso-date")
+
+
+def indicator_periods(activity: Any, today: date) -> Iterable[Finding]:
+    """An indicator period's end is not before its start."""
+    for el in activity.iterfind("result/indicator/period"):
+        period = _period(el)
+        if period is not None and period[2] < period[1]:
+            yield _ends_before_start(*period, "indicator")
+
+
+def value_currencies(activity: Any, today: date) -> Iterable[Finding]:
+    """Every amount (value, loan-status, forecast) names its currency, or the activity has a
+    default currency."""
+    if activity.get("default-currency"):
+        return
+    for el in activity.iter("value", "loan-status", "forecast"):
+        if not el.get("currency"):
+            yield _rule(el, "value-currency", f"{el.getparent().tag}/{el.tag} has no currency and the activity "
+                        "no default-currency")
 
 
 def future_transactions(activity: Any, today: date) -> Iterable[Finding]:
@@ -99,6 +135,22 @@ def future_transactions(activity: Any, today: date) -> Iterable[Finding]:
             when = _date(el, attr)
             if when is not None and when > today:
                 yield _rule(el, "transaction-date-future", f"{what} {when} is in the future", attr=attr)
+
+
+def last_updated(activity: Any, today: date) -> Iterable[Finding]:
+    """@last-updated-datetime is not in the future (an error, the ruleset's date_now); a
+    transaction dated after it is a warning (Validator 7.6.1): the activity was updated since."""
+    updated = _date(activity, "last-updated-datetime")
+    if updated is None:
+        return
+    if updated > today:
+        yield _rule(activity, "last-updated-future", f"last-updated-datetime {updated} is in the future",
+                    attr="last-updated-datetime")
+    for el in activity.iterfind("transaction/transaction-date"):
+        when = _date(el)
+        if when is not None and when > updated:
+            yield finding(el, kind="rule", rule="transaction-after-update", attr="iso-date", severity="warning",
+                          message=f"transaction date {when} is after the activity's last-updated-datetime {updated}")
 
 
 def identifier_prefix(activity: Any, today: date) -> Iterable[Finding]:
@@ -113,7 +165,7 @@ def identifier_prefix(activity: Any, today: date) -> Iterable[Finding]:
     prefixes = [ref] + [o.get("ref") for o in activity.iterfind("other-identifier[@type='B1']") if o.get("ref")]
     if not any(text.startswith(f"{prefix}-") for prefix in prefixes):
         yield _rule(identifier, "identifier-prefix",
-                    f'iati-identifier "{text}" does not start with the reporting-org ref "{ref}-"')
+                    f'iati-identifier "{shown(text)}" does not start with the reporting-org ref "{shown(ref)}-"')
 
 
 def quantitative_values(activity: Any, today: date) -> Iterable[Finding]:
@@ -126,7 +178,7 @@ def quantitative_values(activity: Any, today: date) -> Iterable[Finding]:
             for el in indicator.iterfind(path):
                 value = el.get("value")
                 if value is not None and _decimal(value) is None:
-                    yield _rule(el, "quantitative-value", f'{el.tag} value "{value}" is not a number, '
+                    yield _rule(el, "quantitative-value", f'{el.tag} value "{shown(value)}" is not a number, '
                                 f'as measure {indicator.get("measure")} needs', attr="value")
 
 
@@ -145,8 +197,8 @@ def activity_dates(activity: Any, today: date) -> Iterable[Finding]:
 
 
 RULES: tuple[Callable[[Any, date], Iterable[Finding]], ...] = (
-    identifier_prefix, activity_dates, geography_percentages, sector_percentages, budget_periods,
-    future_transactions, quantitative_values,
+    identifier_prefix, last_updated, activity_dates, geography_percentages, sector_percentages, budget_periods,
+    future_transactions, quantitative_values, indicator_periods, value_currencies,
 )
 
 
