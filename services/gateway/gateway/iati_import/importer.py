@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from gateway.iati_import.mapping import to_platform
-from gateway.iati_import.reading import Problem, read_activities
+from gateway.iati_import.reading import problem, read_activities
 from gateway.problems import DocumentRefused
 from shared.actors import Actor
 from shared.errors import InvalidInput
+from shared.iati.findings import Finding, finding
 
 _KEY = re.compile(r"^activities\.(\d+)\.?(.*)$")
 Where = tuple[str | None, str, int | None]   # an activity's identifier, path and line
@@ -52,7 +53,7 @@ def import_document(stream: BinaryIO, *, actor: Actor, dry_run: bool, service: A
                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """`service`: the programmes service's RPC proxy (stage_activities, import_activities,
     discard_import)."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     where: list[Where] = []
     batches = _Batches(service, actor, chunk_size())
     try:
@@ -62,16 +63,15 @@ def import_document(stream: BinaryIO, *, actor: Actor, dry_run: bool, service: A
             ref = reporting.get("ref") if reporting is not None else None
             if not activity.errors and not actor.owns(ref or ""):
                 # the same words whoever's it is: a refusal tells nothing of other organisations
-                problems.append(Problem("platform", "reporting-org/@ref must be your organisation's identifier",
-                                        activity.identifier, f"{activity.path}/reporting-org/@ref",
-                                        reporting.sourceline if reporting is not None else activity.line))
+                problems.append(finding(reporting, kind="platform", attr="ref",
+                                        message="must be your organisation's identifier"))
             where.append((activity.identifier, activity.path, activity.line))
             if not problems:   # once refused, only errors are still collected
                 entry = to_platform(activity.element)
-                entry["warnings"] = [w.reason for w in activity.warnings] + entry["warnings"]
+                entry["warnings"] = [w.message for w in activity.warnings] + entry["warnings"]
                 batches.add(entry)
         if problems:
-            raise DocumentRefused([p.as_dict() for p in problems])
+            raise DocumentRefused([problem(p) for p in problems])
         try:
             outcome = batches.finish(dry_run)
         except InvalidInput as exc:
@@ -94,6 +94,6 @@ def _platform_problems(errors: dict[str, list[str]], where: list[Where]) -> list
             else (None, "/iati-activities", None)
         field = match.group(2) if match else key
         for message in messages:
-            out.append(Problem("platform", f"{field}: {message}" if field else message, identifier, path,
-                               line).as_dict())
+            out.append({"kind": "platform", "activity": identifier, "path": path, "line": line,
+                        "reason": f"{field}: {message}" if field else message})
     return out

@@ -12,12 +12,13 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from lxml import etree
 
 from shared.iati.checks import check_activity
+from shared.iati.findings import Finding, Kind
 from shared.iati.schema import schema
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -29,17 +30,13 @@ def max_bytes() -> int:
     return int(os.environ.get("IATI_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a document or activity is refused (or, as a warning, flagged)."""
-    kind: str              # schema | codelist | rule | platform
-    reason: str
-    activity: str | None = None
-    path: str | None = None
-    line: int | None = None
+def problem(f: Finding) -> dict[str, Any]:
+    """A finding as the import reports it (docs/iati.md "Import")."""
+    return {"kind": f.kind, "activity": f.activity, "path": f.path, "line": f.line, "reason": f.message}
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+def _error(kind: Kind, message: str, activity: str | None, path: str, line: int | None) -> Finding:
+    return Finding(kind=kind, severity="error", activity=activity, path=path, line=line, message=message)
 
 
 @dataclass
@@ -48,8 +45,8 @@ class Activity:
     identifier: str | None
     path: str
     line: int | None
-    errors: list[Problem]
-    warnings: list[Problem]
+    errors: list[Finding]
+    warnings: list[Finding]
 
 
 class Counted:
@@ -71,38 +68,34 @@ def _identifier(element: Any) -> str | None:
     return text.strip() or None if text is not None else None
 
 
-def _schema_problems(root: Any, element: Any, identifier: str | None, path: str) -> list[Problem]:
+def _schema_problems(root: Any, element: Any, identifier: str | None, path: str) -> list[Finding]:
     shell = etree.Element(ROOT, {"version": root.get("version") or "2.03"})
     shell.append(copy.deepcopy(element))
     xsd = schema()
     if xsd.validate(shell):
         return []
     prefix = f"/{ROOT}/{ACTIVITY}"
-    return [Problem("schema", e.message, identifier, path + e.path[len(prefix):] if e.path.startswith(prefix)
-                    else e.path, e.line or None) for e in xsd.error_log]
+    return [_error("schema", e.message, identifier, path + e.path[len(prefix):] if e.path.startswith(prefix)
+                   else e.path, e.line or None) for e in xsd.error_log]
 
 
-def _root_problems(root: Any) -> list[Problem]:
+def _root_problems(root: Any) -> list[Finding]:
     if root.tag != ROOT:
-        return [Problem("schema", f"the document's root must be <{ROOT}>, not <{root.tag}>", None, f"/{root.tag}",
+        return [_error("schema", f"the document's root must be <{ROOT}>, not <{root.tag}>", None, f"/{root.tag}",
                         root.sourceline)]
     shell = etree.Element(ROOT, dict(root.attrib))
     xsd = schema()
     xsd.validate(shell)
-    return [Problem("schema", e.message, None, e.path, root.sourceline) for e in xsd.error_log
+    return [_error("schema", e.message, None, e.path, root.sourceline) for e in xsd.error_log
             if "Missing child element" not in e.message]   # its activities come one by one
 
 
-def _findings(element: Any, identifier: str | None) -> tuple[list[Problem], list[Problem]]:
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for f in check_activity(element):
-        problem = Problem(f.kind, f.message, f.activity or identifier, f.path, f.line)
-        (errors if f.severity == "error" else warnings).append(problem)
-    return errors, warnings
+def _findings(element: Any) -> tuple[list[Finding], list[Finding]]:
+    found = check_activity(element)
+    return [f for f in found if f.severity == "error"], [f for f in found if f.severity == "warning"]
 
 
-def read_activities(stream: BinaryIO, document_errors: list[Problem],
+def read_activities(stream: BinaryIO, document_errors: list[Finding],
                     progress: Callable[[int], None] | None = None) -> Iterator[Activity]:
     """Each activity of the document, validated and checked. Errors of the document itself
     (not well-formed, a DOCTYPE, a bad root) are appended to `document_errors`; reading stops
@@ -117,8 +110,8 @@ def read_activities(stream: BinaryIO, document_errors: list[Problem],
                 root = element
                 docinfo = element.getroottree().docinfo
                 if docinfo.doctype or docinfo.internalDTD is not None:
-                    document_errors.append(Problem("platform", "a DOCTYPE (DTD, entities) is not accepted in an "
-                                                   "IATI document", None, "/", 1))
+                    document_errors.append(_error("platform", "a DOCTYPE (DTD, entities) is not accepted in an "
+                                                  "IATI document", None, "/", 1))
                     return
                 document_errors.extend(_root_problems(element))
                 continue
@@ -127,12 +120,12 @@ def read_activities(stream: BinaryIO, document_errors: list[Problem],
             count += 1
             identifier, path = _identifier(element), f"/{ROOT}/{ACTIVITY}[{count}]"
             errors = _schema_problems(root, element, identifier, path)
-            checked, warnings = _findings(element, identifier)
+            checked, warnings = _findings(element)
             yield Activity(element, identifier, path, element.sourceline, errors + checked, warnings)
             element.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
-        document_errors.append(Problem("schema", f"not well-formed XML: {exc.msg}", None, None, exc.lineno or None))
+        document_errors.append(_error("schema", f"not well-formed XML: {exc.msg}", None, "/", exc.lineno or None))
         return
     if root is not None and root.tag == ROOT and count == 0:
-        document_errors.append(Problem("schema", f"<{ROOT}> holds no <{ACTIVITY}>", None, f"/{ROOT}",
-                                       root.sourceline))
+        document_errors.append(_error("schema", f"<{ROOT}> holds no <{ACTIVITY}>", None, f"/{ROOT}",
+                                      root.sourceline))
