@@ -59,11 +59,20 @@ def _flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) ->
     return out
 
 
-def _cell(value: Any) -> Any:
-    # No formula injection when a spreadsheet opens the file (OWASP CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: Any) -> Any:
+    """No formula injection when a spreadsheet opens the file (OWASP CSV injection): a cell
+    that would start a formula is written behind a '."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+def restore(cell: str) -> str:
+    """defuse's inverse, for a sheet imported back (gateway.spreadsheets)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
 
 
 def to_csv(items: list) -> str:
@@ -73,7 +82,7 @@ def to_csv(items: list) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(col, "")) for col in columns])
+        writer.writerow([defuse(row.get(col, "")) for col in columns])
     return buffer.getvalue()
 
 

@@ -10,14 +10,15 @@ from gateway.routes.iati_import import IatiImportRoutes
 from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
+from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.system import SystemRoutes
 from gateway.routes.webhooks import WebhookRoutes
 from gateway.rpc import LongRpc, ServiceRpc
 
 
 class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
-                     ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, FeedConsumers,
-                     ProgressConsumer):
+                     ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, SpreadsheetRoutes,
+                     FeedConsumers, ProgressConsumer):
     name = "gateway"
 
     programmes = ServiceRpc("programmes")

@@ -12,8 +12,7 @@ from gateway.entrypoints import actor_of, api, query_of
 from gateway.iati_import.importer import import_document
 from gateway.iati_import.reading import max_bytes
 from gateway.iati_import.schemas import ImportQuery, ImportReport
-from gateway.problems import TooLarge
-from shared.errors import InvalidInput
+from gateway.uploads import read_upload
 
 XML_TYPES = ("application/xml", "text/xml")
 
@@ -32,14 +31,7 @@ class IatiImportRoutes:
                          "`activity`, `path`, `line`, `reason`); nothing was imported"},
          summary="Import an IATI 2.03 iati-activities document (all or nothing; `dry_run=true` to check)")
     def import_iati_activities(self, request):
-        limit = max_bytes()
-        if request.content_length is not None and request.content_length > limit:
-            raise TooLarge(limit, "IATI_IMPORT_MAX_BYTES")
-        if request.mimetype not in XML_TYPES:
-            raise InvalidInput({"_body": ["send an iati-activities document with Content-Type: application/xml"]},
-                               "Unsupported request body.")
-        body = request.stream.read(limit + 1)
-        if len(body) > limit:   # no Content-Length (chunked): counted as it is read
-            raise TooLarge(limit, "IATI_IMPORT_MAX_BYTES")
+        body = read_upload(request, limit=max_bytes(), setting="IATI_IMPORT_MAX_BYTES", media_types=XML_TYPES,
+                           expected="an iati-activities document")
         return import_document(io.BytesIO(body), actor=actor_of(request), dry_run=query_of(request)["dry_run"],
                                service=self.programmes_import, progress=_yield)

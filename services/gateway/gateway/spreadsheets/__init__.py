@@ -1,0 +1,1 @@
+"""Spreadsheets (docs/api.md "Spreadsheets"): programmes as CSV, exported and imported back."""

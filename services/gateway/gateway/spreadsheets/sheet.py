@@ -1,0 +1,66 @@
+"""CSV bytes <-> rows of cells. One form both ways: UTF-8 (a BOM is written, for spreadsheet
+programs, and accepted), comma separated, CRLF, a header row; cells that a spreadsheet would
+run as a formula (= + - @, tab, CR first) are written behind a ' and read back without it."""
+import csv
+import io
+import os
+from collections.abc import Iterable
+
+from gateway.problems import DocumentRefused
+from gateway.representation import defuse, restore
+from gateway.uploads import read_upload
+from shared.errors import InvalidInput
+
+BOM = "\ufeff"
+CSV_TYPES = ("text/csv", "application/csv")
+
+
+def max_bytes() -> int:
+    return int(os.environ.get("SPREADSHEET_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def write(columns: Iterable[str], rows: Iterable[dict[str, str]]) -> str:
+    columns = list(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([defuse(row.get(column, "")) for column in columns])
+    return BOM + buffer.getvalue()
+
+
+def read_body(request) -> bytes:
+    """The request's CSV body, at most max_bytes() (413 before reading more)."""
+    return read_upload(request, limit=max_bytes(), setting="SPREADSHEET_MAX_BYTES", media_types=CSV_TYPES,
+                       expected="the sheet as CSV")
+
+
+def read(body: bytes, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, header = 1; cells by column) of every non-empty
+    row. The header must name known columns, each once, `required` among them."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput({"_body": [f"not UTF-8 text (byte {exc.start})"]}, "The sheet cannot be read.") from None
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise InvalidInput({"_body": [f"not CSV: {exc}"]}, "The sheet cannot be read.") from None
+    if not lines:
+        raise InvalidInput({"_body": ["the sheet is empty: it needs a header row"]}, "The sheet cannot be read.")
+    header = [name.strip() for name in lines[0]]
+    problems = [{"row": 1, "column": name, "field": name, "reason": "not a column of this sheet"}
+                for name in header if name not in columns]
+    problems += [{"row": 1, "column": name, "field": name, "reason": "named more than once"}
+                 for name in sorted({n for n in header if header.count(n) > 1})]
+    problems += [{"row": 1, "column": name, "field": name, "reason": "missing column"}
+                 for name in required if name not in header]
+    for number, line in enumerate(lines[1:], start=2):
+        if len(line) > len(header) and any(cell.strip() for cell in line[len(header):]):
+            problems.append({"row": number, "column": None, "field": None,
+                             "reason": f"{len(line)} cells for {len(header)} columns"})
+    if problems:
+        raise DocumentRefused(problems)
+    width = len(header)   # a short row (trailing cells left out by the editor) is padded with empty cells
+    return [(number, {name: restore(cell) for name, cell in zip(header, (line + [""] * width)[:width], strict=True)})
+            for number, line in enumerate(lines[1:], start=2) if any(cell.strip() for cell in line)]

@@ -1,0 +1,190 @@
+"""The programmes sheet on the whole platform (SQLite and PostgreSQL): exported as CSV,
+edited, imported back (dry run first: nothing written), imported again (all unchanged);
+a sheet with bad rows is refused listing every error by row and column with the JSON API's
+messages, nothing written; formulas are defused on export and restored on import; a
+partner's sheet cannot touch another organisation's programme."""
+import csv
+import io
+import uuid
+
+import pytest
+import requests
+
+from tests.e2e.conftest import ADMIN_KEY, running_platform
+from tests.grants_flow import Http
+from tests.programmes_flow import programme_body
+
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+
+MAX_BYTES = 100_000
+EXPORT, IMPORT = "/v1/programmes/export.csv", "/v1/programmes/import"
+CSV = {"Content-Type": "text/csv"}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
+    # chunks of 2 rows per message: a sheet of 3 or more rows is staged, then applied at once
+    with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
+                          session=request.session, SPREADSHEET_MAX_BYTES=str(MAX_BYTES),
+                          IATI_IMPORT_CHUNK="2") as base:
+        yield base
+
+
+def partner_of(platform):
+    admin = Http(platform, ADMIN_KEY)
+    org = {"ref": f"XM-CSV-{uuid.uuid4().hex[:6].upper()}", "name": "Sheet partner", "type": "21"}
+    return org, admin.as_key(admin.new_key(org["ref"], "partner"))
+
+
+def export(client, **params):
+    response = client.get(EXPORT, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    return response.content.decode("utf-8-sig")
+
+
+def rows_of(text):
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def sheet(rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def upload(client, body, *, dry_run=False):
+    return requests.post(client.base + IMPORT + ("?dry_run=true" if dry_run else ""), data=body,
+                         headers={**client.headers(), **CSV}, timeout=60)
+
+
+def report(response):
+    assert response.status_code == 200, response.text
+    return [(r["row"], r["outcome"]) for r in response.json()["rows"]]
+
+
+def refused(response):
+    assert response.status_code == 422, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    return [(e["row"], e["column"], e["reason"]) for e in response.json()["errors"]]
+
+
+@pytest.fixture
+def portfolio(platform):
+    """A partner with three programmes, one of them rich (lists, pairs, money, dates), one a
+    child of it."""
+    org, partner = partner_of(platform)
+    rich = partner.ok(partner.post("/v1/programmes", programme_body(
+        "Joint work", org=org, own_id="JWP", funding_window="global", instrument="joint_work_programme",
+        sectors=[{"code": "43030", "percentage": "60"}, {"code": "15150", "percentage": "40"}],
+        policy_markers=[{"code": "1", "significance": 2}], sdg_goals=["11", "5"], sdg_targets=["11.1"],
+        budget={"amount": "1000000.50", "currency": "USD"}, description="Two lines,\nkept",
+        dates={"planned_start": "2019-07-01", "planned_end": "2021-06-30"})), 201)
+    child = partner.ok(partner.post("/v1/programmes", programme_body("A project", org=org, own_id="P1",
+                                                                     parent_id=rich["id"])), 201)
+    plain = partner.ok(partner.post("/v1/programmes", programme_body("Plain", org=org, own_id="PLAIN")), 201)
+    return org, partner, {"rich": rich, "child": child, "plain": plain}
+
+
+def test_export_edit_dry_run_import_and_again_unchanged(portfolio):
+    org, partner, made = portfolio
+    exported = export(partner)
+    rows = rows_of(exported)
+    by_id = {r["iati_identifier"]: r for r in rows}
+    rich = by_id[f"{org['ref']}-JWP"]
+    assert rich["sectors"] == "43030:60;15150:40" and rich["policy_markers"] == "1:2"
+    assert (rich["budget.amount"], rich["budget.currency"]) == ("1000000.50", "USD")
+    assert rich["dates.planned_start"] == "2019-07-01" and rich["sdg_goals"] == "11;5"
+    assert by_id[f"{org['ref']}-P1"]["parent"] == f"{org['ref']}-JWP"
+
+    edited = [dict(r) for r in rows]
+    plain_row = next(i for i, r in enumerate(edited) if r["title"] == "Plain")
+    edited[plain_row]["title"] = "Plain, renamed"
+    edited[plain_row]["budget.amount"], edited[plain_row]["budget.currency"] = "2500", "EUR"
+    body = sheet(edited)
+
+    dry = upload(partner, body, dry_run=True)
+    assert report(dry) == [(i + 2, "updated" if i == plain_row else "unchanged") for i in range(len(rows))]
+    assert dry.json()["dry_run"] is True
+    assert partner.ok(partner.get(f"/v1/programmes/{made['plain']['id']}"))["title"] == "Plain"   # nothing written
+
+    assert report(upload(partner, body)) == report(dry)
+    plain = partner.ok(partner.get(f"/v1/programmes/{made['plain']['id']}"))
+    assert plain["title"] == "Plain, renamed" and plain["budget"] == {"amount": "2500.00", "currency": "EUR"}
+    assert partner.ok(partner.get(f"/v1/programmes/{made['child']['id']}"))["parent_id"] == made["rich"]["id"]
+
+    assert set(report(upload(partner, body))) == {(i + 2, "unchanged") for i in range(len(rows))}
+    edited[plain_row]["budget.amount"] = "2500.00"   # the platform writes money with its currency's places
+    assert rows_of(export(partner)) == edited
+
+
+def test_a_new_row_is_created(portfolio):
+    org, partner, _ = portfolio
+    row = rows_of(export(partner))[0]
+    row.update({"iati_identifier": f"{org['ref']}-NEW", "title": "From the sheet", "parent": "", "status": "pipeline"})
+    assert report(upload(partner, sheet([row]))) == [(2, "created")]
+    [made] = partner.ok(partner.get("/v1/programmes", params={"q": "From the sheet"}))["items"]
+    assert made["iati_identifier"] == f"{org['ref']}-NEW"
+
+
+def test_errors_in_rows_3_and_5_are_all_listed_and_nothing_is_written(portfolio):
+    org, partner, made = portfolio
+    rows = [dict(r) for r in rows_of(export(partner))]
+    template = next(r for r in rows if r["title"] == "Plain")
+    new = [{**template, "iati_identifier": f"{org['ref']}-N{n}", "title": f"New {n}", "parent": ""}
+           for n in range(4)]
+    new[1]["countries"] = "UG;XX"          # row 3
+    new[3]["budget.amount"], new[3]["budget.currency"] = "lots", "EUR"      # row 5
+    new[3]["status"] = "dormant"           # row 5, a second column
+    errors = refused(upload(partner, sheet(new)))
+    json_error = partner.post("/v1/programmes", programme_body(org=org, countries=["UG", "XX"])).json()["errors"]
+    assert (3, "countries") in [(row, column) for row, column, _ in errors]
+    [countries] = [reason for row, column, reason in errors if (row, column) == (3, "countries")]
+    assert countries == f"countries.1: {json_error[0]['messages'][0]}"   # the JSON API's words
+    assert {(row, column) for row, column, _ in errors} == {(3, "countries"), (5, "budget.amount"), (5, "status")}
+    listed = partner.ok(partner.get("/v1/programmes", params={"organisation": org["ref"]}))["items"]
+    assert sorted(p["title"] for p in listed) == ["A project", "Joint work", "Plain"]   # rows 2 and 4 neither
+
+
+def test_formulas_are_defused_on_export_and_restored_on_import(portfolio):
+    org, partner, made = portfolio
+    formula = '=HYPERLINK("http://evil.example","click")'
+    patched = requests.patch(f"{partner.base}/v1/programmes/{made['plain']['id']}", json={"title": formula},
+                             headers=partner.headers(), timeout=15)
+    assert patched.status_code == 200, patched.text
+    rows = rows_of(export(partner))
+    [row] = [r for r in rows if r["iati_identifier"] == f"{org['ref']}-PLAIN"]
+    assert row["title"] == "'" + formula
+    assert set(report(upload(partner, sheet(rows)))) == {(i + 2, "unchanged") for i in range(len(rows))}
+    assert partner.ok(partner.get(f"/v1/programmes/{made['plain']['id']}"))["title"] == formula
+
+
+def test_a_partner_cannot_import_another_organisations_row(platform, portfolio):
+    org, partner, _ = portfolio
+    other, stranger = partner_of(platform)
+    theirs = stranger.ok(stranger.post("/v1/programmes", programme_body("Theirs", org=other, own_id="T")), 201)
+    assert rows_of(export(partner, organisation=other["ref"])) == []    # not exported: missing to this partner
+    [row] = rows_of(export(stranger))
+    errors = refused(upload(partner, sheet([{**row, "title": "Taken over"}])))
+    assert [(r, c) for r, c, _ in errors] == [(2, "reporting_org.ref")]
+    admin = Http(platform, ADMIN_KEY)
+    assert admin.ok(admin.get(f"/v1/programmes/{theirs['id']}"))["title"] == "Theirs"
+
+
+@pytest.mark.parametrize("body, content_type, status, field", [
+    (b"iati_identifier,title\r\n\xff\xfe,x\r\n", "text/csv", 422, "_body"),           # not UTF-8
+    (b'iati_identifier,title\r\n"unclosed,x\r\n', "text/csv", 422, "_body"),           # not CSV
+    (b"<xml/>", "application/xml", 422, "_body"),                                     # not a sheet at all
+    (b"x" * (MAX_BYTES + 1), "text/csv", 413, None),                                  # too large, unread
+    (b"iati_identifier,reporting_org.ref,colour\r\n", "text/csv", 422, "colour"),      # unknown column
+])
+def test_bad_sheets_are_4xx_naming_the_field(portfolio, body, content_type, status, field):
+    _, partner, _ = portfolio
+    response = requests.post(partner.base + IMPORT, data=body, headers={**partner.headers(),
+                                                                        "Content-Type": content_type}, timeout=30)
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    if field:
+        assert field in [e["field"] for e in response.json()["errors"]]
