@@ -12,7 +12,7 @@ import requests
 
 from tests.e2e.conftest import ADMIN_KEY, running_platform
 from tests.grants_flow import Http
-from tests.programmes_flow import programme_body
+from tests.programmes_flow import programme_body, result_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
@@ -188,3 +188,90 @@ def test_bad_sheets_are_4xx_naming_the_field(portfolio, body, content_type, stat
     assert response.headers["Content-Type"] == "application/problem+json"
     if field:
         assert field in [e["field"] for e in response.json()["errors"]]
+
+
+# --- the results sheet ---------------------------------------------------------------------
+
+RESULTS_EXPORT, RESULTS_IMPORT = "/v1/results/export.csv", "/v1/results/import"
+LATER = {"start": "2020-07-01", "end": "2020-12-31"}
+
+
+def upload_results(client, body, *, dry_run=False):
+    return requests.post(client.base + RESULTS_IMPORT + ("?dry_run=true" if dry_run else ""), data=body,
+                         headers={**client.headers(), **CSV}, timeout=60)
+
+
+def export_results(client, **params):
+    response = client.get(RESULTS_EXPORT, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    return rows_of(response.content.decode("utf-8-sig"))
+
+
+def started(client, body):
+    made = client.ok(client.post("/v1/programmes", body), 201)
+    return client.ok(client.post(f"/v1/programmes/{made['id']}/status", {"status": "implementation"}))
+
+
+@pytest.fixture
+def reporting(platform):
+    """A partner's programme in implementation with two draft results."""
+    org, partner = partner_of(platform)
+    programme = started(partner, programme_body("Reporting", org=org))
+    drafts = [partner.ok(partner.post(f"/v1/programmes/{programme['id']}/results",
+                                      result_body(programme, value, city=city)), 201)
+              for value, city in (("100", "Jinja"), ("300", "Kisumu"))]
+    return org, partner, programme, drafts
+
+
+def test_results_export_edit_dry_run_import_and_again_unchanged(reporting):
+    _, partner, programme, drafts = reporting
+    rows = export_results(partner, programme_id=programme["id"])
+    assert sorted((r["id"], r["value"], r["status"]) for r in rows) == sorted(
+        (d["id"], d["value"], "draft") for d in drafts)
+    kisumu = next(i for i, r in enumerate(rows) if r["city.name"] == "Kisumu")
+    rows[kisumu].update(value="350", disaggregations="sex.female=200;sex.male=150")
+    body = sheet(rows)
+
+    dry = upload_results(partner, body, dry_run=True)
+    assert report(dry) == [(i + 2, "updated" if i == kisumu else "unchanged") for i in range(2)]
+    assert partner.ok(partner.get(f"/v1/results/{rows[kisumu]['id']}"))["value"] == "300"   # nothing written
+
+    assert report(upload_results(partner, body)) == report(dry)
+    changed = partner.ok(partner.get(f"/v1/results/{rows[kisumu]['id']}"))
+    assert changed["value"] == "350" and changed["disaggregations"]["sex"] == {"female": "200", "male": "150"}
+    assert report(upload_results(partner, body)) == [(2, "unchanged"), (3, "unchanged")]
+    assert export_results(partner, programme_id=programme["id"]) == rows
+
+    new = {**rows[0], "id": "", "period.start": LATER["start"], "period.end": LATER["end"], "value": "5"}
+    assert report(upload_results(partner, sheet([*rows, new]))) == [(2, "unchanged"), (3, "unchanged"),
+                                                                     (4, "created")]
+    assert len(export_results(partner, programme_id=programme["id"])) == 3
+
+
+def test_results_errors_in_rows_3_and_5_are_all_listed_and_nothing_is_written(reporting):
+    _, partner, programme, _ = reporting
+    template = export_results(partner, programme_id=programme["id"])[0]
+    new = [{**template, "id": "", "period.start": f"202{n}-01-01", "period.end": f"202{n}-06-30"} for n in range(1, 5)]
+    new[1]["value"] = "1,5"                 # row 3: the schema's message
+    new[3]["city_id"] = "no-such-city"      # row 5: the domain's rule, from the service
+    errors = refused(upload_results(partner, sheet(new)))
+    assert [(row, column) for row, column, _ in errors] == [(3, "value"), (5, "city_id")]
+    json_error = partner.post(f"/v1/programmes/{programme['id']}/results",
+                              {**result_body(programme, "1,5"), "period": LATER}).json()["errors"]
+    assert errors[0][2] == json_error[0]["messages"][0]                  # the JSON API's words
+    assert len(export_results(partner, programme_id=programme["id"])) == 2   # rows 2 and 4 not written
+
+
+def test_a_partner_cannot_import_another_organisations_result(platform, reporting):
+    _, partner, programme, _ = reporting
+    other, stranger = partner_of(platform)
+    theirs = started(stranger, programme_body("Theirs", org=other))
+    result = stranger.ok(stranger.post(f"/v1/programmes/{theirs['id']}/results", result_body(theirs, "7")), 201)
+    assert export_results(partner, programme_id=theirs["id"]) == []
+    [row] = export_results(stranger)
+    edited = {**row, "value": "8"}
+    drafted = {**row, "id": "", "period.start": LATER["start"], "period.end": LATER["end"]}
+    errors = refused(upload_results(partner, sheet([edited, drafted])))
+    assert errors == [(2, "id", f"no result {result['id']!r}"), (3, "programme_id", f"no programme {theirs['id']!r}")]
+    assert stranger.ok(stranger.get(f"/v1/results/{result['id']}"))["value"] == "7"

@@ -125,6 +125,12 @@ class ProgrammesService:
         return handlers.import_activities(self.uow(), activities, dry_run=bool(dry_run), actor=Actor.from_wire(actor),
                                           import_id=import_id)
 
+    # -- the results sheet (gateway.spreadsheets): every row in one transaction
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def import_results(self, rows, dry_run=False, actor=None):
+        return handlers.import_results(self.uow(), rows, dry_run=bool(dry_run), actor=Actor.from_wire(actor))
+
     @rpc(expected_exceptions=PlatformError)
     @command
     def stage_activities(self, import_id, seq, activities, actor=None):

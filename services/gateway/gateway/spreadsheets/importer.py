@@ -1,61 +1,84 @@
 """A sheet imported back: every row read and validated, the valid ones handed to the
-programmes service's import (the IATI import's: chunks staged, ONE transaction), every
-problem reported as {row, column, reason} (header = row 1) and nothing written if any."""
+programmes service (programmes: the IATI import's import_activities, chunks staged; results:
+import_results), applied in ONE transaction; every problem reported as {row, column,
+reason} (header = row 1) and nothing written if there is any."""
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from gateway.iati_import.importer import _Batches, chunk_size
 from gateway.problems import DocumentRefused
-from gateway.spreadsheets import programmes, sheet
+from gateway.spreadsheets import programmes, results, sheet
 from shared.actors import Actor
 from shared.errors import InvalidInput
 
 
-def _problems(row: int | None, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _problems(kind: ModuleType, row: int | None, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     found = []
     for path, messages in sorted(errors.items()):
-        column = programmes.column_of(path)
+        column = kind.column_of(path)
         for message in messages:
             found.append({"row": row, "column": column, "field": column,
-                          "reason": message if path == column or column is None and path.startswith("_")
-                          else f"{path}: {message}"})
+                          "reason": message if path == column or path.startswith("_") else f"{path}: {message}"})
     return found
 
 
-def _service_problems(errors: dict[str, list[str]], rows: list[int]) -> list[dict[str, Any]]:
-    """The service's `activities.<i>.<field>` errors, on the sheet's rows."""
+def _service_problems(kind: ModuleType, errors: dict[str, list[str]], prefix: str,
+                      rows: list[int]) -> list[dict[str, Any]]:
+    """The service's `<prefix>.<i>.<field>` errors, on the sheet's rows."""
     found = []
     for key, messages in errors.items():
-        _, index, path = (key.split(".", 2) + ["", ""])[:3] if key.startswith("activities.") else ("", "", key)
+        _, index, path = (key.split(".", 2) + ["", ""])[:3] if key.startswith(prefix + ".") else ("", "", key)
         row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
-        found += _problems(row, {path or "_row": messages})
+        found += _problems(kind, row, {path or "_row": messages})
     return found
 
 
-def import_programmes(body: bytes, *, actor: Actor, dry_run: bool, service: Any) -> dict[str, Any]:
-    rows = sheet.read(body, programmes.COLUMNS, programmes.REQUIRED)
+def _import(kind: ModuleType, body: bytes, dry_run: bool, apply: Callable[[list[dict[str, Any]], bool], Any],
+            prefix: str) -> tuple[list[int], Any]:
+    """Read and check every row, then `apply(entries, dry_run)`; the sheet's row of each entry."""
+    rows = sheet.read(body, kind.COLUMNS, kind.REQUIRED)
     if not rows:
         raise InvalidInput({"_body": ["the sheet has no rows under its header"]}, "The sheet cannot be read.")
     problems: list[dict[str, Any]] = []
-    sent: list[int] = []   # the sheet's row of each entry handed to the service
+    sent: list[int] = []
+    entries = []
+    for number, cells in rows:
+        entry, errors = kind.to_entry(cells)
+        problems += _problems(kind, number, errors)
+        if not errors:
+            entries.append(entry)
+            sent.append(number)
+    outcome = None
+    if entries:   # the valid rows are checked by the service too (a dry run once refused): every error at once
+        try:
+            outcome = apply(entries, dry_run or bool(problems))
+        except InvalidInput as exc:
+            problems += _service_problems(kind, exc.errors, prefix, sent)
+    if problems:
+        raise DocumentRefused(sorted(problems, key=lambda p: (p["row"] or 0, p["column"] or "")))
+    return sent, outcome
+
+
+def import_programmes(body: bytes, *, actor: Actor, dry_run: bool, service: Any) -> dict[str, Any]:
     batches = _Batches(service, actor, chunk_size())
-    outcome: dict[str, Any] = {"activities": []}
+
+    def apply(entries: list[dict[str, Any]], dry: bool) -> dict[str, Any]:
+        for entry in entries:
+            batches.add(entry)
+        return batches.finish(dry)
+
     try:
-        for number, cells in rows:
-            entry, errors = programmes.to_entry(cells)
-            problems += _problems(number, errors)
-            if not errors:
-                batches.add(entry)
-                sent.append(number)
-        if sent:   # the valid rows are checked by the service too (a dry run once refused): every error at once
-            try:
-                outcome = batches.finish(dry_run or bool(problems))
-            except InvalidInput as exc:
-                problems += _service_problems(exc.errors, sent)
-        if problems:
-            raise DocumentRefused(sorted(problems, key=lambda p: (p["row"] or 0, p["column"] or "")))
+        sent, outcome = _import(programmes, body, dry_run, apply, "activities")
     except BaseException:
         batches.discard()
         raise
     if dry_run:
         batches.discard()
     return {"dry_run": dry_run, "rows": [{"row": sent[e.pop("index")], **e} for e in outcome["activities"]]}
+
+
+def import_results(body: bytes, *, actor: Actor, dry_run: bool, service: Any) -> dict[str, Any]:
+    sent, outcome = _import(results, body, dry_run, lambda entries, dry: service.import_results(
+        entries, dry_run=dry, actor=actor.to_wire()), "rows")
+    return {"dry_run": dry_run, "rows": [{"row": sent[e.pop("index")], **e} for e in outcome["rows"]]}

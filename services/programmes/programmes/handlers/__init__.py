@@ -14,6 +14,7 @@ from programmes.handlers.programmes import (
     programme_totals,
     update_programme,
 )
+from programmes.handlers.result_imports import import_results
 from programmes.handlers.results import (
     approve_result,
     create_result,
@@ -28,6 +29,7 @@ from programmes.handlers.results import (
 __all__ = [
     "add_programme_city", "approve_result", "change_status", "create_city", "create_programme", "create_result",
     "define_indicator", "discard_import", "get_city", "get_programme", "get_result", "import_activities",
-    "list_cities", "list_indicators", "list_programmes", "list_results", "programme_totals", "return_result",
-    "revise_result", "stage_activities", "submit_result", "update_indicator", "update_programme", "update_result",
+    "import_results", "list_cities", "list_indicators", "list_programmes", "list_results", "programme_totals",
+    "return_result", "revise_result", "stage_activities", "submit_result", "update_indicator", "update_programme",
+    "update_result",
 ]
