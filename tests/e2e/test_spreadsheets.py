@@ -275,3 +275,17 @@ def test_a_partner_cannot_import_another_organisations_result(platform, reportin
     errors = refused(upload_results(partner, sheet([edited, drafted])))
     assert errors == [(2, "id", f"no result {result['id']!r}"), (3, "programme_id", f"no programme {theirs['id']!r}")]
     assert stranger.ok(stranger.get(f"/v1/results/{result['id']}"))["value"] == "7"
+
+
+def test_an_approved_result_is_not_edited_by_a_sheet(platform, reporting):
+    _, partner, programme, drafts = reporting
+    admin = Http(platform, ADMIN_KEY)
+    partner.ok(partner.post(f"/v1/results/{drafts[0]['id']}/submit", {}))
+    admin.ok(admin.post(f"/v1/results/{drafts[0]['id']}/approve", {}))
+    rows = export_results(partner, programme_id=programme["id"])
+    approved = next(i for i, r in enumerate(rows) if r["id"] == drafts[0]["id"])
+    rows[approved]["value"] = "101"
+    errors = refused(upload_results(partner, sheet(rows)))
+    assert [(row, column) for row, column, _ in errors] == [(approved + 2, None)]   # the row as a whole
+    assert "revise" in errors[0][2] or "approved" in errors[0][2]
+    assert partner.ok(partner.get(f"/v1/results/{drafts[0]['id']}"))["value"] == "100"

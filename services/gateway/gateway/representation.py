@@ -62,17 +62,23 @@ def _flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) ->
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _formula(text: str) -> bool:
+    # behind any number of quotes: a value that starts with ' and then = is defused too, so
+    # restore can take exactly one ' off whatever the value was
+    return text.lstrip("'")[:1] in FORMULA_STARTS
+
+
 def defuse(value: Any) -> Any:
     """No formula injection when a spreadsheet opens the file (OWASP CSV injection): a cell
     that would start a formula is written behind a '."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+    if isinstance(value, str) and _formula(value):
         return "'" + value
     return value
 
 
 def restore(cell: str) -> str:
     """defuse's inverse, for a sheet imported back (gateway.spreadsheets)."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+    return cell[1:] if cell[:1] == "'" and _formula(cell[1:]) else cell
 
 
 def to_csv(items: list) -> str:
