@@ -193,8 +193,11 @@ def _transactions(activity: Any, currency: str | None, warnings: list[str]) -> l
 
 
 def _budget(activity: Any, currency: str | None, warnings: list[str]) -> dict[str, Any] | None:
+    """The original (type 1) budgets summed; revised ones (type 2) only when there is no original."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
-    for budget in activity.findall("budget"):
+    budgets = activity.findall("budget")
+    originals = [b for b in budgets if b.get("type", "1") == "1"]
+    for budget in originals or budgets:
         value = budget.find("value")
         amount = _decimal(value.text)
         if amount is not None and budget.get("status", "1") == "1":
