@@ -85,3 +85,12 @@ def test_a_refusal_counts_every_error_and_lists_a_bounded_number(monkeypatch):
         importer.import_document(io.BytesIO(document(*broken)), actor=SYSTEM, dry_run=True, service=None)
     assert refused.value.total == 3 and [p["activity"] for p in refused.value.problems] == ["XM-IMP-0", "XM-IMP-1"]
     assert "3 problem(s)" in refused.value.detail and "first 2" in refused.value.detail
+
+
+def test_a_part_of_an_unknown_category_is_not_added_to_the_total():
+    extra = '<actual value="7"><dimension name="sex" value="other"/></actual></period>'
+    element = etree.fromstring(activity("XM-IMP-1").replace("</period>", extra, 1))
+    mapped = to_platform(element)
+    assert mapped["results"][0]["value"] == "40"
+    assert mapped["results"][0]["disaggregations"] == {"sex": {"female": "20"}}
+    assert any("sex=other" in w for w in mapped["warnings"])
