@@ -122,6 +122,8 @@ def test_a_child_before_its_parent_in_another_chunk_gets_its_parent(platform):
     ids = {a["iati_identifier"]: a["programme_id"] for a in done.json()["activities"]}
     got = requests.get(f"{platform}/v1/programmes/{ids[f'{org}-child']}", headers=ADMIN_HEADERS, timeout=10).json()
     assert got["parent_id"] == ids[f"{org}-parent"]
+    # the document's order is the platform's (updated_at, id), so an export writes them back in it
+    assert [p["iati_identifier"] for p in programmes_of(platform, org)] == [f"{org}-child", f"{org}-x", f"{org}-parent"]
     again = post(platform, document(child, activity(f"{org}-x", org), activity(f"{org}-parent", org)))
     assert [a["outcome"] for a in again.json()["activities"]] == ["unchanged"] * 3
 

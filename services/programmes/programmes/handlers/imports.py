@@ -80,7 +80,9 @@ def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor
             # parents before children, so a child finds a parent of the same chunk
             for i in sorted(range(len(chunk)), key=lambda i: bool(chunk[i].get("parent"))):
                 sink: dict[str, Any] = {}
-                entry = _apply(uow, chunk[i], actor, now, sink, orphans)
+                # a microsecond apart in document order: lists and the export (by updated_at, id) keep it
+                at = now + timedelta(microseconds=offset + i)
+                entry = _apply(uow, chunk[i], actor, at, sink, orphans)
                 errors.update({f"activities.{offset + i}.{k}": v for k, v in sink.items()})
                 if entry is not None:
                     entry["index"] = offset + i
