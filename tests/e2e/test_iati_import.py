@@ -145,6 +145,17 @@ def test_a_changed_file_updates_the_programme_and_corrects_its_approved_value(pl
     assert [a["outcome"] for a in post(platform, document(changed)).json()["activities"]] == ["unchanged"]
 
 
+def test_a_location_with_a_platform_id_keeps_it(platform):
+    org, city = f"XM-L{uuid.uuid4().hex[:6].upper()}", str(uuid.uuid4())
+    body = document(activity(f"{org}-1", org, city="Eldoret").replace('<location ref="KE-ELD">',
+                                                                       f'<location ref="{city}">'))
+    done = post(platform, body)
+    assert done.status_code == 200, done.text
+    got = requests.get(f"{platform}/v1/programmes/{done.json()['activities'][0]['programme_id']}",
+                       headers=ADMIN_HEADERS, timeout=10).json()
+    assert [(c["id"], c["name"]) for c in got["cities"]] == [(city, "Eldoret")]
+
+
 def test_a_partner_imports_its_own_activities_only(platform):
     org = f"XM-P{uuid.uuid4().hex[:6].upper()}"
     key = requests.post(f"{platform}/v1/keys", json={"organisation": org, "role": "partner"}, headers=ADMIN_HEADERS,
