@@ -289,3 +289,14 @@ def test_an_approved_result_is_not_edited_by_a_sheet(platform, reporting):
     assert [(row, column) for row, column, _ in errors] == [(approved + 2, None)]   # the row as a whole
     assert "revise" in errors[0][2] or "approved" in errors[0][2]
     assert partner.ok(partner.get(f"/v1/results/{drafts[0]['id']}"))["value"] == "100"
+
+
+def test_a_row_twice_in_a_sheet_is_an_error_not_an_update(reporting):
+    org, partner, programme, drafts = reporting
+    [row] = [r for r in rows_of(export(partner)) if r["title"] == "Reporting"]
+    errors = refused(upload(partner, sheet([row, {**row, "title": "Again"}])))
+    assert errors == [(3, "iati_identifier", f"{row['iati_identifier']!r} is also in row 2")]
+    new = {**export_results(partner)[0], "id": "", "period.start": LATER["start"], "period.end": LATER["end"]}
+    errors = refused(upload_results(partner, sheet([new, {**new, "value": "9"}])))   # one slot, two new drafts
+    assert [(row, column) for row, column, _ in errors] == [(3, "period.start")]
+    assert len(export_results(partner, programme_id=programme["id"])) == 2

@@ -18,8 +18,8 @@ def _problems(kind: ModuleType, row: int | None, errors: dict[str, list[str]]) -
     for path, messages in sorted(errors.items()):
         column = kind.column_of(path)
         for message in messages:
-            found.append({"row": row, "column": column, "field": column,
-                          "reason": message if path == column or path.startswith("_") else f"{path}: {message}"})
+            found.append(sheet.problem(row, column, message if path == column or path.startswith("_")
+                                       else f"{path}: {message}"))
     return found
 
 
@@ -43,8 +43,12 @@ def _import(kind: ModuleType, body: bytes, dry_run: bool, apply: Callable[[list[
     problems: list[dict[str, Any]] = []
     sent: list[int] = []
     entries = []
+    first: dict[str, int] = {}   # a key's first row: twice in one sheet is a mistake, not an update
     for number, cells in rows:
         entry, errors = kind.to_entry(cells)
+        key = cells.get(kind.KEY, "").strip()
+        if key and first.setdefault(key, number) != number:
+            errors = {**errors, kind.KEY: [f"{key!r} is also in row {first[key]}"]}
         problems += _problems(kind, number, errors)
         if not errors:
             entries.append(entry)

@@ -5,6 +5,7 @@ fields as dotted columns, money as amount + currency, decimals as plain strings,
 the message the same value gets in JSON; the programmes service's import applies them."""
 from typing import Any
 
+from gateway.spreadsheets import sheet
 from shared.api import programmes as api
 from shared.errors import InvalidInput, validate
 
@@ -17,6 +18,7 @@ COLUMNS = ("iati_identifier", "reporting_org.ref", "reporting_org.name", "report
 REQUIRED = ("iati_identifier", "reporting_org.ref")
 # not in the sheet: an update keeps what the platform has (the IATI import's `defaulted`)
 KEPT = ("participating_orgs", "reported_transactions")
+KEY = "iati_identifier"   # what a row is; a sheet names each once
 SEPARATOR = ";"
 _create, _status = api.ProgrammeCreate(), api.StatusChange()
 
@@ -90,7 +92,4 @@ def to_entry(cells: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]
 
 
 def column_of(path: str) -> str | None:
-    """The column a field path falls in ("sectors.1.percentage" -> "sectors")."""
-    path = {"parent_id": "parent"}.get(path, path)
-    return next((c for c in COLUMNS if path == c or path.startswith(c + ".")), None) \
-        or next((c for c in COLUMNS if c.startswith(path.split(".")[0] + ".")), None)
+    return sheet.column_of(COLUMNS, {"parent_id": "parent"}.get(path, path))

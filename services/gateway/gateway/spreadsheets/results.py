@@ -5,12 +5,14 @@ new draft); `city.name` and `status` are for the reader and not imported. Rows a
 validated by the JSON API's schema (ResultCreate); programmes.import_results applies them."""
 from typing import Any
 
+from gateway.spreadsheets import sheet
 from shared.api import programmes as api
 from shared.errors import InvalidInput, validate
 
 COLUMNS = ("id", "programme_id", "indicator", "city_id", "city.name", "period.start", "period.end", "value",
            "disaggregations", "status")
 REQUIRED = ("id", "programme_id", "indicator", "city_id", "period.start", "period.end", "value")
+KEY = "id"   # what a row is; a sheet names each once
 SEPARATOR = ";"
 _result_in = api.ResultCreate()
 
@@ -56,5 +58,4 @@ def to_entry(cells: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]
 
 
 def column_of(path: str) -> str | None:
-    """The column a field path falls in ("disaggregations.sex.female" -> "disaggregations")."""
-    return next((c for c in COLUMNS if path == c or path.startswith(c + ".")), None)
+    return sheet.column_of(COLUMNS, path)

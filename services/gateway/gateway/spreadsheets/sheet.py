@@ -5,6 +5,7 @@ import csv
 import io
 import os
 from collections.abc import Iterable
+from typing import Any
 
 from gateway.problems import DocumentRefused
 from gateway.representation import defuse, restore
@@ -13,6 +14,19 @@ from shared.errors import InvalidInput
 
 BOM = "\ufeff"
 CSV_TYPES = ("text/csv", "application/csv")
+
+
+def problem(row: int | None, column: str | None, reason: str) -> dict[str, Any]:
+    """One problem of a sheet (DocumentRefused): `field` names the column, `path` the cell."""
+    cell = ", ".join(part for part in (row and f"row {row}", column and f"column {column}") if part)
+    return {"row": row, "column": column, "field": column, "path": cell or "the sheet", "reason": reason}
+
+
+def column_of(columns: tuple[str, ...], path: str) -> str | None:
+    """The column a field path falls in: "sectors.1.percentage" -> "sectors"; a nested
+    object's own error ("period", "budget") -> its first column ("period.start")."""
+    return next((c for c in columns if path == c or path.startswith(c + ".")), None) \
+        or next((c for c in columns if c.startswith(path.split(".")[0] + ".")), None)
 
 
 def max_bytes() -> int:
@@ -49,16 +63,13 @@ def read(body: bytes, columns: tuple[str, ...], required: tuple[str, ...]) -> li
     if not lines:
         raise InvalidInput({"_body": ["the sheet is empty: it needs a header row"]}, "The sheet cannot be read.")
     header = [name.strip() for name in lines[0]]
-    problems = [{"row": 1, "column": name, "field": name, "reason": "not a column of this sheet"}
-                for name in header if name not in columns]
-    problems += [{"row": 1, "column": name, "field": name, "reason": "named more than once"}
-                 for name in sorted({n for n in header if header.count(n) > 1})]
-    problems += [{"row": 1, "column": name, "field": name, "reason": "missing column"}
-                 for name in required if name not in header]
+    problems = [problem(1, name, "not a column of this sheet") for name in header if name not in columns]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    problems += [problem(1, name, "named more than once") for name in repeated]
+    problems += [problem(1, name, "missing column") for name in required if name not in header]
     for number, line in enumerate(lines[1:], start=2):
         if len(line) > len(header) and any(cell.strip() for cell in line[len(header):]):
-            problems.append({"row": number, "column": None, "field": None,
-                             "reason": f"{len(line)} cells for {len(header)} columns"})
+            problems.append(problem(number, None, f"{len(line)} cells for {len(header)} columns"))
     if problems:
         raise DocumentRefused(problems)
     width = len(header)   # a short row (trailing cells left out by the editor) is padded with empty cells
