@@ -10,6 +10,7 @@ import uuid
 import pytest
 import requests
 
+from gateway.schemas import FieldError
 from tests.e2e.conftest import ADMIN_KEY, running_platform
 from tests.grants_flow import Http
 from tests.programmes_flow import programme_body, result_body
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 MAX_BYTES = 100_000
 EXPORT, IMPORT = "/v1/programmes/export.csv", "/v1/programmes/import"
 CSV = {"Content-Type": "text/csv"}
+FIELD_ERROR = FieldError()   # what the OpenAPI document promises of each error
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -68,6 +70,7 @@ def report(response):
 def refused(response):
     assert response.status_code == 422, response.text
     assert response.headers["Content-Type"] == "application/problem+json"
+    assert [FIELD_ERROR.validate(e) for e in response.json()["errors"]] == [{}] * len(response.json()["errors"])
     return [(e["row"], e["column"], e["reason"]) for e in response.json()["errors"]]
 
 

@@ -26,6 +26,10 @@ class FieldError(StrictSchema):
     path = Text(metadata={"description": "the element (or /@attribute) in the document"})
     line = fields.Integer(allow_none=True, metadata={"description": "its line in the document"})
     reason = Text(metadata={"description": "why (the same as `messages`)"})
+    # a refused sheet (the spreadsheet imports): the cell
+    row = fields.Integer(allow_none=True, metadata={"description": "the sheet's row, as a spreadsheet numbers it "
+                                                                  "(header = 1)"})
+    column = Text(allow_none=True, metadata={"description": "the sheet's column (null: the row as a whole)"})
 
 
 class Problem(StrictSchema):

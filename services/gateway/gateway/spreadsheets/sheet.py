@@ -17,9 +17,10 @@ CSV_TYPES = ("text/csv", "application/csv")
 
 
 def problem(row: int | None, column: str | None, reason: str) -> dict[str, Any]:
-    """One problem of a sheet (DocumentRefused): `field` names the column, `path` the cell."""
+    """One problem of a sheet (DocumentRefused): `field` names the column (`_row`: the row as a
+    whole), `path` the cell."""
     cell = ", ".join(part for part in (row and f"row {row}", column and f"column {column}") if part)
-    return {"row": row, "column": column, "field": column, "path": cell or "the sheet", "reason": reason}
+    return {"row": row, "column": column, "field": column or "_row", "path": cell or "the sheet", "reason": reason}
 
 
 def column_of(columns: tuple[str, ...], path: str) -> str | None:
