@@ -6,11 +6,15 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import eventlet
+
 from gateway.iati_import.importer import _Batches, chunk_size
 from gateway.problems import DocumentRefused
 from gateway.spreadsheets import programmes, results, sheet
 from shared.actors import Actor
 from shared.errors import InvalidInput
+
+YIELD_EVERY = 100   # rows validated between two yields to the gateway's other requests
 
 
 def _problems(kind: ModuleType, row: int | None, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -45,6 +49,8 @@ def _import(kind: ModuleType, body: bytes, dry_run: bool, apply: Callable[[list[
     entries = []
     first: dict[str, int] = {}   # a key's first row: twice in one sheet is a mistake, not an update
     for number, cells in rows:
+        if number % YIELD_EVERY == 0:
+            eventlet.sleep(0)   # a large sheet: let the gateway's other requests run between rows
         entry, errors = kind.to_entry(cells)
         key = cells.get(kind.KEY, "").strip()
         if key and first.setdefault(key, number) != number:
