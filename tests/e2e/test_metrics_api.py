@@ -2,11 +2,13 @@
 and revise results through the programmes API and watch the public progress, breakdowns,
 history and pipeline follow."""
 import time
+from datetime import date, timedelta
 
 import pytest
 import requests
 
 from tests.e2e.conftest import ADMIN_HEADERS
+from tests.grants_flow import fund_body, money
 from tests.programmes_flow import programme_body, result_body
 
 pytestmark = pytest.mark.e2e
@@ -94,3 +96,22 @@ def test_bad_metrics_queries(platform):
     assert requests.get(f"{platform}/v1/objective/progress/colour", timeout=10).status_code == 404
     bad = requests.get(f"{platform}/v1/objective/history?as_of=yesterday", timeout=10)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "as_of"
+
+
+def pooled(base, **params):
+    funds = get(base, "/v1/objective/progress", **params)["funds"]
+    return sum((float(f["pooled"]) for f in funds if f["currency"] == "USD"), 0.0)
+
+
+def test_money_is_dated_by_value_date(platform):
+    """A receipt recorded today with last month's value date counts as of a day between the two."""
+    today = date.today()
+    value_date, between = today - timedelta(days=30), (today - timedelta(days=10)).isoformat()
+    before = pooled(platform, as_of=between)
+    fund = post(platform, "/v1/funds", fund_body())
+    pledge = post(platform, "/v1/contributions", {
+        "fund_id": fund["id"], "contributor": "Government of Sweden", "contributor_type": "10",
+        "amount": money("5000.00"), "value_date": (value_date - timedelta(days=5)).isoformat()})
+    post(platform, f"/v1/contributions/{pledge['id']}/receipts", {"value_date": value_date.isoformat()})
+    wait_for(lambda: pooled(platform), lambda p: p >= 5000.0)
+    assert pooled(platform, as_of=between) == before + 5000.0

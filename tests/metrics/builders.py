@@ -71,7 +71,7 @@ def _grant_ctx(p, grant_id, fund_id, theme, country, programme_id, currency, at)
 def received(receipt_id, amount, *, fund_id="f-1", window="country_city", currency="USD", at=AT):
     p = copy.deepcopy(GRANTS["contribution.received"])
     p.update(receipt_id=receipt_id, fund_id=fund_id, window=window, amount=Decimal(amount), currency=currency,
-             received_at=at)
+             received_at=at, value_date=at.date())
     p["fund_balance"] = {**p["fund_balance"], "currency": currency}
     return "contribution.received", p
 

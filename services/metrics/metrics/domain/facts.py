@@ -100,9 +100,12 @@ def money_from_event(event_type: str, p: Payload) -> MoneyTxn:
     ctx = {"fund_id": p.get("fund_id") or NONE, "window": p.get("window") or NONE,
            "theme": p.get("theme") or NONE, "country": p.get("country") or NONE,
            "programme_id": p.get("programme_id") or NONE}
+    # Money is dated by its value date (the grants ledger's): a receipt recorded late still counts
+    # from the day the money arrived. Commitments and returns take effect on the day recorded,
+    # which is their value date in the ledger.
     if event_type == "contribution.received":
         return MoneyTxn("received", p["receipt_id"], p["currency"], scale_money(p["amount"]),
-                        as_date(p["received_at"]), **ctx)
+                        as_date(p["value_date"]), **ctx)
     if event_type == "grant.committed":
         return MoneyTxn("committed", p["grant_id"], p["currency"], scale_money(p["amount"]),
                         as_date(p["committed_at"]), **ctx)
