@@ -91,6 +91,29 @@ def test_approved_and_revised_results_move_the_public_progress(platform):
     assert earlier["as_of"] == "2020-06-29"
 
 
+def test_one_project_reports_people_reached_directly_and_indirectly(platform):
+    """The plan counts direct and indirect reach; a partner reports both for one project with a
+    `reach` split of one result, and a revision that changes the split moves the figures."""
+    def reach(progress):
+        figure = progress["figures"]["people_reached"]
+        return figure["direct"], figure["indirect"]
+
+    direct, indirect = reach(get(platform, "/v1/objective/progress"))
+    programme = post(platform, "/v1/programmes", programme_body("Metrics e2e: direct and indirect reach"))
+    programme = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    result = approve(platform, programme, 1000, disaggregations={"reach": {"direct": 300, "indirect": 700}})
+    wait_for(lambda: get(platform, "/v1/objective/progress"),
+             lambda p: reach(p) == (direct + 300, indirect + 700))
+    post(platform, f"/v1/results/{result['id']}/revise", {
+        "value": 1000, "disaggregations": {"reach": {"direct": 400, "indirect": 600}}, "comment": "recounted"})
+    post(platform, f"/v1/results/{result['id']}/approve", {})
+    wait_for(lambda: get(platform, "/v1/objective/progress"),
+             lambda p: reach(p) == (direct + 400, indirect + 600))
+    bad = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", headers=ADMIN_HEADERS, timeout=10,
+                        json=result_body(programme, 10, disaggregations={"reach": {"direct": 4, "indirect": 5}}))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "disaggregations.reach"
+
+
 def test_bad_metrics_queries(platform):
     assert requests.get(f"{platform}/v1/objective/progress?plan=no-such-plan", timeout=10).status_code == 404
     assert requests.get(f"{platform}/v1/objective/progress/colour", timeout=10).status_code == 404
