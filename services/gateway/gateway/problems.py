@@ -79,7 +79,37 @@ class NotAcceptable(PlatformError):
     title = "Not acceptable"
 
 
+class DocumentRefused(PlatformError):
+    """An uploaded document is not acceptable (the IATI import): every problem, each with its
+    `kind`, `activity`, `path`, `line` and `reason` (docs/iati.md "Import")."""
+
+    title = "The document was refused"
+
+    def __init__(self, problems: list, total: int | None = None):
+        super().__init__(problems, total)
+        self.problems, self.total = problems, len(problems) if total is None else total
+
+    @property
+    def detail(self):
+        shown = "" if self.total == len(self.problems) else f" (the first {len(self.problems)} listed)"
+        return f"{self.total} problem(s) in the document{shown}; nothing was imported"
+
+
+class TooLarge(PlatformError):
+    title = "Content too large"
+
+    def __init__(self, limit: int, setting: str):
+        super().__init__(limit, setting)
+        self.limit, self.setting = limit, setting
+
+    @property
+    def detail(self):
+        return f"the body may have at most {self.limit} bytes ({self.setting})"
+
+
 STATUS_BY_ERROR = {
+    DocumentRefused: 422,
+    TooLarge: 413,
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,
@@ -135,6 +165,9 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
     if isinstance(exc, InvalidInput):
         extra["errors"] = [{"field": field, "messages": messages}
                            for field, messages in sorted(exc.errors.items())]
+    if isinstance(exc, DocumentRefused):
+        extra["errors"] = [{"field": p["path"], "messages": [p["reason"]], **p} for p in exc.problems]
+        extra["errors_total"] = exc.total
     if isinstance(exc, Conflict) and exc.allowed:
         extra["allowed"] = exc.allowed
     if isinstance(exc, Unauthenticated):
