@@ -2,11 +2,13 @@
 and revise results through the programmes API and watch the public progress, breakdowns,
 history and pipeline follow."""
 import time
+from datetime import date, timedelta
 
 import pytest
 import requests
 
 from tests.e2e.conftest import ADMIN_HEADERS
+from tests.grants_flow import fund_body, money
 from tests.programmes_flow import programme_body, result_body
 
 pytestmark = pytest.mark.e2e
@@ -89,8 +91,50 @@ def test_approved_and_revised_results_move_the_public_progress(platform):
     assert earlier["as_of"] == "2020-06-29"
 
 
+def test_one_project_reports_people_reached_directly_and_indirectly(platform):
+    """The plan counts direct and indirect reach; a partner reports both for one project with a
+    `reach` split of one result, and a revision that changes the split moves the figures."""
+    def reach(progress):
+        figure = progress["figures"]["people_reached"]
+        return figure["direct"], figure["indirect"]
+
+    direct, indirect = reach(get(platform, "/v1/objective/progress"))
+    programme = post(platform, "/v1/programmes", programme_body("Metrics e2e: direct and indirect reach"))
+    programme = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    result = approve(platform, programme, 1000, disaggregations={"reach": {"direct": 300, "indirect": 700}})
+    wait_for(lambda: get(platform, "/v1/objective/progress"),
+             lambda p: reach(p) == (direct + 300, indirect + 700))
+    post(platform, f"/v1/results/{result['id']}/revise", {
+        "value": 1000, "disaggregations": {"reach": {"direct": 400, "indirect": 600}}, "comment": "recounted"})
+    post(platform, f"/v1/results/{result['id']}/approve", {})
+    wait_for(lambda: get(platform, "/v1/objective/progress"),
+             lambda p: reach(p) == (direct + 400, indirect + 600))
+    bad = requests.post(f"{platform}/v1/programmes/{programme['id']}/results", headers=ADMIN_HEADERS, timeout=10,
+                        json=result_body(programme, 10, disaggregations={"reach": {"direct": 4, "indirect": 5}}))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "disaggregations.reach"
+
+
 def test_bad_metrics_queries(platform):
     assert requests.get(f"{platform}/v1/objective/progress?plan=no-such-plan", timeout=10).status_code == 404
     assert requests.get(f"{platform}/v1/objective/progress/colour", timeout=10).status_code == 404
     bad = requests.get(f"{platform}/v1/objective/history?as_of=yesterday", timeout=10)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "as_of"
+
+
+def pooled(base, **params):
+    funds = get(base, "/v1/objective/progress", **params)["funds"]
+    return sum((float(f["pooled"]) for f in funds if f["currency"] == "USD"), 0.0)
+
+
+def test_money_is_dated_by_value_date(platform):
+    """A receipt recorded today with last month's value date counts as of a day between the two."""
+    today = date.today()
+    value_date, between = today - timedelta(days=30), (today - timedelta(days=10)).isoformat()
+    before = pooled(platform, as_of=between)
+    fund = post(platform, "/v1/funds", fund_body())
+    pledge = post(platform, "/v1/contributions", {
+        "fund_id": fund["id"], "contributor": "Government of Sweden", "contributor_type": "10",
+        "amount": money("5000.00"), "value_date": (value_date - timedelta(days=5)).isoformat()})
+    post(platform, f"/v1/contributions/{pledge['id']}/receipts", {"value_date": value_date.isoformat()})
+    wait_for(lambda: pooled(platform), lambda p: p >= 5000.0)
+    assert pooled(platform, as_of=between) == before + 5000.0

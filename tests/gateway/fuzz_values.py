@@ -30,6 +30,8 @@ Values = list[str | int]
 # Validators whose codes are module constants (the plan's and codelists' come from what they close over).
 KNOWN = {"country_code": ("countries", COUNTRY_SAMPLE), "organisation_type": ("organisation_types", ORGANISATION_TYPES),
          "iati_identifier_format": ("iati_identifiers", IATI_IDENTIFIERS),
+         "organisation_identifier_format": ("iati_identifiers", IATI_IDENTIFIERS),
+         "key_organisation_format": ("iati_identifiers", IATI_IDENTIFIERS),
          "policy_marker_code": ("policy_markers", codelist("PolicyMarker")),
          "significance_code": ("policy_significances", codelist("PolicySignificance"))}
 

@@ -32,27 +32,27 @@ def envelope(event_type, examples, **overrides):
 @pytest.mark.postgres
 def test_a_replayed_idempotency_key_returns_the_first_response_and_creates_once(admin):
     headers = {"Idempotency-Key": "create-acme-reader-1"}
-    body = {"organisation": "acme", "role": "reader", "name": "once"}
+    body = {"organisation": "XM-ACME", "role": "reader", "name": "once"}
     first = admin.post("/v1/keys", body, headers=headers)
-    again = admin.post("/v1/keys", {"name": "once", "role": "reader", "organisation": "acme"}, headers=headers)
+    again = admin.post("/v1/keys", {"name": "once", "role": "reader", "organisation": "XM-ACME"}, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
-    named = [k for k in admin.get("/v1/keys?organisation=acme").json()["items"] if k["name"] == "once"]
+    named = [k for k in admin.get("/v1/keys?organisation=XM-ACME").json()["items"] if k["name"] == "once"]
     assert len(named) == 1
 
 
 @pytest.mark.postgres
 def test_an_idempotency_key_reused_for_another_request_is_refused(admin):
     headers = {"Idempotency-Key": "k-2"}
-    assert admin.post("/v1/keys", {"organisation": "acme", "role": "reader"}, headers=headers).status_code == 201
-    response = admin.post("/v1/keys", {"organisation": "other", "role": "reader"}, headers=headers)
+    assert admin.post("/v1/keys", {"organisation": "XM-ACME", "role": "reader"}, headers=headers).status_code == 201
+    response = admin.post("/v1/keys", {"organisation": "XM-OTHER", "role": "reader"}, headers=headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
 
 
 @pytest.mark.postgres
 def test_idempotency_keys_belong_to_their_caller(admin):
-    partner = admin.as_key(admin.new_key("acme", "partner")["key"])
+    partner = admin.as_key(admin.new_key("XM-ACME", "partner")["key"])
     headers = {"Idempotency-Key": "shared-key"}
     body = {"url": "http://127.0.0.1:9/hook", "event_types": ["*"]}
     mine = partner.post("/v1/webhooks", body, headers=headers)
@@ -66,15 +66,15 @@ def test_etag_and_if_none_match(admin):
     etag = first.headers["ETag"]
     unchanged = admin.get("/v1/keys", headers={"If-None-Match": etag})
     assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["ETag"] == etag
-    admin.new_key("acme", "reader")
+    admin.new_key("XM-ACME", "reader")
     changed = admin.get("/v1/keys", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
 @pytest.mark.postgres
 def test_lists_page_with_a_next_link_filter_and_sort(admin):
-    made = [admin.new_key("paged", "reader", name=f"k{i}")["id"] for i in range(5)]
-    seen, url, pages = [], "/v1/keys?organisation=paged&limit=2", 0
+    made = [admin.new_key("XM-PAGED", "reader", name=f"k{i}")["id"] for i in range(5)]
+    seen, url, pages = [], "/v1/keys?organisation=XM-PAGED&limit=2", 0
     while url:
         response = admin.get(url)
         assert response.status_code == 200
@@ -85,18 +85,18 @@ def test_lists_page_with_a_next_link_filter_and_sort(admin):
         if url:
             assert response.headers["Link"].endswith('rel="next"')
     assert seen == made and pages == 3
-    newest_first = admin.get("/v1/keys?organisation=paged&sort=-created_at").json()["items"]
+    newest_first = admin.get("/v1/keys?organisation=XM-PAGED&sort=-created_at").json()["items"]
     assert [k["id"] for k in newest_first] == made[::-1]
-    later = admin.get("/v1/keys", params={"organisation": "paged", "modified_since": "2999-01-01T00:00:00Z"})
+    later = admin.get("/v1/keys", params={"organisation": "XM-PAGED", "modified_since": "2999-01-01T00:00:00Z"})
     assert later.json()["items"] == []
     assert admin.get("/v1/keys?cursor=not-a-cursor").status_code == 422
     assert admin.get("/v1/keys?limit=0").status_code == 422
 
 
 def test_lists_as_csv(admin):
-    admin.new_key("csv-org", "reader", name="=cmd|' /C calc'!A0")
-    for response in (admin.get("/v1/keys?organisation=csv-org&format=csv"),
-                     admin.get("/v1/keys?organisation=csv-org", headers={"Accept": "text/csv"})):
+    admin.new_key("XM-CSV", "reader", name="=cmd|' /C calc'!A0")
+    for response in (admin.get("/v1/keys?organisation=XM-CSV&format=csv"),
+                     admin.get("/v1/keys?organisation=XM-CSV", headers={"Accept": "text/csv"})):
         assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
         lines = response.text.splitlines()
         assert lines[0].startswith("id,prefix,name,organisation,role,scopes")
@@ -242,8 +242,8 @@ def test_a_delivery_that_never_succeeds_is_marked_failed(start_gateway, amqp_uri
 
 @pytest.mark.postgres
 def test_another_partners_webhooks_are_not_found(admin):
-    acme = admin.as_key(admin.new_key("acme", "partner")["key"])
-    other = admin.as_key(admin.new_key("other", "partner")["key"])
+    acme = admin.as_key(admin.new_key("XM-ACME", "partner")["key"])
+    other = admin.as_key(admin.new_key("XM-OTHER", "partner")["key"])
     sub = acme.post("/v1/webhooks", {"url": "http://127.0.0.1:9/x", "event_types": ["*"]}).json()
     assert other.get(f"/v1/webhooks/{sub['id']}").status_code == 404
     assert other.get(f"/v1/webhooks/{sub['id']}/deliveries").status_code == 404

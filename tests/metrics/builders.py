@@ -42,12 +42,14 @@ def programme(programme_id, *, version=1, parent_id=None, window="country_city",
 
 def result(result_id, value, *, version=1, programme_id="p-1", parent_id=None, indicator="people_reached",
            corporate=True, reach="direct", city="c-jinja", period_end=date(2020, 6, 30), measure="unit",
-           period_start=None):
+           period_start=None, reach_split=None):
+    """An approved (version 1) or revised result; `reach_split`: its `reach` disaggregation."""
     event_type = "result.approved" if version == 1 else "result.revised"
     p = copy.deepcopy(PROGRAMMES[event_type])
     name, country = CITIES[city]
     p.update(result_id=result_id, version=version, programme_id=programme_id, parent_id=parent_id,
-             value=Decimal(str(value)), disaggregations={},
+             value=Decimal(str(value)),
+             disaggregations={"reach": {k: Decimal(str(v)) for k, v in reach_split.items()}} if reach_split else {},
              indicator={"code": indicator, "title": indicator, "corporate": corporate, "measure": measure,
                         "reach": reach, "ascending": True},
              city={"id": city, "name": name, "country": country},
@@ -71,7 +73,7 @@ def _grant_ctx(p, grant_id, fund_id, theme, country, programme_id, currency, at)
 def received(receipt_id, amount, *, fund_id="f-1", window="country_city", currency="USD", at=AT):
     p = copy.deepcopy(GRANTS["contribution.received"])
     p.update(receipt_id=receipt_id, fund_id=fund_id, window=window, amount=Decimal(amount), currency=currency,
-             received_at=at)
+             received_at=at, value_date=at.date())
     p["fund_balance"] = {**p["fund_balance"], "currency": currency}
     return "contribution.received", p
 

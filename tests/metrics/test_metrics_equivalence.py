@@ -10,6 +10,7 @@ The events are then shuffled (so revisions often arrive before their originals),
 twice with the same event id (redelivery) and some re-emitted under a new event id."""
 import os
 from datetime import date, datetime, timezone
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -66,6 +67,15 @@ def world(tmp_path_factory):
 values = st.one_of(st.integers(0, 3000), st.sampled_from(["12.5", "0.25", "7.0001", "0"]))
 
 
+def reach_splits(value):
+    """None (the indicator's reach decides), or a `reach` disaggregation of the value: both parts
+    (adding up to it) or one (the rest counts as the indicator's reach)."""
+    whole = Decimal(str(value))
+    part = (whole / 3).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+    return st.sampled_from([None, {"direct": part, "indirect": whole - part}, {"indirect": whole - part},
+                            {"direct": part}, {"direct": whole, "indirect": 0}])
+
+
 @st.composite
 def histories(draw):
     """(events in each producer's commit order, the deliveries the consumer sees)."""
@@ -97,8 +107,10 @@ def histories(draw):
             if version > 1 and draw(st.integers(0, 3)) == 0:   # a correction that moves the result
                 attrs = {**attrs, "city": draw(st.sampled_from(sorted(b.CITIES))),
                          "period_end": draw(st.sampled_from(PERIOD_ENDS))}
-            events.append(b.result(f"r{i}", draw(values), version=version, programme_id=pid,
-                                   parent_id=parent[pid], corporate=attrs["indicator"] != "km_of_drains", **attrs))
+            value = draw(values)
+            events.append(b.result(f"r{i}", value, version=version, programme_id=pid, parent_id=parent[pid],
+                                   corporate=attrs["indicator"] != "km_of_drains",
+                                   reach_split=draw(reach_splits(value)), **attrs))
     # money
     events.append(b.fund("f-1"))
     for i in range(draw(st.integers(0, 2))):
@@ -137,6 +149,14 @@ def histories(draw):
     return envelopes, deliveries
 
 
+def _direct_part(payload):
+    """The direct people of a result: its reach split's, plus what it does not split when its
+    indicator's reach is direct."""
+    split = payload["disaggregations"].get("reach", {})
+    rest = payload["value"] - split.get("direct", 0) - split.get("indirect", 0)
+    return split.get("direct", 0) + (rest if payload["indicator"]["reach"] == "direct" else 0)
+
+
 def _bodies(plan, snap):
     today = TODAY.date()
     snap.updated_at = None
@@ -172,7 +192,9 @@ def test_incremental_projection_equals_full_recomputation(world, history):
             if e.type in ("result.approved", "result.revised"):
                 final[e.payload["result_id"]] = e.payload
         people = next(f for f in plan.figures if f.indicator == "people_reached" and f.measure == "sum")
-        expected_people = sum(domain.scale_value(p["value"]) for p in final.values()
-                              if p["indicator"]["code"] == "people_reached" and p["indicator"]["corporate"]
-                              and plan.start <= p["period"]["end"] <= plan.end)
-        assert domain.figure_value(plan, people, actual)["value"] == expected_people
+        counted = [p for p in final.values() if p["indicator"]["code"] == "people_reached"
+                   and p["indicator"]["corporate"] and plan.start <= p["period"]["end"] <= plan.end]
+        expected_people = sum(domain.scale_value(p["value"]) for p in counted)
+        expected_direct = sum(domain.scale_value(_direct_part(p)) for p in counted)
+        figure = domain.figure_value(plan, people, actual)
+        assert (figure["value"], figure["direct"]) == (expected_people, expected_direct)

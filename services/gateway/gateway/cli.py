@@ -14,10 +14,22 @@ import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # eventlet's notice, on every import
 
+from marshmallow import ValidationError  # noqa: E402
+
 from gateway import auth  # noqa: E402
 from gateway.store import open_store  # noqa: E402
 from shared.actors import SYSTEM  # noqa: E402
 from shared.errors import PlatformError  # noqa: E402
+from shared.iati.identifiers import key_organisation_format  # noqa: E402
+
+
+def _organisation(value: str) -> str:
+    """The same rule as POST /v1/keys (shared.iati.identifiers)."""
+    try:
+        key_organisation_format(value.strip())
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError("; ".join(exc.messages)) from None
+    return value.strip()
 
 
 def main(argv=None) -> int:
@@ -26,7 +38,8 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", help="default: GATEWAY_DATABASE_URL or var/gateway.sqlite3")
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-key", help="create an API key and print it (once)")
-    create.add_argument("--organisation", required=True)
+    create.add_argument("--organisation", required=True, type=_organisation,
+                        help="an IATI organisation identifier (e.g. XM-DAC-41114), or platform")
     create.add_argument("--role", required=True, choices=auth.ROLES)
     create.add_argument("--name", default="created with gateway.cli")
     create.add_argument("--scopes", help="comma-separated subset of the role's scopes")

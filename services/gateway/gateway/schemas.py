@@ -8,6 +8,7 @@ from gateway.pagination import PageQuery, SortedPageQuery
 from shared.actors import SCOPES
 from shared.events.fields import Text, Url, UTCDateTime
 from shared.events.schemas import StrictSchema
+from shared.iati.identifiers import EXAMPLE, PLATFORM_ORGANISATION, key_organisation_format
 
 
 def event_types() -> list[str]:
@@ -56,8 +57,10 @@ class Health(StrictSchema):
 # -- keys -----------------------------------------------------------------------------------
 
 class KeyInput(StrictSchema):
-    organisation = Text(required=True, validate=validate.Length(min=1, max=200),
-                        metadata={"description": "the organisation the key acts for"})
+    organisation = Text(required=True, validate=[validate.Length(min=1, max=100), key_organisation_format],
+                        metadata={"description": "the organisation the key acts for: an IATI organisation "
+                                                 "identifier, the reporting_org ref of the programmes it "
+                                                 f"writes (e.g. `{EXAMPLE}`), or `{PLATFORM_ORGANISATION}`"})
     role = Text(required=True, validate=validate.OneOf(auth.ROLES))
     name = Text(load_default="", validate=validate.Length(max=200),
                 metadata={"description": "a label to recognise the key by"})

@@ -43,6 +43,9 @@ result_facts = sa.Table(
     sa.Column("period_start", sa.Date, nullable=False),
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("value", sa.BigInteger, nullable=False),          # scaled by domain.VALUE_SCALE (see domain.numbers)
+    # the result's reach disaggregation (scaled); the rest of the value counts as `reach`
+    sa.Column("split_direct", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("split_indirect", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 metric_programmes = sa.Table(

@@ -34,9 +34,9 @@ def snapshot(plan: Plan, state: SourceState) -> Snapshot:
     cells: dict = {}
     for fact in state.results.values():
         if plan.counts(fact):
-            key = domain.cell_key(fact)
-            v, n = cells.get(key, (0, 0))
-            cells[key] = (v + fact.value, n + (1 if fact.value > 0 else 0))
+            for key, (part, positive) in domain.contributions(fact).items():
+                v, n = cells.get(key, (0, 0))
+                cells[key] = (v + part, n + positive)
     totals: dict = {}
     cities: dict = {}
     for cell, (v, n) in cells.items():

@@ -9,6 +9,7 @@ from shared import plan
 from shared.events.contracts.programmes import (
     AgeGroupSchema,
     MigrantStatusSchema,
+    ReachSchema,
     SexSchema,
 )
 from shared.events.fields import Text, UTCDateTime
@@ -96,12 +97,16 @@ class PeriodIn(StrictSchema):
 
 class DisaggregationsIn(StrictSchema):
     """Parts of the value: sex (female, male, unknown), age group (age_0_14, age_15_24,
-    age_25_64, age_65_plus, unknown) and migrant status (migrant, non_migrant, unknown).
+    age_25_64, age_65_plus, unknown), migrant status (migrant, non_migrant, unknown) and
+    reach (direct, indirect).
     For a `unit` measure the parts of a dimension may not exceed the value, and must add
     up to it when every part of the dimension is given."""
     sex = fields.Nested(SexSchema)
     age = fields.Nested(AgeGroupSchema)
     migrant_status = fields.Nested(MigrantStatusSchema)
+    reach = fields.Nested(ReachSchema, metadata={
+        "description": "people reached directly and indirectly (indicators counted in people only); "
+                       "the part of the value not split counts as the indicator's reach"})
 
 
 class PageQuery(StrictSchema):

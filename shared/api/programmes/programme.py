@@ -32,12 +32,14 @@ from shared.events.contracts.programmes import (
 from shared.events.contracts.programmes.pieces import ReportedTransactionSchema
 from shared.events.fields import DecimalString, Text, UTCDateTime
 from shared.events.schemas import MoneySchema, StrictSchema, country_code
+from shared.iati.identifiers import organisation_identifier_format
 from shared.reference import ORGANISATION_TYPES, SDG_GOALS, SDG_TARGETS, SECTORS
 
 
 class OrganisationIn(StrictSchema):
-    ref = Text(required=True, validate=[validate.Length(min=1, max=100), iati_identifier_format],
-               metadata={"description": "IATI organisation identifier, e.g. `XM-DAC-41114`"})
+    ref = Text(required=True, validate=[validate.Length(min=1, max=100), organisation_identifier_format],
+               metadata={"description": "IATI organisation identifier (agency prefix and identifier), "
+                                        "e.g. `XM-DAC-41114`; the organisation of the keys that write it"})
     name = Text(required=True, validate=validate.Length(min=1, max=500))
     type = Text(load_default=None, allow_none=True,
                 validate=in_codelist(ORGANISATION_TYPES, "IATI OrganisationType code"))

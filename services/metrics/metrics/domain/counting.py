@@ -22,9 +22,9 @@ PlanTotalsKey = tuple[str, str, str, date]
 PlanCityKey = tuple[str, str, str, str, date]
 
 
-def cell_key(fact: ResultFact) -> CellKey:
-    """(indicator, reach, programme_id, city_id, country, period_end)"""
-    return (fact.indicator, fact.reach, fact.programme_id, fact.city_id, fact.country, fact.period_end)
+def cell_key(fact: ResultFact, reach: str) -> CellKey:
+    """(indicator, reach, programme_id, city_id, country, period_end) of one reach part of a fact"""
+    return (fact.indicator, reach, fact.programme_id, fact.city_id, fact.country, fact.period_end)
 
 
 def totals_key(cell: CellKey) -> TotalsKey:
@@ -37,9 +37,10 @@ def city_key(cell: CellKey) -> CityKey:
     return (indicator, city, country, period_end)
 
 
-def contribution(fact: ResultFact) -> Counter:
-    """What one counted result adds to its cell."""
-    return (fact.value, 1 if fact.value > 0 else 0)
+def contributions(fact: ResultFact) -> dict[CellKey, Counter]:
+    """What one counted result adds to its cells: its direct and its indirect part
+    (`ResultFact.reach_parts`), each a value and 1 if it is positive; parts of zero add nothing."""
+    return {cell_key(fact, reach): (part, 1 if part > 0 else 0) for reach, part in fact.reach_parts() if part}
 
 
 def cell_deltas(old: ResultFact | None, new: ResultFact | None, plans: Iterable[Plan]) -> dict[PlanCellKey, Counter]:
@@ -49,10 +50,10 @@ def cell_deltas(old: ResultFact | None, new: ResultFact | None, plans: Iterable[
     for plan in plans:
         for fact, sign in ((old, -1), (new, 1)):
             if fact is not None and plan.counts(fact):
-                key = (plan.id, *cell_key(fact))
-                dv, dn = out.get(key, (0, 0))
-                value, n = contribution(fact)
-                out[key] = (dv + sign * value, dn + sign * n)
+                for cell, (value, n) in contributions(fact).items():
+                    key = (plan.id, *cell)
+                    dv, dn = out.get(key, (0, 0))
+                    out[key] = (dv + sign * value, dn + sign * n)
     return {k: v for k, v in out.items() if v != (0, 0)}
 
 

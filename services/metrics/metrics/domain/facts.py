@@ -26,16 +26,25 @@ class ResultFact:
     indicator: str
     corporate: bool
     measure: str          # IATI measure word: unit | percentage
-    reach: str            # direct | indirect
+    reach: str            # direct | indirect: the indicator's, for what the result does not split
     city_id: str
     city_name: str
     country: str
     period_start: date
     period_end: date
     value: int            # scaled by VALUE_SCALE
+    split_direct: int = 0     # the result's `reach` disaggregation (scaled): the parts it says are
+    split_indirect: int = 0   # direct and indirect; the rest of the value counts as `reach`
 
     def as_row(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def reach_parts(self) -> tuple[tuple[str, int], tuple[str, int]]:
+        """(("direct", part), ("indirect", part)) adding up to the value: a result with a reach
+        split counts as it says, the rest (all of a result without one) as its indicator's reach."""
+        rest = self.value - self.split_direct - self.split_indirect
+        return (("direct", self.split_direct + (rest if self.reach == "direct" else 0)),
+                ("indirect", self.split_indirect + (rest if self.reach != "direct" else 0)))
 
 
 def result_from_event(event_type: str, p: Payload) -> ResultFact:
@@ -47,10 +56,12 @@ def result_from_event(event_type: str, p: Payload) -> ResultFact:
                           scale_value(p["value"]))
     if event_type in ("result.approved", "result.revised"):
         ind, city, period = p["indicator"], p["city"], p["period"]
+        split = (p.get("disaggregations") or {}).get("reach") or {}
         return ResultFact(p["result_id"], p["version"], p["programme_id"], p.get("parent_id"), ind["code"],
                           bool(ind["corporate"]), ind["measure"], ind["reach"], city["id"], city["name"],
                           city["country"], as_date(period["start"]), as_date(period["end"]),
-                          scale_value(p["value"]))
+                          scale_value(p["value"]), scale_value(split.get("direct", 0)),
+                          scale_value(split.get("indirect", 0)))
     raise ValueError(f"{event_type} is not a result event")
 
 
@@ -100,9 +111,12 @@ def money_from_event(event_type: str, p: Payload) -> MoneyTxn:
     ctx = {"fund_id": p.get("fund_id") or NONE, "window": p.get("window") or NONE,
            "theme": p.get("theme") or NONE, "country": p.get("country") or NONE,
            "programme_id": p.get("programme_id") or NONE}
+    # Money is dated by its value date (the grants ledger's): a receipt recorded late still counts
+    # from the day the money arrived. Commitments and returns take effect on the day recorded,
+    # which is their value date in the ledger.
     if event_type == "contribution.received":
         return MoneyTxn("received", p["receipt_id"], p["currency"], scale_money(p["amount"]),
-                        as_date(p["received_at"]), **ctx)
+                        as_date(p["value_date"]), **ctx)
     if event_type == "grant.committed":
         return MoneyTxn("committed", p["grant_id"], p["currency"], scale_money(p["amount"]),
                         as_date(p["committed_at"]), **ctx)

@@ -44,12 +44,14 @@ class Rebuilder(Store):
             self.run(table.delete().where(table.c.plan_id == plan.id))
         counted = sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit",
                           r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
-        positive = sa.func.sum(sa.case((r.value > 0, 1), else_=0))
-        groups = (r.indicator, r.reach, r.programme_id, r.city_id, r.country, r.period_end)
+        parts = self._reach_parts(counted)
+        positive = sa.func.sum(sa.case((parts.c.part > 0, 1), else_=0))
+        groups = (parts.c.indicator, parts.c.reach, parts.c.programme_id, parts.c.city_id, parts.c.country,
+                  parts.c.period_end)
         self.run(m.metric_cells.insert().from_select(
             list(CELL_KEYS) + ["value", "n"],
-            sa.select(sa.literal(plan.id, sa.String), *groups, sa.func.sum(r.value), positive)
-            .where(counted).group_by(*groups)))
+            sa.select(sa.literal(plan.id, sa.String), *groups, sa.func.sum(parts.c.part), positive)
+            .where(parts.c.part != 0).group_by(*groups)))
         of_plan = c.plan_id == plan.id
         self.run(m.metric_totals.insert().from_select(
             list(TOTAL_KEYS) + ["value", "n"],
@@ -61,6 +63,18 @@ class Rebuilder(Store):
             .where(of_plan).group_by(c.plan_id, c.indicator, c.city_id, c.country, c.period_end)))
         upsert(self.session, m.metric_plans,
                {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
+
+    @staticmethod
+    def _reach_parts(counted: sa.ColumnElement[bool]) -> sa.Subquery:
+        """The counted facts' direct and indirect parts, one row each, as `ResultFact.reach_parts`."""
+        r = m.result_facts.c
+        rest = r.value - r.split_direct - r.split_indirect
+        keys = (r.indicator, r.programme_id, r.city_id, r.country, r.period_end)
+        direct = r.split_direct + sa.case((r.reach == "direct", rest), else_=0)
+        indirect = r.split_indirect + sa.case((r.reach != "direct", rest), else_=0)
+        return sa.union_all(*(
+            sa.select(sa.literal(reach, sa.String).label("reach"), *keys, part.label("part")).where(counted)
+            for reach, part in (("direct", direct), ("indirect", indirect)))).subquery()
 
     def rebuild_money(self) -> None:
         t, mc = m.metric_money_txns.c, m.metric_money

@@ -1,5 +1,6 @@
 """Counting rules, projection and status, coalescing. Pure. (Named test_metrics_*: with pytest's
 default import mode, test modules in directories without __init__.py need unique basenames.)"""
+import dataclasses
 from datetime import date
 from fractions import Fraction
 
@@ -79,6 +80,31 @@ def test_a_revision_moves_the_contribution_never_adds():
     assert deltas[("plan-x", "people_reached", "direct", "p-1", "c-2", "KE", date(2020, 6, 30))] == (800_000, 1)
     assert domain.cell_deltas(old, fact(value=0, version=2), [PLAN]) == {key: (-1_000_000, -1)}   # city drops out
     assert domain.cell_deltas(old, old, [PLAN]) == {}
+
+
+def test_a_reach_split_counts_each_part_under_its_reach_and_a_revision_moves_it():
+    key = ("plan-x", "people_reached", "{}", "p-1", "c-1", "UG", date(2020, 6, 30))
+    direct, indirect = key[:2] + ("direct",) + key[3:], key[:2] + ("indirect",) + key[3:]
+    plain = fact(value=100)
+    split = dataclasses.replace(plain, version=2, split_direct=domain.scale_value(30),
+                                split_indirect=domain.scale_value(70))
+    assert domain.cell_deltas(plain, split, [PLAN]) == {direct: (-700_000, 0), indirect: (700_000, 1)}
+    resplit = dataclasses.replace(split, version=3, split_direct=domain.scale_value(60),
+                                  split_indirect=domain.scale_value(40))
+    assert domain.cell_deltas(split, resplit, [PLAN]) == {direct: (300_000, 0), indirect: (-300_000, 0)}
+    # only direct given: the rest counts as the indicator's reach (here indirect)
+    partial = dataclasses.replace(fact(value=100, reach="indirect"), split_direct=domain.scale_value(25))
+    assert domain.cell_deltas(None, partial, [PLAN]) == {direct: (250_000, 1), indirect: (750_000, 1)}
+    assert domain.cell_deltas(resplit, None, [PLAN]) == {direct: (-600_000, -1), indirect: (-400_000, -1)}
+
+
+def test_a_result_event_with_a_reach_split():
+    from tests.metrics import builders as b
+    event_type, payload = b.result("r-1", 100, reach="direct", reach_split={"direct": 40, "indirect": 60})
+    parsed = domain.result_from_event(event_type, payload)
+    assert parsed.reach_parts() == (("direct", 400_000), ("indirect", 600_000))
+    snap = snapshot_of(parsed, fact("b", 50))
+    assert domain.figure_value(PLAN, PEOPLE, snap) == {"value": 1_500_000, "direct": 900_000, "indirect": 600_000}
 
 
 def test_newer_versions_win_and_nothing_else():

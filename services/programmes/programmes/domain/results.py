@@ -27,6 +27,9 @@ DIMENSIONS = {
     "sex": ("female", "male", "unknown"),
     "age": ("age_0_14", "age_15_24", "age_25_64", "age_65_plus", "unknown"),
     "migrant_status": ("migrant", "non_migrant", "unknown"),
+    # who was reached directly and indirectly: decides the reach the value counts under (the
+    # indicator's reach counts what is not split); only indicators counted in people have it
+    "reach": ("direct", "indirect"),
 }
 Disaggregations = dict[str, dict[str, Decimal]]
 
@@ -38,6 +41,10 @@ def disaggregation_errors(value: Decimal, disaggregations: Disaggregations | Non
     errors: dict[str, list[str]] = {}
     for dimension, parts in (disaggregations or {}).items():
         if not parts:
+            continue
+        if dimension == "reach" and not indicator.corporate:
+            errors[f"{prefix}.reach"] = [f"only an indicator counted in people has a reach split; {indicator.code} "
+                                         "is not one"]
             continue
         for name, part in parts.items():
             errors.update({f"{prefix}.{dimension}.{name}": msgs for msgs in

@@ -207,6 +207,23 @@ def test_parts_never_exceed_the_total_and_add_up_when_all_are_given(value, parts
     assert set(errors) == ({bad} if bad else set())
 
 
+@pytest.mark.parametrize("parts, bad", [
+    ({"direct": D(70), "indirect": D(30)}, None),                    # both, adding up to the value
+    ({"direct": D(70)}, None),                                       # the rest counts as the indicator's reach
+    ({"direct": D(70), "indirect": D(20)}, "disaggregations.reach"),  # both, 90 of 100
+    ({"direct": D(70), "indirect": D(40)}, "disaggregations.reach"),  # more than the value
+    ({"indirect": D("0.5")}, "disaggregations.reach.indirect"),       # people are whole
+])
+def test_a_result_splits_people_reached_into_direct_and_indirect(parts, bad):
+    errors = domain.disaggregation_errors(D(100), {"reach": parts}, PEOPLE)
+    assert set(errors) == ({bad} if bad else set())
+
+
+def test_only_indicators_counted_in_people_have_a_reach_split():
+    errors = domain.disaggregation_errors(D(40), {"reach": {"direct": D(40)}}, WOMEN_SHARE)
+    assert set(errors) == {"disaggregations.reach"} and "counted in people" in errors["disaggregations.reach"][0]
+
+
 def test_percentages_are_not_summed_but_stay_percentages():
     assert domain.disaggregation_errors(D(40), {"sex": {"female": D(70), "male": D(20)}}, WOMEN_SHARE) == {}
     assert set(domain.disaggregation_errors(D(40), {"sex": {"female": D(101)}}, WOMEN_SHARE)) == {

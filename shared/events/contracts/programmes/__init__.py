@@ -27,6 +27,7 @@ from shared.events.contracts.programmes.pieces import (
     PolicyMarkerSchema,
     ProgrammeCitySchema,
     ProgrammeRefSchema,
+    ReachSchema,
     SectorSchema,
     SexSchema,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "ParticipatingOrgSchema", "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1",
     "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeStateSchema",
     "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "ResultApprovedV1", "ResultIndicatorSchema", "ResultRecordedV1",
-    "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "SectorSchema", "SexSchema", "TargetSchema",
+    "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "ReachSchema", "SectorSchema", "SexSchema",
+    "TargetSchema",
     "programme_created_v1",
 ]

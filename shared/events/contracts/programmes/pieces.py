@@ -125,6 +125,13 @@ class MigrantStatusSchema(StrictSchema):
     unknown = IndicatorValue()
 
 
+class ReachSchema(StrictSchema):
+    """People reached directly and indirectly (IATI dimension `reach`); only on indicators
+    counted in people. The part of the value not split counts as the indicator's `reach`."""
+    direct = IndicatorValue()
+    indirect = IndicatorValue()
+
+
 class DisaggregationsSchema(StrictSchema):
     """Parts of a value by dimension; only the parts given are present. For a `unit`
     measure the parts of one dimension never exceed the value, and add up to it when
@@ -132,6 +139,7 @@ class DisaggregationsSchema(StrictSchema):
     sex = fields.Nested(SexSchema)
     age = fields.Nested(AgeGroupSchema)
     migrant_status = fields.Nested(MigrantStatusSchema)
+    reach = fields.Nested(ReachSchema)
 
 
 
