@@ -172,6 +172,9 @@ def test_a_partner_cannot_import_another_organisations_row(platform, portfolio):
     [row] = rows_of(export(stranger))
     errors = refused(upload(partner, sheet([{**row, "title": "Taken over"}])))
     assert [(r, c) for r, c, _ in errors] == [(2, "reporting_org.ref")]
+    disguised = {**row, "reporting_org.ref": org["ref"], "title": "Taken over"}   # their identifier, our name
+    errors = refused(upload(partner, sheet([disguised])))
+    assert [(r, c) for r, c, _ in errors] == [(2, "iati_identifier")]   # as POST /v1/programmes answers it
     admin = Http(platform, ADMIN_KEY)
     assert admin.ok(admin.get(f"/v1/programmes/{theirs['id']}"))["title"] == "Theirs"
 
