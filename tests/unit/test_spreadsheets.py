@@ -82,3 +82,20 @@ def test_the_header_is_checked_as_row_1():
     assert sorted((p["row"], p["column"], p["reason"]) for p in refused.value.problems) == [
         (1, "colour", "not a column of this sheet"), (1, "iati_identifier", "missing column"),
         (1, "reporting_org.ref", "missing column"), (1, "title", "named more than once")]
+
+
+def test_a_sheet_is_bounded_in_rows_and_columns():
+    header = ",".join(programmes.COLUMNS).encode() + b"\r\n"
+    with pytest.raises(InvalidInput) as refused:
+        sheet.read(header + b"x\r\n" * (sheet.MAX_ROWS + 1), programmes.COLUMNS, programmes.REQUIRED)
+    assert refused.value.errors == {"_body": [f"at most {sheet.MAX_ROWS} rows under the header"]}
+    assert len(sheet.read(header + b"x\r\n" * sheet.MAX_ROWS, programmes.COLUMNS, programmes.REQUIRED)) == 5000
+    with pytest.raises(DocumentRefused) as wide:   # one problem, not one per column
+        sheet.read(b"," * 1_000_000, programmes.COLUMNS, programmes.REQUIRED)
+    assert [(p["row"], p["reason"]) for p in wide.value.problems] == [(1, "1000001 columns; this sheet has 22")]
+
+
+def test_a_refusal_lists_a_bounded_number_of_problems():
+    refusal = sheet.refuse([sheet.problem(n, "title", "bad") for n in range(20_000, 0, -1)])
+    assert refusal.total == 20_000 and len(refusal.problems) == 10_000
+    assert refusal.problems[0]["row"] == 1   # in the sheet's order

@@ -9,7 +9,6 @@ from typing import Any
 import eventlet
 
 from gateway.iati_import.importer import _Batches, chunk_size
-from gateway.problems import DocumentRefused
 from gateway.spreadsheets import programmes, results, sheet
 from shared.actors import Actor
 from shared.errors import InvalidInput
@@ -66,7 +65,7 @@ def _import(kind: ModuleType, body: bytes, dry_run: bool, apply: Callable[[list[
         except InvalidInput as exc:
             problems += _service_problems(kind, exc.errors, prefix, sent)
     if problems:
-        raise DocumentRefused(sorted(problems, key=lambda p: (p["row"] or 0, p["column"] or "")))
+        raise sheet.refuse(problems)
     return sent, outcome
 
 
