@@ -5,6 +5,7 @@ messages, nothing written; formulas are defused on export and restored on import
 partner's sheet cannot touch another organisation's programme."""
 import csv
 import io
+import operator
 import uuid
 
 import pytest
@@ -121,6 +122,21 @@ def test_export_edit_dry_run_import_and_again_unchanged(portfolio):
     assert set(report(upload(partner, body))) == {(i + 2, "unchanged") for i in range(len(rows))}
     edited[plain_row]["budget.amount"] = "2500.00"   # the platform writes money with its currency's places
     assert rows_of(export(partner)) == edited
+
+
+def test_the_sheet_imported_into_an_empty_platform_exports_the_same(portfolio, request, vhost_factory,
+                                                                   postgres_database_factory, tmp_path_factory):
+    org, partner, _ = portfolio
+    exported = export(partner)
+    backend = request.node.callspec.params["platform"]
+    with running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory,
+                          session=request.session) as empty:
+        admin = Http(empty, ADMIN_KEY)
+        newcomer = admin.as_key(admin.new_key(org["ref"], "partner"))
+        assert report(upload(newcomer, exported.encode())) == [(2, "created"), (3, "created"), (4, "created")]
+        again = export(newcomer)
+    key = operator.itemgetter("iati_identifier")
+    assert sorted(rows_of(again), key=key) == sorted(rows_of(exported), key=key)
 
 
 def test_a_new_row_is_created(portfolio):
