@@ -7,6 +7,8 @@ same message; another organisation's programme or result is answered like a miss
 Errors are keyed `rows.<i>.<field>`; a dry run does the same work and rolls it back."""
 from typing import Any
 
+import sqlalchemy as sa
+
 from programmes import domain
 from programmes.access import by, programme_for, require_writer, result_for
 from programmes.handlers.programmes import merge
@@ -28,12 +30,16 @@ def import_results(uow: Any, rows: Any, *, dry_run: bool = False, actor: Actor) 
     report: list[dict[str, Any]] = []
     now = utcnow()
     with uow:
-        for i, row in enumerate(rows):
-            sink: dict[str, Any] = {}
-            outcome = _apply(uow, row if isinstance(row, dict) else {}, actor, now, sink)
-            errors.update({f"rows.{i}.{k}": v for k, v in sink.items()})
-            if outcome is not None:
-                report.append({"index": i, **outcome})
+        try:
+            for i, row in enumerate(rows):
+                sink: dict[str, Any] = {}
+                outcome = _apply(uow, row if isinstance(row, dict) else {}, actor, now, sink)
+                errors.update({f"rows.{i}.{k}": v for k, v in sink.items()})
+                if outcome is not None:
+                    report.append({"index": i, **outcome})
+        except sa.exc.IntegrityError:   # a slot drafted by another request at the same moment: nothing kept
+            raise InvalidInput({"rows": ["another request drafted one of these results at the same moment; "
+                                         "import the sheet again"]}) from None
         if errors:
             raise InvalidInput(errors, "The sheet has rows the platform cannot take.")
         if not dry_run:
