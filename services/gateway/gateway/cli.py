@@ -4,6 +4,7 @@
     python -m gateway.cli list-keys
     python -m gateway.cli revoke-key KEY_ID
     python -m gateway.cli new-secret          # a random value for PLATFORM_ADMIN_KEY
+    python -m gateway.cli import-iati FILE [--dry-run]   # an IATI 2.03 file, as POST /v1/iati/activities
 
 create-key prints the key once; only its hash is stored."""
 import argparse
@@ -34,8 +35,15 @@ def main(argv=None) -> int:
     revoke = commands.add_parser("revoke-key", help="revoke a key by id")
     revoke.add_argument("key_id")
     commands.add_parser("new-secret", help="print a random value suitable for PLATFORM_ADMIN_KEY")
+    iati = commands.add_parser("import-iati", help="import an iati-activities file (progress on stderr, report "
+                                                  "as JSON on stdout; AMQP_URI names the broker)")
+    iati.add_argument("file")
+    iati.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     args = parser.parse_args(argv)
 
+    if args.command == "import-iati":
+        from gateway.iati_import.command import run
+        return run(args.file, dry_run=args.dry_run)
     if args.command == "new-secret":
         print(auth.new_key())
         return 0

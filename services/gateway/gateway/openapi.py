@@ -33,6 +33,7 @@ ERRORS = {
     403: "The key's role or scopes do not allow this",
     404: "No such resource (or not yours)",
     405: "Method not allowed",
+    413: "The body is larger than the route allows",
     414: "The URL is too long (answered by the HTTP server, without a body)",
     409: "Conflicts with the current state",
     422: "Invalid input: `errors` names each bad field",
@@ -155,6 +156,9 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
                                  "schema": {"type": "string"}})
     if route.body_schema is not None and method in ("POST", "PUT", "PATCH"):
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body_schema}}}
+    elif route.body_media and method in ("POST", "PUT", "PATCH"):
+        op["requestBody"] = {"required": True, "content": {route.body_media: {
+            "schema": {"type": "string", "contentMediaType": route.body_media}}}}
     elif method in ("POST", "PUT", "PATCH"):
         op["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"type": "object"}}}}

@@ -79,7 +79,36 @@ class NotAcceptable(PlatformError):
     title = "Not acceptable"
 
 
+class DocumentRefused(PlatformError):
+    """An uploaded document is not acceptable (the IATI import): every problem, each with its
+    `kind`, `activity`, `path`, `line` and `reason` (docs/iati.md "Import")."""
+
+    title = "The document was refused"
+
+    def __init__(self, problems: list):
+        super().__init__(problems)
+        self.problems = problems
+
+    @property
+    def detail(self):
+        return f"{len(self.problems)} problem(s) in the document; nothing was imported"
+
+
+class TooLarge(PlatformError):
+    title = "Content too large"
+
+    def __init__(self, limit: int, setting: str):
+        super().__init__(limit, setting)
+        self.limit, self.setting = limit, setting
+
+    @property
+    def detail(self):
+        return f"the body may have at most {self.limit} bytes ({self.setting})"
+
+
 STATUS_BY_ERROR = {
+    DocumentRefused: 422,
+    TooLarge: 413,
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,
@@ -135,6 +164,8 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
     if isinstance(exc, InvalidInput):
         extra["errors"] = [{"field": field, "messages": messages}
                            for field, messages in sorted(exc.errors.items())]
+    if isinstance(exc, DocumentRefused):
+        extra["errors"] = [{"field": p.get("path"), **p} for p in exc.problems]
     if isinstance(exc, Conflict) and exc.allowed:
         extra["allowed"] = exc.allowed
     if isinstance(exc, Unauthenticated):

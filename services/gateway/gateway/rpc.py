@@ -28,3 +28,18 @@ class ServiceRpc(DeadlineRpc):
 
     def get_dependency(self, worker_ctx):
         return _ActorProxy(super().get_dependency(worker_ctx))
+
+
+class LongRpc(ServiceRpc):
+    """For the few calls that may take long (an import of a large IATI document): the
+    deadline is the setting `deadline_setting` (seconds), not RPC_DEADLINE_SECONDS."""
+
+    def __init__(self, target_service: str, deadline_setting: str, default: float, **options: Any):
+        super().__init__(target_service, **options)
+        self.deadline_setting, self.default_deadline = deadline_setting, default
+
+    def setup(self) -> None:
+        deadline = float(self.container.config.get(self.deadline_setting, self.default_deadline))
+        self.options["expiration"] = deadline
+        super().setup()
+        self.deadline = deadline

@@ -6,19 +6,22 @@ from gateway.routes.docs import DocsRoutes
 from gateway.routes.events import EventRoutes
 from gateway.routes.grants import GrantRoutes
 from gateway.routes.iati import IatiRoutes
+from gateway.routes.iati_import import IatiImportRoutes
 from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
 from gateway.routes.system import SystemRoutes
 from gateway.routes.webhooks import WebhookRoutes
-from gateway.rpc import ServiceRpc
+from gateway.rpc import LongRpc, ServiceRpc
 
 
 class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
-                     ProgrammeRoutes, GrantRoutes, IatiRoutes, FeedConsumers, ProgressConsumer):
+                     ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, FeedConsumers,
+                     ProgressConsumer):
     name = "gateway"
 
     programmes = ServiceRpc("programmes")
+    programmes_import = LongRpc("programmes", "IATI_IMPORT_DEADLINE_SECONDS", 300)
     grants = ServiceRpc("grants")
     metrics = ServiceRpc("metrics")
     state = GatewayState()

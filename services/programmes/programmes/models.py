@@ -57,6 +57,7 @@ class Programme(Base):
     sectors: Mapped[list] = mapped_column(sa.JSON)
     policy_markers: Mapped[list] = mapped_column(sa.JSON)
     participating_orgs: Mapped[list] = mapped_column(sa.JSON)
+    reported_transactions: Mapped[list] = mapped_column(sa.JSON, default=list)
     budget_amount: Mapped[Decimal | None] = mapped_column(VALUE)
     budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
     planned_start: Mapped[date | None] = mapped_column(sa.Date)
@@ -174,6 +175,19 @@ class ResultVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportChunk(Base):
+    """Activities of an IATI import staged chunk by chunk by the gateway (bounded messages),
+    applied together by the import's final call in one transaction (handlers/imports.py)."""
+    __tablename__ = "import_chunks"
+    __table_args__ = (sa.Index("ix_import_chunks_created", "created_at"),)
+
+    import_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(200))   # who staged it: only they apply or discard it
+    activities: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the

@@ -118,6 +118,23 @@ class ProgrammesService:
     def list_results(self, query=None, actor=None, programme_id=None):
         return handlers.list_results(self.uow(), query, actor=Actor.from_wire(actor), programme_id=programme_id)
 
+    # -- IATI import (docs/iati.md): every activity of a document in one transaction
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def import_activities(self, activities, dry_run=False, actor=None, import_id=None):
+        return handlers.import_activities(self.uow(), activities, dry_run=bool(dry_run), actor=Actor.from_wire(actor),
+                                          import_id=import_id)
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def stage_activities(self, import_id, seq, activities, actor=None):
+        return handlers.stage_activities(self.uow(), import_id, seq, activities, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def discard_import(self, import_id, actor=None):
+        return handlers.discard_import(self.uow(), import_id, actor=Actor.from_wire(actor))
+
     @rpc
     def ping(self):
         return "pong"

@@ -21,6 +21,7 @@ from typing import Any
 from programmes import models
 from programmes.repositories import (
     SqlCityRepository,
+    SqlImportRepository,
     SqlIndicatorRepository,
     SqlProgrammeRepository,
     SqlResultRepository,
@@ -35,3 +36,4 @@ class ProgrammesUnitOfWork(UnitOfWork):
         self.indicators = SqlIndicatorRepository(session)
         self.cities = SqlCityRepository(session)
         self.results = SqlResultRepository(session)
+        self.imports = SqlImportRepository(session)

@@ -29,6 +29,7 @@ from shared.events.contracts.programmes import (
     ACTIVITY_STATUSES,
     ORGANISATION_ROLES,
 )
+from shared.events.contracts.programmes.pieces import ReportedTransactionSchema
 from shared.events.fields import DecimalString, Text, UTCDateTime
 from shared.events.schemas import MoneySchema, StrictSchema, country_code
 from shared.reference import ORGANISATION_TYPES, SDG_GOALS, SDG_TARGETS, SECTORS
@@ -227,6 +228,8 @@ class ProgrammeOut(StrictSchema):
     participating_orgs = fields.List(fields.Nested(ParticipatingOrgOut))
     budget = fields.Nested(MoneyOut, allow_none=True)
     dates = fields.Nested(DatesOut)
+    reported_transactions = fields.List(fields.Nested(ReportedTransactionSchema), metadata={
+        "description": "transactions reported in an imported IATI file, written back on export"})
     version = fields.Integer()
     created_at = UTCDateTime()
     updated_at = UTCDateTime()

@@ -62,6 +62,7 @@ class Programme(EventsMixin):
     participating_orgs: list[dict[str, Any]] = field(default_factory=list)  # [{"ref", "name", "role", "type"}]
     budget: dict[str, Any] | None = None                                    # {"amount": Decimal, "currency"}
     dates: dict[str, date | None] = field(default_factory=no_dates)
+    reported_transactions: list[dict[str, Any]] = field(default_factory=list)  # ReportedTransactionSchema
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -157,6 +158,18 @@ class Programme(EventsMixin):
                                                  "previous_status_code": ACTIVITY_STATUSES[previous],
                                                  "reason": reason})
         return previous
+
+    def take_status(self, to: str, *, now: datetime, reason: str) -> bool:
+        """An imported file's status, whatever the transitions: the publisher's file is the
+        record of where the activity is. False when it is the status already."""
+        if to == self.status:
+            return False
+        previous, self.status = self.status, to
+        self._touch(now)
+        self.record("programme.status_changed", {**self.state(), "previous_status": previous,
+                                                 "previous_status_code": ACTIVITY_STATUSES[previous],
+                                                 "reason": reason})
+        return True
 
     def _touch(self, now: datetime) -> None:
         self.version += 1

@@ -4,6 +4,7 @@ validate input with the shared API schemas, ask the domain to decide, store thro
 repositories and answer views (views.py); the aggregates record their own events, which
 the unit of work writes to the outbox at commit."""
 from programmes.handlers.cities import add_programme_city, create_city, get_city, list_cities
+from programmes.handlers.imports import discard_import, import_activities, stage_activities
 from programmes.handlers.indicators import define_indicator, list_indicators, update_indicator
 from programmes.handlers.programmes import (
     change_status,
@@ -26,7 +27,7 @@ from programmes.handlers.results import (
 
 __all__ = [
     "add_programme_city", "approve_result", "change_status", "create_city", "create_programme", "create_result",
-    "define_indicator", "get_city", "get_programme", "get_result", "list_cities", "list_indicators",
-    "list_programmes", "list_results", "programme_totals", "return_result", "revise_result", "submit_result",
-    "update_indicator", "update_programme", "update_result",
+    "define_indicator", "discard_import", "get_city", "get_programme", "get_result", "import_activities",
+    "list_cities", "list_indicators", "list_programmes", "list_results", "programme_totals", "return_result",
+    "revise_result", "stage_activities", "submit_result", "update_indicator", "update_programme", "update_result",
 ]

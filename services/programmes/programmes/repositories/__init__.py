@@ -1,7 +1,9 @@
 """SQLAlchemy repositories of the programmes service, one per aggregate."""
 from programmes.repositories.cities import SqlCityRepository
+from programmes.repositories.imports import SqlImportRepository
 from programmes.repositories.indicators import SqlIndicatorRepository
 from programmes.repositories.programmes import SqlProgrammeRepository
 from programmes.repositories.results import SqlResultRepository
 
-__all__ = ["SqlCityRepository", "SqlIndicatorRepository", "SqlProgrammeRepository", "SqlResultRepository"]
+__all__ = ["SqlCityRepository", "SqlImportRepository", "SqlIndicatorRepository", "SqlProgrammeRepository",
+           "SqlResultRepository"]

@@ -22,6 +22,7 @@ def _table(model: type[models.Base]) -> sa.Table:
 P, F, C, PC = (_table(models.Programme), _table(models.ProgrammeFacet), _table(models.City),
                _table(models.ProgrammeCity))
 IND, R, RV = _table(models.Indicator), _table(models.Result), _table(models.ResultVersion)
+IMP = _table(models.ImportChunk)
 CENTS = Decimal("0.01")
 
 

@@ -70,6 +70,24 @@ class PolicyMarkerSchema(StrictSchema):
                                   metadata={"description": "IATI PolicySignificance code"})
 
 
+class TransactionOrgSchema(StrictSchema):
+    ref = fields.String(required=True, allow_none=True)
+    name = fields.String(required=True, allow_none=True)
+
+
+class ReportedTransactionSchema(StrictSchema):
+    """A transaction as an imported IATI file reported it (kept to be written back on export)."""
+    type = fields.String(required=True, metadata={"description": "IATI TransactionType code"})
+    date = fields.String(required=True, metadata={"description": "transaction-date/@iso-date, YYYY-MM-DD"})
+    amount = fields.String(required=True, metadata={"description": "value, a Decimal string"})
+    currency = fields.String(required=True)
+    value_date = fields.String(required=True, allow_none=True)
+    ref = fields.String(required=True, allow_none=True)
+    description = fields.String(required=True, allow_none=True)
+    provider = fields.Nested(TransactionOrgSchema, required=True, allow_none=True)
+    receiver = fields.Nested(TransactionOrgSchema, required=True, allow_none=True)
+
+
 class DatesSchema(StrictSchema):
     planned_start = fields.Date(required=True, allow_none=True)
     planned_end = fields.Date(required=True, allow_none=True)

@@ -36,6 +36,7 @@ from shared.events.contracts.programmes.pieces import (
     ParticipatingOrgSchema,
     PolicyMarkerSchema,
     ProgrammeCitySchema,
+    ReportedTransactionSchema,
     SectorSchema,
 )
 from shared.events.contracts.registry import contract
@@ -71,6 +72,8 @@ class ProgrammeStateSchema(StrictSchema):
     participating_orgs = fields.List(fields.Nested(ParticipatingOrgSchema), required=True)
     budget = fields.Nested(MoneySchema, required=True, allow_none=True)
     dates = fields.Nested(DatesSchema, required=True)
+    reported_transactions = fields.List(fields.Nested(ReportedTransactionSchema), metadata={
+        "description": "transactions reported in an imported IATI file (optional: older events lack it)"})
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), metadata={
         "description": "1 at creation, +1 at every change of the programme"})
     created_at = UTCDateTime(required=True)

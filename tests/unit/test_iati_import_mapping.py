@@ -1,0 +1,74 @@
+"""The IATI import's reading and mapping without a platform (gateway.iati_import): every
+error of a document is listed with its line; other publishers' activities get documented
+defaults and themes with a warning; actuals and dimensions map as docs/iati.md says."""
+import io
+
+from lxml import etree
+
+from gateway.iati_import.mapping import to_platform
+from gateway.iati_import.reading import read_activities
+from tests.iati_documents import activity, document
+
+
+def read(body: bytes):
+    problems = []
+    activities = [(a.identifier, a.path, a.errors, to_platform(a.element) if not a.errors else None)
+                  for a in read_activities(io.BytesIO(body), problems)]
+    return activities, problems
+
+
+def test_every_schema_error_of_every_activity_is_listed_with_its_line():
+    broken = activity("XM-IMP-2").replace("<title><narrative>Imported programme</narrative></title>", "<title/>")
+    wrong = activity("XM-IMP-3").replace('hierarchy="1"', 'hierarchy="one"')
+    body = document(activity("XM-IMP-1"), broken, wrong)
+    activities, problems = read(body)
+    assert problems == []
+    lines = body.decode().splitlines()
+    errors = {identifier: [(e.kind, e.path, e.line) for e in errs] for identifier, _, errs, _ in activities}
+    assert errors["XM-IMP-1"] == []
+    [(kind, path, line)] = errors["XM-IMP-2"]
+    assert (kind, path) == ("schema", "/iati-activities/iati-activity[2]/title") and "<title/>" in lines[line - 1]
+    [(kind, path, line)] = errors["XM-IMP-3"]
+    assert (kind, path) == ("schema", "/iati-activities/iati-activity[3]") and 'hierarchy="one"' in lines[line - 1]
+
+
+def test_a_doctype_is_refused_before_any_activity():
+    activities, problems = read(b'<!DOCTYPE d [<!ENTITY e "x">]>' + document(activity("XM-IMP-1")).split(b"\n", 1)[1])
+    assert activities == [] and [p.kind for p in problems] == ["platform"]
+
+
+def test_another_publishers_activity_gets_defaults_and_themes_flagged_for_review():
+    gender = activity("XM-IMP-1").replace('code="43030"', 'code="11110"')       # education, gender marker 1
+    climate = activity("XM-IMP-2").replace('<policy-marker vocabulary="1" code="1" significance="1"/>',
+                                           '<policy-marker vocabulary="1" code="7" significance="2"/>') \
+        .replace('<sector vocabulary="1" code="43030" percentage="100"/>',
+                 '<sector vocabulary="1" code="11110" percentage="100"/><tag vocabulary="2" code="8"/>')
+    nothing = activity("XM-IMP-3").replace('<policy-marker vocabulary="1" code="1" significance="1"/>', "") \
+        .replace('code="43030"', 'code="11110"')
+    mapped = {i: m for i, _, _, m in read(document(gender, climate, nothing))[0]}
+    assert mapped["XM-IMP-1"]["programme"]["themes"] == ["gender_equality"]
+    assert mapped["XM-IMP-2"]["programme"]["themes"] == ["resilience_climate", "equitable_economic_growth"]
+    assert mapped["XM-IMP-3"]["programme"]["themes"] == ["cities_migration"]
+    for m in mapped.values():
+        assert (m["programme"]["funding_window"], m["programme"]["instrument"]) == ("country_city", "country_programme")
+        assert m["defaulted"] == ["funding_window", "instrument", "themes"]
+        assert any("review" in w for w in m["warnings"])
+
+
+def test_actuals_reach_and_disaggregations_titles_on_one_line():
+    body = document(activity("XM-IMP-1", title="Two\n   lines", periods=2))
+    [(_, _, _, mapped)] = read(body)[0]
+    assert mapped["programme"]["title"] == "Two lines"
+    [indicator] = mapped["indicators"]
+    assert indicator["code"] == "people_reached" and indicator["reach"] == "direct"
+    assert [r["value"] for r in mapped["results"]] == ["40", "41"]
+    assert mapped["results"][0]["disaggregations"] == {"sex": {"female": "20"}}
+    assert mapped["cities"] == [{"ref": "KE-KIS", "name": "Kisumu", "country": "KE", "latitude": "-0.100000",
+                                 "longitude": "34.750000"}]
+    assert mapped["reported_transactions"][0]["type"] == "2" and mapped["reported_transactions"][0]["amount"] == "20000"
+
+
+def test_a_location_outside_the_recipient_countries_is_a_warning_not_a_city():
+    element = etree.fromstring(activity("XM-IMP-1").replace('<location ref="KE-KIS">', '<location ref="UG-KIS">'))
+    mapped = to_platform(element)
+    assert mapped["cities"] == [] and any(w.startswith("location[1]") for w in mapped["warnings"])
