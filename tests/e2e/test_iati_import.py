@@ -155,6 +155,12 @@ def test_a_partner_imports_its_own_activities_only(platform):
     assert programmes_of(platform, org) == [] and programmes_of(platform, "XM-OTHER") == []
     done = post(platform, document(activity(f"{org}-1", org)), headers=partner)
     assert [a["outcome"] for a in done.json()["activities"]] == ["created"]
+    # another organisation's programme as a parent is like a missing one: no link, nothing of it told
+    theirs = post(platform, document(other)).json()["activities"][0]["programme_id"]
+    child = activity(f"{org}-2", org, extra='<related-activity ref="XM-OTHER-1" type="1"/>')
+    done = post(platform, document(child), headers=partner)
+    assert done.status_code == 200 and theirs not in done.text
+    assert any("neither in the platform nor in the document" in w for w in done.json()["activities"][0]["warnings"])
 
 
 def test_xxe_and_entity_expansion_are_refused_unread(platform, tmp_path):

@@ -3,10 +3,14 @@ error of a document is listed with its line; other publishers' activities get do
 defaults and themes with a warning; actuals and dimensions map as docs/iati.md says."""
 import io
 
+import pytest
 from lxml import etree
 
+from gateway.iati_import import importer
 from gateway.iati_import.mapping import to_platform
 from gateway.iati_import.reading import read_activities
+from gateway.problems import DocumentRefused
+from shared.actors import SYSTEM
 from tests.iati_documents import activity, document
 
 
@@ -72,3 +76,21 @@ def test_a_location_outside_the_recipient_countries_is_a_warning_not_a_city():
     element = etree.fromstring(activity("XM-IMP-1").replace('<location ref="KE-KIS">', '<location ref="UG-KIS">'))
     mapped = to_platform(element)
     assert mapped["cities"] == [] and any(w.startswith("location[1]") for w in mapped["warnings"])
+
+
+def test_a_refusal_counts_every_error_and_lists_a_bounded_number(monkeypatch):
+    monkeypatch.setattr(importer, "MAX_LISTED", 2)
+    broken = [activity(f"XM-IMP-{n}").replace('hierarchy="1"', 'hierarchy="x"') for n in range(3)]
+    with pytest.raises(DocumentRefused) as refused:
+        importer.import_document(io.BytesIO(document(*broken)), actor=SYSTEM, dry_run=True, service=None)
+    assert refused.value.total == 3 and [p["activity"] for p in refused.value.problems] == ["XM-IMP-0", "XM-IMP-1"]
+    assert "3 problem(s)" in refused.value.detail and "first 2" in refused.value.detail
+
+
+def test_a_part_of_an_unknown_category_is_not_added_to_the_total():
+    extra = '<actual value="7"><dimension name="sex" value="other"/></actual></period>'
+    element = etree.fromstring(activity("XM-IMP-1").replace("</period>", extra, 1))
+    mapped = to_platform(element)
+    assert mapped["results"][0]["value"] == "40"
+    assert mapped["results"][0]["disaggregations"] == {"sex": {"female": "20"}}
+    assert any("sex=other" in w for w in mapped["warnings"])

@@ -85,13 +85,14 @@ class DocumentRefused(PlatformError):
 
     title = "The document was refused"
 
-    def __init__(self, problems: list):
-        super().__init__(problems)
-        self.problems = problems
+    def __init__(self, problems: list, total: int | None = None):
+        super().__init__(problems, total)
+        self.problems, self.total = problems, len(problems) if total is None else total
 
     @property
     def detail(self):
-        return f"{len(self.problems)} problem(s) in the document; nothing was imported"
+        shown = "" if self.total == len(self.problems) else f" (the first {len(self.problems)} listed)"
+        return f"{self.total} problem(s) in the document{shown}; nothing was imported"
 
 
 class TooLarge(PlatformError):
@@ -165,7 +166,8 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
         extra["errors"] = [{"field": field, "messages": messages}
                            for field, messages in sorted(exc.errors.items())]
     if isinstance(exc, DocumentRefused):
-        extra["errors"] = [{"field": p.get("path"), **p} for p in exc.problems]
+        extra["errors"] = [{"field": p["path"], "messages": [p["reason"]], **p} for p in exc.problems]
+        extra["errors_total"] = exc.total
     if isinstance(exc, Conflict) and exc.allowed:
         extra["allowed"] = exc.allowed
     if isinstance(exc, Unauthenticated):

@@ -20,6 +20,12 @@ def event_types() -> list[str]:
 class FieldError(StrictSchema):
     field = Text(required=True, metadata={"description": "dotted path of the bad field"})
     messages = fields.List(Text(), required=True)
+    # a refused document (the IATI import): where each problem is and of what kind
+    kind = Text(metadata={"description": "schema, codelist, rule or platform (IATI import)"})
+    activity = Text(allow_none=True, metadata={"description": "the activity's iati-identifier"})
+    path = Text(metadata={"description": "the element (or /@attribute) in the document"})
+    line = fields.Integer(allow_none=True, metadata={"description": "its line in the document"})
+    reason = Text(metadata={"description": "why (the same as `messages`)"})
 
 
 class Problem(StrictSchema):
@@ -31,6 +37,8 @@ class Problem(StrictSchema):
     request_id = Text(metadata={"description": "the X-Request-ID of the request"})
     errors = fields.List(fields.Nested(FieldError), metadata={"description": "each bad field (4xx bad input)"})
     allowed = fields.List(fields.Raw(), metadata={"description": "what the current state allows (409)"})
+    errors_total = fields.Integer(metadata={"description": "a refused document: every problem counted (at most "
+                                                           "10,000 are listed in `errors`)"})
 
 
 # -- system ---------------------------------------------------------------------------------

@@ -22,6 +22,22 @@ _KEY = re.compile(r"^activities\.(\d+)\.?(.*)$")
 Where = tuple[str | None, str, int | None]   # an activity's identifier, path and line
 
 
+MAX_LISTED = 10_000   # errors listed in a refusal (all are counted): a hostile document's answer stays bounded
+
+
+class _Problems(list[Finding]):
+    """Every problem counted, the first MAX_LISTED kept."""
+    total = 0
+
+    def extend(self, found: Any) -> None:
+        found = list(found)
+        self.total += len(found)
+        super().extend(found[:max(0, MAX_LISTED - len(self))])
+
+    def append(self, found: Finding) -> None:
+        self.extend([found])
+
+
 def chunk_size() -> int:
     return int(os.environ.get("IATI_IMPORT_CHUNK", 500))
 
@@ -53,7 +69,7 @@ def import_document(stream: BinaryIO, *, actor: Actor, dry_run: bool, service: A
                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """`service`: the programmes service's RPC proxy (stage_activities, import_activities,
     discard_import)."""
-    problems: list[Finding] = []
+    problems = _Problems()
     where: list[Where] = []
     batches = _Batches(service, actor, chunk_size())
     try:
@@ -71,7 +87,7 @@ def import_document(stream: BinaryIO, *, actor: Actor, dry_run: bool, service: A
                 entry["warnings"] = [w.message for w in activity.warnings] + entry["warnings"]
                 batches.add(entry)
         if problems:
-            raise DocumentRefused([problem(p) for p in problems])
+            raise DocumentRefused([problem(p) for p in problems], problems.total)
         try:
             outcome = batches.finish(dry_run)
         except InvalidInput as exc:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
+from marshmallow import fields
+
+from shared.api.programmes.pieces import DisaggregationsIn
 from shared.events.contracts.programmes import ACTIVITY_STATUSES, MEASURES, ORGANISATION_ROLES
 from shared.reference import COUNTRIES
 
@@ -32,7 +35,9 @@ STATUS_BY_CODE = {code: name for name, code in ACTIVITY_STATUSES.items()}
 ROLE_BY_CODE = {code: name for name, code in ORGANISATION_ROLES.items()}
 MEASURE_BY_CODE = {code: name for name, code in MEASURES.items()}
 DATE_BY_TYPE = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "4": "actual_end"}
-PLATFORM_DIMENSIONS = ("sex", "age", "migrant_status")
+# the platform's disaggregations and their categories, as its API takes them ("reach" marks the total)
+CATEGORIES = {name: tuple(cast(fields.Nested, field).schema.fields)
+              for name, field in DisaggregationsIn().fields.items() if name != "reach"}
 CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")   # an indicator code (shared.api.programmes.pieces)
 
 
@@ -148,25 +153,32 @@ def _indicators(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any]
 
 
 def _actual(period: Any, code: str, warnings: list[str]) -> dict[str, Any] | None:
-    """A period's actuals: the total (without a dimension, or with `reach` only; summed when
-    several) and one actual per category of a platform dimension (docs/iati.md)."""
+    """A period's actuals: the total is the actual without a dimension (or with `reach` only;
+    summed when several); an actual with one dimension of the platform's is a part (one per
+    category, docs/iati.md). Other disaggregated actuals are dropped, unless the period has no
+    total: then their sum is the total (a warning either way)."""
     total: Decimal | None = None
     reach: str | None = None
     parts: dict[str, dict[str, str]] = defaultdict(dict)
+    other: list[Decimal] = []
     for actual in period.findall("actual"):
         value = _decimal(actual.get("value"))
         if value is None:
             continue
         dims = [(d.get("name"), d.get("value")) for d in actual.findall("dimension")]
-        if len(dims) == 1 and dims[0][0] in PLATFORM_DIMENSIONS:
+        if len(dims) == 1 and dims[0][1] in CATEGORIES.get(dims[0][0] or "", ()):
             parts[dims[0][0]][dims[0][1]] = str(value)
-            continue
-        if len(dims) == 1 and dims[0][0] == "reach":
-            reach = dims[0][1]
-        elif dims:
+        elif dims and not (len(dims) == 1 and dims[0][0] == "reach"):
+            other.append(value)
             warnings.append(f"indicator {code}: actual dimensions {', '.join(f'{n}={v}' for n, v in dims)} "
-                            "are not the platform's; the value is kept as the total")
-        total = (total or Decimal(0)) + value
+                            "are not the platform's disaggregations")
+        else:
+            reach = dims[0][1] if dims else reach
+            total = (total or Decimal(0)) + value
+    if total is None and other:
+        total = sum(other, Decimal(0))
+        warnings.append(f"indicator {code}: a period without an undisaggregated actual; the sum of its other "
+                        "actuals is kept as the total")
     if total is None:
         return None
     out: dict[str, Any] = {"value": str(total), "disaggregations": dict(parts)}
@@ -193,8 +205,11 @@ def _transactions(activity: Any, currency: str | None, warnings: list[str]) -> l
 
 
 def _budget(activity: Any, currency: str | None, warnings: list[str]) -> dict[str, Any] | None:
+    """The original (type 1) budgets summed; revised ones (type 2) only when there is no original."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
-    for budget in activity.findall("budget"):
+    budgets = activity.findall("budget")
+    originals = [b for b in budgets if b.get("type", "1") == "1"]
+    for budget in originals or budgets:
         value = budget.find("value")
         amount = _decimal(value.text)
         if amount is not None and budget.get("status", "1") == "1":

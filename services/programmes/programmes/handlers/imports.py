@@ -96,11 +96,18 @@ def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor
     return {"dry_run": dry_run, "activities": sorted(report, key=lambda e: e["index"])}
 
 
+def _parent_id(uow: Any, iati_identifier: str, actor: Actor) -> str | None:
+    """The parent's id when the actor may see it: another organisation's is like a missing one."""
+    parent_id = uow.programmes.id_of_iati_identifier(iati_identifier)
+    parent = uow.programmes.get(parent_id) if parent_id else None
+    return parent_id if parent is not None and actor.owns(parent.reporting_org["ref"]) else None
+
+
 def _adopt(uow: Any, orphans: list[tuple[dict[str, Any], domain.Programme, str]], actor: Actor, now: Any,
            errors: dict[str, Any]) -> None:
     """Children whose parent came later in the document (another chunk): linked now."""
     for entry, programme, parent_ref in orphans:
-        parent_id = uow.programmes.id_of_iati_identifier(parent_ref)
+        parent_id = _parent_id(uow, parent_ref, actor)
         if parent_id is None:
             entry["warnings"].append(f"related-activity: the parent {parent_ref} is neither in the platform nor in "
                                      "the document; imported without a parent")
@@ -131,7 +138,7 @@ def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str
     warnings: list[str] = list(a.get("warnings", []))
     fields["reported_transactions"] = a.get("reported_transactions", [])
     if a.get("parent"):
-        fields["parent_id"] = uow.programmes.id_of_iati_identifier(a["parent"])
+        fields["parent_id"] = _parent_id(uow, a["parent"], actor)
         if fields["parent_id"] is None:   # later in the document, perhaps: _adopt links it, keep it till then
             a = {**a, "defaulted": [*a.get("defaulted", ()), "parent_id"]}
     existing = uow.programmes.id_of_iati_identifier(fields["iati_identifier"])
