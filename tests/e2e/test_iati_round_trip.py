@@ -63,10 +63,11 @@ def imported(base, body, *, dry_run=False):
 
 
 def canonical(body):
-    """The document as lines `path: attributes text`, activities by identifier. Dropped: the
-    generated and last-updated datetimes (when each platform wrote and changed its record);
-    replaced: location/@ref, a platform's own city id, by the city's name (B registers its own
-    cities, docs/iati.md "Round trip")."""
+    """The document as lines `path: attributes text`, activities by identifier (the export
+    follows the programmes list's (updated_at, id) order, which is each platform's own).
+    Dropped: the generated and last-updated datetimes (when each platform wrote and changed
+    its record); replaced: location/@ref, a platform's own city id, by the city's name (B
+    registers its own cities). docs/iati.md, "Round trip"."""
     doc = etree.fromstring(body, safe_parser())
     doc.attrib.pop("generated-datetime")
     for activity in doc.findall("iati-activity"):
