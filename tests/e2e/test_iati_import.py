@@ -122,6 +122,8 @@ def test_a_child_before_its_parent_in_another_chunk_gets_its_parent(platform):
     ids = {a["iati_identifier"]: a["programme_id"] for a in done.json()["activities"]}
     got = requests.get(f"{platform}/v1/programmes/{ids[f'{org}-child']}", headers=ADMIN_HEADERS, timeout=10).json()
     assert got["parent_id"] == ids[f"{org}-parent"]
+    # the document's order is the platform's (updated_at, id), so an export writes them back in it
+    assert [p["iati_identifier"] for p in programmes_of(platform, org)] == [f"{org}-child", f"{org}-x", f"{org}-parent"]
     again = post(platform, document(child, activity(f"{org}-x", org), activity(f"{org}-parent", org)))
     assert [a["outcome"] for a in again.json()["activities"]] == ["unchanged"] * 3
 
@@ -141,6 +143,17 @@ def test_a_changed_file_updates_the_programme_and_corrects_its_approved_value(pl
                             timeout=10).json()["items"]
     assert (result["status"], result["value"]) == ("approved", "45")
     assert [a["outcome"] for a in post(platform, document(changed)).json()["activities"]] == ["unchanged"]
+
+
+def test_a_location_with_a_platform_id_keeps_it(platform):
+    org, city = f"XM-L{uuid.uuid4().hex[:6].upper()}", str(uuid.uuid4())
+    body = document(activity(f"{org}-1", org, city="Eldoret").replace('<location ref="KE-ELD">',
+                                                                       f'<location ref="{city}">'))
+    done = post(platform, body)
+    assert done.status_code == 200, done.text
+    got = requests.get(f"{platform}/v1/programmes/{done.json()['activities'][0]['programme_id']}",
+                       headers=ADMIN_HEADERS, timeout=10).json()
+    assert [(c["id"], c["name"]) for c in got["cities"]] == [(city, "Eldoret")]
 
 
 def test_a_partner_imports_its_own_activities_only(platform):

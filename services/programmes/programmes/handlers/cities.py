@@ -13,10 +13,11 @@ _city_in, _programme_city_in, _query = api.CityCreate(), api.ProgrammeCityIn(), 
 CITY_FIELDS = ("name", "country", "population", "secondary_city", "latitude", "longitude")
 
 
-def resolve_city(uow: Any, spec: dict[str, Any], now: Any, field_name: str,
-                 errors: dict[str, Any]) -> domain.City | None:
+def resolve_city(uow: Any, spec: dict[str, Any], now: Any, field_name: str, errors: dict[str, Any],
+                 new_id: str | None = None) -> domain.City | None:
     """The city a loaded ProgrammeCityIn names: on record by id, or found or registered by
-    country and name. Its errors are added to `errors` (under `field_name`)."""
+    country and name (registered with `new_id` when given: the IATI import keeps the ids of
+    the document it reads). Its errors are added to `errors` (under `field_name`)."""
     if spec.get("id") is not None:
         city = uow.cities.get(spec["id"])
         if city is None:
@@ -28,6 +29,7 @@ def resolve_city(uow: Any, spec: dict[str, Any], now: Any, field_name: str,
     except InvalidInput as exc:
         errors.update(exc.errors)
         return None
+    new.id = new_id or new.id
     city, _ = uow.cities.find_or_add(new)
     return city
 

@@ -9,6 +9,7 @@ Large documents come in chunks (bounded messages): `stage_activities` keeps each
 `import_chunks`; the final `import_activities(..., import_id=)` applies the staged chunks,
 one loaded at a time, and its own, in ONE transaction; `discard_import` (after a dry run or
 a refusal) and a TTL remove what is left."""
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -80,7 +81,9 @@ def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor
             # parents before children, so a child finds a parent of the same chunk
             for i in sorted(range(len(chunk)), key=lambda i: bool(chunk[i].get("parent"))):
                 sink: dict[str, Any] = {}
-                entry = _apply(uow, chunk[i], actor, now, sink, orphans)
+                # a microsecond apart in document order: lists and the export (by updated_at, id) keep it
+                at = now + timedelta(microseconds=offset + i)
+                entry = _apply(uow, chunk[i], actor, at, sink, orphans)
                 errors.update({f"activities.{offset + i}.{k}": v for k, v in sink.items()})
                 if entry is not None:
                     entry["index"] = offset + i
@@ -167,16 +170,27 @@ def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str
 
 def _cities(uow: Any, programme: domain.Programme, specs: list[dict[str, Any]], now: Any,
             errors: dict[str, Any]) -> list[domain.City]:
-    """Cities by `ref` (a city id, as the platform exports them), else by country and name."""
+    """Cities by `ref` (a city id, as the platform exports them), else by country and name,
+    else registered; with the ref as its id when it is a platform id (a UUID), so that an
+    export imported into another platform exports the same again."""
     cities: list[domain.City] = []
     for i, spec in enumerate(specs):
-        city = uow.cities.get(spec["ref"]) if spec.get("ref") else None
+        ref = spec.get("ref")
+        city = uow.cities.get(ref) if ref else None
         if city is None:
             loaded = merge(errors, validate, _city, {k: v for k, v in spec.items() if k != "ref"})
-            city = resolve_city(uow, loaded, now, f"cities.{i}", errors) if loaded else None
+            city = resolve_city(uow, loaded, now, f"cities.{i}", errors, new_id=ref if _is_uuid(ref) else None) \
+                if loaded else None
         if city is not None and programme.city(city.id) is None and all(c.id != city.id for c in cities):
             cities.append(city)
     return cities
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def _create_programme(uow: Any, fields: dict[str, Any], a: dict[str, Any], actor: Actor, now: Any,
