@@ -40,8 +40,10 @@ def rich_portfolio(platform):
     projects = [started(partner, programme_body(f"Project {n}", org=org, own_id=f"P{n}", parent_id=jwp["id"],
                                                 cities=[JINJA, KISUMU]))
                 for n in (1, 2)]
-    pipeline = partner.ok(partner.post("/v1/programmes", programme_body("Pipeline", org=org, own_id="PIPE",
-                                                                        countries=["TZ"], cities=[])), 201)
+    # no dates: a budget without its periods, a description on two lines
+    pipeline = partner.ok(partner.post("/v1/programmes", programme_body(
+        "Pipeline", org=org, own_id="PIPE", countries=["TZ"], cities=[], description="Scoping\nthe programme",
+        budget={"amount": "50000.00", "currency": "EUR"})), 201)
     foreign = started(stranger, programme_body("Not yours", org=other, own_id="X"))
 
     def result(programme, value, city, period, approve=True, **extra):
