@@ -40,7 +40,7 @@ def programme(i: int) -> dict:
         "id": f"p{i}", "iati_identifier": f"XM-BENCH-1-{i}", "title": f"Programme {i}", "description": "Cities",
         "reporting_org": ORG, "status_code": "2", "parent_id": None, "created_at": "2019-01-01T00:00:00+00:00",
         "updated_at": "2020-05-01T10:00:00+00:00", "countries": ["UG", "KE"],
-        "cities": [{"id": f"c{i}-{n}", "name": f"City {n}", "latitude": "0.42", "longitude": "33.2"}
+        "cities": [{"id": f"c{i}-{n}", "name": f"City {n}", "country": "UG", "latitude": "0.42", "longitude": "33.2"}
                    for n in range(3)],
         "sectors": [{"code": "43030", "percentage": None}, {"code": "15150", "percentage": None}],
         "sdg_goals": ["11"], "sdg_targets": ["11.1"], "policy_markers": [{"code": "1", "significance": 1}],

@@ -4,23 +4,17 @@ policy markers, a budget over three years, a grant awarded and disbursed, indica
 baseline and targets, approved and unapproved results with disaggregations). Every document
 validates against the XSD and carries the values docs/iati.md maps; unapproved values are
 absent; a partner exports only its own activities; filters work; bad filters are 422."""
-import uuid
 from decimal import Decimal
 
 import pytest
 from lxml import etree
 
 from shared.iati.schema import safe_parser, validation_errors
-from tests.e2e.conftest import ADMIN_KEY
-from tests.grants_flow import Http, award_over_http
-from tests.programmes_flow import city_id, programme_body
+from tests.iati_portfolio import JINJA, rich_portfolio
+from tests.programmes_flow import city_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
-PERIOD = {"start": "2020-01-01", "end": "2020-06-30"}
-LATER = {"start": "2020-07-01", "end": "2020-12-31"}
-JINJA = {"name": "Jinja", "country": "UG", "latitude": "0.424400", "longitude": "33.204200"}
-KISUMU = {"name": "Kisumu", "country": "KE"}
 ACTIVITIES = "/v1/iati/activities.xml"
 
 
@@ -39,48 +33,7 @@ def identifiers(doc):
 
 @pytest.fixture(scope="module")
 def world(platform):
-    admin = Http(platform, ADMIN_KEY)
-    org = {"ref": f"XM-IATI-{uuid.uuid4().hex[:6].upper()}", "name": "IATI partner", "type": "21"}
-    other = {"ref": f"XM-OTHER-{uuid.uuid4().hex[:6].upper()}", "name": "Other partner", "type": "21"}
-    partner = admin.as_key(admin.new_key(org["ref"], "partner"))
-    stranger = admin.as_key(admin.new_key(other["ref"], "partner"))
-
-    def started(client, body):
-        created = client.ok(client.post("/v1/programmes", body), 201)
-        return client.ok(client.post(f"/v1/programmes/{created['id']}/status", {"status": "implementation"}))
-
-    jwp = started(partner, programme_body(
-        "Joint work on secondary cities", org=org, own_id="JWP", funding_window="global",
-        instrument="joint_work_programme", cities=[JINJA, KISUMU],
-        sectors=[{"code": "43030"}, {"code": "15150"}, {"code": "16050"}], sdg_goals=["11", "5"],
-        sdg_targets=["11.1"], policy_markers=[{"code": "1", "significance": 2}],
-        participating_orgs=[{"ref": "XM-DAC-41114", "name": "UNDP", "role": "funding", "type": "40"}],
-        budget={"amount": "1000000.00", "currency": "USD"},
-        dates={"planned_start": "2019-07-01", "planned_end": "2021-06-30"},
-        indicators=[{"code": "people_reached", "baseline": {"value": "100", "year": 2019},
-                     "targets": [{"period": PERIOD, "value": "5000"}]}, {"code": "women_empowered"}]))
-    projects = [started(partner, programme_body(f"Project {n}", org=org, own_id=f"P{n}", parent_id=jwp["id"],
-                                                cities=[JINJA, KISUMU]))
-                for n in (1, 2)]
-    pipeline = partner.ok(partner.post("/v1/programmes", programme_body("Pipeline", org=org, own_id="PIPE",
-                                                                        countries=["TZ"], cities=[])), 201)
-    foreign = started(stranger, programme_body("Not yours", org=other, own_id="X"))
-
-    def result(programme, value, city, period, approve=True, **extra):
-        made = partner.ok(partner.post(f"/v1/programmes/{programme['id']}/results", {
-            "indicator": "people_reached", "city_id": city_id(programme, city), "period": period,
-            "value": value, **extra}), 201)
-        partner.ok(partner.post(f"/v1/results/{made['id']}/submit", {}))
-        if approve:
-            admin.ok(admin.post(f"/v1/results/{made['id']}/approve", {}))
-
-    result(jwp, "1200", "Jinja", PERIOD, disaggregations={"sex": {"female": "700", "male": "500"}})
-    result(jwp, "300", "Kisumu", PERIOD, disaggregations={"sex": {"female": "100", "male": "200"}})
-    result(jwp, "777", "Kisumu", LATER, approve=False)  # submitted, never approved
-    grant = award_over_http(admin, projects[0]["id"], org["ref"], "75000.50", "EUR")
-    admin.ok(admin.post(f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1}), 201)
-    return {"admin": admin, "partner": partner, "stranger": stranger, "org": org, "jwp": jwp,
-            "projects": projects, "pipeline": pipeline, "foreign": foreign, "grant": grant}
+    return rich_portfolio(platform)
 
 
 def activity(doc, programme):

@@ -21,8 +21,8 @@ def programme(**changes):
         "id": "p1", "iati_identifier": "XM-TEST-1-JWP", "title": "Joint work", "description": "Cities\nand towns",
         "reporting_org": ORG, "status_code": "2", "parent_id": None, "created_at": "2024-01-02T00:00:00+00:00",
         "updated_at": "2026-05-01T10:00:00+00:00", "countries": ["UG", "KE", "TZ"],
-        "cities": [{"id": "c1", "name": "Jinja", "latitude": "0.4244", "longitude": "33.2042"},
-                   {"id": "c2", "name": "Kisumu", "latitude": None, "longitude": None}],
+        "cities": [{"id": "c1", "name": "Jinja", "country": "UG", "latitude": "0.4244", "longitude": "33.2042"},
+                   {"id": "c2", "name": "Kisumu", "country": "KE", "latitude": None, "longitude": None}],
         "sectors": [{"code": "43030", "percentage": None}, {"code": "15150", "percentage": None},
                     {"code": "16050", "percentage": None}],
         "sdg_goals": ["11"], "sdg_targets": ["11.1"], "policy_markers": [{"code": "1", "significance": 2}],
@@ -232,3 +232,47 @@ def test_exports_break_no_validator_rule_and_use_only_listed_codes():
                 one(args={"results": [], "transactions": []}, **bare)):
         for element in doc.iter("iati-activity"):
             assert check_activity(element, today=TODAY) == []
+
+
+REPORTED = [  # as the import stores them (programme `reported_transactions`)
+    {"type": "11", "date": "2025-02-15", "amount": "2500", "currency": "EUR", "value_date": "2025-02-10",
+     "ref": "TX-1", "description": "Incoming funds\nfrom a donor", "provider": {"ref": "XM-DAC-7", "name": "Donor"},
+     "receiver": None},
+    {"type": "3", "date": "2025-02-01", "amount": "100", "currency": "USD", "value_date": None, "ref": None,
+     "description": None, "provider": None, "receiver": {"ref": None, "name": "A city"}},
+]
+
+
+def test_reported_transactions_are_written_with_the_grants_by_date():
+    a = one(reported_transactions=REPORTED).find("iati-activity")
+    assert a.xpath("transaction/transaction-date/@iso-date") == ["2025-02-01", "2025-02-01", "2025-02-15",
+                                                                "2025-03-01"]
+    assert validation_errors(a.getparent(), "activities") == []
+    incoming = a.xpath("transaction[@ref='TX-1']")[0]
+    assert incoming.xpath("transaction-type/@code") == ["11"]
+    assert incoming.xpath("value/@value-date") == ["2025-02-10"] and incoming.findtext("value") == "2500"
+    assert incoming.xpath("description/narrative/text()") == ["Incoming funds\nfrom a donor"]
+    assert incoming.xpath("provider-org/@ref") == ["XM-DAC-7"] and incoming.find("receiver-org") is None
+    reported = a.xpath("transaction[value/@currency='USD'][value='100']")[0]
+    assert reported.find("provider-org") is None and reported.xpath("value/@value-date") == ["2025-02-01"]
+
+
+def test_a_reach_split_is_the_dimension_reach_once():
+    split = [{**r, "disaggregations": {**r["disaggregations"], "reach": {"direct": "900", "indirect": "300"}}}
+             for r in RESULTS[:1]] + RESULTS[1:]
+    period = one(args={"results": split}).xpath("//indicator[reference/@code='people_reached']/period")[0]
+    reach = period.xpath("actual[dimension/@name='reach']")
+    assert [(a.get("value"), a.find("dimension").get("value")) for a in reach] == [("900", "direct"),
+                                                                                  ("300", "indirect")]
+    assert period.xpath("actual[not(dimension)]/@value") == ["1500"]   # the total, no reach of its own
+    # without a split the total carries the indicator's reach, as before
+    plain = one().xpath("//indicator[reference/@code='people_reached']/period/actual[dimension/@name='reach']")
+    assert [(a.get("value"), a.find("dimension").get("value")) for a in plain] == [("1500", "direct")]
+
+
+def test_a_location_names_its_country_and_a_budget_without_periods_no_currency():
+    a = one(budget={"amount": "1000.00", "currency": "USD"},
+            dates={"planned_start": None, "planned_end": None, "actual_start": "2024-01-01", "actual_end": None}
+            ).find("iati-activity")
+    assert a.xpath("location/administrative[@vocabulary='A4']/@code") == ["UG", "KE"]
+    assert a.find("budget") is None and a.get("default-currency") is None

@@ -49,10 +49,11 @@ def build(programme: dict[str, Any], *, results: list[dict[str, Any]], transacti
     commitments and disbursements of its grants (gateway.iati.source), `parent_ref` the
     parent's IATI identifier."""
     budget = programme.get("budget")
+    periods = _budget_periods(programme.get("dates") or {}) if budget else []
     activity = etree.Element("iati-activity", {
         "last-updated-datetime": programme["updated_at"], XML_LANG: "en",
         "hierarchy": "2" if programme.get("parent_id") else "1"})
-    if budget:
+    if budget and periods:  # only with the budgets it is the currency of (the import reads it from them)
         activity.set("default-currency", budget["currency"])
     sub(activity, "iati-identifier", programme["iati_identifier"])
     reporting = programme["reporting_org"]
@@ -65,9 +66,11 @@ def build(programme: dict[str, Any], *, results: list[dict[str, Any]], transacti
     _dates(activity, programme)
     _geography(activity, programme)
     _classifications(activity, programme)
-    if budget:
-        _budgets(activity, programme["dates"], budget)
-    for transaction in transactions:
+    if budget and periods:
+        _budgets(activity, periods, budget)
+    # the grants' transactions and those an imported file reported, by date (docs/iati.md)
+    reported = programme.get("reported_transactions") or []
+    for transaction in sorted([*transactions, *reported], key=lambda t: (t["date"], t["type"])):
         if date.fromisoformat(transaction["date"]) <= today:
             _transaction(activity, transaction)
     if parent_ref:
@@ -105,6 +108,8 @@ def _geography(activity: etree._Element, programme: dict[str, Any]) -> None:
     for city in programme.get("cities") or ():
         location = sub(activity, "location", ref=city["id"])
         narrative(location, "name", city["name"])
+        # the city's country (ISO 3166-1): the import places a city by it (docs/iati.md)
+        sub(location, "administrative", vocabulary="A4", level="0", code=city["country"])
         if city.get("latitude") is not None and city.get("longitude") is not None:
             point = sub(location, "point", srsName=WGS84)
             sub(point, "pos", f"{city['latitude']} {city['longitude']}")
@@ -123,11 +128,14 @@ def _classifications(activity: etree._Element, programme: dict[str, Any]) -> Non
         sub(activity, "policy-marker", vocabulary="1", code=marker["code"], significance=marker["significance"])
 
 
-def _budgets(activity: etree._Element, dates: dict[str, Any], budget: dict[str, Any]) -> None:
+def _budget_periods(dates: dict[str, Any]) -> list[tuple[date, date]]:
     start, end = dates.get("planned_start"), dates.get("planned_end")
     if not (start and end):  # a budget needs its period: none without planned dates
-        return
-    periods = yearly_periods(date.fromisoformat(start), date.fromisoformat(end))
+        return []
+    return yearly_periods(date.fromisoformat(start), date.fromisoformat(end))
+
+
+def _budgets(activity: etree._Element, periods: list[tuple[date, date]], budget: dict[str, Any]) -> None:
     for (first, last), amount in zip(periods, pro_rata(Decimal(budget["amount"]), periods), strict=True):
         element = sub(activity, "budget", type="1", status="1")
         sub(element, "period-start", iso_date=first.isoformat())
@@ -136,13 +144,18 @@ def _budgets(activity: etree._Element, dates: dict[str, Any], budget: dict[str, 
 
 
 def _transaction(activity: etree._Element, transaction: dict[str, Any]) -> None:
-    element = sub(activity, "transaction")
+    """A grant's transaction (gateway.iati.source) or a reported one (the import's shape:
+    `value_date`, `ref`, `description` and either organisation may be absent)."""
+    element = sub(activity, "transaction", ref=transaction.get("ref"))
     sub(element, "transaction-type", code=transaction["type"])
     sub(element, "transaction-date", iso_date=transaction["date"])
     sub(element, "value", str(Decimal(transaction["amount"])), currency=transaction["currency"],
-        value_date=transaction["date"])
-    organisation(element, "provider-org", transaction["provider"])
-    organisation(element, "receiver-org", transaction["receiver"])
+        value_date=transaction.get("value_date") or transaction["date"])
+    if transaction.get("description"):
+        narrative(element, "description", transaction["description"])
+    for tag, org in (("provider-org", transaction.get("provider")), ("receiver-org", transaction.get("receiver"))):
+        if org:
+            organisation(element, tag, org)
 
 
 def _results(activity: etree._Element, indicators: Any, results: list[dict[str, Any]]) -> None:
@@ -183,7 +196,10 @@ def _actuals(period: etree._Element, indicator: dict[str, Any], values: list[dic
     reach as the dimension `reach`), one per category of each disaggregation."""
     total = sum((Decimal(v["value"]) for v in values), Decimal(0))
     actual = sub(period, "actual", value=total)
-    sub(actual, "dimension", name="reach", value=indicator["reach"])
+    # A `reach` split (direct, indirect) is written as parts below; the total then carries no
+    # dimension, so `reach` never names both the total and its parts (docs/iati.md).
+    if not any((v.get("disaggregations") or {}).get("reach") for v in values):
+        sub(actual, "dimension", name="reach", value=indicator["reach"])
     parts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for value in values:
         for dimension, categories in (value.get("disaggregations") or {}).items():
