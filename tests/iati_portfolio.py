@@ -57,6 +57,8 @@ def rich_portfolio(platform):
     result(jwp, "1200", "Jinja", PERIOD, disaggregations={"sex": {"female": "700", "male": "500"}})
     result(jwp, "300", "Kisumu", PERIOD, disaggregations={"sex": {"female": "100", "male": "200"}})
     result(jwp, "777", "Kisumu", LATER, approve=False)  # submitted, never approved
+    # people reached directly and indirectly by one project: a reach split
+    result(projects[1], "1000", "Jinja", PERIOD, disaggregations={"reach": {"direct": "600", "indirect": "400"}})
     grant = award_over_http(admin, projects[0]["id"], org["ref"], "75000.50", "EUR")
     admin.ok(admin.post(f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1}), 201)
     return {"admin": admin, "partner": partner, "stranger": stranger, "org": org, "jwp": jwp,

@@ -94,3 +94,28 @@ def test_a_part_of_an_unknown_category_is_not_added_to_the_total():
     assert mapped["results"][0]["value"] == "40"
     assert mapped["results"][0]["disaggregations"] == {"sex": {"female": "20"}}
     assert any("sex=other" in w for w in mapped["warnings"])
+
+
+def test_a_reach_split_reads_back_as_the_reach_disaggregation():
+    """The export writes a split value as a total without a dimension plus one `actual` per
+    reach; a value without a split as one total marked with its reach (docs/iati.md)."""
+    def mapped(actuals):
+        element = etree.fromstring(activity("XM-IMP-1"))
+        for period in element.iter("period"):
+            for old in period.findall("actual"):
+                period.remove(old)
+            for value, reach in actuals:
+                actual = etree.SubElement(period, "actual", value=value)
+                if reach:
+                    etree.SubElement(actual, "dimension", name="reach", value=reach)
+        return to_platform(element)
+
+    split = mapped([("1500", None), ("900", "direct"), ("600", "indirect")])
+    assert [(r["value"], r["disaggregations"]) for r in split["results"]] == [
+        ("1500", {"reach": {"direct": "900", "indirect": "600"}})]
+    marked = mapped([("1500", "indirect")])
+    assert [(r["value"], r["disaggregations"]) for r in marked["results"]] == [("1500", {})]
+    assert marked["indicators"][0]["reach"] == "indirect"
+    both = mapped([("900", "direct"), ("600", "indirect")])
+    assert [(r["value"], r["disaggregations"]) for r in both["results"]] == [
+        ("1500", {"reach": {"direct": "900", "indirect": "600"}})]

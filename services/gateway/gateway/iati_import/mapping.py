@@ -38,6 +38,7 @@ DATE_BY_TYPE = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "
 # the platform's disaggregations and their categories, as its API takes them ("reach" marks the total)
 CATEGORIES = {name: tuple(cast(fields.Nested, field).schema.fields)
               for name, field in DisaggregationsIn().fields.items() if name != "reach"}
+REACHES = ("direct", "indirect")
 CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")   # an indicator code (shared.api.programmes.pieces)
 
 
@@ -153,12 +154,15 @@ def _indicators(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any]
 
 
 def _actual(period: Any, code: str, warnings: list[str]) -> dict[str, Any] | None:
-    """A period's actuals: the total is the actual without a dimension (or with `reach` only;
-    summed when several); an actual with one dimension of the platform's is a part (one per
-    category, docs/iati.md). Other disaggregated actuals are dropped, unless the period has no
-    total: then their sum is the total (a warning either way)."""
+    """A period's actuals: the total is the actual without a dimension (summed when several);
+    an actual with one dimension of the platform's is a part (one per category, docs/iati.md).
+    An actual with the dimension `reach` only is a part of the reach split when the period has
+    a total without a dimension, and otherwise the total itself, marked with its reach (how the
+    export writes a value without a split). Other disaggregated actuals are dropped, unless the
+    period has no total: then their sum is the total (a warning either way)."""
     total: Decimal | None = None
     reach: str | None = None
+    reach_only: list[tuple[str, Decimal]] = []
     parts: dict[str, dict[str, str]] = defaultdict(dict)
     other: list[Decimal] = []
     for actual in period.findall("actual"):
@@ -168,13 +172,24 @@ def _actual(period: Any, code: str, warnings: list[str]) -> dict[str, Any] | Non
         dims = [(d.get("name"), d.get("value")) for d in actual.findall("dimension")]
         if len(dims) == 1 and dims[0][1] in CATEGORIES.get(dims[0][0] or "", ()):
             parts[dims[0][0]][dims[0][1]] = str(value)
-        elif dims and not (len(dims) == 1 and dims[0][0] == "reach"):
+        elif len(dims) == 1 and dims[0][0] == "reach" and dims[0][1] in REACHES:
+            reach_only.append((dims[0][1], value))
+        elif dims:
             other.append(value)
             warnings.append(f"indicator {code}: actual dimensions {', '.join(f'{n}={v}' for n, v in dims)} "
                             "are not the platform's disaggregations")
         else:
-            reach = dims[0][1] if dims else reach
             total = (total or Decimal(0)) + value
+    if total is not None:
+        for category, value in reach_only:
+            parts["reach"][category] = str(Decimal(parts["reach"].get(category, "0")) + value)
+    elif reach_only:
+        total = sum((value for _, value in reach_only), Decimal(0))
+        if len({category for category, _ in reach_only}) == 1:
+            reach = reach_only[0][0]
+        else:  # direct and indirect without a total: they are the split of their sum
+            for category, value in reach_only:
+                parts["reach"][category] = str(Decimal(parts["reach"].get(category, "0")) + value)
     if total is None and other:
         total = sum(other, Decimal(0))
         warnings.append(f"indicator {code}: a period without an undisaggregated actual; the sum of its other "
