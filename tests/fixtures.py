@@ -52,6 +52,16 @@ def _rabbitmqctl(*args, attempts=3):
             raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed {attempts} times")
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class _Vhosts:
     """Creates and deletes vhosts through the management API when it answers,
     else through rabbitmqctl."""
@@ -71,6 +81,23 @@ class _Vhosts:
             _rabbitmqctl("add_vhost", name)
             _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
 
+    def names(self):
+        if self.http:
+            import requests
+            answer = requests.get(f"{MANAGEMENT_API}/vhosts?columns=name", auth=_credentials(), timeout=30)
+            return [v["name"] for v in answer.json()]
+        ctl = shutil.which("rabbitmqctl")
+        out = subprocess.run([ctl, "-q", "list_vhosts", "name"], capture_output=True, text=True, timeout=60)
+        return out.stdout.split()
+
+    def sweep(self):
+        """Deletes test vhosts whose test run is gone (killed runs never reach their cleanup);
+        a run still alive (another checkout's suite) keeps its own."""
+        for name in self.names():
+            parts = name.split("-")
+            if len(parts) == 3 and parts[0] == "test" and parts[1].isdigit() and not _alive(int(parts[1])):
+                self.delete(name)
+
     def delete(self, name):
         if self.http:
             import requests
@@ -83,10 +110,14 @@ class _Vhosts:
 def vhost_factory():
     """Creates vhosts (deleted at the end of the session); returns their AMQP URIs."""
     vhosts = _Vhosts()
+    try:
+        vhosts.sweep()
+    except Exception:  # pragma: no cover - best effort cleanup
+        pass
     created = []
 
     def make():
-        name = f"test-{uuid.uuid4().hex[:12]}"
+        name = f"test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         vhosts.add(name)
         created.append(name)
         parts = urlparse(BROKER_URI)

@@ -16,9 +16,11 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
     """The four services as processes on `backend`; yields the gateway's base URL."""
     var_dir = tmp_path_factory.mktemp(f"platform-{backend}")
     port = free_port()
-    env = platform_env(port, vhost_factory())
-    env.update(AMQP_URI=vhost_factory(), PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5",
-               RPC_DEADLINE_SECONDS="5")
+    # One vhost per platform, deleted when it stops: live vhosts (each with its quorum queues)
+    # pile up over a session and slow the broker down until it stalls.
+    amqp_uri = extra_env.pop("AMQP_URI", None) or vhost_factory()
+    env = platform_env(port, amqp_uri)
+    env.update(PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5", RPC_DEADLINE_SECONDS="5")
     env.update(PLATFORM_ADMIN_KEY=ADMIN_KEY, WEBHOOK_ALLOW_HTTP="true", WEBHOOK_ALLOW_LOOPBACK="true",
                WEBHOOK_BACKOFF_BASE="0.2", WEBHOOK_POLL_SECONDS="0.1", RATE_LIMIT_PER_MINUTE="60000",
                RATE_LIMIT_BURST="5000")
@@ -37,6 +39,7 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
         yield base
     finally:
         stop(procs)
+        vhost_factory.delete(amqp_uri)
         assert all(p.poll() is not None for p in procs)  # nothing left behind
         if session is not None and session.testsfailed:
             for service in SERVICES:

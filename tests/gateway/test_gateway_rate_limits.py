@@ -113,11 +113,12 @@ def test_a_gateway_whose_redis_is_away_still_answers_and_limits(start_gateway):
 
 @pytest.fixture
 def gateway_processes(tmp_path, vhost_factory):
-    started = []
+    started, vhosts = [], []
 
     def start(**env_extra):
         port = free_port()
-        env = platform_env(port, vhost_factory())
+        vhosts.append(vhost_factory())
+        env = platform_env(port, vhosts[-1])
         env.update(PLATFORM_VAR_DIR=str(tmp_path), PLATFORM_ADMIN_KEY=ADMIN_KEY, **env_extra)
         env.pop("GATEWAY_DATABASE_URL", None)  # one SQLite file, migrated by the first to start
         started.append(start_service("gateway", env, tmp_path))
@@ -127,6 +128,8 @@ def gateway_processes(tmp_path, vhost_factory):
         return f"http://127.0.0.1:{port}"
     yield start
     stop(started)
+    for uri in vhosts:
+        vhost_factory.delete(uri)
 
 
 def _port_open(port):
