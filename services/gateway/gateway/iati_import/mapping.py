@@ -6,18 +6,15 @@ instrument) and themes from their sectors, policy markers and tags (THEMES_BY_*)
 warning says so, for review; standard IATI is never refused for lacking them."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from decimal import Decimal
+from typing import Any
 
-from marshmallow import fields
-
-from shared.api.programmes.pieces import DisaggregationsIn
-from shared.events.contracts.programmes import ACTIVITY_STATUSES, MEASURES, ORGANISATION_ROLES
+from gateway.iati_import.results import read_results
+from gateway.iati_import.values import decimal, narrative
+from shared.events.contracts.programmes import ACTIVITY_STATUSES, ORGANISATION_ROLES
 from shared.reference import COUNTRIES
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DEFAULT_WINDOW, DEFAULT_INSTRUMENT = "country_city", "country_programme"
 DEFAULT_THEME = "cities_migration"
 # IATI PolicyMarker codes -> plan themes: 1 gender equality; 5-8 the Rio markers (biodiversity,
@@ -33,40 +30,7 @@ THEMES_BY_GOAL = {"5": "gender_equality", "13": "resilience_climate", "8": "equi
                   "11": "cities_migration", "10": "cities_migration"}
 STATUS_BY_CODE = {code: name for name, code in ACTIVITY_STATUSES.items()}
 ROLE_BY_CODE = {code: name for name, code in ORGANISATION_ROLES.items()}
-MEASURE_BY_CODE = {code: name for name, code in MEASURES.items()}
 DATE_BY_TYPE = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "4": "actual_end"}
-# the platform's disaggregations and their categories, as its API takes them ("reach" marks the total)
-CATEGORIES = {name: tuple(cast(fields.Nested, field).schema.fields)
-              for name, field in DisaggregationsIn().fields.items() if name != "reach"}
-REACHES = ("direct", "indirect")
-CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")   # an indicator code (shared.api.programmes.pieces)
-
-
-def narrative(element: Any, *, multiline: bool = False) -> str | None:
-    """The first English (or unlabelled) narrative, else the first one; on one line unless
-    `multiline` (titles and names are single-line text on the platform: shared.text)."""
-    if element is None:
-        return None
-    texts = [(n.get(XML_LANG), (n.text or "").strip() if multiline else _one_line(n.text or ""))
-             for n in element.findall("narrative")]
-    texts = [(lang, t) for lang, t in texts if t]
-    return next((t for lang, t in texts if lang in (None, "en")), texts[0][1] if texts else None)
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s*[\r\n\t\v\f]+\s*", " ", text).strip()
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    try:
-        return Decimal(value.strip()) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
-def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", title.casefold()).strip("_")[:90] or "indicator"
-
 
 def _org(element: Any) -> dict[str, Any] | None:
     if element is None:
@@ -96,7 +60,7 @@ def _cities(activity: Any, countries: list[str], warnings: list[str]) -> list[di
             continue
         city: dict[str, Any] = {"ref": location.get("ref"), "name": name, "country": country}
         pos = (location.findtext("point/pos") or "").split()
-        if len(pos) == 2 and all(_decimal(p) is not None for p in pos):
+        if len(pos) == 2 and all(decimal(p) is not None for p in pos):
             city["latitude"], city["longitude"] = (str(Decimal(p).quantize(Decimal("0.000001"))) for p in pos)
         cities.append(city)
     return cities
@@ -114,99 +78,11 @@ def _themes(sectors: list[dict[str, Any]], markers: list[dict[str, Any]], goals:
     return found or [DEFAULT_THEME]
 
 
-def _indicators(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Indicator specs (IndicatorIn) and their actuals as results (ResultCreate without a city)."""
-    indicators: list[dict[str, Any]] = []
-    results: list[dict[str, Any]] = []
-    for element in activity.iterfind("result/indicator"):
-        title = narrative(element.find("title")) or "indicator"
-        code = next((r.get("code") for r in element.findall("reference") if r.get("vocabulary") == "99"
-                     and r.get("code")), None) or slug(title)
-        if not CODE.fullmatch(code):
-            code = slug(code)
-        base, n = code, 2
-        while any(i["code"] == code for i in indicators):
-            code, n = f"{base}_{n}", n + 1
-        spec: dict[str, Any] = {"code": code, "title": title[:500],
-                                "measure": MEASURE_BY_CODE.get(element.get("measure") or "1", "unit"),
-                                "ascending": element.get("ascending", "1") in ("1", "true"), "targets": []}
-        if element.get("measure") not in (None, *MEASURE_BY_CODE):
-            warnings.append(f"indicator {code}: measure {element.get('measure')} is kept as a unit count")
-        baseline = element.find("baseline")
-        if baseline is not None and _decimal(baseline.get("value")) is not None:
-            year = baseline.get("year") or (baseline.get("iso-date") or "")[:4]
-            if year.isdigit():
-                spec["baseline"] = {"value": baseline.get("value"), "year": int(year)}
-        for period in element.findall("period"):
-            span = {"start": period.find("period-start").get("iso-date"),
-                    "end": period.find("period-end").get("iso-date")}
-            targets = [_decimal(t.get("value")) for t in period.findall("target")]
-            if any(t is not None for t in targets):
-                total = sum((t for t in targets if t is not None), Decimal(0))
-                spec["targets"].append({"period": span, "value": str(total)})
-            result = _actual(period, code, warnings)
-            if result is not None:
-                if "reach" in result:
-                    spec["reach"] = result.pop("reach")
-                results.append({"indicator": code, "period": span, **result})
-        indicators.append(spec)
-    return indicators, results
-
-
-def _actual(period: Any, code: str, warnings: list[str]) -> dict[str, Any] | None:
-    """A period's actuals: the total is the actual without a dimension (summed when several);
-    an actual with one dimension of the platform's is a part (one per category, docs/iati.md).
-    An actual with the dimension `reach` only is a part of the reach split when the period has
-    a total without a dimension, and otherwise the total itself, marked with its reach (how the
-    export writes a value without a split). Other disaggregated actuals are dropped, unless the
-    period has no total: then their sum is the total (a warning either way)."""
-    total: Decimal | None = None
-    reach: str | None = None
-    reach_only: list[tuple[str, Decimal]] = []
-    parts: dict[str, dict[str, str]] = defaultdict(dict)
-    other: list[Decimal] = []
-    for actual in period.findall("actual"):
-        value = _decimal(actual.get("value"))
-        if value is None:
-            continue
-        dims = [(d.get("name"), d.get("value")) for d in actual.findall("dimension")]
-        if len(dims) == 1 and dims[0][1] in CATEGORIES.get(dims[0][0] or "", ()):
-            parts[dims[0][0]][dims[0][1]] = str(value)
-        elif len(dims) == 1 and dims[0][0] == "reach" and dims[0][1] in REACHES:
-            reach_only.append((dims[0][1], value))
-        elif dims:
-            other.append(value)
-            warnings.append(f"indicator {code}: actual dimensions {', '.join(f'{n}={v}' for n, v in dims)} "
-                            "are not the platform's disaggregations")
-        else:
-            total = (total or Decimal(0)) + value
-    if total is not None:
-        for category, value in reach_only:
-            parts["reach"][category] = str(Decimal(parts["reach"].get(category, "0")) + value)
-    elif reach_only:
-        total = sum((value for _, value in reach_only), Decimal(0))
-        if len({category for category, _ in reach_only}) == 1:
-            reach = reach_only[0][0]
-        else:  # direct and indirect without a total: they are the split of their sum
-            for category, value in reach_only:
-                parts["reach"][category] = str(Decimal(parts["reach"].get(category, "0")) + value)
-    if total is None and other:
-        total = sum(other, Decimal(0))
-        warnings.append(f"indicator {code}: a period without an undisaggregated actual; the sum of its other "
-                        "actuals is kept as the total")
-    if total is None:
-        return None
-    out: dict[str, Any] = {"value": str(total), "disaggregations": dict(parts)}
-    if reach is not None:
-        out["reach"] = reach
-    return out
-
-
 def _transactions(activity: Any, currency: str | None, warnings: list[str]) -> list[dict[str, Any]]:
     out = []
     for i, t in enumerate(activity.findall("transaction"), 1):
         value = t.find("value")
-        amount, in_currency = _decimal(value.text), value.get("currency") or currency
+        amount, in_currency = decimal(value.text), value.get("currency") or currency
         if amount is None or not in_currency:
             warnings.append(f"transaction[{i}]: no amount or no currency (value/@currency or default-currency); "
                             "not kept")
@@ -226,7 +102,7 @@ def _budget(activity: Any, currency: str | None, warnings: list[str]) -> dict[st
     originals = [b for b in budgets if b.get("type", "1") == "1"]
     for budget in originals or budgets:
         value = budget.find("value")
-        amount = _decimal(value.text)
+        amount = decimal(value.text)
         if amount is not None and budget.get("status", "1") == "1":
             sums[value.get("currency") or currency or ""] += amount
     if not sums:
@@ -273,7 +149,7 @@ def to_platform(activity: Any) -> dict[str, Any]:
     warnings.append(f"from another publisher's fields: funding_window {DEFAULT_WINDOW}, instrument "
                     f"{DEFAULT_INSTRUMENT} (defaults) and themes {', '.join(themes)} (from sectors, policy markers "
                     "and SDG tags); review them")
-    indicators, results = _indicators(activity, warnings)
+    indicators, results = read_results(activity, warnings)
     programme = {
         "iati_identifier": (activity.findtext("iati-identifier") or "").strip(),
         "reporting_org": {"ref": reporting.get("ref"), "name": narrative(reporting) or reporting.get("ref"),

@@ -4,7 +4,8 @@ validate input with the shared API schemas, ask the domain to decide, store thro
 repositories and answer views (views.py); the aggregates record their own events, which
 the unit of work writes to the outbox at commit."""
 from programmes.handlers.cities import add_programme_city, create_city, get_city, list_cities
-from programmes.handlers.imports import discard_import, import_activities, stage_activities
+from programmes.handlers.import_staging import discard_import, stage_activities
+from programmes.handlers.imports import import_activities
 from programmes.handlers.indicators import define_indicator, list_indicators, update_indicator
 from programmes.handlers.programmes import (
     change_status,

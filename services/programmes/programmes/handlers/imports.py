@@ -5,65 +5,25 @@ or nothing. Errors are keyed `activities.<i>.<field>` (i: the activity's place i
 document) so the gateway reports them per activity. A dry run does the same work and rolls
 it back, so it reports what a real import would do.
 
-Large documents come in chunks (bounded messages): `stage_activities` keeps each chunk in
-`import_chunks`; the final `import_activities(..., import_id=)` applies the staged chunks,
-one loaded at a time, and its own, in ONE transaction; `discard_import` (after a dry run or
-a refusal) and a TTL remove what is left."""
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+Large documents come in chunks (bounded messages, handlers/import_staging.py): the final
+`import_activities(..., import_id=)` applies the staged chunks, one loaded at a time, and its
+own, in ONE transaction. An activity's cities, indicators and results: handlers/import_details.py."""
 from datetime import timedelta
 from itertools import chain
 from typing import Any
 
 from programmes import domain
-from programmes.access import by, programme_for, require_writer
-from programmes.handlers.cities import resolve_city
+from programmes.access import programme_for, require_writer
+from programmes.handlers.import_details import IMPORTED, cities, indicators, results
+from programmes.handlers.import_staging import check_id, owner
 from programmes.handlers.programmes import merge
-from programmes.plans import corporate_titles, instruments_by_window
+from programmes.plans import instruments_by_window
 from shared.actors import Actor
 from shared.api import programmes as api
 from shared.errors import InvalidInput, NotFound, PlatformError, validate
 from shared.events.fields import utcnow
 
-_create, _result, _city = api.ProgrammeCreate(), api.ResultCreate(), api.ProgrammeCityIn()
-INDICATOR_CHANGES = ("title", "reach", "ascending", "baseline", "targets")
-IMPORTED = "imported from an IATI file"
-STAGED_TTL = timedelta(hours=1)   # chunks of an import that never finished are removed after this
-MAX_CHUNK = 5000
-
-
-def _owner(actor: Actor) -> str:
-    return f"{actor.kind}:{actor.key_id or ''}"
-
-
-def _check_id(import_id: Any) -> str:
-    if not isinstance(import_id, str) or not 1 <= len(import_id) <= 36:
-        raise InvalidInput({"import_id": ["an id of 1 to 36 characters"]})
-    return import_id
-
-
-def stage_activities(uow: Any, import_id: Any, seq: Any, activities: Any, *, actor: Actor) -> dict[str, Any]:
-    require_writer(actor)
-    _check_id(import_id)
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        raise InvalidInput({"seq": ["a whole number from 0"]})
-    if not isinstance(activities, list) or not 1 <= len(activities) <= MAX_CHUNK:
-        raise InvalidInput({"activities": [f"1 to {MAX_CHUNK} activities"]})
-    now = utcnow()
-    with uow:
-        uow.imports.prune(now - STAGED_TTL)
-        uow.imports.stage(import_id, seq, _owner(actor), activities, now)
-        uow.commit()
-    return {"staged": len(activities)}
-
-
-def discard_import(uow: Any, import_id: Any, *, actor: Actor) -> dict[str, Any]:
-    require_writer(actor)
-    with uow:
-        uow.imports.drop(_check_id(import_id), _owner(actor))
-        uow.commit()
-    return {"discarded": import_id}
+_create = api.ProgrammeCreate()
 
 
 def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor: Actor,
@@ -76,7 +36,7 @@ def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor
     orphans: list[tuple[dict[str, Any], domain.Programme, str]] = []
     now, offset = utcnow(), 0
     with uow:
-        staged = uow.imports.chunks(_check_id(import_id), _owner(actor)) if import_id is not None else iter(())
+        staged = uow.imports.chunks(check_id(import_id), owner(actor)) if import_id is not None else iter(())
         for chunk in chain(staged, [activities]):
             # parents before children, so a child finds a parent of the same chunk
             for i in sorted(range(len(chunk)), key=lambda i: bool(chunk[i].get("parent"))):
@@ -93,7 +53,7 @@ def import_activities(uow: Any, activities: Any, *, dry_run: bool = False, actor
         if errors:
             raise InvalidInput(errors, "The document has activities the platform cannot take.")
         if import_id is not None:
-            uow.imports.drop(import_id, _owner(actor))
+            uow.imports.drop(import_id, owner(actor))
         if not dry_run:
             uow.commit()
     return {"dry_run": dry_run, "activities": sorted(report, key=lambda e: e["index"])}
@@ -158,8 +118,8 @@ def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str
         return None
     if programme is None:
         return None
-    changed |= _indicators(uow, programme, fields["indicators"], now, errors)
-    changed |= _results(uow, programme, a.get("results", []), actor, now, errors, warnings)
+    changed |= indicators(uow, programme, fields["indicators"], now, errors)
+    changed |= results(uow, programme, a.get("results", []), actor, now, errors, warnings)
     outcome = "created" if existing is None else "updated" if changed else "unchanged"
     entry = {"iati_identifier": programme.iati_identifier, "programme_id": programme.id, "outcome": outcome,
              "warnings": warnings}
@@ -168,36 +128,11 @@ def _apply(uow: Any, a: dict[str, Any], actor: Actor, now: Any, errors: dict[str
     return entry
 
 
-def _cities(uow: Any, programme: domain.Programme, specs: list[dict[str, Any]], now: Any,
-            errors: dict[str, Any]) -> list[domain.City]:
-    """Cities by `ref` (a city id, as the platform exports them), else by country and name,
-    else registered; with the ref as its id when it is a platform id (a UUID), so that an
-    export imported into another platform exports the same again."""
-    cities: list[domain.City] = []
-    for i, spec in enumerate(specs):
-        ref = spec.get("ref")
-        city = uow.cities.get(ref) if ref else None
-        if city is None:
-            loaded = merge(errors, validate, _city, {k: v for k, v in spec.items() if k != "ref"})
-            city = resolve_city(uow, loaded, now, f"cities.{i}", errors, new_id=ref if _is_uuid(ref) else None) \
-                if loaded else None
-        if city is not None and programme.city(city.id) is None and all(c.id != city.id for c in cities):
-            cities.append(city)
-    return cities
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
-
-
 def _create_programme(uow: Any, fields: dict[str, Any], a: dict[str, Any], actor: Actor, now: Any,
                       errors: dict[str, Any]) -> domain.Programme | None:
     programme = domain.Programme.create(fields, instruments_by_window=instruments_by_window(), now=now)
     programme.status = a["status"]
-    for i, city in enumerate(_cities(uow, programme, a.get("cities", []), now, errors)):
+    for i, city in enumerate(cities(uow, programme, a.get("cities", []), now, errors)):
         errors.update(programme.attach(city, f"cities.{i}"))
     if programme.parent_id is not None:
         parent = uow.programmes.get(programme.parent_id, for_update=True)
@@ -218,7 +153,7 @@ def _update_programme(uow: Any, programme_id: str, fields: dict[str, Any], a: di
     changes = {k: fields[k] for k in domain.programmes.MUTABLE_FIELDS if k in fields and k not in kept}
     changed = bool(programme.update(changes, instruments_by_window=instruments_by_window(), now=now))
     changed |= programme.take_status(a["status"], now=now, reason=IMPORTED)
-    for city in _cities(uow, programme, a.get("cities", []), now, errors):
+    for city in cities(uow, programme, a.get("cities", []), now, errors):
         merge(errors, programme.add_city, city, now=now, field_name="cities")
         changed = True
     if errors:
@@ -226,78 +161,3 @@ def _update_programme(uow: Any, programme_id: str, fields: dict[str, Any], a: di
     if changed:
         uow.programmes.save(programme)
     return programme, changed
-
-
-def _indicators(uow: Any, programme: domain.Programme, specs: list[dict[str, Any]], now: Any,
-                errors: dict[str, Any]) -> bool:
-    changed, titles = False, corporate_titles()
-    for i, spec in enumerate(specs):
-        indicator = uow.indicators.get(programme.id, spec["code"])
-        if indicator is None:
-            indicator = merge(errors, domain.define_indicator, programme.id, spec, corporate_titles=titles, now=now,
-                              prefix=f"indicators.{i}.")
-            if indicator is not None:
-                uow.indicators.add(uow.track(indicator))
-                indicator.defined(programme.ref(), previous=None, at=now)
-                changed = True
-        elif merge(errors, uow.track(indicator).change, {k: spec[k] for k in INDICATOR_CHANGES if k in spec},
-                   programme.ref(), now=now):
-            uow.indicators.save(indicator)
-            changed = True
-    return changed
-
-
-@contextmanager
-def _reporting(programme: domain.Programme) -> Iterator[None]:
-    """Imported values were approved by their publisher: they are history, so the platform's
-    rule that results are reported during implementation does not apply to them."""
-    status = programme.status
-    if status not in domain.programmes.REPORTING_STATUSES:
-        programme.status = "implementation"
-    try:
-        yield
-    finally:
-        programme.status = status
-
-
-def _results(uow: Any, programme: domain.Programme, results: list[dict[str, Any]], actor: Actor, now: Any,
-             errors: dict[str, Any], warnings: list[str]) -> bool:
-    """Actuals as approved results of the programme's first city (IATI sums actuals over cities)."""
-    if results and not programme.cities:
-        warnings.append("result actuals not imported: the activity has no location the platform can use as a city")
-        return False
-    changed = False
-    for i, data in enumerate(results):
-        spec = merge(errors, validate, _result, {**data, "city_id": programme.cities[0].id})
-        indicator = uow.indicators.get(programme.id, spec["indicator"]) if spec else None
-        if spec is None or indicator is None:
-            continue
-        slot = uow.results.id_in_slot(programme.id, indicator.code, spec["city_id"], spec["period"]["start"],
-                                      spec["period"]["end"])
-        with _reporting(programme):
-            if slot is None:
-                result = merge(errors, domain.Result.draft, programme, indicator, city_id=spec["city_id"],
-                               period=spec["period"], value=spec["value"],
-                               disaggregations=spec["disaggregations"], now=now, by=by(actor))
-                if result is None:
-                    continue
-                uow.results.add(uow.track(result))
-                result.submit(programme, indicator, now=now, by=by(actor), comment=IMPORTED)
-            else:
-                result = uow.track(uow.results.get(slot, for_update=True))
-                approved = result.approved
-                same = approved is not None and approved.value == spec["value"] \
-                    and approved.disaggregations == {k: v for k, v in spec["disaggregations"].items() if v}
-                if same:
-                    continue
-                if result.status != "approved":
-                    warnings.append(f"results.{i}: a result of {indicator.code} for this period is under review "
-                                    "on the platform; the file's value was not applied")
-                    continue
-                if merge(errors, result.revise, programme, indicator, value=spec["value"],
-                         disaggregations=spec["disaggregations"], comment=IMPORTED, now=now, by=by(actor)) is None:
-                    continue
-            result.approve(programme, indicator, now=now, by=by(actor), comment=IMPORTED)
-        uow.results.save(result)
-        changed = True
-    return changed
