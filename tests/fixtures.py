@@ -153,26 +153,37 @@ def amqp_uri(vhost_factory):
 
 @pytest.fixture(scope="session")
 def postgres_database_factory():
+    """Creates databases (from `template`, a database URL, when given; dropped with
+    `.drop(url)` or at the end of the session); returns their URLs."""
     import psycopg2
     created = []
 
-    def make():
-        name = f"test_{uuid.uuid4().hex[:12]}"
+    def _execute(sql):
         conn = psycopg2.connect(POSTGRES_ADMIN_URL)
         conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
-        conn.close()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+        finally:
+            conn.close()
+
+    def make(template=None):
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        source = f' TEMPLATE "{urlparse(template).path.lstrip("/")}"' if template else ""
+        _execute(f'CREATE DATABASE "{name}"{source}')
         created.append(name)
         return urlunparse(urlparse(POSTGRES_ADMIN_URL)._replace(path="/" + name))
 
+    def drop(url):
+        name = urlparse(url).path.lstrip("/")
+        if name in created:
+            created.remove(name)
+            _execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    make.drop = drop
     yield make
-    conn = psycopg2.connect(POSTGRES_ADMIN_URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for name in created:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
+    for name in list(created):
+        _execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
