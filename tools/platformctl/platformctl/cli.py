@@ -6,9 +6,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from platformctl import dead_letters, iati, keys, metrics, migrate, topology
 from platformctl.errors import CtlError
 
-COMMANDS: tuple[ModuleType, ...] = ()
+COMMANDS: tuple[ModuleType, ...] = (dead_letters, metrics, keys, migrate, topology, iati)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,3 +30,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"platformctl {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything unforeseen is still one line, never a traceback
+        print(f"platformctl {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
