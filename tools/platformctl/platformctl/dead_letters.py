@@ -54,12 +54,14 @@ def each_queue(args: argparse.Namespace) -> Iterator[tuple[Connection, list[str]
         yield conn, present
 
 
-def taken(conn: Connection, consumer: str, keep: Callable[[Parked], bool]) -> Iterator[tuple[DeadLetters, Parked]]:
+@contextmanager
+def taken(conn: Connection, consumer: str,
+          keep: Callable[[Parked], bool]) -> Iterator[tuple[DeadLetters, list[Parked]]]:
+    """The consumer's parked events that `keep` chooses; every message taken stays held (unacked)
+    until the block ends, when what was not acked goes back in its place."""
     reader = DeadLetters(conn, consumer)
     try:
-        for parked in reader.take_all():
-            if keep(parked):
-                yield reader, parked
+        yield reader, [parked for parked in reader.take_all() if keep(parked)]
     finally:
         reader.close()
 
@@ -78,7 +80,10 @@ def run(args: argparse.Namespace) -> int:
 def list_parked(args: argparse.Namespace) -> int:
     keep = matcher(args)
     with each_queue(args) as (conn, queues):
-        found = [parked.summary() for consumer in queues for _, parked in taken(conn, consumer, keep)]
+        found = []
+        for consumer in queues:
+            with taken(conn, consumer, keep) as (_, chosen):
+                found += [parked.summary() for parked in chosen]
     rows = [{**p, "age": _age(p["age_seconds"]), "error": (p["error"] or "")[:80]} for p in found]
     output.report(found, args.json, rows, COLUMNS, title="parked events")
     return 0
@@ -87,15 +92,11 @@ def list_parked(args: argparse.Namespace) -> int:
 def show(args: argparse.Namespace) -> int:
     with each_queue(args) as (conn, queues):
         for consumer in queues:
-            for _, parked in taken(conn, consumer, lambda p: p.id == args.id):
-                detail = parked.detail()
-                break
-            else:
-                continue
-            break
-        else:
-            raise CtlError(f"no parked event {args.id!r} in {', '.join(queues) or 'any'} dead letters")
-    output.emit_json(detail)
+            with taken(conn, consumer, lambda p: p.id == args.id) as (_, chosen):
+                if chosen:
+                    output.emit_json(chosen[0].detail())
+                    return 0
+    raise CtlError(f"no parked event {args.id!r} in the dead letters of {', '.join(queues) or 'no consumer'}")
     return 0
 
 

@@ -28,9 +28,14 @@ class Parked:
         return dict(self.message.headers or {})
 
     @property
+    def text(self) -> str:
+        body = self.message.body
+        return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+
+    @property
     def envelope(self) -> dict[str, Any]:
         try:
-            body = json.loads(self.message.body)
+            body = json.loads(self.text)
         except (ValueError, UnicodeDecodeError):
             return {}
         return body if isinstance(body, dict) else {}
@@ -82,7 +87,7 @@ class Parked:
     def detail(self) -> dict[str, Any]:
         props = {k: v for k, v in self.message.properties.items() if k != "application_headers"}
         return {**self.summary(), "headers": self.headers, "properties": props,
-                "body": self.envelope or self.message.body.decode("utf-8", "replace")}
+                "body": self.envelope or self.text}
 
 
 class DeadLetters:

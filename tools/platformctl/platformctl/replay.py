@@ -8,7 +8,7 @@ import argparse
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +26,8 @@ from shared.runtime.retries import ATTEMPT_HEADER
 DROPPED = (ATTEMPT_HEADER, "x-delivery-count", "x-death", "x-first-death-exchange", "x-first-death-queue",
            "x-first-death-reason")
 Queues = Callable[[argparse.Namespace], AbstractContextManager[tuple[Connection, list[str]]]]
-Taken = Callable[[Connection, str, Callable[[Parked], bool]], Iterator[tuple[DeadLetters, Parked]]]
+Taken = Callable[[Connection, str, Callable[[Parked], bool]],
+                 AbstractContextManager[tuple[DeadLetters, list[Parked]]]]
 
 
 def replay_headers(parked: Parked) -> dict[str, Any]:
@@ -45,17 +46,15 @@ def run(args: argparse.Namespace, each_queue: Queues, taken: Taken) -> int:
         with each_queue(args) as (conn, queues), progress.counting(not (args.json or args.dry_run)) as bar, \
                 broker_errors(args.amqp_uri):
             for consumer in queues:
-                chosen = list(taken(conn, consumer, keep))  # held unacked until this consumer is done
-                task = bar.add_task(f"{verb} {consumer}", total=len(chosen))
-                for reader, parked in chosen:
-                    problem = _act(verb, args, conn, publisher, reader, parked)
-                    if problem:
-                        problems.append(problem)
-                    else:
-                        done.append(parked.summary())
-                    bar.advance(task)
-                if chosen:
-                    chosen[0][0].close()  # put back what was not acked, before the next consumer
+                with taken(conn, consumer, keep) as (reader, chosen):  # held unacked until the block ends
+                    task = bar.add_task(f"{verb} {consumer}", total=len(chosen))
+                    for parked in chosen:
+                        problem = _act(verb, args, conn, publisher, reader, parked)
+                        if problem:
+                            problems.append(problem)
+                        else:
+                            done.append(parked.summary())
+                        bar.advance(task)
     finally:
         publisher.close()
     missing = set(args.ids or ()) - {p["id"] for p in done} - {p.split(":")[0] for p in problems}
@@ -88,18 +87,21 @@ def _act(verb: str, args: argparse.Namespace, conn: Connection, publisher: Confi
             reader.ack(parked)  # only now: the broker has confirmed the copy
         return None
     if not args.dry_run:
+        line = _audit_line(parked, args.why)
         reader.ack(parked)
-        _audit(parked, args.why)
+        _audit(line)
     return None
 
 
-def _audit(parked: Parked, why: str) -> None:
-    """One JSON line per discarded event on stderr and, if PLATFORMCTL_AUDIT_LOG names a file, there."""
+def _audit_line(parked: Parked, why: str) -> str:
     entry = {"at": datetime.now(UTC).isoformat(), "action": "discard", "by": getpass.getuser(), "why": why,
-             **{k: v for k, v in parked.summary().items() if k != "age_seconds"},
-             "body": parked.message.body.decode("utf-8", "replace")}
-    line = json.dumps(entry, default=str)
-    output.errors.print(line, markup=False, soft_wrap=True)
+             **{k: v for k, v in parked.summary().items() if k != "age_seconds"}, "body": parked.text}
+    return json.dumps(entry, default=str)
+
+
+def _audit(line: str) -> None:
+    """One JSON line per discarded event on stderr and, if PLATFORMCTL_AUDIT_LOG names a file, there."""
+    output.errors.print(line, markup=False, highlight=False, soft_wrap=True)
     path = os.environ.get("PLATFORMCTL_AUDIT_LOG")
     if path:
         with open(path, "a", encoding="utf-8") as audit:
