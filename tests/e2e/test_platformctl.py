@@ -40,16 +40,19 @@ def live(vhost_factory, postgres_database_factory, tmp_path_factory, request):
         yield {"url": base, "amqp_uri": amqp_uri, "var_dir": str(var_dir)}
 
 
-def ctl(*args, live=None, **env):
-    """Run platformctl; the platform's addresses come from the environment, as an operator's would."""
+def ctl_env(live=None, **env):
+    """The platform's addresses in the environment, as an operator's would be."""
     environ = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "tools" / "platformctl"),
                                                          os.environ.get("PYTHONPATH", str(ROOT))]))
     if live:
         environ.update(PLATFORM_URL=live["url"], PLATFORM_ADMIN_KEY=ADMIN_KEY, AMQP_URI=live["amqp_uri"],
                        PLATFORM_VAR_DIR=live["var_dir"])
-    environ.update(env)
-    return subprocess.run([sys.executable, "-m", "platformctl", *args], env=environ, capture_output=True,
-                          text=True, timeout=120, cwd=ROOT)
+    return {**environ, **env}
+
+
+def ctl(*args, live=None, **env):
+    return subprocess.run([sys.executable, "-m", "platformctl", *args], env=ctl_env(live, **env),
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
 def ok_json(*args, live):
@@ -64,10 +67,10 @@ def parked(live, **filters):
     return ok_json("dead-letters", "list", *flags, live=live)
 
 
-def park_as_the_handler_does(amqp_uri, message, consumer="gateway", attempts=6):
+def park_as_the_handler_does(amqp_uri, message, consumer="gateway", attempts=6, queue=None):
     """A valid event parked after its last failed attempt, headers as shared/runtime/events.py writes them."""
     headers = {"x-parked-reason": "handler_error", "x-parked-error": "OperationalError: database is locked",
-               "x-parked-queue": topology.queue_name(consumer), "x-parked-attempts": attempts,
+               "x-parked-queue": queue or topology.queue_name(consumer), "x-parked-attempts": attempts,
                "x-parked-at": datetime.now(UTC).isoformat(), "x-retry-attempt": attempts}
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
         conn.Producer().publish(json.dumps(message), exchange=topology.dead_letter_exchange(), routing_key=consumer,
@@ -152,6 +155,34 @@ def test_a_parked_event_is_listed_shown_replayed_and_handled_once(live):
     assert parked(live) == []
     nothing = ctl("dead-letters", "replay", "no-such-id", live=live)
     assert nothing.returncode == 1 and "no-such-id: no such parked event" in nothing.stderr
+
+
+def test_concurrent_replays_move_each_event_once_and_an_unroutable_one_stays(live):
+    events = [envelope("contribution.pledged", GRANT_EXAMPLES) for _ in range(12)]
+    for event in events:
+        park_as_the_handler_does(live["amqp_uri"], event)
+    lost = envelope("contribution.received", GRANT_EXAMPLES)
+    park_as_the_handler_does(live["amqp_uri"], lost, queue="gateway.no-such-queue")
+
+    def replay():
+        return subprocess.Popen([sys.executable, "-m", "platformctl", "dead-letters", "replay", "--type",
+                                 "contribution.pledged", "--json"], env=ctl_env(live), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    runs = [replay(), replay()]
+    reports = [json.loads(run.communicate(timeout=120)[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    replayed = [e["id"] for report in reports for e in report["events"]]
+    assert sorted(replayed) == sorted(e["event_id"] for e in events)  # each once, by one of the two
+    wait_until(lambda: len(feed_ids(live, "contribution.pledged")) == len(events), timeout=30,
+               message="every replayed event handled")
+    assert sorted(feed_ids(live, "contribution.pledged")) == sorted(e["event_id"] for e in events)
+
+    # Published to a queue that does not exist, the default exchange would drop it: it stays parked.
+    refused = ctl("dead-letters", "replay", lost["event_id"], live=live)
+    assert refused.returncode == 1 and "gateway.no-such-queue does not exist" in refused.stderr
+    assert [p["id"] for p in parked(live)] == [lost["event_id"]]
+    assert ctl("dead-letters", "discard", "--all", "--reason", "test cleanup", live=live).returncode == 0
+    assert parked(live) == []
 
 
 def test_a_key_is_created_usable_listed_and_revoked(live):
