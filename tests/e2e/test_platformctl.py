@@ -185,6 +185,32 @@ def test_concurrent_replays_move_each_event_once_and_an_unroutable_one_stays(liv
     assert parked(live) == []
 
 
+def test_a_message_rabbitmq_dead_lettered_itself_is_listed_and_replayed_by_its_x_death(vhost_factory):
+    """No x-parked-* headers (over the delivery limit, or rejected): RabbitMQ's x-first-death-*
+    say where it came from. No services here: the message stays where platformctl puts it."""
+    amqp_uri = vhost_factory()
+    operator = {"url": "", "amqp_uri": amqp_uri, "var_dir": ""}
+    try:
+        with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+            topology.declare(conn, topology.entities_for(consumer="metrics"))
+            conn.Producer().publish(json.dumps({"type": "result.approved"}), exchange="", routing_key="metrics.events",
+                                    message_id="m-1", delivery_mode=2, content_type="application/json")
+            taken = conn.default_channel.basic_get("metrics.events", no_ack=False)
+            conn.default_channel.basic_reject(taken.delivery_tag, requeue=False)  # dead-lettered by RabbitMQ
+        listed = wait_until(lambda: parked(operator), message="the dead-lettered message listed")
+        assert [(p["id"], p["reason"], p["queue"], p["type"]) for p in listed] == [
+            ("m-1", "rejected", "metrics.events", "result.approved")]
+        assert listed[0]["age_seconds"] is not None
+        assert ok_json("dead-letters", "replay", "--all", live=operator)["count"] == 1
+        with Connection(amqp_uri) as conn:
+            back = conn.default_channel.basic_get("metrics.events", no_ack=True)
+        assert back.properties["message_id"] == "m-1" and json.loads(back.body) == {"type": "result.approved"}
+        assert not {"x-death", "x-first-death-queue", "x-first-death-reason"} & set(back.headers or {})
+        assert parked(operator) == []
+    finally:
+        vhost_factory.delete(amqp_uri)
+
+
 def test_a_key_is_created_usable_listed_and_revoked(live):
     created = ok_json("keys", "create", "--organisation", "XM-CTL", "--role", "reader", "--name", "ctl", live=live)
     bearer = {"Authorization": f"Bearer {created['key']}"}
