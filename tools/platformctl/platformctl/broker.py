@@ -37,7 +37,8 @@ def connection(uri: str) -> Iterator[Connection]:
     with broker_errors(uri):
         conn = Connection(uri, connect_timeout=CONNECT_TIMEOUT)
         try:
-            conn.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT)
+            # One attempt: an operator's command fails fast rather than waiting out kombu's retries.
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=CONNECT_TIMEOUT)
             yield conn
         finally:
             conn.release()
