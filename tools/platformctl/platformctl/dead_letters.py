@@ -2,17 +2,12 @@
 `<consumer>.dead-letters` queue (shared/runtime/events.py parks them; RabbitMQ dead-letters a
 message over its delivery limit there too). Reading never loses one: see platformctl.parked."""
 import argparse
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from kombu import Connection
-
 from platformctl import output, replay
-from platformctl.broker import connection, queue_depth
 from platformctl.errors import CtlError
 from platformctl.options import common
-from platformctl.parked import DeadLetters, Parked, consumers
+from platformctl.parked import each_queue, taken
 from platformctl.selection import add_all, add_filters, has_selection, matcher
 
 COLUMNS = ("consumer", "id", "type", "reason", "age", "attempts", "error")
@@ -42,30 +37,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-@contextmanager
-def each_queue(args: argparse.Namespace) -> Iterator[tuple[Connection, list[str]]]:
-    known = consumers()
-    chosen = getattr(args, "consumer", None)
-    if chosen and chosen not in known:
-        raise CtlError(f"no consumer {chosen!r}; consumers: {', '.join(known)}")
-    with connection(args.amqp_uri) as conn:
-        present = [c for c in ([chosen] if chosen else known)
-                   if queue_depth(conn, DeadLetters.queue_of(c)) is not None]
-        yield conn, present
-
-
-@contextmanager
-def taken(conn: Connection, consumer: str,
-          keep: Callable[[Parked], bool]) -> Iterator[tuple[DeadLetters, list[Parked]]]:
-    """The consumer's parked events that `keep` chooses; every message taken stays held (unacked)
-    until the block ends, when what was not acked goes back in its place."""
-    reader = DeadLetters(conn, consumer)
-    try:
-        yield reader, [parked for parked in reader.take_all() if keep(parked)]
-    finally:
-        reader.close()
-
-
 def run(args: argparse.Namespace) -> int:
     selector = getattr(args, "needs_selection", None)
     if selector is not None and not has_selection(args):
@@ -74,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return list_parked(args)
     if args.action == "show":
         return show(args)
-    return replay.run(args, each_queue, taken)
+    return replay.run(args)
 
 
 def list_parked(args: argparse.Namespace) -> int:

@@ -2,8 +2,10 @@
 losing any: each is taken with a manual ack and held unacknowledged (so a concurrent run of
 platformctl cannot take it too) until it is acked (replayed or discarded) or, when the reader
 closes, put back where it was."""
+import argparse
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +13,8 @@ from typing import Any
 from kombu import Connection
 from kombu.message import Message
 
+from platformctl.broker import connection, queue_depth
+from platformctl.errors import CtlError
 from shared.messaging import topology
 
 
@@ -125,3 +129,27 @@ class DeadLetters:
             self.held.clear()
         finally:
             self.channel.close()
+
+
+@contextmanager
+def each_queue(args: argparse.Namespace) -> Iterator[tuple[Connection, list[str]]]:
+    known = consumers()
+    chosen = getattr(args, "consumer", None)
+    if chosen and chosen not in known:
+        raise CtlError(f"no consumer {chosen!r}; consumers: {', '.join(known)}")
+    with connection(args.amqp_uri) as conn:
+        present = [c for c in ([chosen] if chosen else known)
+                   if queue_depth(conn, DeadLetters.queue_of(c)) is not None]
+        yield conn, present
+
+
+@contextmanager
+def taken(conn: Connection, consumer: str,
+          keep: Callable[[Parked], bool]) -> Iterator[tuple[DeadLetters, list[Parked]]]:
+    """The consumer's parked events that `keep` chooses; every message taken stays held (unacked)
+    until the block ends, when what was not acked goes back in its place."""
+    reader = DeadLetters(conn, consumer)
+    try:
+        yield reader, [parked for parked in reader.take_all() if keep(parked)]
+    finally:
+        reader.close()

@@ -8,8 +8,6 @@ import argparse
 import getpass
 import json
 import os
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,16 +16,13 @@ from kombu import Connection
 from platformctl import output, progress
 from platformctl.broker import broker_errors, queue_depth
 from platformctl.errors import CtlError
-from platformctl.parked import DeadLetters, Parked
+from platformctl.parked import DeadLetters, Parked, each_queue, taken
 from platformctl.selection import matcher
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.runtime.retries import ATTEMPT_HEADER
 
 DROPPED = (ATTEMPT_HEADER, "x-delivery-count", "x-death", "x-first-death-exchange", "x-first-death-queue",
            "x-first-death-reason")
-Queues = Callable[[argparse.Namespace], AbstractContextManager[tuple[Connection, list[str]]]]
-Taken = Callable[[Connection, str, Callable[[Parked], bool]],
-                 AbstractContextManager[tuple[DeadLetters, list[Parked]]]]
 
 
 def replay_headers(parked: Parked) -> dict[str, Any]:
@@ -36,7 +31,7 @@ def replay_headers(parked: Parked) -> dict[str, Any]:
     return headers
 
 
-def run(args: argparse.Namespace, each_queue: Queues, taken: Taken) -> int:
+def run(args: argparse.Namespace) -> int:
     verb = "replay" if args.action == "replay" else "discard"
     done: list[dict[str, Any]] = []
     problems: list[str] = []
