@@ -11,11 +11,22 @@ from platformctl.parked import each_queue, taken
 from platformctl.selection import add_all, add_filters, has_selection, matcher
 
 COLUMNS = ("consumer", "id", "type", "reason", "age", "attempts", "error")
+DESCRIPTION = """The events parked in each consumer's <consumer>.dead-letters queue: a handler's last failure,
+a contract violation, or a message RabbitMQ dead-lettered over its delivery limit. Looking removes
+nothing; replay removes an event only once the broker has confirmed its copy back in its queue;
+discard needs a --reason, which is logged. More: docs/operations.md, Dead letters."""
+EXAMPLES = """examples:
+  platformctl dead-letters list --consumer metrics
+  platformctl dead-letters show 5f0c...
+  platformctl dead-letters replay --reason handler_error --older-than 10m --dry-run
+  platformctl dead-letters discard 5f0c... --reason "superseded by a corrected import"
+"""
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("dead-letters", help="list, show, replay or discard parked events",
-                                   description=__doc__)
+                                   description=DESCRIPTION, epilog=EXAMPLES,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", parents=[common()], help="parked events with reason, error and age")
     add_filters(listing)
