@@ -1,6 +1,7 @@
 """The whole platform as processes, as `make run` starts it, once per backend."""
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import eventlet
 import pytest
@@ -59,7 +60,7 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
             databases.append(env[key])
         else:
             env.pop(key, None)
-            shutil.copyfile(template[service], var_dir / f"{service}.sqlite3")
+            shutil.copyfile(template[service], Path(env["PLATFORM_VAR_DIR"]) / f"{service}.sqlite3")
     procs = [start_service(service, env, var_dir) for service in SERVICES]
     base = f"http://127.0.0.1:{port}"
     try:
