@@ -42,7 +42,7 @@ def ring(arcs: list, indexes: list[int]) -> list[list[float]]:
 
 
 def area(points: list[list[float]]) -> float:
-    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(points, points[1:] + points[:1]))) / 2
+    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(points, points[1:] + points[:1], strict=True))) / 2
 
 
 def centre(points: list[list[float]]) -> list[float]:

@@ -132,8 +132,8 @@ def test_the_figures_on_screen_are_the_apis(dashboard, page):
 
     for dimension in ("theme", "window", "country", "city", "sdg_goal"):
         Select(page.find_element(By.ID, "dimension")).select_by_value(dimension)
-        table = wait_until(page, lambda d: d.find_element(
-            By.CSS_SELECTOR, f'#breakdown-table[data-dimension="{dimension}"]'), 5)
+        selector = f'#breakdown-table[data-dimension="{dimension}"]'
+        table = wait_until(page, lambda d, selector=selector: d.find_element(By.CSS_SELECTOR, selector), 5)
         expected = {(i["name"] or i["key"]): str(i["figures"]["people_reached"]["value"])
                     for i in api(base, f"/v1/objective/progress/{dimension}")["items"] if i["key"] is not None}
         shown = {r.find_element(By.CSS_SELECTOR, "th").text: r.find_elements(By.CSS_SELECTOR, "td")[0]

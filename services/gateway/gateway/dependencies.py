@@ -71,8 +71,8 @@ class GatewayState(DependencyProvider):
         self._wake.set()
 
     def get_dependency(self, worker_ctx):
-        return State(store=self.store, policy=self.policy, progress=self.progress, live=self.live, wake_dispatcher=self.wake,
-                     organisation=self.organisation)
+        return State(store=self.store, policy=self.policy, progress=self.progress, live=self.live,
+                     wake_dispatcher=self.wake, organisation=self.organisation)
 
     def _dispatch_loop(self):
         pool = eventlet.GreenPool(10)

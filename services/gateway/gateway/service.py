@@ -17,8 +17,8 @@ from gateway.routes.webhooks import WebhookRoutes
 from gateway.rpc import LongRpc, ServiceRpc
 
 
-class GatewayService(SystemRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
-                     ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, SpreadsheetRoutes,
+class GatewayService(SystemRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes,
+                     MetricsRoutes, ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, SpreadsheetRoutes,
                      FeedConsumers, ProgressConsumer):
     name = "gateway"
 
