@@ -9,17 +9,17 @@
                   refreshing: false, again: false, source: null, retry: null, shown: null };
   const $ = (id) => document.getElementById(id);
 
-  function url(path, extra) {
+  function url(path, extra, dated = true) {   // dated: the figures as of the date picked
     const q = new URLSearchParams();
     if (state.plan) q.set("plan", state.plan);
-    if (state.asOf) q.set("as_of", state.asOf);
+    if (state.asOf && dated) q.set("as_of", state.asOf);
     for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
     const s = q.toString();
     return path + (s ? "?" + s : "");
   }
 
-  async function get(path, withTag) {
-    const response = await fetch(url(path), { headers: { Accept: "application/json" } });
+  async function get(path, withTag, dated = true) {
+    const response = await fetch(url(path, {}, dated), { headers: { Accept: "application/json" } });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.detail || body.title || "HTTP " + response.status);
     if (withTag) state.shown = (response.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "") || null;
@@ -136,7 +136,7 @@
     state.refreshing = true;
     try {
       const [plan, history, pipeline, byFund, byWindow, breakdown] = await Promise.all([
-        get("/v1/plan"), get("/v1/objective/history"), get("/v1/objective/pipeline"),
+        get("/v1/plan", false, false), get("/v1/objective/history"), get("/v1/objective/pipeline"),
         get("/v1/objective/progress/fund"), get("/v1/objective/progress/window"),
         get("/v1/objective/progress/" + state.dimension)]);
       renderHistory(history, plan);
@@ -194,7 +194,7 @@
       try { renderBreakdown(await get("/v1/objective/progress/" + state.dimension)); } catch (error) { say(error.message); }
     });
     try {
-      const plans = (await get("/v1/plans")).items;
+      const plans = (await get("/v1/plans", false, false)).items;
       if (plans.length > 1) {
         $("plan").replaceChildren(...plans.map((p) => el("option", { value: p.id, selected: p.id === state.plan }, p.title)));
         $("plan-field").hidden = false;
