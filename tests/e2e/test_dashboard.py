@@ -36,6 +36,7 @@ indicators:
 themes: [{code: gender_equality, title: Gender}, {code: resilience_climate, title: Resilience}]
 windows: [{code: global, title: Global}, {code: country_city, title: Country/City}]
 """
+COUNTRY_NAMES = {"UG": "Uganda", "KE": "Kenya", "GH": "Ghana", "BD": "Bangladesh", "PE": "Peru"}   # the demo's
 LIVE_WITHIN = 1.0         # seconds from the approval's answer to the figure on screen (the issue's bound)
 
 
@@ -134,11 +135,16 @@ def test_the_figures_on_screen_are_the_apis(dashboard, page):
         Select(page.find_element(By.ID, "dimension")).select_by_value(dimension)
         selector = f'#breakdown-table[data-dimension="{dimension}"]'
         table = wait_until(page, lambda d, selector=selector: d.find_element(By.CSS_SELECTOR, selector), 5)
-        expected = {(i["name"] or i["key"]): str(i["figures"]["people_reached"]["value"])
-                    for i in api(base, f"/v1/objective/progress/{dimension}")["items"] if i["key"] is not None}
-        shown = {r.find_element(By.CSS_SELECTOR, "th").text: r.find_elements(By.CSS_SELECTOR, "td")[0]
-                 .get_attribute("data-value") for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")}
-        assert shown == expected, dimension
+        items = [i for i in api(base, f"/v1/objective/progress/{dimension}")["items"] if i["key"] is not None]
+        rows = [(r.find_element(By.CSS_SELECTOR, "th"), r.find_elements(By.CSS_SELECTOR, "td"))
+                for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        assert {th.get_attribute("data-value"): tds[0].get_attribute("data-value") for th, tds in rows} \
+            == {i["key"]: str(i["figures"]["people_reached"]["value"]) for i in items}, dimension
+        names = {th.get_attribute("data-value"): th.text for th, _ in rows}
+        for item in items:   # named for a reader: countries by name (en-US here), goals as "SDG n"
+            expected = {"country": COUNTRY_NAMES.get(item["key"]), "sdg_goal": f"SDG {item['key']}"}.get(
+                dimension, item["name"] or item["key"])
+            assert names[item["key"]] == expected, (dimension, item)
 
 
 def test_an_approval_is_on_screen_within_a_second_without_a_reload(dashboard, page):

@@ -3,7 +3,7 @@
    figures change as the event arrives, the rest is read again once per change. No polling. */
 "use strict";
 (function () {
-  const { el, number, money, share, date, status, table } = window.Fmt;
+  const { el, number, money, share, date, status, country, table } = window.Fmt;
   const params = new URLSearchParams(location.search);
   const state = { plan: params.get("plan") || null, asOf: params.get("as_of") || null, dimension: "theme",
                   refreshing: false, again: false, source: null, retry: null, shown: null };
@@ -112,16 +112,22 @@
   const FIGURES = [["people_reached", "People reached"], ["women_empowered", "Women empowered"],
                    ["cities_reached", "Cities reached"], ["countries_reached", "Countries reached"]];
 
+  function itemName(dimension, item) {
+    if (dimension === "country") return country(item.key);
+    if (dimension === "sdg_goal") return "SDG " + item.key;
+    return item.name || item.key;
+  }
+
   function renderBreakdown(breakdown) {
     const label = $("dimension").selectedOptions[0].textContent;
     const items = breakdown.items.filter((i) => i.key !== null);
-    const rows = items.map((i) => [i.name || i.key, ...FIGURES.map(([code]) => {
+    const rows = items.map((i) => [{ text: itemName(breakdown.dimension, i), value: i.key }, ...FIGURES.map(([code]) => {
       const v = (i.figures[code] || {}).value || 0;
       return { text: number(v), numeric: true, value: v };
     })]);
     $("breakdown").replaceChildren(
       window.Charts.bars(`People reached by ${label.toLowerCase()}`,
-        items.map((i) => ({ label: i.name || i.key, value: (i.figures.people_reached || {}).value || 0 }))),
+        items.map((i) => ({ label: itemName(breakdown.dimension, i), value: (i.figures.people_reached || {}).value || 0 }))),
       table(`Every figure by ${label.toLowerCase()}`, [label, ...FIGURES.map(([, t]) => ({ text: t, numeric: true }))],
             rows, { id: "breakdown-table", "data-dimension": breakdown.dimension }));
   }

@@ -9,6 +9,7 @@
   const day = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric",
                                                     timeZone: "UTC" });
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const regions = new Intl.DisplayNames(undefined, { type: "region", fallback: "code" });
   const moneyFormats = {};
 
   function number(value) {
@@ -33,6 +34,10 @@
     if (!iso) return "–";
     const parsed = new Date(iso.length === 10 ? iso + "T00:00:00Z" : iso);
     return isNaN(parsed) ? iso : day.format(parsed);
+  }
+
+  function country(code) {   // "UG" -> "Uganda", in the reader's language
+    try { return code ? regions.of(code) : "–"; } catch (error) { return code; }
   }
 
   const STATUS = { achieved: "Achieved", on_track: "On track", at_risk: "At risk", off_track: "Off track" };
@@ -71,5 +76,5 @@
         el("tbody", {}, rows.map((row) => el("tr", {}, row.map((c, i) => cell(i === 0 ? "th" : "td", c, i === 0 ? "row" : null)))))));
   }
 
-  window.Fmt = { number, money, share, date, status, time: (d) => clock.format(d), el, table };
+  window.Fmt = { number, money, share, date, status, country, time: (d) => clock.format(d), el, table };
 })();

@@ -4,7 +4,7 @@
    platform has none. A table lists the same cities. */
 "use strict";
 (function () {
-  const { el, number, table } = window.Fmt;
+  const { el, number, country, table } = window.Fmt;
   const W = 960, H = 400, NORTH = 84, SOUTH = -58;
   let world = null;
 
@@ -56,10 +56,10 @@
       const people = (city.figures.people_reached || {}).value;
       dots.append(el("circle", { cx: x(lon).toFixed(1), cy: y(lat).toFixed(1), r: 6, class: "city " + how,
                                  dataset: { key: city.key, name: city.name || "" } },
-        el("title", {}, `${city.name} (${city.country || "?"}): ${number(people || 0)} people reached`)));
+        el("title", {}, `${city.name} (${country(city.country)}): ${number(people || 0)} people reached`)));
     }
     svg.append(dots);
-    const rows = cities.map((c) => [c.name || c.key, c.country || "–",
+    const rows = cities.map((c) => [{ text: c.name || c.key, value: c.key }, country(c.country),
       { text: number((c.figures.people_reached || {}).value || 0), numeric: true, value: (c.figures.people_reached || {}).value || 0 },
       { text: number((c.figures.women_empowered || {}).value || 0), numeric: true, value: (c.figures.women_empowered || {}).value || 0 },
       { coordinates: "its coordinates", country: "its country", unplaced: "not on the map" }[placedBy[c.key]]]);
