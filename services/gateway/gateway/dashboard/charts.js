@@ -63,7 +63,7 @@
     const max = niceMax(Math.max(1, ...items.map((i) => Number(i.value) || 0)));
     const svg = el("svg", { viewBox: `0 0 ${width} ${Math.max(row, items.length * row) + 8}`, role: "img",
                             "aria-labelledby": id, class: "chart bars" }, el("title", { id: id }, title));
-    const short = (text) => text.length > 40 ? text.slice(0, 39) + "…" : text;   // the table has it whole
+    const short = (text) => text.length > 30 ? text.slice(0, 29) + "…" : text;   // the table has it whole
     items.forEach((item, i) => {
       const y = i * row + 4, w = (Number(item.value) || 0) / max * (width - left - 90);
       svg.append(el("text", { x: left - 8, y: y + 16, class: "axis", "text-anchor": "end" }, short(String(item.label))),
