@@ -187,33 +187,38 @@
     });
   }
 
-  async function start() {
-    $("as-of").value = state.asOf || "";
-    $("live-link").href = state.plan ? "/dashboard?plan=" + encodeURIComponent(state.plan) : "/dashboard";
-    $("print").addEventListener("click", () => window.print());
-    window.addEventListener("beforeprint", () => {
-      document.querySelectorAll("details.numbers").forEach((d) => { d.dataset.wasOpen = d.open; });
-      $("printed-at").textContent = "Printed " + new Date().toLocaleString() + " from " + location.href;
-    });
-    $("dimension").addEventListener("change", async () => {
-      state.dimension = $("dimension").value;
-      try { renderBreakdown(await get("/v1/objective/progress/" + state.dimension)); } catch (error) { say(error.message); }
-    });
+  async function load(attempt) {
     try {
       const plans = (await get("/v1/plans", false, false)).items;
       if (plans.length > 1) {
         $("plan").replaceChildren(...plans.map((p) => el("option", { value: p.id, selected: p.id === state.plan }, p.title)));
         $("plan-field").hidden = false;
-        $("plan").addEventListener("change", () => $("controls").requestSubmit());
       }
       renderProgress(await get("/v1/objective/progress", true));
       say(state.asOf ? "" : "Connecting to live updates…");
-    } catch (error) {
-      say("The figures could not be loaded: " + error.message + ". Reload the page to try again.");
+    } catch (error) {   // e.g. 503 while a service restarts: try again, spaced out
+      const seconds = Math.min(60, 5 * 2 ** attempt);
+      say(`The figures could not be loaded (${error.message}); trying again in ${seconds} s.`);
+      setTimeout(() => load(attempt + 1), seconds * 1000);
       return;
     }
     await refresh();
     connect();
+  }
+
+  function start() {
+    $("as-of").value = state.asOf || "";
+    $("live-link").href = state.plan ? "/dashboard?plan=" + encodeURIComponent(state.plan) : "/dashboard";
+    $("print").addEventListener("click", () => window.print());
+    window.addEventListener("beforeprint", () => {
+      $("printed-at").textContent = "Printed " + new Date().toLocaleString() + " from " + location.href;
+    });
+    $("plan").addEventListener("change", () => $("controls").requestSubmit());
+    $("dimension").addEventListener("change", async () => {
+      state.dimension = $("dimension").value;
+      try { renderBreakdown(await get("/v1/objective/progress/" + state.dimension)); } catch (error) { say(error.message); }
+    });
+    load(0);
   }
 
   start();
