@@ -9,6 +9,7 @@ past it a new stream gets 503 with Retry-After and EventSource retries. A commen
 DASHBOARD_HEARTBEAT_SECONDS keeps proxies from closing an idle stream, and the stream ends
 after DASHBOARD_STREAM_SECONDS so clients spread over replicas again when they reconnect
 (EventSource sends Last-Event-ID: the same state is not sent twice)."""
+import random
 from collections.abc import Callable, Iterator
 
 import eventlet
@@ -67,7 +68,8 @@ class LiveProgress:
         try:
             yield b"retry: " + str(RETRY_MS).encode() + b"\n\n"
             sent = last_event_id
-            deadline = eventlet.hubs.get_hub().clock() + self.lifetime
+            # ±10%: streams opened together (a deploy, a busy hour) do not all reconnect together
+            deadline = eventlet.hubs.get_hub().clock() + self.lifetime * random.uniform(0.9, 1.1)
             while True:
                 # Take the change event before reading the view: a change while this stream
                 # is writing fires it, and the wait below returns at once.

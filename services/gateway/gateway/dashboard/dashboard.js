@@ -31,6 +31,7 @@
   // --- targets (from GET /v1/objective/progress or a live event: the same body) ---------------
   function renderProgress(progress) {
     $("plan-title").textContent = progress.plan_title || "Progress towards the objective";
+    document.title = (progress.plan_title ? progress.plan_title + ": progress" : "Progress") + " · Urban partnership platform";
     $("objective").textContent = progress.objective || "";
     $("as-of-label").textContent = progress.as_of ? "as of " + date(progress.as_of) : "today, " + date(progress.today);
     $("targets").replaceChildren(...progress.targets.map((t) => {
