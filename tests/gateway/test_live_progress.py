@@ -2,12 +2,13 @@
 gateway runs it: the state a client lacks, then each change as it happens, heartbeats while
 nothing changes, Last-Event-ID honoured, the bound on open streams, the lifetime."""
 import json
+import logging
 
 import eventlet
 import pytest
 
 from gateway import problems
-from gateway.live import LiveProgress, StreamsFull, event_id
+from gateway.live import ClientGone, LiveProgress, StreamsFull, event_id
 from gateway.progress import ProgressView
 
 
@@ -88,3 +89,13 @@ def test_the_view_tells_of_a_new_state_only():
     view.put("plan", {"revision": 0, "v": 0}, from_event=True, revision=0)    # an older one: refused
     view.put("plan", {"revision": 2, "v": 2}, from_event=False)
     assert changed == ["plan", "plan"]
+
+
+def test_a_client_gone_mid_stream_is_not_logged_as_a_traceback_other_failures_are():
+    def record(message):
+        return logging.LogRecord("nameko.web.server", logging.INFO, __file__, 1, message, None, None)
+    gone, traceback = ClientGone(), "Traceback (most recent call last):\n  ...\n"
+    assert not gone.filter(record(traceback + "BrokenPipeError: [Errno 32] Broken pipe\n"))
+    assert not gone.filter(record(traceback + "ConnectionResetError: [Errno 104] Connection reset by peer"))
+    assert gone.filter(record(traceback + "ValueError: a real failure"))
+    assert gone.filter(record('127.0.0.1 - - "GET /dashboard HTTP/1.1" 200 2212 0.004'))

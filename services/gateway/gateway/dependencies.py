@@ -11,7 +11,7 @@ from nameko.extensions import DependencyProvider
 from gateway import idempotency, webhooks
 from gateway.feed import release_overdue as release_held_feed_events
 from gateway.iati import organisation as iati_organisation
-from gateway.live import LiveProgress
+from gateway.live import ClientGone, LiveProgress
 from gateway.progress import ProgressView
 from gateway.store import GatewayStore, Store, _flag
 
@@ -45,6 +45,7 @@ class GatewayState(DependencyProvider):
             timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5.0)),
             egress_proxy=config.get("WEBHOOK_EGRESS_PROXY") or None)
         self.poll_interval = float(config.get("WEBHOOK_POLL_SECONDS", 0.5))
+        logging.getLogger("nameko.web.server").addFilter(ClientGone())
         self.live = LiveProgress(max_streams=int(config.get("DASHBOARD_MAX_STREAMS", 200)),
                                  heartbeat=float(config.get("DASHBOARD_HEARTBEAT_SECONDS", 15)),
                                  lifetime=float(config.get("DASHBOARD_STREAM_SECONDS", 300)))

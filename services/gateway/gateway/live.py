@@ -9,6 +9,7 @@ past it a new stream gets 503 with Retry-After and EventSource retries. A commen
 DASHBOARD_HEARTBEAT_SECONDS keeps proxies from closing an idle stream, and the stream ends
 after DASHBOARD_STREAM_SECONDS so clients spread over replicas again when they reconnect
 (EventSource sends Last-Event-ID: the same state is not sent twice)."""
+import logging
 import random
 from collections.abc import Callable, Iterator
 
@@ -19,6 +20,17 @@ from gateway.progress import Entry
 from shared.errors import ServiceUnavailable
 
 RETRY_MS = 2000   # EventSource's reconnection delay
+GONE = ("BrokenPipeError", "ConnectionResetError")
+
+
+class ClientGone(logging.Filter):
+    """eventlet's WSGI server logs a traceback when a client has gone while it writes: for a
+    stream that is how every closed tab ends (found at its next heartbeat), not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage().rstrip()
+        last = message.rsplit("\n", 1)[-1]
+        return not (message.startswith("Traceback") and last.startswith(GONE))
 
 
 class StreamsFull(ServiceUnavailable):
