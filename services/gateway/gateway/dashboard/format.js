@@ -69,7 +69,8 @@
       return el(tag, { class: c.numeric ? "num" : null, scope: scope, dataset: c.value !== undefined ? { value: c.value } : null },
                 c.text);
     };
-    return el("div", { class: "table-wrap" },
+    // a region that can take focus: a table wider than a phone scrolls, by keyboard too
+    return el("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": caption },
       el("table", attributes || {},
         el("caption", {}, caption),
         el("thead", {}, el("tr", {}, headings.map((h) => cell("th", h, "col")))),
