@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from scripts import dashboard_demo
@@ -202,6 +203,25 @@ def test_no_wcag_21_aa_violation(page):
         violations = browser.axe_violations(page)
         assert violations == [], (width, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
                                           for v in violations])
+
+
+def test_the_keyboard_reaches_every_control_in_order_and_skips_to_the_figures(page):
+    page.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = page.switch_to.active_element
+    assert focused.get_attribute("class") == "skip" and focused.is_displayed()   # shown once focused
+    reached = []
+    for _ in range(60):
+        page.switch_to.active_element.send_keys(Keys.TAB)
+        element = page.switch_to.active_element
+        name = element.get_attribute("id") or element.text
+        if name and name not in reached:
+            reached.append(name)
+        if name == "dimension":
+            break
+    wanted = ["plan", "as-of", "Show", "live-link", "print", "dimension"]
+    assert [r for r in reached if r in wanted] == wanted
+    page.find_element(By.CSS_SELECTOR, "a.skip").send_keys(Keys.ENTER)
+    assert page.current_url.endswith("#main")
 
 
 def test_the_print_stylesheet_gives_a_one_page_report(page):
