@@ -73,6 +73,7 @@ def test_streams_are_bounded_and_end_after_their_lifetime():
     response = problems.from_exception(StreamsFull(2), "req-1")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert response.mimetype == "application/problem+json"
+    assert json.loads(response.get_data())["detail"].startswith("this gateway serves 2 live streams at most")
     with eventlet.Timeout(5):
         assert all(c.startswith(b": keep-alive") for c in open_streams[0])   # then it ends
     assert live.open == 1

@@ -37,8 +37,13 @@ class StreamsFull(ServiceUnavailable):
     retry_after = 5
 
     def __init__(self, limit: int):
-        super().__init__(f"this gateway serves {limit} live streams at most; retry after {self.retry_after}s "
-                         "(the figures are at GET /v1/objective/progress meanwhile)")
+        super().__init__(limit)
+        self.limit = limit
+
+    @property
+    def detail(self) -> str:
+        return (f"this gateway serves {self.limit} live streams at most; retry after {self.retry_after}s "
+                "(the figures are at GET /v1/objective/progress meanwhile)")
 
 
 def event_id(entry: Entry) -> str:
