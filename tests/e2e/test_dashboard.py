@@ -38,6 +38,7 @@ themes: [{code: gender_equality, title: Gender}, {code: resilience_climate, titl
 windows: [{code: global, title: Global}, {code: country_city, title: Country/City}]
 """
 COUNTRY_NAMES = {"UG": "Uganda", "KE": "Kenya", "GH": "Ghana", "BD": "Bangladesh", "PE": "Peru"}   # the demo's
+STREAM_SECONDS = 8        # a stream's lifetime here (DASHBOARD_STREAM_SECONDS): they end and are reopened
 LIVE_WITHIN = 1.0         # seconds from the approval's answer to the figure on screen (the issue's bound)
 
 
@@ -50,7 +51,8 @@ def dashboard(request, vhost_factory, postgres_database_factory, tmp_path_factor
     plan_files = f"{plan.PLANS_DIR / 'strategic-plan-2018-2021.yaml'}:{second}"
     with running_platform("sqlite", vhost_factory, postgres_database_factory, tmp_path_factory,
                           session=request.session, PLAN_FILES=plan_files, DASHBOARD_MAX_STREAMS=str(MAX_STREAMS),
-                          DASHBOARD_HEARTBEAT_SECONDS="1") as base:
+                          DASHBOARD_HEARTBEAT_SECONDS="1",
+                          DASHBOARD_STREAM_SECONDS=str(STREAM_SECONDS)) as base:
         yield base, dashboard_demo.load(base, ADMIN_KEY)
 
 
@@ -168,6 +170,20 @@ def test_an_approval_is_on_screen_within_a_second_without_a_reload(dashboard, pa
     wait_until(page, lambda d: d.execute_script(
         "return [...document.querySelectorAll('#series td.num')].some(c => c.dataset.value === arguments[0])",
         expected), 5)
+
+
+def test_a_stream_that_ends_is_reopened_and_a_change_missed_meanwhile_arrives(dashboard, page):
+    """Streams last STREAM_SECONDS here: EventSource reconnects (retry: 2000) with what it has."""
+    base, programmes = dashboard
+    state = "return [document.body.dataset.stream || null, Number(document.body.dataset.opens)]"
+    before = int(shown(page, "people_reached", "value")[0])
+    opened = page.execute_script(state)[1]
+    wait_until(page, lambda d: d.execute_script(state)[0] is None, STREAM_SECONDS * 2)   # the stream ended
+    dashboard_demo.approve(dashboard_demo.Api(base, ADMIN_KEY), programmes["KE"], "Nakuru", 777,
+                           ("2020-07-01", "2020-12-31"))
+    wait_until(page, lambda d: shown(d, "people_reached", "value")[0] == str(before + 777), STREAM_SECONDS * 2)
+    brought_by = page.execute_script("return Number(document.body.dataset.liveOn)")
+    assert page.execute_script(state)[1] > opened and brought_by > opened   # a later connection brought it
 
 
 def test_the_map_shows_the_cities_reached(dashboard, page):

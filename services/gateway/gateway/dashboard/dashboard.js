@@ -168,11 +168,13 @@
                                                       state.shown ? { last_event_id: state.shown } : {}));
     source.addEventListener("open", () => {
       document.body.dataset.stream = "open";
+      document.body.dataset.opens = String(Number(document.body.dataset.opens || 0) + 1);
       say("Live: the figures change as results are approved.");
     });
     source.addEventListener("progress", (event) => {
       renderProgress(JSON.parse(event.data));
       state.shown = document.body.dataset.live = event.lastEventId;
+      document.body.dataset.liveOn = document.body.dataset.opens;   // which connection brought it
       say("Live: updated at " + window.Fmt.time(new Date()) + ".");
       refresh();
     });
