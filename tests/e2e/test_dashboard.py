@@ -1,9 +1,11 @@
 """The live dashboard (/dashboard) as a person uses it, in a real headless Chromium, over the
 whole platform (one SQLite platform, two plans, the demo data of scripts/dashboard_demo.py):
 no console error and no request to another host; the figures the API returns; an approval
-on screen within a second without a reload; the cities on the map; screenshots at phone and
-laptop width (tests/artifacts/); no WCAG 2.1 A/AA violation (axe-core); a one-page print.
-And the live stream itself, over HTTP: open streams hold no worker, and are bounded."""
+on screen within a second without a reload; reconnection; the cities on the map; screenshots
+at phone and laptop width (tests/artifacts/); no WCAG 2.1 A/AA violation (axe-core); the
+keyboard; a one-page print; the plan selector and the as-of date. And the live stream itself,
+over HTTP: open streams hold no worker, and are bounded; Last-Event-ID."""
+import os
 import re
 import socket
 import time
@@ -48,7 +50,7 @@ def dashboard(request, vhost_factory, postgres_database_factory, tmp_path_factor
     from shared import plan
     second = tmp_path_factory.mktemp("plans") / "next.yaml"
     second.write_text(NEXT_PLAN)
-    plan_files = f"{plan.PLANS_DIR / 'strategic-plan-2018-2021.yaml'}:{second}"
+    plan_files = os.pathsep.join([str(plan.PLANS_DIR / "strategic-plan-2018-2021.yaml"), str(second)])
     with running_platform("sqlite", vhost_factory, postgres_database_factory, tmp_path_factory,
                           session=request.session, PLAN_FILES=plan_files, DASHBOARD_MAX_STREAMS=str(MAX_STREAMS),
                           DASHBOARD_HEARTBEAT_SECONDS="1",
