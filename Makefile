@@ -12,7 +12,8 @@ $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/p
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) -e tools/platformctl \
-		pytest pytest-timeout hypothesis requests schemathesis ruff mypy types-PyYAML
+		pytest pytest-timeout hypothesis requests schemathesis ruff mypy types-PyYAML \
+		selenium axe-core-python
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -11,6 +11,7 @@ from nameko.extensions import DependencyProvider
 from gateway import idempotency, webhooks
 from gateway.feed import release_overdue as release_held_feed_events
 from gateway.iati import organisation as iati_organisation
+from gateway.live import ClientGone, LiveProgress
 from gateway.progress import ProgressView
 from gateway.store import GatewayStore, Store, _flag
 
@@ -22,6 +23,7 @@ class State:
     store: Store
     policy: webhooks.Policy
     progress: ProgressView
+    live: LiveProgress
     wake_dispatcher: Callable[[], None]
     organisation: dict[str, str]
 
@@ -43,7 +45,11 @@ class GatewayState(DependencyProvider):
             timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5.0)),
             egress_proxy=config.get("WEBHOOK_EGRESS_PROXY") or None)
         self.poll_interval = float(config.get("WEBHOOK_POLL_SECONDS", 0.5))
-        self.progress = ProgressView(float(config.get("PROGRESS_FALLBACK_TTL", 1.0)))
+        logging.getLogger("nameko.web.server").addFilter(ClientGone())
+        self.live = LiveProgress(max_streams=int(config.get("DASHBOARD_MAX_STREAMS", 200)),
+                                 heartbeat=float(config.get("DASHBOARD_HEARTBEAT_SECONDS", 15)),
+                                 lifetime=float(config.get("DASHBOARD_STREAM_SECONDS", 300)))
+        self.progress = ProgressView(float(config.get("PROGRESS_FALLBACK_TTL", 1.0)), on_change=self.live.notify)
         self.rpc_deadline = float(config.get("RPC_DEADLINE_SECONDS", 5))
         self.idempotency_ttl = float(config.get("IDEMPOTENCY_TTL_HOURS", 24))
         self.organisation = iati_organisation.from_config(config)
@@ -66,8 +72,8 @@ class GatewayState(DependencyProvider):
         self._wake.set()
 
     def get_dependency(self, worker_ctx):
-        return State(store=self.store, policy=self.policy, progress=self.progress, wake_dispatcher=self.wake,
-                     organisation=self.organisation)
+        return State(store=self.store, policy=self.policy, progress=self.progress, live=self.live,
+                     wake_dispatcher=self.wake, organisation=self.organisation)
 
     def _dispatch_loop(self):
         pool = eventlet.GreenPool(10)

@@ -57,13 +57,16 @@ class ApiEndpoint(HttpRequestHandler):
     `idempotent=False` turns Idempotency-Key handling off for a POST; `media` names the
     success response's content types when they are not JSON (for the OpenAPI document);
     `body_media` the request body's when it is not JSON (the route reads and checks it);
-    `streamed=True` says the body is written as it is produced: no ETag, no 304."""
+    `streamed=True` says the body is written as it is produced: no ETag, no 304;
+    `documented=False` leaves the route out of the OpenAPI document (an endless event stream,
+    which OpenAPI cannot describe and a fuzzer would wait on)."""
 
     store_extension = GatewayStore()
 
     def __init__(self, method, url, *, access="admin", scope=None, body=None, query=None, response=None,
                  status=200, tags=(), summary=None, description=None, csv=False, idempotent=True,
-                 responses=None, media=("application/json",), body_media=None, streamed=False, **kwargs):
+                 responses=None, media=("application/json",), body_media=None, streamed=False, documented=True,
+                 **kwargs):
         if access not in ACCESS_LEVELS:
             raise ValueError(f"access must be one of {ACCESS_LEVELS}, not {access!r}")
         if scope is not None and scope not in SCOPES:
@@ -74,7 +77,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.tags, self.summary, self.description = tuple(tags), summary, description
         self.csv, self.idempotent, self.extra_responses = csv, idempotent, dict(responses or {})
         self.media = (media,) if isinstance(media, str) else tuple(media)
-        self.streamed = streamed
+        self.streamed, self.documented = streamed, documented
         self.body_media = body_media   # a body that is not JSON (e.g. "application/xml"): the route reads it
 
     def setup(self):

@@ -111,8 +111,8 @@ def build(service_cls=None, server_url: str | None = None) -> dict:
 
     by_path: dict[str, dict] = {}
     for name, route in routes_of(service_cls):
-        if "<path:" in route.url and route.url.startswith("/<"):
-            continue  # the catch-all 404
+        if ("<path:" in route.url and route.url.startswith("/<")) or not route.documented:
+            continue  # the catch-all 404; the live stream (docs/dashboard.md)
         path, path_params = openapi_path(route.url)
         for method in route.method.split(","):
             by_path.setdefault(path, {})[method.lower()] = _operation(name, route, method, path_params)

@@ -172,8 +172,9 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
         extra["allowed"] = exc.allowed
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = exc.www_authenticate()
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)   # rate limited; live streams full (gateway.live)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     if isinstance(exc, MethodNotAllowed):
         headers["Allow"] = ", ".join(exc.allowed)
     kind = type(exc).__name__

@@ -55,8 +55,9 @@ def resolve_plan(plan_id: str | None) -> str:
 
 class ProgressView:
 
-    def __init__(self, fallback_ttl: float = 1.0, clock=time.monotonic):
+    def __init__(self, fallback_ttl: float = 1.0, clock=time.monotonic, on_change=None):
         self.fallback_ttl, self.clock = float(fallback_ttl), clock
+        self.on_change = on_change   # called with the plan id when a new state is kept (gateway.live)
         self.live = False
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
@@ -68,6 +69,10 @@ class ProgressView:
         if self.live or entry.from_event or self.clock() - entry.filled_at < self.fallback_ttl:
             return entry
         return None
+
+    def latest(self, plan_id: str) -> Entry | None:
+        """The latest state held, however old (what a live stream shows until the next change)."""
+        return self._entries.get(plan_id)
 
     def put(self, plan_id: str, progress: dict, *, from_event: bool, revision: int | None = None) -> Entry:
         """Keep `progress` unless the view already holds a later state of the plan: a higher
@@ -85,4 +90,6 @@ class ProgressView:
             if current is not None and current.version > entry.version:
                 return current
             self._entries[plan_id] = entry
+        if self.on_change is not None and (current is None or current.etag != entry.etag):
+            self.on_change(plan_id)
         return entry

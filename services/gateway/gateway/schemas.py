@@ -230,3 +230,27 @@ class AuditQuery(PageQuery):
 class PlanQuery(StrictSchema):
     plan = Text(validate=validate.Length(min=1, max=200),
                 metadata={"description": "plan id (default: the current plan)"})
+
+
+# -- the dashboard ---------------------------------------------------------------------------
+
+class StreamQuery(StrictSchema):
+    plan = Text(validate=validate.Length(min=1, max=100), metadata={"description": "plan id (default: the first)"})
+    last_event_id = Text(validate=validate.Length(min=1, max=100), metadata={
+        "description": "the state the client has (the ETag of its GET /v1/objective/progress, without W/ and "
+                       "quotes): not sent again; EventSource's Last-Event-ID header takes precedence"})
+
+
+class MapCityOut(StrictSchema):
+    key = Text(metadata={"description": "the city's id"})
+    name = Text(allow_none=True)
+    country = Text(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    latitude = Text(allow_none=True, metadata={"description": "Decimal string (degrees); null: place by country"})
+    longitude = Text(allow_none=True)
+    figures = fields.Dict(metadata={"description": "the city's figures, as GET /v1/objective/progress/city has them"})
+
+
+class MapOut(StrictSchema):
+    plan_id = Text()
+    as_of = Text(allow_none=True)
+    cities = fields.List(fields.Nested(MapCityOut))

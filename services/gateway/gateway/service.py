@@ -2,6 +2,7 @@
 from gateway.consumers import FeedConsumers, ProgressConsumer
 from gateway.dependencies import GatewayState
 from gateway.routes.audit import AuditRoutes
+from gateway.routes.dashboard import DashboardRoutes
 from gateway.routes.docs import DocsRoutes
 from gateway.routes.events import EventRoutes
 from gateway.routes.grants import GrantRoutes
@@ -16,8 +17,8 @@ from gateway.routes.webhooks import WebhookRoutes
 from gateway.rpc import LongRpc, ServiceRpc
 
 
-class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
-                     ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, SpreadsheetRoutes,
+class GatewayService(SystemRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes,
+                     MetricsRoutes, ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, SpreadsheetRoutes,
                      FeedConsumers, ProgressConsumer):
     name = "gateway"
 
