@@ -25,7 +25,7 @@ def set_event(event_id: str | None, event_type: str | None) -> None:
 
 
 def current_event() -> tuple[str | None, str | None]:
-    return getattr(_current, "event", (None, None))  # type: ignore[no-any-return]
+    return getattr(_current, "event", (None, None))
 
 
 class CorrelationFilter(logging.Filter):

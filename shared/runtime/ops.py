@@ -15,6 +15,7 @@ import eventlet
 import sqlalchemy as sa
 from kombu import Connection
 from nameko.containers import WorkerContext
+from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc
 
@@ -50,7 +51,11 @@ class Ops(DependencyProvider):
     def start(self) -> None:
         if self.port:
             from shared.runtime.ops_http import OpsServer
-            self.server = OpsServer(self, self.address, self.port)
+            try:
+                self.server = OpsServer(self, self.address, self.port)
+            except OSError as exc:  # the port is taken: the service still works, its probes say so
+                log.error("no metrics listener on %s:%d: %s", self.address, self.port, exc)
+                return
             self.container.spawn_managed_thread(self.server.serve, identifier="ops-http")
 
     def stop(self) -> None:
@@ -126,9 +131,12 @@ class Ops(DependencyProvider):
 
     def worker_setup(self, worker_ctx: WorkerContext) -> None:
         self._started[id(worker_ctx)] = time.perf_counter()
-        if isinstance(worker_ctx.entrypoint, ReliableEventHandler) and worker_ctx.args \
-                and isinstance(worker_ctx.args[0], Envelope):
-            set_event(worker_ctx.args[0].event_id, worker_ctx.args[0].type)
+        if isinstance(worker_ctx.entrypoint, EventHandler) and worker_ctx.args:
+            event = worker_ctx.args[0]  # an Envelope (reliable handlers) or the body as received
+            if isinstance(event, Envelope):
+                set_event(event.event_id, event.type)
+            elif isinstance(event, dict):
+                set_event(_text(event.get("event_id")), _text(event.get("type")))
 
     def worker_result(self, worker_ctx: WorkerContext, result: Any = None, exc_info: Any = None) -> None:
         started = self._started.pop(id(worker_ctx), None)
@@ -139,3 +147,7 @@ class Ops(DependencyProvider):
     def worker_teardown(self, worker_ctx: WorkerContext) -> None:
         self._started.pop(id(worker_ctx), None)
         set_event(None, None)
+
+
+def _text(value: object) -> str | None:
+    return value[:200] if isinstance(value, str) else None

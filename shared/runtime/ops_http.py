@@ -28,7 +28,7 @@ StartResponse = Callable[..., Any]
 def metrics_text(states: Callable[[], Iterable[Any]]) -> bytes:
     """This process's metrics and the state gauges of `states()`, in one exposition."""
     gauges = CollectorRegistry(auto_describe=False)
-    gauges.register(StateCollector(states))  # type: ignore[arg-type]
+    gauges.register(StateCollector(states))
     return generate_latest(REGISTRY) + generate_latest(gauges)
 
 

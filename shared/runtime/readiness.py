@@ -20,7 +20,7 @@ Check = dict[str, Any]   # {"ok": bool, "detail": str}
 def broker_check(amqp_uri: str, timeout: float = TIMEOUT_SECONDS) -> Check:
     try:
         with eventlet.Timeout(timeout), Connection(amqp_uri, connect_timeout=timeout) as conn:  # type: ignore[no-untyped-call]
-            conn.connect()  # type: ignore[no-untyped-call]
+            conn.connect()
         return {"ok": True, "detail": "connected"}
     except (Exception, eventlet.Timeout) as exc:
         return {"ok": False, "detail": _reason(exc, timeout)}

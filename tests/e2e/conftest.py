@@ -3,7 +3,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from scripts.run_platform import SERVICES, migrate, platform_env, start_service, stop, wait_for_http
+from scripts.run_platform import METRICS_PORTS, SERVICES, migrate, platform_env, start_service, stop, wait_for_http
 from tests.helpers import free_port
 
 # The platform's first admin key (PLATFORM_ADMIN_KEY); tests send it as a bearer key.
@@ -12,9 +12,11 @@ ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
 @contextmanager
-def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory, session=None, **extra_env):
-    """The four services as processes on `backend`; yields the gateway's base URL."""
-    var_dir = tmp_path_factory.mktemp(f"platform-{backend}")
+def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory, session=None, var_dir=None,
+                     **extra_env):
+    """The four services as processes on `backend`; yields the gateway's base URL. Logs and
+    SQLite files go to `var_dir` (default: a fresh temporary directory)."""
+    var_dir = var_dir or tmp_path_factory.mktemp(f"platform-{backend}")
     port = free_port()
     # One vhost per platform, deleted when it stops: live vhosts (each with its quorum queues)
     # pile up over a session and slow the broker down until it stalls.
@@ -24,6 +26,8 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
     env.update(PLATFORM_ADMIN_KEY=ADMIN_KEY, WEBHOOK_ALLOW_HTTP="true", WEBHOOK_ALLOW_LOOPBACK="true",
                WEBHOOK_BACKOFF_BASE="0.2", WEBHOOK_POLL_SECONDS="0.1", RATE_LIMIT_PER_MINUTE="60000",
                RATE_LIMIT_BURST="5000")
+    for service in METRICS_PORTS:  # never the fixed defaults: platforms run side by side
+        env[f"{service.upper()}_METRICS_PORT"] = str(free_port())
     env.update(extra_env)
     for service in ("programmes", "grants", "metrics", "gateway"):
         key = f"{service.upper()}_DATABASE_URL"

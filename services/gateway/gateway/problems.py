@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://urban-platform.example/problems/"
 REALM = "urban-platform"
+SERVICE_RETRY_AFTER = 5  # seconds: a 503 (a service or the broker away) says when to try again
 
 
 class Unauthenticated(PlatformError):
@@ -174,6 +175,8 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
         headers["WWW-Authenticate"] = exc.www_authenticate()
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, ServiceUnavailable):  # a dependency away: try again shortly
+        headers["Retry-After"] = str(SERVICE_RETRY_AFTER)
     if isinstance(exc, MethodNotAllowed):
         headers["Allow"] = ", ".join(exc.allowed)
     kind = type(exc).__name__
