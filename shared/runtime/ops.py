@@ -84,9 +84,13 @@ class Ops(DependencyProvider):
 
     def state(self) -> dict[str, Any]:
         report = self.readiness.report()
+        broker = report["checks"]["broker"]["ok"]  # the broker away: its figures are unknown, not asked for
         return {"service": self.service, "up": True, "ready": report["ready"], "checks": report["checks"],
-                "outbox": self.outbox(), "dead_letters": self.dead_letters(),
-                "projection_lag_seconds": self.projection_lag() if self.projection else None}
+                "outbox": self.outbox(), "dead_letters": self.dead_letters() if broker else {},
+                "projection_lag_seconds": self.projection_lag() if self.projection and broker else None}
+
+    def broker_ok(self) -> bool:
+        return bool(self.readiness.run()["broker"]["ok"])
 
     def outbox(self) -> dict[str, float] | None:
         if not any(isinstance(d, Backbone) for d in self.container.dependencies):

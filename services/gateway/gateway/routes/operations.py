@@ -51,6 +51,8 @@ class OperationsRoutes(Routes):
         return getattr(self, f"{service}_ops")
 
     def _answers(self, service: str) -> tuple[str, dict[str, Any]]:
+        if not self.ops.broker_ok():  # no call can reach it: say so at once
+            return service, {"ok": False, "detail": "no broker to reach it through"}
         try:
             self._proxy(service).ping()
             return service, {"ok": True, "detail": "answered"}
@@ -58,6 +60,8 @@ class OperationsRoutes(Routes):
             return service, {"ok": False, "detail": str(exc) or type(exc).__name__}
 
     def _state(self, service: str) -> dict[str, Any]:
+        if not self.ops.broker_ok():
+            return {"service": service, "up": False}
         try:
             return dict(self._proxy(service).ops_state())
         except Exception:
