@@ -7,11 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench docs contracts clean install fuzz
 
-$(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) tools/platformctl/pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) \
+	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) -e tools/platformctl \
 		pytest pytest-timeout hypothesis requests schemathesis ruff mypy types-PyYAML
 	touch $(STAMP)
 
