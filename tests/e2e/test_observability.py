@@ -6,9 +6,13 @@ life (a failpoint), so its outbox backlog grows; metrics holds `fund.created` ev
 moment (a failpoint), so its projection lag can be read while one is in hand."""
 import json
 import os
+import re
 import sqlite3
+import subprocess
+import sys
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -18,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from shared.messaging import topology
 from tests.backbone.tcp_proxy import HalfOpenProxy
-from tests.e2e.conftest import ADMIN_HEADERS, running_platform
+from tests.e2e.conftest import ADMIN_HEADERS, ADMIN_KEY, running_platform
 from tests.grants_flow import fund_body
 from tests.helpers import free_port, publish_event, wait_until
 from tests.programmes_flow import programme_body
@@ -26,11 +30,13 @@ from tests.programmes_flow import programme_body
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 HELD_SECONDS = 3  # metrics holds each fund.created this long before applying it
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Platform:
-    def __init__(self, base, ports, var_dir, amqp_uri, proxy):
+    def __init__(self, base, ports, var_dir, amqp_uri, proxy, proxied):
         self.base, self.ports, self.var_dir, self.amqp_uri, self.proxy = base, ports, var_dir, amqp_uri, proxy
+        self.proxied = proxied  # the broker as the services reach it: through the proxy
 
     def service_url(self, service, path):
         return f"http://127.0.0.1:{self.ports[service]}{path}"
@@ -57,10 +63,20 @@ def live(vhost_factory, postgres_database_factory, tmp_path_factory, request):
     try:
         with running_platform("sqlite", vhost_factory, postgres_database_factory, tmp_path_factory,
                               session=request.session, var_dir=var_dir, **env) as base:
-            yield Platform(base, ports, var_dir, vhost_uri, proxy)
+            yield Platform(base, ports, var_dir, vhost_uri, proxy, proxied)
     finally:
         proxy.close()
         vhost_factory.delete(vhost_uri)
+
+
+def platformctl_status(live, *args):
+    """`platformctl status` as an operator runs it (the console script's module), against the platform."""
+    env = dict(os.environ, PLATFORM_URL=live.base, PLATFORM_ADMIN_KEY=ADMIN_KEY, AMQP_URI=live.proxied,
+               PYTHONPATH=os.pathsep.join([str(ROOT / "tools" / "platformctl"), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-m", "platformctl", "status", *args], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
 
 
 def value(text, name, **labels):
@@ -189,6 +205,39 @@ def test_json_log_lines_carry_the_correlation_and_event_ids(live):
         assert lines and all(json.loads(line)["service"] == service for line in lines)
 
 
+def test_platformctl_status_reports_the_live_platform(live):
+    done = platformctl_status(live, "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["broker"]["up"] is True
+    assert "guest:***@" in report["broker"]["uri"]  # never the password
+    assert report["gateway"]["ready"] is True and report["gateway"]["replicas"] == 1
+    for service in ("programmes", "grants", "metrics"):
+        state = report["services"][service]
+        assert state["up"] is True and state["replicas"] == 1 and state["ready"] is True, state
+        assert state["checks"]["database"]["ok"] is True
+    # What the earlier tests did shows: the held grants outbox, the parked events, the caught-up projection.
+    grants_scrape = live.scrape("grants")
+    assert report["services"]["grants"]["outbox"]["pending"] == \
+        value(grants_scrape, "platform_outbox_pending", producer="grants") >= 1
+    assert report["services"]["programmes"]["outbox"]["pending"] == 0
+    platform = live.scrape()
+    assert report["dead_letters"] == {q: value(platform, "platform_dead_letters", queue=q)
+                                      for q in ("gateway.dead-letters", "metrics.dead-letters")}
+    assert report["dead_letters"]["metrics.dead-letters"] == 1  # the broken event; the gateway parked more
+    assert report["services"]["metrics"]["projection_lag_seconds"] == 0
+    text = platformctl_status(live)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert any(line.startswith("broker") and line.endswith(": up") for line in lines), text.stdout
+    assert any(line.startswith("gateway") and ": ready" in line for line in lines), text.stdout
+    rows = {cells[0]: cells for line in lines if len(cells := re.findall(r"[\w.-]+", line)) >= 2}
+    assert "grants" in rows, text.stdout
+    pending = str(report["services"]["grants"]["outbox"]["pending"])
+    assert rows["grants"][:5] == ["grants", "yes", "1", "yes", pending], text.stdout
+    assert rows["metrics.dead-letters"] == ["metrics.dead-letters", "1"], text.stdout
+
+
 def test_liveness_and_readiness_endpoints(live):
     for service in ("programmes", "grants", "metrics"):
         assert requests.get(live.service_url(service, "/livez"), timeout=10).json() == {"status": "alive"}
@@ -235,6 +284,12 @@ def test_readiness_follows_the_broker_and_the_gateway_answers_503(live):
         platform = live.scrape()  # the scrape still answers: services absent, not an error
         assert value(platform, "platform_service_up", service="programmes") == 0
         assert value(platform, "platform_ready", service="gateway", component="broker") == 0
+        done = platformctl_status(live, "--json")  # a finding, not a crash: the report and exit code 1
+        assert done.returncode == 1, done.stderr
+        report = json.loads(done.stdout)
+        assert report["ok"] is False and report["broker"]["up"] is False
+        assert report["gateway"]["up"] is True and report["gateway"]["ready"] is False
+        assert not any(s["up"] for s in report["services"].values())
     finally:
         live.proxy.restore()
     for service in ("programmes", "grants", "metrics"):
