@@ -186,3 +186,15 @@ def test_compose_monitoring_profile_is_optional_and_pinned():
             if source.startswith("./"):
                 assert (ROOT / source).exists(), source
     assert all("profiles" not in s for name, s in compose["services"].items() if name not in monitoring)
+
+
+def test_make_run_prints_each_services_metrics_url(monkeypatch):
+    from scripts.run_platform import metrics_lines, metrics_port, platform_env
+    monkeypatch.delenv("METRICS_ADDRESS", raising=False)
+    monkeypatch.setenv("GRANTS_METRICS_PORT", "19102")
+    env = platform_env(8000, "amqp://guest:guest@127.0.0.1:5672/")
+    assert env["METRICS_ADDRESS"] == "127.0.0.1"  # a workstation: not on every interface
+    lines = metrics_lines(env).splitlines()
+    assert [line.split()[0] for line in lines] == ["programmes", "grants", "metrics"]
+    assert "http://127.0.0.1:9101/metrics" in lines[0] and "http://127.0.0.1:19102/metrics" in lines[1]
+    assert metrics_port("gateway", env) is None  # the gateway serves them on its API port
