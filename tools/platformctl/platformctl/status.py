@@ -7,11 +7,11 @@ a service's own figures come from its `ops_state` RPC with a short deadline, so 
 that is down shows as down, not as a failure. Exit code 0 when every part is up and ready,
 1 otherwise (the report is printed either way)."""
 import argparse
+import warnings
 from typing import Any
 
 import requests
 from kombu import Connection
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from platformctl import output
 from platformctl.broker import CONNECT_TIMEOUT, queue_depth, redacted
@@ -83,6 +83,9 @@ def services_state(amqp_uri: str, replicas: dict[str, int], deadline: float) -> 
         states[service] = {"up": False, "replicas": replicas[service]}
     if not up:
         return states
+    with warnings.catch_warnings():  # eventlet's deprecation notice, on every import: not the operator's concern
+        warnings.simplefilter("ignore")
+        from nameko.standalone.rpc import ClusterRpcProxy
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=deadline) as rpc:
         calls = {s: getattr(rpc, s).ops_state.call_async() for s in up}  # all at once: one deadline
         for service, call in calls.items():
@@ -125,5 +128,8 @@ def show(report: dict[str, Any]) -> None:
                      "lag s": state.get("projection_lag_seconds")})
     output.table(rows, ("service", "up", "replicas", "ready", "outbox", "age s", "parked", "lag s"),
                  title="services")
+    if not broker["up"]:
+        output.console.print("dead letters: unknown (no broker)")
+        return
     dead_rows = [{"queue": q, "parked": n} for q, n in report["dead_letters"].items()]
     output.table(dead_rows, ("queue", "parked"), title="dead letters")
