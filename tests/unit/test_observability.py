@@ -186,6 +186,9 @@ def test_compose_monitoring_profile_is_optional_and_pinned():
             if source.startswith("./"):
                 assert (ROOT / source).exists(), source
     assert all("profiles" not in s for name, s in compose["services"].items() if name not in monitoring)
+    ports = {**METRICS_PORTS, "gateway": 8000}  # each long-running service is healthy when ready
+    for name, port in ports.items():
+        assert f"http://127.0.0.1:{port}/readyz" in " ".join(compose["services"][name]["healthcheck"]["test"])
 
 
 def test_make_run_prints_each_services_metrics_url(monkeypatch):
