@@ -29,6 +29,7 @@ class OperationsRoutes(Routes):
         return {"status": "alive"}
 
     @api("GET", "/readyz", access="public", response=Readiness, tags=TAGS,
+         responses={503: ("Not ready: the same body, the failing checks false (with Retry-After)", Readiness)},
          summary="Readiness: broker, database and every service answer (503 with the same body when not)")
     def readyz(self, request):
         report = self.ops.readiness.report()
