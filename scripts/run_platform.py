@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("programmes", "grants", "metrics", "gateway")
 DATABASE_SERVICES = ("programmes", "grants", "metrics", "gateway")
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+# Each back-end service's /metrics, /livez, /readyz (docs/observability.md); one environment
+# runs them all here, so <SERVICE>_METRICS_PORT becomes that process's METRICS_PORT.
+METRICS_PORTS = {"programmes": 9101, "grants": 9102, "metrics": 9103}
 
 
 def broker_answers(amqp_uri: str, timeout: float = 2.0) -> bool:
@@ -61,8 +64,18 @@ def service_class(service: str) -> str:
     return f"{service}.service:{service.capitalize()}Service"
 
 
+def metrics_port(service: str, env: dict) -> int | None:
+    """The service's metrics port under this environment; None for the gateway (its API port)."""
+    if service not in METRICS_PORTS:
+        return None
+    return int(env.get(f"{service.upper()}_METRICS_PORT") or METRICS_PORTS[service])
+
+
 def start_service(service: str, env: dict, log_dir: Path | None = None) -> subprocess.Popen:
     out = open(log_dir / f"{service}.log", "ab") if log_dir else None
+    port = metrics_port(service, env)
+    if port is not None:
+        env = dict(env, METRICS_PORT=str(port))
     return subprocess.Popen(
         [sys.executable, "-m", "nameko", "run", "--config", str(config_path(service)), service_class(service)],
         env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if out else None,
@@ -105,11 +118,18 @@ def admin_key_hint(env: dict) -> str:
             "             or run `.venv/bin/python -m gateway.cli create-key --organisation platform --role admin`")
 
 
+def metrics_lines(env: dict) -> str:
+    host = env["METRICS_ADDRESS"]
+    return "\n".join(f"             {s:<11}http://{host}:{metrics_port(s, env)}/metrics  (/livez, /readyz)"
+                     for s in METRICS_PORTS if metrics_port(s, env))
+
+
 def platform_env(port: int, amqp_uri: str) -> dict:
     env = dict(os.environ)
     env.setdefault("AMQP_URI", amqp_uri)
     env["GATEWAY_ADDRESS"] = f"127.0.0.1:{port}"
     env.setdefault("PLATFORM_VAR_DIR", str(ROOT / "var"))
+    env.setdefault("METRICS_ADDRESS", "127.0.0.1")  # a workstation: not on every interface
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")  # eventlet's own notice, every start
     return env
 
@@ -153,6 +173,8 @@ The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATF
   programmes {base}/v1/programmes   (POST)
   grants     {base}/v1/funds, {base}/v1/calls, {base}/v1/grants
   API docs   {base}/docs   (OpenAPI: {base}/v1/openapi.json)
+  metrics    {base}/metrics (the whole platform), {base}/readyz; per service:
+{metrics_lines(env)}
 {admin_key_hint(env)}
 Press Ctrl-C to stop.""", flush=True)
     while True:

@@ -12,6 +12,7 @@ from kombu import Connection
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 
+from shared import failpoints
 from shared.config import database_url
 from shared.db import create_engine, session_factory
 from shared.messaging import topology
@@ -86,6 +87,7 @@ class Backbone(DependencyProvider, Generic[Work]):
             if self._wake.is_set() or time.monotonic() >= next_pass:
                 self._wake.clear()
                 try:
+                    failpoints.hit(f"outbox.relay.{self.service_name}")  # e.g. =sleep:600: a stopped relay
                     self.relay.publish_pending()
                     backoff = self.interval
                 except Exception:

@@ -12,9 +12,12 @@
   up to EVENT_MAX_ATTEMPTS attempts; then the event is parked in
   `<service>.dead-letters` with the reason. Either way the delivery is acknowledged,
   so later events keep flowing.
-The decorated method receives a validated `shared.events.Envelope`."""
+The decorated method receives a validated `shared.events.Envelope`.
+The router counts what it handles (platform_events_handled_total, _failed_total) and
+keeps what the metrics service's projection lag needs (shared.runtime.ops)."""
 import logging
 import traceback
+from datetime import datetime
 from functools import partial
 from types import TracebackType
 from typing import Any
@@ -32,6 +35,7 @@ from shared.events.fields import utcnow
 from shared.messaging import topology
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.runtime.retries import RetryPolicy, delivery_attempt, retry_headers
+from shared.runtime.telemetry import EVENTS_FAILED, EVENTS_HANDLED
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ class ReliableEventHandler(EventHandler):
                                    f"{handler.event_type!r}")
             self.routes[handler.event_type] = handler
         self.is_router = handlers[0] is self
+        self.in_flight: dict[int, datetime] = {}   # occurred_at of each event being handled
+        self.last_applied: datetime | None = None  # occurred_at of the last event handled
         if self.is_router:
             self.queue = topology.consumer_queue(consumer, [topology.find(consumer, t) for t in self.routes])
             self.publisher = ConfirmingPublisher(config["AMQP_URI"])  # parks and retries
@@ -84,27 +90,36 @@ class ReliableEventHandler(EventHandler):
         try:
             envelope = load_envelope(body)
         except ValidationError as exc:
+            EVENTS_FAILED.labels(self.container.service_name, self._type_label(body)).inc()
             self.park(message, body, reason="contract_violation", error=str(exc.messages))
             self.queue_consumer.ack_message(message)
             return
         handler = self.routes.get(envelope.type)
         if handler is None:  # bound by an older deployment of this service, say
+            EVENTS_FAILED.labels(self.container.service_name, envelope.type).inc()
             self.park(message, body, reason="no_handler", error=f"no handler for {envelope.type!r}")
             self.queue_consumer.ack_message(message)
             return
         context_data = self.unpack_message_headers(message)
         context_data["correlation_id"] = envelope.correlation_id
+        self.in_flight[id(message)] = envelope.occurred_at
         try:
             self.container.spawn_worker(handler, (envelope,), {}, context_data=context_data,
                                         handle_result=partial(self.handle_result, message, body))
         except ContainerBeingKilled:
+            self.in_flight.pop(id(message), None)
             self.queue_consumer.requeue_message(message)
 
     def handle_result(self, message: Message, body: object, worker_ctx: WorkerContext, result: Any = None,
                       exc_info: ExcInfo | None = None) -> tuple[Any, ExcInfo | None]:
+        occurred_at = self.in_flight.pop(id(message), None)
+        consumer, event_type = self.container.service_name, self._type_label(body)
         if exc_info is None:
+            EVENTS_HANDLED.labels(consumer, event_type).inc()
+            self.last_applied = occurred_at
             self.queue_consumer.ack_message(message)
             return result, exc_info
+        EVENTS_FAILED.labels(consumer, event_type).inc()
         attempt = delivery_attempt(message)
         delay = self.retries.delay_after(attempt)
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
@@ -123,6 +138,12 @@ class ReliableEventHandler(EventHandler):
             return result, exc_info
         self.queue_consumer.ack_message(message)  # only now that the broker holds the copy
         return result, exc_info
+
+    def _type_label(self, body: object) -> str:
+        """The type the body names if this service subscribes to it, else "unknown" (a label:
+        a sender must not be able to make up new series)."""
+        value = body.get("type") if isinstance(body, dict) else None
+        return value if isinstance(value, str) and value in self.routes else "unknown"
 
     def park(self, message: Message, body: object, *, reason: str, error: str, attempts: int | None = None) -> None:
         headers = dict(message.headers or {})

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
+from kombu.exceptions import OperationalError
 from nameko.containers import WorkerContext
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
@@ -54,6 +56,9 @@ class _DeadlineProxy:
                 return getattr(self._proxy, method).call_async(*args, **kwargs).result()
             except UnknownService:
                 raise ServiceUnavailable(f"the {self._service} service is not available") from None
+            except (OSError, OperationalError, AmqpConnectionError) as exc:  # the broker is away: a 503, not a 500
+                log.warning("RPC to %s: the broker is not reachable: %s", self._service, exc)
+                raise ServiceUnavailable(f"the {self._service} service is not reachable (no broker)") from None
             except eventlet.Timeout as exc:
                 if exc is not timer:
                     raise

@@ -1,6 +1,7 @@
 """A TCP proxy for tests that can go half-open: paused, it keeps every connection open
 and reads what the client sends, but forwards nothing either way (what a dead NAT entry
-or a stalled peer looks like to the client: no error, no answer)."""
+or a stalled peer looks like to the client: no error, no answer). Cut, it drops every
+connection and closes each new one at once (a server gone away) until restored."""
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ class HalfOpenProxy:
         self._server.listen(16)
         self.port = self._server.getsockname()[1]
         self.connections = 0
+        self.refusing = False
         self._closed = False
         self._sockets: list[socket.socket] = []
         self._threads = [threading.Thread(target=self._accept, daemon=True)]
@@ -27,12 +29,27 @@ class HalfOpenProxy:
     def resume(self) -> None:
         self.paused.clear()
 
+    def cut(self) -> None:
+        self.refusing = True
+        sockets, self._sockets = self._sockets, []
+        for s in sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def restore(self) -> None:
+        self.refusing = False
+
     def _accept(self) -> None:
         while not self._closed:
             try:
                 client, _ = self._server.accept()
             except OSError:
                 return
+            if self.refusing:
+                client.close()
+                continue
             upstream = socket.create_connection(self.target)
             self.connections += 1
             self._sockets += [client, upstream]

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import psycopg2
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 from sqlalchemy.engine import make_url
 
 from metrics import models as metrics_models
@@ -113,6 +114,9 @@ def test_a_handler_that_fails_three_times_is_retried_after_growing_delays_and_ap
     container_factory(FlakyService, config).start()
     FlakyService.failures["flaky"] = 3
     flaky, steady = programme_event("flaky"), programme_event("steady")
+    counted = {"consumer": "flaky", "type": "programme.created"}
+    handled, failed = (REGISTRY.get_sample_value(f"platform_events_{kind}_total", counted) or 0
+                       for kind in ("handled", "failed"))
 
     publish_event(amqp_uri, flaky)
     publish_event(amqp_uri, steady)
@@ -128,6 +132,9 @@ def test_a_handler_that_fails_three_times_is_retried_after_growing_delays_and_ap
     assert flaky["event_id"] in {r.event_id for r in rows(engine, inbox)}
     assert queue_depth(amqp_uri, "flaky.dead-letters") == 0
     assert queue_depth(amqp_uri, "flaky.events") == 0
+    # The counters of docs/observability.md: three failed attempts, two events handled.
+    assert REGISTRY.get_sample_value("platform_events_failed_total", counted) - failed == 3
+    assert REGISTRY.get_sample_value("platform_events_handled_total", counted) - handled == 2
 
 
 def test_a_handler_that_always_fails_is_parked_after_its_last_attempt(container_factory, amqp_uri, flaky_db,

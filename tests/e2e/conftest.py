@@ -6,7 +6,7 @@ from pathlib import Path
 import eventlet
 import pytest
 
-from scripts.run_platform import SERVICES, migrate, platform_env, start_service, stop, wait_for_http
+from scripts.run_platform import METRICS_PORTS, SERVICES, migrate, platform_env, start_service, stop, wait_for_http
 from tests.helpers import free_port
 
 # The platform's first admin key (PLATFORM_ADMIN_KEY); tests send it as a bearer key.
@@ -39,10 +39,12 @@ def _migrated_template(backend, postgres_database_factory, tmp_path_factory) -> 
 
 
 @contextmanager
-def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory, session=None, **extra_env):
-    """The four services as processes on `backend`; yields the gateway's base URL. Its vhost and
+def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory, session=None, var_dir=None,
+                     **extra_env):
+    """The four services as processes on `backend`; yields the gateway's base URL. Logs and
+    SQLite files go to `var_dir` (default: a fresh temporary directory). Its vhost and
     databases are deleted when it stops: piled up over a session they slow the broker down."""
-    var_dir = tmp_path_factory.mktemp(f"platform-{backend}")
+    var_dir = var_dir or tmp_path_factory.mktemp(f"platform-{backend}")
     port = free_port()
     amqp_uri = extra_env.pop("AMQP_URI", None) or vhost_factory()
     env = platform_env(port, amqp_uri)
@@ -50,6 +52,8 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
     env.update(PLATFORM_ADMIN_KEY=ADMIN_KEY, WEBHOOK_ALLOW_HTTP="true", WEBHOOK_ALLOW_LOOPBACK="true",
                WEBHOOK_BACKOFF_BASE="0.2", WEBHOOK_POLL_SECONDS="0.1", RATE_LIMIT_PER_MINUTE="60000",
                RATE_LIMIT_BURST="5000")
+    for service in METRICS_PORTS:  # never the fixed defaults: platforms run side by side
+        env[f"{service.upper()}_METRICS_PORT"] = str(free_port())
     env.update(extra_env)
     template = _migrated_template(backend, postgres_database_factory, tmp_path_factory)
     databases = []

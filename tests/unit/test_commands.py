@@ -143,7 +143,7 @@ def test_outcomes_are_pruned_after_their_time(engine):
         assert conn.execute(sa.select(table.c.request_key)).scalars().all() == ["new"]
 
 
-READS = ("get_", "list_", "fund_ledger", "programme_totals", "ping", "sweep")
+READS = ("get_", "list_", "fund_ledger", "programme_totals", "ping", "sweep", "ops_state")
 
 
 @pytest.mark.parametrize("service", ["programmes", "grants"])

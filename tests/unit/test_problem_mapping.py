@@ -95,3 +95,11 @@ def test_an_unexpected_exception_is_a_500_without_internals(caplog):
         assert leak not in text
     # ...but the operator can find it by request id.
     assert any("req-7" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_a_service_away_says_when_to_try_again():
+    response = from_exception(ServiceUnavailable("the programmes service is not reachable (no broker)"), "req-1")
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.mimetype == "application/problem+json"
+    assert "Retry-After" not in from_exception(DeadlineExceeded("slow"), "req-2").headers

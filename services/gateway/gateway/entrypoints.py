@@ -6,6 +6,7 @@ error, and a correlation id (X-Request-ID) that follows the request through RPC 
 Routes import what they read of a request from here: `actor_of`, `json_body`, `query_of`."""
 import json
 import logging
+import time
 import uuid
 from functools import partial
 
@@ -34,6 +35,7 @@ from shared import text
 from shared.actors import ANONYMOUS, SCOPES, Actor
 from shared.commands import CONTEXT_KEY
 from shared.errors import InvalidInput, NotFound, flatten_messages
+from shared.runtime.telemetry import HTTP_DURATION, HTTP_REQUESTS
 
 __all__ = ["ApiEndpoint", "actor_of", "api", "json_body", "query_of"]
 
@@ -99,6 +101,7 @@ class ApiEndpoint(HttpRequestHandler):
     # -- the request ------------------------------------------------------------------------
 
     def handle_request(self, request):
+        started = time.perf_counter()
         request.shallow = False
         request_id = request_id_of(request)
         request.environ["platform.request_id"] = request_id
@@ -113,6 +116,9 @@ class ApiEndpoint(HttpRequestHandler):
             response.headers["Cache-Control"] = "no-cache" if response.status_code in (200, 304) \
                 and request.method == "GET" else "no-store"
         audit.record_response(self.store, request, request_id, self.method_name, response)
+        labels = (self.url, request.method, str(response.status_code))  # the route's pattern: bounded
+        HTTP_REQUESTS.labels(*labels).inc()
+        HTTP_DURATION.labels(*labels).observe(time.perf_counter() - started)
         return response
 
     def _handle(self, request, request_id):

@@ -180,7 +180,13 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
         op["responses"][str(status)] = _problem_response(ERRORS.get(status, "Error"), status)
     op["responses"]["414"] = {"description": ERRORS[414]}
     for status, description in route.extra_responses.items():
-        if 200 <= status < 300:  # another success (e.g. 200 for what already exists): the same body
+        if isinstance(description, tuple):  # (description, schema): a JSON body of its own, not a problem
+            text, schema = description
+            op["responses"][str(status)] = {
+                "description": text, "content": {"application/json": {"schema": schema}},
+                "headers": {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"},
+                            **({"Retry-After": {"schema": {"type": "integer"}}} if status == 503 else {})}}
+        elif 200 <= status < 300:  # another success (e.g. 200 for what already exists): the same body
             op["responses"].setdefault(str(status), {**success, "description": description})
         elif status < 400:
             op["responses"].setdefault(str(status), {"description": description})

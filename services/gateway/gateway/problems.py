@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://urban-platform.example/problems/"
 REALM = "urban-platform"
+SERVICE_RETRY_AFTER = 5  # seconds: a 503 (a service or the broker away) says when to try again
 
 
 class Unauthenticated(PlatformError):
@@ -173,6 +174,8 @@ def _from_exception(exc: BaseException, request_id: str | None) -> Response:
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = exc.www_authenticate()
     retry_after = getattr(exc, "retry_after", None)   # rate limited; live streams full (gateway.live)
+    if retry_after is None and isinstance(exc, ServiceUnavailable):  # a dependency away: try again shortly
+        retry_after = SERVICE_RETRY_AFTER
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
     if isinstance(exc, MethodNotAllowed):

@@ -54,6 +54,21 @@ class Health(StrictSchema):
                            required=True)
 
 
+class Liveness(StrictSchema):
+    status = Text(required=True, validate=validate.OneOf(["alive"]))
+
+
+class Check(StrictSchema):
+    ok = fields.Boolean(required=True)
+    detail = Text(required=True)
+
+
+class Readiness(StrictSchema):
+    ready = fields.Boolean(required=True)
+    checks = fields.Dict(keys=Text(), values=fields.Nested(Check), required=True,
+                         metadata={"description": "broker, database, and each service (answers an RPC in time)"})
+
+
 # -- keys -----------------------------------------------------------------------------------
 
 class KeyInput(StrictSchema):

@@ -15,6 +15,7 @@ from shared.config import float_env
 from shared.errors import InvalidInput, PlatformError
 from shared.events.fields import UTCDateTime, utcnow
 from shared.runtime.commands import RequestKey, command
+from shared.runtime.ops import Ops
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class GrantsService:
     name = "grants"
 
     uow = backbone()
+    ops = Ops()  # METRICS_PORT: /metrics, /livez, /readyz; RPC timing (shared.runtime.ops)
     request_key = RequestKey()  # commands run once per key: shared.runtime.commands
     config = Config()
 
@@ -196,3 +198,8 @@ class GrantsService:
     @rpc
     def ping(self):
         return "pong"
+
+    @rpc
+    def ops_state(self):
+        """Readiness, outbox backlog, dead letters (what the gateway's /metrics and `platformctl status` show)."""
+        return self.ops.state()

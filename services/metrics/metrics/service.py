@@ -5,9 +5,11 @@ from nameko.rpc import rpc
 from metrics import handlers
 from metrics.dependencies import backbone
 from metrics.publisher import ProgressPublisher, configured_timer
+from shared import failpoints
 from shared.errors import PlatformError
 from shared.messaging.subscriptions.metrics import EVENT_TYPES
 from shared.runtime.events import reliable_event_handler
+from shared.runtime.ops import Ops
 
 
 class MetricsService:
@@ -15,9 +17,11 @@ class MetricsService:
 
     config = Config()
     uow = backbone()
+    ops = Ops(projection=True)  # METRICS_PORT: /metrics, /livez, /readyz; RPC timing (shared.runtime.ops)
     publisher = ProgressPublisher()
 
     def _apply(self, envelope):
+        failpoints.hit(f"metrics.apply.{envelope.type}")  # tests: =sleep:S holds an event in hand
         if handlers.apply_event(self.uow(), envelope):
             self.publisher.changed()
 
@@ -59,6 +63,11 @@ class MetricsService:
     @rpc
     def ping(self):
         return "pong"
+
+    @rpc
+    def ops_state(self):
+        """Readiness, outbox backlog, dead letters (what the gateway's /metrics and `platformctl status` show)."""
+        return self.ops.state()
 
 
 def _event_handler(event_type):

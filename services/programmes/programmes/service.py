@@ -8,12 +8,14 @@ from programmes.dependencies import backbone
 from shared.actors import Actor
 from shared.errors import PlatformError
 from shared.runtime.commands import RequestKey, command
+from shared.runtime.ops import Ops
 
 
 class ProgrammesService:
     name = "programmes"
 
     uow = backbone()
+    ops = Ops()  # METRICS_PORT: /metrics, /livez, /readyz; RPC timing (shared.runtime.ops)
     request_key = RequestKey()  # commands run once per key: shared.runtime.commands
 
     # -- programmes
@@ -144,3 +146,8 @@ class ProgrammesService:
     @rpc
     def ping(self):
         return "pong"
+
+    @rpc
+    def ops_state(self):
+        """Readiness, outbox backlog, dead letters (what the gateway's /metrics and `platformctl status` show)."""
+        return self.ops.state()

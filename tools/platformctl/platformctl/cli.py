@@ -6,10 +6,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from platformctl import dead_letters, iati, keys, metrics, migrate, topology
+from platformctl import dead_letters, iati, keys, metrics, migrate, status, topology
 from platformctl.errors import CtlError
 
-COMMANDS: tuple[ModuleType, ...] = (dead_letters, metrics, keys, migrate, topology, iati)
+COMMANDS: tuple[ModuleType, ...] = (status, dead_letters, metrics, keys, migrate, topology, iati)
 
 
 def parser() -> argparse.ArgumentParser:
