@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools" / "platformctl"))  # as `make install` does (-e tools/platformctl)
 from platformctl.cli import main  # noqa: E402
 
-SUBCOMMANDS = [[], ["status"], ["dead-letters"], ["dead-letters", "list"], ["dead-letters", "show"], ["dead-letters", "replay"],
-               ["dead-letters", "discard"], ["metrics"], ["metrics", "reconcile"], ["metrics", "rebuild"], ["keys"],
-               ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["migrate"], ["topology"], ["iati"],
-               ["iati", "import"], ["iati", "export"]]
+SUBCOMMANDS = [[], ["status"], ["dead-letters"], ["dead-letters", "list"], ["dead-letters", "show"],
+               ["dead-letters", "replay"], ["dead-letters", "discard"], ["metrics"], ["metrics", "reconcile"],
+               ["metrics", "rebuild"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["migrate"],
+               ["topology"], ["iati"], ["iati", "import"], ["iati", "export"]]
 
 
 @pytest.fixture(scope="module")
