@@ -5,8 +5,9 @@ strategic objective, exactly as `GET /v1/objective/progress?plan=<plan_id>` retu
 it (without `as_of`), so a subscriber (e.g. every gateway replica, each with its own
 queue) can serve that read from a local copy without calling the metrics service.
 
-Publishing is coalesced: after a burst of changes the metrics service publishes at
-most one event per plan per publish interval, and always the last state. `revision`
+Publishing is coalesced: a change is published at once when the plan is idle, the
+changes that arrive while it is being published go out together right after it (at
+most one event per plan per publish interval), and the last state always is. `revision`
 increases with every published state of a plan (it is also `progress.revision`): a
 subscriber keeps the event with the highest revision it has seen and ignores lower
 ones (redeliveries, reordering). `EXAMPLES` holds one valid payload per event type.
