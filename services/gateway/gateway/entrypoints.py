@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from gateway import audit, auth, idempotency, problems
 from gateway.access import ACCESS_LEVELS, authorise
+from gateway.progress import TOKEN_HEADER
 from gateway.representation import as_csv, conditional, wants_csv
 from gateway.request import (
     actor_of,
@@ -57,13 +58,16 @@ class ApiEndpoint(HttpRequestHandler):
     `idempotent=False` turns Idempotency-Key handling off for a POST; `media` names the
     success response's content types when they are not JSON (for the OpenAPI document);
     `body_media` the request body's when it is not JSON (the route reads and checks it);
-    `streamed=True` says the body is written as it is produced: no ETag, no 304."""
+    `streamed=True` says the body is written as it is produced: no ETag, no 304;
+    `consistency="token"` marks a write that moves the objective (its success carries
+    Platform-Consistency-Token), `consistency="wait"` the read that takes `wait_for`."""
 
     store_extension = GatewayStore()
 
     def __init__(self, method, url, *, access="admin", scope=None, body=None, query=None, response=None,
                  status=200, tags=(), summary=None, description=None, csv=False, idempotent=True,
-                 responses=None, media=("application/json",), body_media=None, streamed=False, **kwargs):
+                 responses=None, media=("application/json",), body_media=None, streamed=False, consistency=None,
+                 **kwargs):
         if access not in ACCESS_LEVELS:
             raise ValueError(f"access must be one of {ACCESS_LEVELS}, not {access!r}")
         if scope is not None and scope not in SCOPES:
@@ -74,7 +78,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.tags, self.summary, self.description = tuple(tags), summary, description
         self.csv, self.idempotent, self.extra_responses = csv, idempotent, dict(responses or {})
         self.media = (media,) if isinstance(media, str) else tuple(media)
-        self.streamed = streamed
+        self.streamed, self.consistency = streamed, consistency
         self.body_media = body_media   # a body that is not JSON (e.g. "application/xml"): the route reads it
 
     def setup(self):
@@ -156,6 +160,8 @@ class ApiEndpoint(HttpRequestHandler):
         self.container.spawn_worker(self, args, kwargs, handle_result=partial(self.handle_result, event),
                                     context_data={"correlation_id": request_id, CONTEXT_KEY: request_key})
         response = self.response_from_result(event.wait())
+        if self.consistency == "token" and 200 <= response.status_code < 300:
+            response.headers[TOKEN_HEADER] = request_id   # its events' correlation id (gateway.progress)
         if self.csv and response.status_code == 200 and response.mimetype == "application/json" \
                 and wants_csv(request):
             return as_csv(response)

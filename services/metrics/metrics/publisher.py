@@ -20,6 +20,7 @@ from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
 from metrics import handlers, plans
+from shared.events.contracts.metrics import MAX_INCLUDES
 from shared.runtime.backbone import Backbone
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,19 @@ class Coalescer:
         self.dirty: set = set()
         self.last: dict = {}          # when each plan's latest publish started
         self.publishing: set = set()
+        self.includes: dict = {}      # plan -> correlation ids applied since it was last taken
 
-    def mark(self, plan_ids) -> None:
+    def mark(self, plan_ids, includes=()) -> None:
         self.dirty.update(plan_ids)
+        for plan_id in plan_ids if includes else ():
+            kept = self.includes.setdefault(plan_id, [])
+            kept.extend(includes)
+            del kept[:-MAX_INCLUDES]
+
+    def take_includes(self, plan_id) -> list:
+        """The correlation ids marked for a plan since it was last taken (call after take_due:
+        everything marked before the publish reads the figures is in them)."""
+        return self.includes.pop(plan_id, [])
 
     def _ready_at(self, plan_id) -> float:
         if plan_id in self.publishing:
@@ -91,8 +102,10 @@ class ProgressPublisher(DependencyProvider):
     def kill(self):
         self.stop()
 
-    def changed(self):
-        self.coalescer.mark(plans.current())
+    def changed(self, correlation_id: str | None = None):
+        """After an applied event; its correlation id (the write's consistency token) goes out
+        with the next publish of each plan."""
+        self.coalescer.mark(plans.current(), [correlation_id] if correlation_id else ())
         self._wake.set()
 
     def reevaluate(self):
@@ -116,12 +129,13 @@ class ProgressPublisher(DependencyProvider):
             for plan_id in self.coalescer.take_due():
                 if not self._running:
                     break
+                includes = self.coalescer.take_includes(plan_id)
                 try:
-                    if handlers.publish_progress(backbone.make_uow(), plan_id) is not None:
+                    if handlers.publish_progress(backbone.make_uow(), plan_id, includes) is not None:
                         self.published += 1
                 except Exception:
                     log.warning("could not publish the progress of %s; retrying", plan_id, exc_info=True)
-                    self.coalescer.mark([plan_id])
+                    self.coalescer.mark([plan_id], includes)
                 finally:
                     self.coalescer.published(plan_id)
 

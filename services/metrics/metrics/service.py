@@ -6,7 +6,7 @@ from metrics import handlers
 from metrics.dependencies import backbone
 from metrics.publisher import ProgressPublisher, configured_timer
 from shared.errors import PlatformError
-from shared.messaging.subscriptions.metrics import EVENT_TYPES
+from shared.messaging.subscriptions.metrics import EVENT_KINDS, EVENT_TYPES
 from shared.runtime.events import reliable_event_handler
 
 
@@ -19,7 +19,10 @@ class MetricsService:
 
     def _apply(self, envelope):
         if handlers.apply_event(self.uow(), envelope):
-            self.publisher.changed()
+            # Results and money move the objective: their writes' tokens go out with the next
+            # publish even when the figures stay the same (a waiting reader learns it at once).
+            moves = EVENT_KINDS.get(envelope.type) in ("result", "money")
+            self.publisher.changed(envelope.correlation_id if moves else None)
 
     @configured_timer("PROGRESS_REEVALUATE_INTERVAL", 60.0)
     def reevaluate(self):

@@ -20,6 +20,8 @@ from shared.events.contracts.registry import contract
 from shared.events.fields import UTCDateTime
 from shared.events.schemas import StrictSchema
 
+MAX_INCLUDES = 1000
+
 
 @contract
 class ObjectiveProgressChangedV1(StrictSchema):
@@ -39,6 +41,12 @@ class ObjectiveProgressChangedV1(StrictSchema):
     progress = fields.Dict(required=True, keys=fields.String(),
                            metadata={"description": "exactly the JSON body of "
                                                     "`GET /v1/objective/progress?plan=<plan_id>`"})
+    includes = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=MAX_INCLUDES),
+        metadata={"description": "correlation ids of the events applied since this replica's previous "
+                                 "publish that this state includes (the writes' consistency tokens, "
+                                 "the gateway's `Platform-Consistency-Token`); the latest "
+                                 f"{MAX_INCLUDES} when more"})
 
 
 _AT = datetime(2021, 1, 31, 12, 0, tzinfo=timezone.utc)
