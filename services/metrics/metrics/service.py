@@ -19,9 +19,10 @@ class MetricsService:
 
     def _apply(self, envelope):
         if handlers.apply_event(self.uow(), envelope):
-            # Results and money move the objective: their writes' tokens go out with the next
-            # publish even when the figures stay the same (a waiting reader learns it at once).
-            moves = EVENT_KINDS.get(envelope.type) in ("result", "money")
+            # Results, money and applications (an award, a rejection) are what the writes that hand
+            # out consistency tokens produce: their tokens go out with the next publish even when the
+            # figures stay the same, so a waiting reader learns it at once.
+            moves = EVENT_KINDS.get(envelope.type) in ("result", "money", "application")
             self.publisher.changed(envelope.correlation_id if moves else None)
 
     @configured_timer("PROGRESS_REEVALUATE_INTERVAL", 60.0)

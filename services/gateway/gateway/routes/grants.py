@@ -56,8 +56,7 @@ class GrantRoutes:
     def list_rates(self, request):
         return self._grants_page(request, "list_rates")
 
-    @api("POST", "/v1/contributions",
-         consistency="token", access="admin", body=g.ContributionInput, response=g.ContributionOut,
+    @api("POST", "/v1/contributions", access="admin", body=g.ContributionInput, response=g.ContributionOut,
          status=201, tags=TAGS["funds"], summary="Record a partner's pledge to a fund (IATI 11)")
     def pledge_contribution(self, request):
         return 201, self.grants.pledge_contribution(json_body(request), actor=actor_of(request))
