@@ -47,7 +47,8 @@ def run_script(script: Path, quick: bool) -> tuple[int, str, float, list]:
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(script), *(QUICK_ARGS.get(script.stem, []) if quick else [])],
                           cwd=HERE.parent, env=env, capture_output=True, text=True)
-    out = "\n".join(line for line in proc.stdout.splitlines() if not line.startswith("json:"))
+    out = "\n".join(line for line in proc.stdout.splitlines()
+                    if not line.startswith("json:") and not line.endswith("database at head"))
     print(proc.stdout, end="", flush=True)
     if proc.returncode:
         print(proc.stderr[-3000:], file=sys.stderr)
