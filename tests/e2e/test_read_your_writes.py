@@ -47,7 +47,7 @@ def test_a_waiting_read_answers_with_the_approval_included(platform):
     token = f"ryw-{uuid.uuid4()}"   # the approval's request id, chosen here: the read can wait before it
     answers = []
     reader = threading.Thread(target=lambda: answers.append(requests.get(
-        f"{platform}/v1/objective/progress", params={"wait_for": token, "wait": 10}, timeout=30)))
+        f"{platform}/v1/objective/progress", params={"wait_for": token, "wait": 5}, timeout=30)))
     reader.start()
     approved = post(platform, f"/v1/results/{result['id']}/approve", {}, headers={"X-Request-ID": token})
     assert approved.headers[TOKEN] == token

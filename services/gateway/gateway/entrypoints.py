@@ -18,7 +18,8 @@ from werkzeug.wrappers import Response
 
 from gateway import audit, auth, idempotency, problems
 from gateway.access import ACCESS_LEVELS, authorise
-from gateway.progress import TOKEN_HEADER
+from gateway.dependencies import GatewayState
+from gateway.progress import TOKEN_HEADER, WAITED, resolve_plan
 from gateway.representation import as_csv, conditional, wants_csv
 from gateway.request import (
     actor_of,
@@ -138,6 +139,8 @@ class ApiEndpoint(HttpRequestHandler):
             raise problems.RateLimited(wait)
         authorise(actor, self.access, request.method, self.scope)
         self._validate(request)
+        if self.consistency == "wait" and query_of(request).get("wait_for") is not None:
+            self._wait_for_write(request)
 
         def run() -> Response:
             try:
@@ -180,6 +183,15 @@ class ApiEndpoint(HttpRequestHandler):
                         mimetype="application/json")
 
     # -- the steps ---------------------------------------------------------------------------
+
+    def _wait_for_write(self, request):
+        """Wait (bounded) until the progress view includes the write named by `wait_for`; here,
+        in the request's own greenthread, so a waiting reader holds none of the service's workers."""
+        if getattr(self, "_progress", None) is None:
+            self._progress = next(d for d in self.container.dependencies if isinstance(d, GatewayState)).progress
+        query = query_of(request)
+        request.environ[WAITED] = self._progress.wait_for(resolve_plan(query.get("plan")), query["wait_for"],
+                                                          query["wait"])
 
     def _method_not_allowed(self, request):
         if getattr(self, "_url_map", None) is None:

@@ -29,6 +29,7 @@ from shared.errors import NotFound
 TOKEN_HEADER = "Platform-Consistency-Token"   # on writes that move the objective
 INCLUDED_HEADER = "Platform-Consistency"       # on a read that waited: "included" or "not-included"
 REMEMBERED_TOKENS = 100_000                    # per replica: the latest tokens the view included
+WAITED = "platform.consistency_included"       # request.environ: whether the waited-for write is in
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ metrics service validates them again as the system of record."""
 from werkzeug.wrappers import Response
 
 from gateway.entrypoints import api, query_of
-from gateway.progress import INCLUDED_HEADER, resolve_plan
+from gateway.progress import INCLUDED_HEADER, WAITED, resolve_plan
 from gateway.routes.base import Routes
 from shared.api import metrics as m
 
@@ -34,12 +34,10 @@ class MetricsRoutes(Routes):
          summary="Headline figures against the plan's targets, status and projection, money")
     def get_progress(self, request):
         plan_id, as_of = _plan_and_as_of(request)
-        query = query_of(request)
-        headers = {}
-        if query.get("wait_for") is not None:
-            # The view includes a write once metrics applied it, so an as_of read asked then has it too.
-            included = self.state.progress.wait_for(resolve_plan(plan_id), query["wait_for"], query["wait"])
-            headers[INCLUDED_HEADER] = "included" if included else "not-included"
+        # `wait_for`: the entrypoint waited already (gateway.entrypoints._wait_for_write). The view
+        # includes a write once metrics applied it, so an as_of read asked after that has it too.
+        waited = request.environ.get(WAITED)
+        headers = {} if waited is None else {INCLUDED_HEADER: "included" if waited else "not-included"}
         if as_of is not None:
             return 200, headers, self.metrics.get_progress(plan_id, as_of)
         # Served from the gateway's progress view (gateway/progress.py), kept current by
