@@ -36,6 +36,7 @@ FRESHNESS = float(os.environ.get("BENCH_FRESHNESS", 60))
 BACKEND = os.environ.get("BENCH_WRITES_BACKEND", "sqlite")
 PROFILE = os.environ.get("BENCH_PROFILE")
 KEY = "bench-admin-key-0123456789abcdefghijklmnop"
+DATABASES: list = []   # PostgreSQL databases made for the run, dropped after it
 
 BARE_RPC = '''
 """Bare nameko: an @http handler calling an echo service over RPC (the write benchmark's baseline)."""
@@ -88,6 +89,7 @@ def platform(work: Path, broker: str, port: int, bare_port: int, procs: list) ->
             name = f"bench_{service}_{uuid.uuid4().hex[:8]}"
             subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
                            check=True, capture_output=True)
+            DATABASES.append(name)
             env[f"{service.upper()}_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{name}"
         else:
             env.pop(f"{service.upper()}_DATABASE_URL", None)
@@ -160,6 +162,9 @@ def main() -> int:
         stop(procs)
         if vhost:
             subprocess.run([shutil.which("rabbitmqctl"), "delete_vhost", vhost], capture_output=True, timeout=120)
+        for name in DATABASES:
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
+                           capture_output=True, timeout=60)
     bare = figures["bare http->RPC echo"][0]
     print(f"machine:    {machine()} (shared: other engineers' tests may be running)")
     print(f"command:    python bench/gateway_writes.py  (BENCH_DURATION={DURATION:g} BENCH_FRESHNESS={FRESHNESS:g} "
