@@ -203,6 +203,9 @@ TABLE = {
     # no object of anyone's
     ("GET", "/v1/objective/progress/{dimension}", "path:dimension"): NOT_A_REFERENCE + " (a breakdown's name)",
     ("GET", "/docs/{name}", "path:name"): NOT_A_REFERENCE + " (a static asset)",
+    ("GET", "/dashboard/assets/{name}", "path:name"): NOT_A_REFERENCE + " (a static asset of the dashboard)",
+    ("GET", "/v1/objective/progress/stream", "query:last_event_id"):
+        NOT_A_REFERENCE + " (the ETag of the public progress the client has)",
     **{(m, "/{path}", "path:path"): NOT_A_REFERENCE + " (the catch-all 404)"
        for m in ("GET", "POST", "PUT", "PATCH", "DELETE")},
 }
