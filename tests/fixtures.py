@@ -191,18 +191,40 @@ def db_backend(request):
     return request.param
 
 
-@pytest.fixture
-def database_urls(db_backend, tmp_path, postgres_database_factory):
-    """One fresh database per service, on the backend under test, migrated to head."""
+@pytest.fixture(scope="session")
+def migrated_databases(postgres_database_factory, tmp_path_factory):
+    """`(backend, service)` -> that service's database migrated to head, made once per session:
+    tests get copies (a file copy, or CREATE DATABASE ... TEMPLATE) instead of migrating each time."""
     from shared.migrations import upgrade
+    made = {}
+
+    def template(backend, service):
+        if (backend, service) not in made:
+            url = postgres_database_factory() if backend == "postgres" else \
+                f"sqlite:///{tmp_path_factory.mktemp('migrated') / (service + '.sqlite3')}"
+            upgrade(service, url)   # disposes its engine: a template must have no connection
+            made[backend, service] = url
+        return made[backend, service]
+    return template
+
+
+@pytest.fixture
+def database_urls(db_backend, tmp_path, postgres_database_factory, migrated_databases):
+    """One fresh database per service, on the backend under test, migrated to head; PostgreSQL's
+    dropped after the test (hundreds left to the end of the session took a minute to drop)."""
     urls = {}
     for service in DB_SERVICES:
+        template = migrated_databases(db_backend, service)
         if db_backend == "postgres":
-            urls[service] = postgres_database_factory()
+            urls[service] = postgres_database_factory(template=template)
         else:
-            urls[service] = f"sqlite:///{tmp_path / (service + '.sqlite3')}"
-        upgrade(service, urls[service])
-    return urls
+            path = tmp_path / (service + ".sqlite3")
+            shutil.copyfile(template.removeprefix("sqlite:///"), path)
+            urls[service] = f"sqlite:///{path}"
+    yield urls
+    if db_backend == "postgres":
+        for url in urls.values():
+            postgres_database_factory.drop(url)
 
 
 @pytest.fixture
