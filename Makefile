@@ -19,10 +19,10 @@ $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/p
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python scripts/run_platform.py
+	$(BIN)/python -m scripts.run_platform
 
 migrate: $(STAMP)
-	$(BIN)/python scripts/run_platform.py --migrate-only
+	$(BIN)/python -m scripts.run_platform --migrate-only
 
 topology: $(STAMP)
 	$(BIN)/python -m shared.messaging.topology
