@@ -31,7 +31,7 @@ class GuardedQueueConsumer(QueueConsumer):
         provider = self._provider_of(message)
         handle = getattr(provider, "handle_undecodable", None)
         if handle is None:
-            super().on_decode_error(message, exc)  # type: ignore[no-untyped-call]
+            super().on_decode_error(message, exc)
             return
         self.container.spawn_managed_thread(partial(handle, message, exc),
                                             identifier=f"{type(provider).__name__}.handle_undecodable")
@@ -44,7 +44,7 @@ class GuardedQueueConsumer(QueueConsumer):
         return None
 
 
-class GuardedRpcConsumer(RpcConsumer):  # type: ignore[misc]
+class GuardedRpcConsumer(RpcConsumer):
     queue_consumer = GuardedQueueConsumer()
 
     def handle_undecodable(self, message: Message, exc: Exception) -> None:
@@ -66,7 +66,7 @@ class GuardedRpcConsumer(RpcConsumer):  # type: ignore[misc]
             self.queue_consumer.ack_message(message)
 
 
-class GuardedRpc(Rpc):  # type: ignore[misc]
+class GuardedRpc(Rpc):
     rpc_consumer = GuardedRpcConsumer()
 
 

@@ -21,7 +21,7 @@ from kombu import Connection, Queue
 from kombu.exceptions import OperationalError
 from nameko.containers import WorkerContext
 from nameko.exceptions import UnknownService
-from nameko.rpc import ReplyListener, RpcProxy
+from nameko.rpc import RPC_REPLY_QUEUE_TEMPLATE, ReplyListener, RpcProxy, get_rpc_exchange
 
 from shared.errors import DeadlineExceeded, ServiceUnavailable
 from shared.runtime.backbone import correlation_id_of
@@ -34,15 +34,17 @@ DEFAULT_DEADLINE = 5.0
 DEFAULT_REPLY_QUEUE_EXPIRES = 60.0
 
 
-class ExpiringReplyListener(ReplyListener):  # type: ignore[misc]
+class ExpiringReplyListener(ReplyListener):
     queue_consumer = GuardedQueueConsumer()  # the connection the service's other consumers use
 
     def setup(self) -> None:
         super().setup()
         expires = float(self.container.config.get("RPC_REPLY_QUEUE_EXPIRES_SECONDS", DEFAULT_REPLY_QUEUE_EXPIRES))
-        self.queue = Queue(self.queue.name, exchange=self.queue.exchange, routing_key=self.queue.routing_key,
-                           durable=False, auto_delete=True,
-                           queue_arguments={"x-queue-type": "classic", "x-expires": int(expires * 1000)})
+        config = self.container.config
+        self.queue = Queue(  # type: ignore[no-untyped-call]  # nameko's name and binding, our lifetime
+            RPC_REPLY_QUEUE_TEMPLATE.format(self.container.service_name, self.routing_key),
+            exchange=get_rpc_exchange(config), routing_key=self.routing_key, durable=False, auto_delete=True,
+            queue_arguments={"x-queue-type": "classic", "x-expires": int(expires * 1000)})
 
 
 class DeadlineRpc(RpcProxy):
