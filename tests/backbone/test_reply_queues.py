@@ -25,13 +25,11 @@ def reply_queues(amqp_uri):
     return [q for q in queues if q["name"].startswith("rpc.reply-gateway-")]
 
 
-def exists(amqp_uri, name):
+def consumers(amqp_uri, name):
+    """The queue's consumer count (immediate, unlike the management API's statistics)."""
     with Connection(amqp_uri) as conn:
-        try:
-            conn.default_channel.queue_declare(queue=name, passive=True)
-            return True
-        except NotFound:
-            return False
+        _, _, count = conn.default_channel.queue_declare(queue=name, passive=True)
+        return count
 
 
 def test_a_killed_gateway_leaves_no_reply_queue(amqp_uri, tmp_path):
@@ -45,10 +43,13 @@ def test_a_killed_gateway_leaves_no_reply_queue(amqp_uri, tmp_path):
         assert queue["auto_delete"] is True
         assert queue["durable"] is False
         assert queue["arguments"] == {"x-expires": 3000, "x-queue-type": "classic"}
-        assert exists(amqp_uri, queue["name"])
+        wait_until(lambda: consumers(amqp_uri, queue["name"]) == 1, message="the gateway consuming its replies")
 
         os.kill(gateway.pid, signal.SIGKILL)
         assert gateway.wait(10) == -signal.SIGKILL
-        wait_until(lambda: not exists(amqp_uri, queue["name"]), timeout=15, message="the reply queue to go")
+        # Listed, not declared passively: a declaration counts as a use and would hold off x-expires.
+        wait_until(lambda: not reply_queues(amqp_uri), timeout=15, message="the reply queue to go")
+        with Connection(amqp_uri) as conn, pytest.raises(NotFound):
+            conn.default_channel.queue_declare(queue=queue["name"], passive=True)
     finally:
         stop([gateway])
