@@ -85,3 +85,12 @@ def test_every_secret_and_setting_named_is_defined():
 def test_the_broker_address_lists_every_node_for_failover():
     uri = of_kind("Secret")["platform-secrets"]["stringData"]["AMQP_URI"]
     assert len(uri.split(";")) == 3 and all(part.startswith("amqp://") for part in uri.split(";"))
+
+
+def test_each_database_address_lists_the_primary_and_its_standby():
+    import sqlalchemy as sa
+    for key, value in of_kind("Secret")["platform-secrets"]["stringData"].items():
+        if key.endswith("_DATABASE_URL"):
+            url = sa.engine.make_url(value)  # what shared.db.create_engine reads
+            assert url.query["host"] == ("pg-a:5432", "pg-b:5432")
+            assert url.query["target_session_attrs"] == "read-write"
