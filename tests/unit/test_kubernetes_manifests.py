@@ -94,3 +94,11 @@ def test_each_database_address_lists_the_primary_and_its_standby():
             url = sa.engine.make_url(value)  # what shared.db.create_engine reads
             assert url.query["host"] == ("pg-a:5432", "pg-b:5432")
             assert url.query["target_session_attrs"] == "read-write"
+
+
+def test_no_service_or_deployment_selects_a_migration_pod():
+    selectors = [d["spec"]["selector"]["matchLabels"] for d in of_kind("Deployment").values()] + \
+        [s["spec"]["selector"] for s in of_kind("Service").values()]
+    for job in of_kind("Job").values():
+        labels = job["spec"]["template"]["metadata"]["labels"]
+        assert not [s for s in selectors if s.items() <= labels.items()], job["metadata"]["name"]
