@@ -112,17 +112,22 @@ def test_undecodable_events_are_parked_with_the_reason_and_later_events_flow(con
     assert queue_depth(amqp_uri, probe_queue) == 0
 
 
-def test_an_event_of_an_unknown_type_in_the_queue_is_parked(container_factory, amqp_uri, probe_queue):
+def test_events_no_handler_takes_are_parked(container_factory, amqp_uri, probe_queue):
     container_factory(ProbeService, {"AMQP_URI": amqp_uri}).start()
     unknown = programme_event("unknown type")
     unknown["type"] = "programme.renamed"  # in no contract
-    publish_raw(amqp_uri, probe_queue, json.dumps(unknown), "application/json")
+    unhandled = make_envelope("result.recorded", {  # a real contract, but no handler of the probe's takes it
+        "result_id": "r-1", "programme_id": "p-1", "indicator": "people_reached", "city": JINJA, "value": 5,
+        "recorded_at": datetime(2020, 5, 1, tzinfo=timezone.utc)}, producer="programmes").to_message()
+    for event in (unknown, unhandled):
+        publish_raw(amqp_uri, probe_queue, json.dumps(event), "application/json")
 
-    wait_until(lambda: queue_depth(amqp_uri, "probe.dead-letters") == 1, message="the stray event parked")
-    (message,) = take_raw(amqp_uri, "probe.dead-letters")
-    assert message.headers["x-parked-reason"] == "contract_violation"
-    assert "type" in message.headers["x-parked-error"]
-    assert json.loads(message.body)["event_id"] == unknown["event_id"]
+    wait_until(lambda: queue_depth(amqp_uri, "probe.dead-letters") == 2, message="the stray events parked")
+    parked = {json.loads(m.body)["event_id"]: m.headers for m in take_raw(amqp_uri, "probe.dead-letters")}
+    assert parked[unknown["event_id"]]["x-parked-reason"] == "contract_violation"
+    assert "type" in parked[unknown["event_id"]]["x-parked-error"]
+    assert parked[unhandled["event_id"]]["x-parked-reason"] == "no_handler"
+    assert ProbeService.handled == []
 
 
 def test_an_undecodable_rpc_request_is_answered_with_malformed_request(container_factory, amqp_uri, probe_queue):
