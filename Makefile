@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SERVICES := programmes grants metrics gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench docs contracts clean install fuzz
+.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench bench-quick docs contracts clean install fuzz
 
 $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) tools/platformctl/pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
@@ -50,6 +50,10 @@ contracts: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The same figures at small sizes and short rounds (under 5 minutes); both write docs/benchmarks.md.
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
 
 # schemathesis over the gateway's whole OpenAPI document: no 5xx, every response as documented.
 # Its stateful phase follows the document's links (a create's id into the next request), with

@@ -196,7 +196,9 @@ def main() -> int:
     (work / "bench_bare_service.py").write_text(BARE_SERVICE)
     env = dict(os.environ, AMQP_URI=broker, PLATFORM_VAR_DIR=str(work), PYTHONWARNINGS="ignore",
                LOG_LEVEL="WARNING", RATE_LIMIT_PER_MINUTE="1000000000", RATE_LIMIT_BURST="1000000000",
-               GATEWAY_ADDRESS=f"127.0.0.1:{gateway_port}", PYTHONPATH=os.pathsep.join([str(work), str(ROOT)]))
+               GATEWAY_ADDRESS=f"127.0.0.1:{gateway_port}",
+               # this checkout's gateway, not whichever one the virtualenv was installed from
+               PYTHONPATH=os.pathsep.join([str(work), str(ROOT), str(ROOT / "services" / "gateway")]))
     env.pop("GATEWAY_DATABASE_URL", None)
     (work / "bare.yaml").write_text(f"AMQP_URI: {broker}\nWEB_SERVER_ADDRESS: 127.0.0.1:{bare_port}\n"
                                     "max_workers: 50\n")

@@ -38,7 +38,7 @@ class Envelope:
 
     def to_message(self) -> dict[str, Any]:
         """The JSON body as it travels: the payload dumped by its contract."""
-        schema = contract_for(self.type, self.version)()
+        schema = _instance(contract_for(self.type, self.version))
         return {
             "event_id": self.event_id,
             "type": self.type,

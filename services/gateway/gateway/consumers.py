@@ -86,3 +86,4 @@ class ProgressConsumer:
             return
         self.state.progress.put(plan_id, envelope.payload["progress"], from_event=True,
                                 revision=envelope.payload["revision"])
+        self.state.progress.include(plan_id, envelope.payload.get("includes") or ())

@@ -19,6 +19,8 @@ from werkzeug.wrappers import Response
 
 from gateway import audit, auth, idempotency, problems
 from gateway.access import ACCESS_LEVELS, authorise
+from gateway.dependencies import GatewayState
+from gateway.progress import TOKEN_HEADER, WAITED, resolve_plan
 from gateway.representation import as_csv, conditional, wants_csv
 from gateway.request import (
     actor_of,
@@ -61,14 +63,16 @@ class ApiEndpoint(HttpRequestHandler):
     `body_media` the request body's when it is not JSON (the route reads and checks it);
     `streamed=True` says the body is written as it is produced: no ETag, no 304;
     `documented=False` leaves the route out of the OpenAPI document (an endless event stream,
-    which OpenAPI cannot describe and a fuzzer would wait on)."""
+    which OpenAPI cannot describe and a fuzzer would wait on);
+    `consistency="token"` marks a write that moves the objective (its success carries
+    Platform-Consistency-Token), `consistency="wait"` the read that takes `wait_for`."""
 
     store_extension = GatewayStore()
 
     def __init__(self, method, url, *, access="admin", scope=None, body=None, query=None, response=None,
                  status=200, tags=(), summary=None, description=None, csv=False, idempotent=True,
                  responses=None, media=("application/json",), body_media=None, streamed=False, documented=True,
-                 **kwargs):
+                 consistency=None, **kwargs):
         if access not in ACCESS_LEVELS:
             raise ValueError(f"access must be one of {ACCESS_LEVELS}, not {access!r}")
         if scope is not None and scope not in SCOPES:
@@ -79,7 +83,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.tags, self.summary, self.description = tuple(tags), summary, description
         self.csv, self.idempotent, self.extra_responses = csv, idempotent, dict(responses or {})
         self.media = (media,) if isinstance(media, str) else tuple(media)
-        self.streamed, self.documented = streamed, documented
+        self.streamed, self.documented, self.consistency = streamed, documented, consistency
         self.body_media = body_media   # a body that is not JSON (e.g. "application/xml"): the route reads it
 
     def setup(self):
@@ -143,6 +147,8 @@ class ApiEndpoint(HttpRequestHandler):
             raise problems.RateLimited(wait)
         authorise(actor, self.access, request.method, self.scope)
         self._validate(request)
+        if self.consistency == "wait" and query_of(request).get("wait_for") is not None:
+            self._wait_for_write(request)
 
         def run() -> Response:
             try:
@@ -165,6 +171,8 @@ class ApiEndpoint(HttpRequestHandler):
         self.container.spawn_worker(self, args, kwargs, handle_result=partial(self.handle_result, event),
                                     context_data={"correlation_id": request_id, CONTEXT_KEY: request_key})
         response = self.response_from_result(event.wait())
+        if self.consistency == "token" and 200 <= response.status_code < 300:
+            response.headers[TOKEN_HEADER] = request_id   # its events' correlation id (gateway.progress)
         if self.csv and response.status_code == 200 and response.mimetype == "application/json" \
                 and wants_csv(request):
             return as_csv(response)
@@ -183,6 +191,15 @@ class ApiEndpoint(HttpRequestHandler):
                         mimetype="application/json")
 
     # -- the steps ---------------------------------------------------------------------------
+
+    def _wait_for_write(self, request):
+        """Wait (bounded) until the progress view includes the write named by `wait_for`; here,
+        in the request's own greenthread, so a waiting reader holds none of the service's workers."""
+        if getattr(self, "_progress", None) is None:
+            self._progress = next(d for d in self.container.dependencies if isinstance(d, GatewayState)).progress
+        query = query_of(request)
+        request.environ[WAITED] = self._progress.wait_for(resolve_plan(query.get("plan")), query["wait_for"],
+                                                          query["wait"])
 
     def _method_not_allowed(self, request):
         if getattr(self, "_url_map", None) is None:

@@ -27,7 +27,7 @@ from shared.events.fields import utcnow
 
 HEADER = "Idempotency-Key"
 _VALID = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces or control characters
-REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
+REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Platform-Consistency-Token")
 REQUEST_KEY = "platform.request_key"   # request.environ: the key the request's RPCs carry
 CLAIM_MARGIN_SECONDS = 5.0
 RPCS_PER_REQUEST = 2   # a route makes at most two RPCs in a row (e.g. an application's programme check)

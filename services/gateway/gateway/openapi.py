@@ -16,6 +16,7 @@ from gateway import schemas
 from gateway.access import scopes_needed
 from gateway.entrypoints import ApiEndpoint
 from gateway.openapi_links import add_links
+from gateway.progress import INCLUDED_HEADER, TOKEN_HEADER
 
 TITLE = "Urban partnership platform API"
 VERSION = "1.0.0"
@@ -173,6 +174,14 @@ def _operation(name: str, route: ApiEndpoint, method: str, path_params) -> dict:
     success["content"] = content
     if conditional:
         success["headers"]["ETag"] = {"schema": {"type": "string"}}
+    if route.consistency == "token":
+        success["headers"][TOKEN_HEADER] = {
+            "description": "this write's consistency token: `GET /v1/objective/progress?wait_for=<token>` "
+                           "answers once the figures include it", "schema": {"type": "string"}}
+    elif route.consistency == "wait":
+        success["headers"][INCLUDED_HEADER] = {
+            "description": "with `wait_for`: `included`, or `not-included` when `wait` ran out first",
+            "schema": {"type": "string", "enum": ["included", "not-included"]}}
     op["responses"][str(route.success_status)] = success
     if conditional:
         op["responses"]["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}

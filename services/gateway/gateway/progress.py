@@ -8,17 +8,28 @@ replica that starts fills its view with one metrics.get_progress call per plan).
 
 Until this replica has received its first progress event (a metrics service that
 does not emit them yet, or one that has not changed since the start), an entry
-filled by RPC is served for at most PROGRESS_FALLBACK_TTL seconds, then asked again."""
+filled by RPC is served for at most PROGRESS_FALLBACK_TTL seconds, then asked again.
+
+Read your own writes: a write that moves the objective answers with TOKEN_HEADER (its request
+id, which its events carry as their correlation id); metrics lists the correlation ids each
+published state includes, and `wait_for` lets a reader wait, bounded, until this replica's
+view holds a state that includes the token (each waiter an Event: no polling)."""
 import hashlib
 import json
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 from shared import plan as plans
 from shared.errors import NotFound
+
+TOKEN_HEADER = "Platform-Consistency-Token"   # on writes that move the objective
+INCLUDED_HEADER = "Platform-Consistency"       # on a read that waited: "included" or "not-included"
+REMEMBERED_TOKENS = 100_000                    # per replica: the latest tokens the view included
+WAITED = "platform.consistency_included"       # request.environ: whether the waited-for write is in
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,8 @@ class ProgressView:
         self.live = False
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
+        self._included: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._waiters: dict[tuple[str, str], list[threading.Event]] = {}
 
     def get(self, plan_id: str) -> Entry | None:
         entry = self._entries.get(plan_id)
@@ -93,3 +106,35 @@ class ProgressView:
         if self.on_change is not None and (current is None or current.etag != entry.etag):
             self.on_change(plan_id)
         return entry
+
+    def include(self, plan_id: str, tokens) -> None:
+        """The view of `plan_id` now includes the writes of `tokens` (call after `put`)."""
+        woken = []
+        with self._lock:
+            for token in tokens:
+                key = (plan_id, token)
+                self._included[key] = None
+                self._included.move_to_end(key)
+                woken += self._waiters.pop(key, [])
+            while len(self._included) > REMEMBERED_TOKENS:
+                self._included.popitem(last=False)
+        for event in woken:
+            event.set()
+
+    def wait_for(self, plan_id: str, token: str, timeout: float) -> bool:
+        """Whether the view of `plan_id` includes `token`, waiting at most `timeout` seconds."""
+        key, event = (plan_id, token), threading.Event()
+        with self._lock:
+            if key in self._included:
+                return True
+            self._waiters.setdefault(key, []).append(event)
+        included = event.wait(timeout)
+        if not included:
+            with self._lock:
+                waiting = self._waiters.get(key, [])
+                if event in waiting:
+                    waiting.remove(event)
+                if not waiting:
+                    self._waiters.pop(key, None)
+                included = key in self._included
+        return included

@@ -99,10 +99,11 @@ def get_pipeline(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None)
 
 # --- publishing ----------------------------------------------------------------------------------
 
-def publish_progress(uow: MetricsUnitOfWork, plan_id: str) -> int | None:
+def publish_progress(uow: MetricsUnitOfWork, plan_id: str, includes=()) -> int | None:
     """Emit objective.progress_changed for a plan if its progress differs from the last one
-    published; returns the new revision, or None when nothing changed. The figures are read
-    under the lock of the plan's publishing row, so the revision order is the order of states."""
+    published, or if it includes writes (`includes`: their correlation ids) the subscribers
+    wait for; returns the new revision, or None when nothing was published. The figures are
+    read under the lock of the plan's publishing row, so the revision order is the order of states."""
     plan = plans.resolve(plan_id)
     with uow:
         held = uow.projection.lock_published(plan.id)
@@ -110,10 +111,10 @@ def publish_progress(uow: MetricsUnitOfWork, plan_id: str) -> int | None:
         revision = held.revision + 1
         body = domain.progress(plan, snap, today=clock.today(), as_of=None, revision=revision)
         digest = domain.body_hash(body)
-        if digest == held.body_hash:
+        if digest == held.body_hash and not includes:
             return None
-        uow.emit("objective.progress_changed", {"plan_id": plan.id, "revision": revision,
-                                                "computed_at": utcnow(), "progress": body})
+        uow.emit("objective.progress_changed", {"plan_id": plan.id, "revision": revision, "computed_at": utcnow(),
+                                                "progress": body, "includes": list(includes)})
         uow.projection.set_published(plan.id, revision, digest)
         uow.commit()
     return revision

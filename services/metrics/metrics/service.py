@@ -6,7 +6,7 @@ from metrics.dependencies import backbone
 from metrics.publisher import ProgressPublisher, configured_timer
 from shared import failpoints
 from shared.errors import PlatformError
-from shared.messaging.subscriptions.metrics import EVENT_TYPES
+from shared.messaging.subscriptions.metrics import EVENT_KINDS, EVENT_TYPES
 from shared.runtime.consuming import rpc
 from shared.runtime.events import reliable_event_handler
 from shared.runtime.ops import Ops
@@ -23,7 +23,11 @@ class MetricsService:
     def _apply(self, envelope):
         failpoints.hit(f"metrics.apply.{envelope.type}")  # tests: =sleep:S holds an event in hand
         if handlers.apply_event(self.uow(), envelope):
-            self.publisher.changed()
+            # Results, money and applications (an award, a rejection) are what the writes that hand
+            # out consistency tokens produce: their tokens go out with the next publish even when the
+            # figures stay the same, so a waiting reader learns it at once.
+            moves = EVENT_KINDS.get(envelope.type) in ("result", "money", "application")
+            self.publisher.changed(envelope.correlation_id if moves else None)
 
     @configured_timer("PROGRESS_REEVALUATE_INTERVAL", 60.0)
     def reevaluate(self):

@@ -5,8 +5,9 @@ strategic objective, exactly as `GET /v1/objective/progress?plan=<plan_id>` retu
 it (without `as_of`), so a subscriber (e.g. every gateway replica, each with its own
 queue) can serve that read from a local copy without calling the metrics service.
 
-Publishing is coalesced: after a burst of changes the metrics service publishes at
-most one event per plan per publish interval, and always the last state. `revision`
+Publishing is coalesced: a change is published at once when the plan is idle, the
+changes that arrive while it is being published go out together right after it (at
+most one event per plan per publish interval), and the last state always is. `revision`
 increases with every published state of a plan (it is also `progress.revision`): a
 subscriber keeps the event with the highest revision it has seen and ignores lower
 ones (redeliveries, reordering). `EXAMPLES` holds one valid payload per event type.
@@ -18,6 +19,8 @@ from marshmallow import fields, validate
 from shared.events.contracts.registry import contract
 from shared.events.fields import UTCDateTime
 from shared.events.schemas import StrictSchema
+
+MAX_INCLUDES = 1000
 
 
 @contract
@@ -38,6 +41,12 @@ class ObjectiveProgressChangedV1(StrictSchema):
     progress = fields.Dict(required=True, keys=fields.String(),
                            metadata={"description": "exactly the JSON body of "
                                                     "`GET /v1/objective/progress?plan=<plan_id>`"})
+    includes = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=MAX_INCLUDES),
+        metadata={"description": "correlation ids of the events applied since this replica's previous "
+                                 "publish that this state includes (the writes' consistency tokens, "
+                                 "the gateway's `Platform-Consistency-Token`); the latest "
+                                 f"{MAX_INCLUDES} when more"})
 
 
 _AT = datetime(2021, 1, 31, 12, 0, tzinfo=timezone.utc)

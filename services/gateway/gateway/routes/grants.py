@@ -71,7 +71,8 @@ class GrantRoutes:
     def get_contribution(self, request, contribution_id):
         return self.grants.get_contribution(contribution_id, actor=actor_of(request))
 
-    @api("POST", "/v1/contributions/<string:contribution_id>/receipts", access="admin", body=g.ReceiptInput,
+    @api("POST", "/v1/contributions/<string:contribution_id>/receipts",
+         consistency="token", access="admin", body=g.ReceiptInput,
          response=g.ContributionOut, status=201, tags=TAGS["funds"],
          summary="Record money of a pledge received (IATI 1)")
     def receive_contribution(self, request, contribution_id):
@@ -147,7 +148,7 @@ class GrantRoutes:
     def list_reviews(self, request):
         return self._grants_page(request, "list_reviews")
 
-    @api("POST", "/v1/applications/<string:application_id>/determination", access="admin",
+    @api("POST", "/v1/applications/<string:application_id>/determination", consistency="token", access="admin",
          body=g.DeterminationInput, response=g.DeterminationOut, tags=TAGS["calls"],
          summary="Award (commits money: IATI 2) or reject, once the call's reviews are in")
     def determine(self, request, application_id):
@@ -165,7 +166,8 @@ class GrantRoutes:
     def get_grant(self, request, grant_id):
         return self.grants.get_grant(grant_id, actor=actor_of(request))
 
-    @api("POST", "/v1/grants/<string:grant_id>/disbursements", access="admin", body=g.DisbursementInput,
+    @api("POST", "/v1/grants/<string:grant_id>/disbursements",
+         consistency="token", access="admin", body=g.DisbursementInput,
          response=g.DisbursementResultOut, status=201, tags=TAGS["grants"],
          summary="Disburse a tranche (IATI 3) once its condition holds")
     def disburse(self, request, grant_id):
@@ -199,13 +201,15 @@ class GrantRoutes:
         body = json_body(request) if request.get_data() else {}
         return self.grants.request_report_changes(grant_id, report_id, body, actor=actor_of(request))
 
-    @api("POST", "/v1/grants/<string:grant_id>/closeout", access="admin", body=g.EmptyInput, response=g.GrantOut,
+    @api("POST", "/v1/grants/<string:grant_id>/closeout",
+         consistency="token", access="admin", body=g.EmptyInput, response=g.GrantOut,
          tags=TAGS["grants"], summary="Close out a grant (final report approved); the rest returns to the fund")
     def close_grant(self, request, grant_id):
         body = json_body(request) if request.get_data() else {}
         return self.grants.close_grant(grant_id, body, actor=actor_of(request))
 
-    @api("POST", "/v1/grants/<string:grant_id>/cancellation", access="admin", body=g.CancellationInput,
+    @api("POST", "/v1/grants/<string:grant_id>/cancellation",
+         consistency="token", access="admin", body=g.CancellationInput,
          response=g.GrantOut, tags=TAGS["grants"], summary="Cancel a grant; the undisbursed part returns to the fund")
     def cancel_grant(self, request, grant_id):
         return self.grants.cancel_grant(grant_id, json_body(request), actor=actor_of(request))

@@ -5,7 +5,7 @@ metrics service validates them again as the system of record."""
 from werkzeug.wrappers import Response
 
 from gateway.entrypoints import api, query_of
-from gateway.progress import resolve_plan
+from gateway.progress import INCLUDED_HEADER, WAITED, resolve_plan
 from gateway.routes.base import Routes
 from shared.api import metrics as m
 
@@ -29,19 +29,24 @@ class MetricsRoutes(Routes):
     def get_plan(self, request):
         return self.metrics.get_plan(query_of(request).get("plan"))
 
-    @api("GET", "/v1/objective/progress", access="public", query=m.ProgressQuery, response=m.ProgressOut,
-         tags=TAGS, summary="Headline figures against the plan's targets, status and projection, money")
+    @api("GET", "/v1/objective/progress", access="public", query=m.ProgressReadQuery, response=m.ProgressOut,
+         tags=TAGS, consistency="wait",
+         summary="Headline figures against the plan's targets, status and projection, money")
     def get_progress(self, request):
         plan_id, as_of = _plan_and_as_of(request)
+        # `wait_for`: the entrypoint waited already (gateway.entrypoints._wait_for_write). The view
+        # includes a write once metrics applied it, so an as_of read asked after that has it too.
+        waited = request.environ.get(WAITED)
+        headers = {} if waited is None else {INCLUDED_HEADER: "included" if waited else "not-included"}
         if as_of is not None:
-            return self.metrics.get_progress(plan_id, as_of)
+            return 200, headers, self.metrics.get_progress(plan_id, as_of)
         # Served from the gateway's progress view (gateway/progress.py), kept current by
         # metrics' objective.progress_changed events; an RPC only when the view has nothing.
         plan_id = resolve_plan(plan_id)
         entry = self.state.progress.get(plan_id)
         if entry is None:
             entry = self.state.progress.put(plan_id, self.metrics.get_progress(plan_id), from_event=False)
-        return Response(entry.body, mimetype="application/json", headers={"ETag": entry.etag})
+        return Response(entry.body, mimetype="application/json", headers={"ETag": entry.etag, **headers})
 
     @api("GET", "/v1/objective/progress/<string:dimension>", access="public", query=m.ProgressQuery,
          response=m.BreakdownOut, tags=TAGS,

@@ -144,7 +144,7 @@ class ProgrammeRoutes:
     def submit_result(self, request, result_id):
         return self.programmes.submit_result(result_id, json_body(request), actor=actor_of(request))
 
-    @api("POST", "/v1/results/<string:result_id>/approve", access="admin", body=p.ReviewAction,
+    @api("POST", "/v1/results/<string:result_id>/approve", consistency="token", access="admin", body=p.ReviewAction,
          response=p.ResultOut, tags=TAGS["results"],
          summary="Approve a submitted value: it counts (a correction replaces the approved value)")
     def approve_result(self, request, result_id):

@@ -297,3 +297,47 @@ def test_a_change_during_publishing_is_published_again():
     assert c.take_due() == [] and 0 < c.next_wait() <= 0.2 + 1e-9
     clock.t += 0.2
     assert c.take_due() == ["p"]
+
+
+def test_an_isolated_change_is_published_at_once_after_an_idle_interval():
+    clock = Clock()
+    c = Coalescer(0.02, clock)
+    c.mark(["p"])
+    assert c.take_due() == ["p"]
+    c.published("p")
+    clock.t += 0.5                         # idle
+    c.mark(["p"])
+    assert c.next_wait() == 0 and c.take_due() == ["p"]   # the leading edge: no window to wait out
+
+
+def test_changes_during_a_long_publish_are_coalesced_into_one_publish_right_after_it():
+    clock = Clock()
+    c = Coalescer(0.02, clock)
+    c.mark(["p"])
+    assert c.take_due() == ["p"]
+    for _ in range(50):                    # 50 changes while "p" is published for 0.1 s
+        c.mark(["p"])
+        clock.t += 0.002
+        assert c.take_due() == [] and c.next_wait() is None   # never twice at once
+    c.published("p")
+    assert c.next_wait() == 0 and c.take_due() == ["p"]       # one publish, as soon as it ends
+    c.published("p")
+    assert c.take_due() == [] and c.next_wait() is None
+
+
+def test_a_burst_yields_a_bounded_number_of_publishes_ending_in_the_last_change():
+    clock = Clock()
+    c = Coalescer(0.02, clock)
+    publishes, last_change, last_publish = 0, None, None
+    for n in range(10_000):                # a burst over 2 s, each publish taking 5 ms
+        c.mark(["p"])
+        last_change = n
+        clock.t += 0.0002
+        if n % 25 == 0 and c.take_due():   # the publisher loop looks every 5 ms
+            publishes, last_publish = publishes + 1, n
+            c.published("p")
+    clock.t += 0.02
+    if c.take_due():
+        publishes, last_publish = publishes + 1, last_change
+    assert publishes <= 2 / 0.02 + 2       # bounded by the interval
+    assert last_publish == last_change     # and the final state goes out

@@ -1,0 +1,186 @@
+"""The write path, side by side with a bare nameko @http -> RPC -> echo service in the same run:
+programmes created per second (POST /v1/programmes), results approved per second (submit +
+approve, drafts made beforehand), each with p50/p99 latency and its ratio to bare http->RPC,
+then freshness under load: approvals paced at half the measured approval capacity, the time
+from each approval's response to the change being visible in GET /v1/objective/progress.
+
+The whole platform runs as processes on SQLite (BENCH_WRITES_BACKEND=postgres for PostgreSQL),
+as `make run` starts it, on a vhost of its own. Load: CONNECTIONS keep-alive connections
+(threads of a separate process), DURATION seconds per figure after a WARMUP.
+
+    python bench/gateway_writes.py   (make bench runs it; BENCH_ONLY=gateway_writes)
+    env: BENCH_CONNECTIONS (8), BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_FRESHNESS (60),
+         BENCH_PROFILE=dir (py-spy records the gateway and programmes into dir while writing)"""
+import json
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
+
+from bench._write_load import Client, run_load  # noqa: E402
+from bench.gateway_progress import free_port, machine, make_vhost, stop  # noqa: E402
+from scripts.run_platform import config_path, migrate, platform_env, service_class, wait_for_http  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DURATION = float(os.environ.get("BENCH_DURATION", 8))
+WARMUP = float(os.environ.get("BENCH_WARMUP", 2))
+FRESHNESS = float(os.environ.get("BENCH_FRESHNESS", 60))
+BACKEND = os.environ.get("BENCH_WRITES_BACKEND", "sqlite")
+PROFILE = os.environ.get("BENCH_PROFILE")
+KEY = "bench-admin-key-0123456789abcdefghijklmnop"
+DATABASES: list = []   # PostgreSQL databases made for the run, dropped after it
+
+BARE_RPC = '''
+"""Bare nameko: an @http handler calling an echo service over RPC (the write benchmark's baseline)."""
+import json
+from nameko.rpc import RpcProxy, rpc
+from nameko.web.handlers import http
+
+
+class EchoService:
+    name = "bench_echo"
+
+    @rpc
+    def echo(self, body):
+        return body
+
+
+class BareRpcService:
+    name = "bench_bare_rpc"
+    echo = RpcProxy("bench_echo")
+
+    @http("POST", "/echo")
+    def post(self, request):
+        return 201, {"Content-Type": "application/json"}, json.dumps(self.echo.echo(request.get_data(as_text=True)))
+'''
+
+
+def start(args, env, log):
+    return subprocess.Popen([sys.executable, "-m", "nameko", "run", *args], env=env, cwd=ROOT,
+                            stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def profile(procs: list, kind: str) -> list:
+    """py-spy (BENCH_PROFILE) samples the gateway and programmes for the measured run of `kind`."""
+    if not PROFILE or kind == "echo":
+        return []
+    spy = str(Path(sys.executable).parent / "py-spy")
+    return [subprocess.Popen([spy, "record", "--pid", str(procs[i].pid), "--duration", str(int(DURATION)),
+                              "--rate", "100", "--format", "raw", "-o", f"{PROFILE}/{kind}-{name}.txt"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for i, name in ((1, "programmes"), (4, "gateway"))]
+
+
+def platform(work: Path, broker: str, port: int, bare_port: int, procs: list) -> None:
+    env = platform_env(port, broker)
+    env.update(PLATFORM_VAR_DIR=str(work), PLATFORM_ADMIN_KEY=KEY, LOG_LEVEL="WARNING", PYTHONWARNINGS="ignore",
+               RATE_LIMIT_PER_MINUTE="1000000000", RATE_LIMIT_BURST="1000000000",
+               PYTHONPATH=os.pathsep.join([str(work), env.get("PYTHONPATH", "")]))
+    for service in ("programmes", "grants", "metrics", "gateway"):
+        if BACKEND == "postgres":
+            name = f"bench_{service}_{uuid.uuid4().hex[:8]}"
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
+                           check=True, capture_output=True)
+            DATABASES.append(name)
+            env[f"{service.upper()}_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        else:
+            env.pop(f"{service.upper()}_DATABASE_URL", None)
+    migrate(env)
+    (work / "bench_rpc.py").write_text(BARE_RPC)
+    (work / "bare.yaml").write_text(f"AMQP_URI: {broker}\nWEB_SERVER_ADDRESS: 127.0.0.1:{bare_port}\n")
+    procs.append(start(["--config", str(work / "bare.yaml"), "bench_rpc:EchoService", "bench_rpc:BareRpcService"],
+                       env, work / "bare.log"))
+    for service in ("programmes", "grants", "metrics", "gateway"):
+        procs.append(start(["--config", str(config_path(service)), service_class(service)], env,
+                           work / f"{service}.log"))
+
+
+def percentiles(latencies: list) -> tuple:
+    if not latencies:
+        return float("nan"), float("nan")
+    ordered = sorted(latencies)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def freshness(client: Client, rate: float, seconds: float) -> list:
+    """Serial approvals at `rate`/s; for each, how long until the progress view shows it."""
+    drafts = client.drafts(int(rate * seconds) + 5)
+    lags, interval = [], 1.0 / rate
+    stop_at = time.monotonic() + seconds
+    for result_id in drafts:
+        if time.monotonic() >= stop_at:
+            break
+        began = time.monotonic()
+        before = client.women_empowered()
+        client.post(f"/v1/results/{result_id}/submit", {})
+        client.post(f"/v1/results/{result_id}/approve", {})
+        answered = time.monotonic()
+        while client.women_empowered() < before + 1 and time.monotonic() - answered < 5:
+            time.sleep(0.002)   # a poll every ~2 ms: the reader must not starve what it measures
+        lags.append(time.monotonic() - answered)
+        time.sleep(max(0.0, interval - (time.monotonic() - began)))
+    return lags
+
+
+def main() -> int:
+    multiprocessing.set_start_method("spawn", force=True)
+    broker, vhost = make_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"))
+    work = Path(tempfile.mkdtemp(prefix="bench-writes-"))
+    port, bare_port = free_port(), free_port()
+    procs: list = []
+    profilers: list = []
+    figures = {}
+    try:
+        platform(work, broker, port, bare_port, procs)
+        wait_for_http(f"http://127.0.0.1:{port}/health", timeout=120, procs=procs)
+        base = f"http://127.0.0.1:{port}"
+        client = Client(base, KEY)
+        client.setup()
+        for name, kind, target in (("bare http->RPC echo", "echo", f"http://127.0.0.1:{bare_port}"),
+                                   ("POST /v1/programmes", "create", base),
+                                   ("submit + approve a result", "approve", base)):
+            # enough drafts for approvals at the creation rate (an approval is two writes)
+            drafts = int(figures.get("POST /v1/programmes", (0,))[0] * 1.2) + 20
+            work = client.drafts(int(drafts * (WARMUP + DURATION))) if kind == "approve" else []
+            run_load(kind, target, KEY, WARMUP, work[:int(drafts * WARMUP)])
+            del work[:int(drafts * WARMUP)]
+            figures[name] = run_load(kind, target, KEY, DURATION, work,
+                                     profile=lambda kind=kind: profilers.extend(profile(procs, kind)))
+        approvals = figures["submit + approve a result"][0]
+        lags = freshness(client, max(1.0, approvals / 2), FRESHNESS)
+    finally:
+        for proc in profilers:
+            proc.wait(DURATION + 60)
+        stop(procs)
+        if vhost:
+            subprocess.run([shutil.which("rabbitmqctl"), "delete_vhost", vhost], capture_output=True, timeout=120)
+        for name in DATABASES:
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
+                           capture_output=True, timeout=60)
+    bare = figures["bare http->RPC echo"][0]
+    print(f"machine:    {machine()} (shared: other engineers' tests may be running)")
+    print(f"command:    python bench/gateway_writes.py  (BENCH_DURATION={DURATION:g} BENCH_FRESHNESS={FRESHNESS:g} "
+          f"backend={BACKEND})")
+    for name, (rate, latencies) in figures.items():
+        p50, p99 = percentiles(latencies)
+        ratio = f"{rate / bare:5.2f} of bare RPC" if name != "bare http->RPC echo" else "-"
+        print(f"{name:<28} {rate:8.1f} /s   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   {ratio}")
+    p50, p99 = percentiles(lags)
+    print(f"{'freshness':<28} {len(lags)} approvals at {max(1.0, approvals / 2):.1f}/s   "
+          f"p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   (aim: p50 < 50 ms, p99 < 150 ms)")
+    print("json: " + json.dumps({"writes": {k: {"rate": v[0], "p50": percentiles(v[1])[0],
+                                                  "p99": percentiles(v[1])[1]} for k, v in figures.items()},
+                                 "freshness": {"p50": p50, "p99": p99, "n": len(lags)}}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
