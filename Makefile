@@ -13,16 +13,16 @@ $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/p
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) -e tools/platformctl \
 		pytest pytest-timeout hypothesis requests schemathesis ruff mypy types-PyYAML \
-		selenium axe-core-python
+		selenium axe-core-python kubernetes-validate
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python scripts/run_platform.py
+	$(BIN)/python -m scripts.run_platform
 
 migrate: $(STAMP)
-	$(BIN)/python scripts/run_platform.py --migrate-only
+	$(BIN)/python -m scripts.run_platform --migrate-only
 
 topology: $(STAMP)
 	$(BIN)/python -m shared.messaging.topology

@@ -1,6 +1,7 @@
 """Run the whole platform locally: broker check (or start), migrations, one process
-per service, the gateway on 127.0.0.1:$PORT. Ctrl-C or SIGTERM stops everything
-this script started. Used by `make run` and by the end-to-end tests."""
+per service, the gateway on 127.0.0.1:$PORT. A service that exits once the platform is up
+is restarted with back-off (scripts.supervise); Ctrl-C or SIGTERM stops everything this
+script started. Used by `make run` and by the end-to-end tests."""
 import argparse
 import os
 import shutil
@@ -11,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from scripts.supervise import Supervised, supervise
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("programmes", "grants", "metrics", "gateway")
@@ -147,23 +150,23 @@ def main(argv=None) -> None:
     if args.migrate_only:
         return
 
-    procs = []
+    services: list[Supervised] = []
 
     def shutdown(signum, _frame):
         print(f"\nstopping ({signal.Signals(signum).name}) ...", flush=True)
-        stop(procs)
+        stop([s.proc for s in services])
         sys.exit(0)
 
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     for service in SERVICES:
-        procs.append(start_service(service, env))
+        services.append(Supervised(service, lambda service=service: start_service(service, env), time.monotonic()))
     base = f"http://127.0.0.1:{args.port}"
-    try:
-        wait_for_http(f"{base}/health", procs=procs)
+    try:  # a service that cannot even start is a mistake to fix, not to restart
+        wait_for_http(f"{base}/health", procs=[s.proc for s in services])
     except RuntimeError as exc:
         print(f"platform did not start: {exc}", file=sys.stderr)
-        stop(procs)
+        stop([s.proc for s in services])
         sys.exit(1)
     print(f"""
 The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATFORM_VAR_DIR']}):
@@ -176,14 +179,9 @@ The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATF
   metrics    {base}/metrics (the whole platform), {base}/readyz; per service:
 {metrics_lines(env)}
 {admin_key_hint(env)}
+A service that crashes is restarted (after 1 s, 2 s, 4 s ... at most 30 s).
 Press Ctrl-C to stop.""", flush=True)
-    while True:
-        for proc in procs:
-            if proc.poll() is not None:
-                print(f"a service exited with code {proc.returncode}; stopping the rest", file=sys.stderr)
-                stop(procs)
-                sys.exit(1)
-        time.sleep(1)
+    supervise(services)
 
 
 if __name__ == "__main__":

@@ -117,7 +117,9 @@ class ConfirmingPublisher:
 
     def publish(self, body: str | bytes, *, exchange: Exchange | str, routing_key: str,
                 headers: dict[str, Any] | None = None, message_id: str | None = None,
-                declare: Iterable[Exchange | Queue] = ()) -> None:
+                declare: Iterable[Exchange | Queue] = (), content_type: str = "application/json",
+                content_encoding: str = "utf-8") -> None:
+        """`content_type`/`content_encoding` describe `body` as given (a parked message keeps its own)."""
         with self._lock:
             try:
                 try:
@@ -128,7 +130,7 @@ class ConfirmingPublisher:
                 producer = Producer(conn.default_channel)  # type: ignore[no-untyped-call]
                 producer.publish(  # type: ignore[no-untyped-call]
                     body, exchange=exchange, routing_key=routing_key, headers=headers or {},
-                    content_type="application/json", content_encoding="utf-8",
+                    content_type=content_type, content_encoding=content_encoding,
                     delivery_mode=2, message_id=message_id, declare=list(declare), retry=False,
                     timeout=self.confirm_timeout, confirm_timeout=self.confirm_timeout)
             except Exception:

@@ -7,6 +7,9 @@
   to the handler declared for it.
 - The body is checked against the envelope and the payload contract first; a
   message that breaks the contract can never succeed and is parked at once.
+- A body kombu cannot decode (not JSON, or a content type other than JSON: text/plain,
+  a pickle, which is never unpickled) reaches `handle_undecodable` through
+  shared.runtime.consuming and is parked, as it came, with reason `undecodable`.
 - A handler that raises is retried after a delay that grows per attempt
   (EVENT_RETRY_DELAYS, through the broker's delay queues: shared.runtime.retries),
   up to EVENT_MAX_ATTEMPTS attempts; then the event is parked in
@@ -34,6 +37,7 @@ from shared.events import load_envelope, producer_of
 from shared.events.fields import utcnow
 from shared.messaging import topology
 from shared.messaging.publisher import ConfirmingPublisher
+from shared.runtime.consuming import GuardedQueueConsumer
 from shared.runtime.retries import RetryPolicy, delivery_attempt, retry_headers
 from shared.runtime.telemetry import EVENTS_FAILED, EVENTS_HANDLED
 
@@ -43,6 +47,7 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 class ReliableEventHandler(EventHandler):
+    queue_consumer = GuardedQueueConsumer()
 
     def __init__(self, event_type: str, **kwargs: Any) -> None:
         super().__init__(producer_of(event_type), event_type, handler_type=SERVICE_POOL,
@@ -110,6 +115,16 @@ class ReliableEventHandler(EventHandler):
             self.in_flight.pop(id(message), None)
             self.queue_consumer.requeue_message(message)
 
+    def handle_undecodable(self, message: Message, exc: Exception) -> None:
+        EVENTS_FAILED.labels(self.container.service_name, "unknown").inc()
+        try:
+            self.park(message, None, reason="undecodable", error=f"{type(exc).__name__}: {exc}")
+        except Exception:  # as handle_result: the broker's delivery limit dead-letters it in the end
+            log.exception("could not park an undecodable event; requeueing")
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
+
     def handle_result(self, message: Message, body: object, worker_ctx: WorkerContext, result: Any = None,
                       exc_info: ExcInfo | None = None) -> tuple[Any, ExcInfo | None]:
         occurred_at = self.in_flight.pop(id(message), None)
@@ -157,6 +172,8 @@ class ReliableEventHandler(EventHandler):
         log.error("parking event from %s in %s.dead-letters: %s: %s", self.subscription.queue_name,
                   self.subscription.consumer, reason, error)
         self.publisher.publish(message.body, exchange=topology.dead_letter_exchange(),
+                               content_type=message.content_type or "application/octet-stream",
+                               content_encoding=message.content_encoding or "binary",
                                routing_key=self.subscription.consumer, headers=headers,
                                message_id=message.properties.get("message_id"),
                                declare=[topology.dead_letter_queue(self.subscription.consumer)])

@@ -2,29 +2,53 @@
 RPC_DEADLINE_SECONDS and says why: the service is not there (ServiceUnavailable,
 HTTP 503) or it did not answer in time (DeadlineExceeded, HTTP 504). The request
 message expires with the deadline, so a late-starting service never runs a call
-its caller has already given up on."""
+its caller has already given up on.
+
+Replies come back on one reply queue per process (`rpc.reply-<service>-<uuid>`). nameko
+declares it durable with a 5-minute x-expires, so the queue of a killed gateway stayed
+behind; ours is a classic, non-durable, auto-delete queue (gone when its consumer's
+connection closes, a SIGKILL included) that also expires after
+RPC_REPLY_QUEUE_EXPIRES_SECONDS unused (60 by default), should a half-open connection
+keep the consumer alive. Not exclusive: a quorum queue cannot be, and an exclusive
+queue redeclared on a new connection before the broker has dropped the old one fails."""
 import logging
 from collections.abc import Callable
 from typing import Any
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu import Connection
+from kombu import Connection, Queue
 from kombu.exceptions import OperationalError
 from nameko.containers import WorkerContext
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from nameko.rpc import RPC_REPLY_QUEUE_TEMPLATE, ReplyListener, RpcProxy, get_rpc_exchange
 
 from shared.errors import DeadlineExceeded, ServiceUnavailable
 from shared.runtime.backbone import correlation_id_of
+from shared.runtime.consuming import GuardedQueueConsumer
 from shared.runtime.logcontext import set_correlation_id
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE = 5.0
+DEFAULT_REPLY_QUEUE_EXPIRES = 60.0
+
+
+class ExpiringReplyListener(ReplyListener):
+    queue_consumer = GuardedQueueConsumer()  # the connection the service's other consumers use
+
+    def setup(self) -> None:
+        super().setup()
+        expires = float(self.container.config.get("RPC_REPLY_QUEUE_EXPIRES_SECONDS", DEFAULT_REPLY_QUEUE_EXPIRES))
+        config = self.container.config
+        self.queue = Queue(  # type: ignore[no-untyped-call]  # nameko's name and binding, our lifetime
+            RPC_REPLY_QUEUE_TEMPLATE.format(self.container.service_name, self.routing_key),
+            exchange=get_rpc_exchange(config), routing_key=self.routing_key, durable=False, auto_delete=True,
+            queue_arguments={"x-queue-type": "classic", "x-expires": int(expires * 1000)})
 
 
 class DeadlineRpc(RpcProxy):
+    rpc_reply_listener = ExpiringReplyListener()
 
     def setup(self) -> None:
         self.deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS", DEFAULT_DEADLINE))

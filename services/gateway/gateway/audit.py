@@ -1,15 +1,22 @@
-"""The audit log: an append-only record of every write and every refused request.
+"""The audit log: an append-only record of every write and of refused requests.
 
 Who (key id, organisation, role, client address), what (method, path, route, status),
 when, the outcome, and the correlation id. Never the Authorization header, a key, a
 webhook secret or a request body. Text that came from the request is stored with
 every control character escaped (JSON string escapes), and each entry is logged as
 one JSON object, so a CR/LF in a path or header can never start a forged entry.
-This module only inserts and reads: there is no update or delete path."""
+This module only inserts and reads: there is no delete path, and the one update counts
+refusals. A refused request (401, 403, 429) is counted in the row of its key (or, with no
+key, its client address), status and REFUSAL_WINDOW (`count`, first `at`, `last_at`), so
+key guessing or a client over its rate limit adds a row a minute, not a row a request;
+the row keeps the first refused request's id and path, and is logged when it is opened."""
 import json
 import logging
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway import models
 from gateway.request import actor_of, client_of
@@ -21,6 +28,8 @@ log = logging.getLogger("gateway.audit")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REFUSED_STATUSES = frozenset({401, 403, 429})
+REFUSAL_WINDOW = timedelta(minutes=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def escape(text, limit: int = 2000) -> str | None:
@@ -77,9 +86,13 @@ def record_response(store, request, request_id: str, route: str, response) -> No
     if not should_audit(request.method, response.status_code):
         return
     try:
-        record(store, entry(request_id=request_id, actor=actor_of(request), client=client_of(request),
-                            method=request.method, path=request.path, route=route, status=response.status_code,
-                            detail=problem_detail(response)))
+        item = entry(request_id=request_id, actor=actor_of(request), client=client_of(request),
+                     method=request.method, path=request.path, route=route, status=response.status_code,
+                     detail=problem_detail(response))
+        if item["outcome"] == "refused":
+            count_refusal(store, item)
+        else:
+            record(store, item)
     except Exception:  # the response still goes out; operators see the failure
         log.exception("could not write the audit entry [request %s]", request_id)
 
@@ -93,6 +106,26 @@ def record_in(conn, item: dict) -> None:
     """Record `item` in the caller's transaction (with the change it audits)."""
     conn.execute(models.audit_log.insert().values(**item))
     log.info("%s", as_line(item))
+
+
+def count_refusal(store, item: dict) -> int:
+    """Count the refusal `item` in its window's row (opened by the first); returns the count.
+    An increment, not shared.persistence.upsert's replace: one statement, so concurrent
+    requests on any replica never lose a count."""
+    t = models.audit_log
+    at = item["at"]
+    window_start = at - (at - EPOCH) % REFUSAL_WINDOW
+    refused_by = f"key:{item['key_id']}" if item["key_id"] else f"client:{item['client']}"
+    with store.begin() as conn:
+        module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = module.insert(t).values(**item, count=1, last_at=at, window_start=window_start,
+                                       refused_by=refused_by[:120])
+        stmt = stmt.on_conflict_do_update(index_elements=["refused_by", "status", "window_start"],
+                                          set_={"count": t.c.count + 1, "last_at": stmt.excluded.last_at})
+        count = conn.execute(stmt.returning(t.c.count)).scalar_one()
+    if count == 1:
+        log.info("%s", as_line({**item, "refusals_counted_until": (window_start + REFUSAL_WINDOW)}))
+    return int(count)
 
 
 def as_line(item: dict) -> str:
@@ -116,8 +149,8 @@ def list_entries(store, *, limit: int, cursor: str | None, key_id=None, outcome=
         q = q.where(t.c.key_id == key_id)
     if outcome:
         q = q.where(t.c.outcome == outcome)
-    if since is not None:
-        q = q.where(t.c.at >= since)
+    if since is not None:  # a refusal row changes while its window is open
+        q = q.where(sa.or_(t.c.at >= since, t.c.last_at >= since))
     if request_id:
         q = q.where(t.c.request_id == request_id)
     with store.begin() as conn:

@@ -9,7 +9,7 @@
 import logging
 
 from marshmallow import ValidationError
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
 
 from gateway import feed
@@ -18,6 +18,7 @@ from gateway.progress import resolve_plan
 from shared.events import load_envelope
 from shared.messaging.relay import PREVIOUS_HEADER, SEQUENCE_HEADER
 from shared.messaging.subscriptions.gateway import EVENT_TYPES
+from shared.runtime.consuming import GuardedQueueConsumer
 from shared.runtime.events import ReliableEventHandler
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,14 @@ FeedConsumers = type("FeedConsumers", (), {
     **{"feed_" + event_type.replace(".", "_"): _feed_handler(event_type) for event_type in EVENT_TYPES}})
 
 
+class BroadcastHandler(EventHandler):
+    queue_consumer = GuardedQueueConsumer()  # the connection of the gateway's other consumers
+
+
 class ProgressConsumer:
     state: State
 
-    @event_handler("metrics", PROGRESS_EVENT, handler_type=BROADCAST, reliable_delivery=False)
+    @BroadcastHandler.decorator("metrics", PROGRESS_EVENT, handler_type=BROADCAST, reliable_delivery=False)
     def on_progress_changed(self, body):
         try:
             envelope = load_envelope(body)

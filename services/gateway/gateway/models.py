@@ -1,7 +1,8 @@
 """Tables of the gateway's own database (GATEWAY_DATABASE_URL, SQLite under var/ by default).
 
 - api_keys: only the SHA-256 of each key is stored, with a short prefix to recognise it.
-- audit_log: append-only; the code has no update or delete of it.
+- audit_log: append-only (no update or delete), except that a refusal row counts the
+  refusals of its key or client address, status and window (`count`, `last_at`).
 - idempotency_keys: the first response to a POST with an Idempotency-Key, replayed on retry.
 - webhook_subscriptions / webhook_deliveries / webhook_attempts: outgoing webhooks and their log.
 - event_feed: the gateway's own copy of integration events (`sequence`), each producer's in its
@@ -47,7 +48,12 @@ audit_log = sa.Table(
     sa.Column("status", sa.Integer, nullable=False),
     sa.Column("outcome", sa.String(20), nullable=False),
     sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("last_at", TS, nullable=True),
+    sa.Column("window_start", TS, nullable=True),
+    sa.Column("refused_by", sa.String(120), nullable=True),
     sa.Index("ix_audit_log_at", "at"),
+    sa.Index("ux_audit_log_refusal", "refused_by", "status", "window_start", unique=True),
 )
 
 idempotency_keys = sa.Table(

@@ -226,6 +226,10 @@ class AuditOut(StrictSchema):
     status = fields.Integer(required=True)
     outcome = Text(required=True, validate=validate.OneOf(["ok", "rejected", "refused", "error"]))
     detail = fields.Dict(required=True, allow_none=True)
+    count = fields.Integer(required=True, metadata={
+        "description": "requests this entry stands for: 1, or a refusal row's count of the refusals of its key "
+                       "(or client address) and status in one minute (`at` the first, `last_at` the latest)"})
+    last_at = UTCDateTime(required=True, allow_none=True, metadata={"description": "a refusal row's latest refusal"})
 
 
 class AuditPage(StrictSchema):

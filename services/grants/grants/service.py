@@ -5,7 +5,6 @@ import logging
 
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from grants import access, domain, handlers
@@ -15,6 +14,7 @@ from shared.config import float_env
 from shared.errors import InvalidInput, PlatformError
 from shared.events.fields import UTCDateTime, utcnow
 from shared.runtime.commands import RequestKey, command
+from shared.runtime.consuming import rpc
 from shared.runtime.ops import Ops
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,5 @@
 """nameko entrypoints of the metrics service: thin, all logic is in handlers."""
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from metrics import handlers
 from metrics.dependencies import backbone
@@ -8,6 +7,7 @@ from metrics.publisher import ProgressPublisher, configured_timer
 from shared import failpoints
 from shared.errors import PlatformError
 from shared.messaging.subscriptions.metrics import EVENT_KINDS, EVENT_TYPES
+from shared.runtime.consuming import rpc
 from shared.runtime.events import reliable_event_handler
 from shared.runtime.ops import Ops
 

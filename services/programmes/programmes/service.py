@@ -1,13 +1,12 @@
 """nameko entrypoints of the programmes service: thin, all logic is in handlers.
 Every method takes `actor`, the caller as a wire dict (shared.actors), converted once here:
 internal callers pass SYSTEM.to_wire(); a call without an actor is refused (Forbidden)."""
-from nameko.rpc import rpc
-
 from programmes import handlers
 from programmes.dependencies import backbone
 from shared.actors import Actor
 from shared.errors import PlatformError
 from shared.runtime.commands import RequestKey, command
+from shared.runtime.consuming import rpc
 from shared.runtime.ops import Ops
 
 

@@ -9,7 +9,7 @@ from gateway.schemas import AuditOut, AuditPage, AuditQuery
 class AuditRoutes(Routes):
 
     @api("GET", "/v1/audit", access="admin", query=AuditQuery, response=AuditPage, tags=["audit"], csv=True,
-         summary="Audit entries, oldest first: every write and every refused request")
+         summary="Audit entries, oldest first: every write; refused requests counted per key (or client) and minute")
     def list_audit(self, request):
         q = query_of(request)
         rows, next_cursor = audit.list_entries(

@@ -1,0 +1,73 @@
+"""Consuming what cannot be decoded, without losing it silently.
+
+kombu decodes each message before nameko sees it; a body it cannot decode (not JSON
+though marked application/json, or a content type outside the accept list: text/plain,
+a pickle) goes to the consumer's `on_decode_error`, which by default logs "Can't decode
+message body" and acknowledges: the message is gone. `GuardedQueueConsumer` hands such
+a message, undecoded, to the entrypoint that consumes its queue when that entrypoint has
+a `handle_undecodable(message, exc)`; the entrypoint then owns the acknowledgement.
+Nothing here ever unpickles: kombu refuses any content type outside the accept list.
+
+- ReliableEventHandler parks it in `<service>.dead-letters` (reason `undecodable`).
+- `rpc` (use it instead of nameko's) answers the caller at once with nameko's
+  MalformedRequest, so the caller is not left waiting for its deadline.
+- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped."""
+import logging
+from functools import partial
+from typing import Any
+
+from kombu.message import Message
+from nameko.exceptions import MalformedRequest
+from nameko.messaging import QueueConsumer
+from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+
+log = logging.getLogger(__name__)
+
+
+class GuardedQueueConsumer(QueueConsumer):
+    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint."""
+
+    def on_decode_error(self, message: Message, exc: Exception) -> None:
+        provider = self._provider_of(message)
+        handle = getattr(provider, "handle_undecodable", None)
+        if handle is None:
+            super().on_decode_error(message, exc)
+            return
+        self.container.spawn_managed_thread(partial(handle, message, exc),
+                                            identifier=f"{type(provider).__name__}.handle_undecodable")
+
+    def _provider_of(self, message: Message) -> Any:
+        tag = (message.delivery_info or {}).get("consumer_tag")
+        for provider, consumer in self._consumers.items():
+            if tag in consumer._active_tags.values():
+                return provider
+        return None
+
+
+class GuardedRpcConsumer(RpcConsumer):
+    queue_consumer = GuardedQueueConsumer()
+
+    def handle_undecodable(self, message: Message, exc: Exception) -> None:
+        reply_to = (message.properties or {}).get("reply_to")
+        routing_key = (message.delivery_info or {}).get("routing_key")
+        log.error("undecodable RPC request %s (%s): %s", routing_key, message.content_type,
+                  "answering MalformedRequest" if reply_to else "no reply_to: dropped", exc_info=exc)
+        try:
+            if reply_to:
+                # Answer as JSON whatever the request's content type claimed to be.
+                message.properties["content_type"] = "application/json"
+                error = MalformedRequest(f"undecodable request body ({message.content_type}): {exc}")
+                config = self.container.config
+                Responder(config["AMQP_URI"], get_rpc_exchange(config), "json", message).send_response(
+                    None, (MalformedRequest, error, None))
+        except Exception:
+            log.exception("could not answer the undecodable RPC request %s", routing_key)
+        finally:
+            self.queue_consumer.ack_message(message)
+
+
+class GuardedRpc(Rpc):
+    rpc_consumer = GuardedRpcConsumer()
+
+
+rpc = GuardedRpc.decorator

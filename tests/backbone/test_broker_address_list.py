@@ -1,0 +1,22 @@
+"""AMQP_URI may list several brokers, ';'-separated (a RabbitMQ cluster's nodes): kombu
+fails over to the next address. A service whose first address has no broker consumes
+events and answers RPC through the second (docs/reliability.md)."""
+import pytest
+
+from tests.backbone.test_undecodable import ProbeService, probe_queue, programme_event  # noqa: F401 (fixture)
+from tests.helpers import free_port, publish_event, rpc_proxy, wait_until
+
+pytestmark = pytest.mark.broker
+
+
+@pytest.mark.usefixtures("probe_queue")
+def test_a_service_moves_to_the_next_broker_address(container_factory, amqp_uri):
+    nobody = amqp_uri.replace("127.0.0.1:5672", f"127.0.0.1:{free_port()}")  # a closed port
+    assert nobody != amqp_uri
+    container_factory(ProbeService, {"AMQP_URI": f"{nobody};{amqp_uri}"}).start()
+
+    publish_event(amqp_uri, programme_event("through the second address"))
+
+    wait_until(lambda: ProbeService.handled == ["through the second address"], message="the event handled")
+    with rpc_proxy(amqp_uri) as proxy:
+        assert proxy.probe.ping() == "pong"
