@@ -146,6 +146,7 @@ class Call(Base):
     committed = Money()
     created_at = Time()
     closed_at = Time(nullable=True)
+    review_visibility: Mapped[str] = mapped_column(sa.String(10), server_default="shared")   # since 0007
 
 
 class Application(Base):
@@ -177,6 +178,7 @@ class Application(Base):
     submitted_at = Time()
     updated_at = Time()
     determined_at = Time(nullable=True)
+    partner_organisations: Mapped[list] = mapped_column(sa.JSON, server_default="[]")   # since 0007
 
 
 class Review(Base):
@@ -195,6 +197,32 @@ class Review(Base):
     recommendation: Mapped[str] = mapped_column(sa.String(10))
     comment: Mapped[str] = mapped_column(sa.Text)
     reviewed_at = Time()
+
+
+class ReviewConflict(Base):
+    """A conflict of interest a reviewer declared on an application (0007): it recuses the reviewer."""
+    __tablename__ = "review_conflicts"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer", name="uq_review_conflicts_reviewer"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("applications.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(sa.String(200), index=True)
+    reviewer_organisation: Mapped[str] = mapped_column(sa.String(300))
+    reason: Mapped[str] = mapped_column(sa.String(2000))
+    declared_at = Time()
+
+
+class ReviewAssignment(Base):
+    """A reviewer a call's administrator put on an application's panel (0007)."""
+    __tablename__ = "review_assignments"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer", name="uq_review_assignments_reviewer"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("applications.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(sa.String(200), index=True)
+    reviewer_organisation: Mapped[str] = mapped_column(sa.String(300))
+    assigned_by: Mapped[str] = mapped_column(sa.String(200))
+    assigned_at = Time()
 
 
 class Grant(Base):

@@ -123,6 +123,16 @@ class GrantsService:
 
     @rpc(expected_exceptions=PlatformError)
     @command
+    def declare_conflict(self, application_id, data, actor=None):
+        return handlers.declare_conflict(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def assign_reviewer(self, application_id, data, actor=None):
+        return handlers.assign_reviewer(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
     def determine(self, application_id, data, actor=None):
         return handlers.determine(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 

@@ -74,19 +74,25 @@ def call_view(call: domain.Call) -> View:
         "allowed_actions": sorted(domain.CALL_LIFECYCLE[call.status])})
 
 
-def review_view(review: domain.Review) -> View:
-    return dump(api.ReviewOut, review.__dict__)
+def review_view(review: domain.Review, counts: bool = True) -> View:
+    return dump(api.ReviewOut, {**review.__dict__, "counts": counts})
 
 
-def application_view(app: domain.Application, reviews: list[domain.Review] | None = None) -> View:
+def application_view(app: domain.Application, reviews: list[domain.Review] | None = None,
+                     counted: set[str] | None = None, panel: dict[str, Any] | None = None) -> View:
+    """`reviews` (None: not shown) and the ids of those that `counted` (default all);
+    `panel`: assignments and conflicts, for administrators."""
     view = dump(api.ApplicationOut, {
         **app.__dict__, "amount_requested": _money(app.amount_requested, app.currency),
         "project_cost": _money(app.project_cost, app.currency),
         "allowed_actions": sorted(domain.APPLICATION_LIFECYCLE[app.status]),
         "screening": {"passed": not app.failures, "failures": app.failures},
-        "reviews": [r.__dict__ for r in reviews or []]})
+        "reviews": [{**r.__dict__, "counts": counted is None or r.id in counted} for r in reviews or []],
+        "panel": panel or {}})
     if reviews is None:
         view.pop("reviews")
+    if panel is None:
+        view.pop("panel")
     return view
 
 

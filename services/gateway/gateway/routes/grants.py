@@ -5,10 +5,12 @@ Lists answer `{"items": [...], "next": URL | null}` (cursor pagination) and take
 of their query schema in shared.api.grants. The grants service enforces who sees what."""
 from typing import Any
 
+from gateway import auth
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import page
+from shared.actors import Actor
 from shared.api import grants as g
-from shared.errors import NotFound, unknown_reference
+from shared.errors import InvalidInput, NotFound, unknown_reference
 
 TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
         "grants": ["grants: grants"]}
@@ -17,6 +19,7 @@ TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
 class GrantRoutes:
     grants: Any       # the grants service's RPC proxy (GatewayService.grants)
     programmes: Any   # the programmes service's, to look up an application's programme as the caller
+    state: Any        # the gateway's state (its store holds the API keys a reviewer assignment names)
 
     def _grants_page(self, request, method: str, *args):
         query = dict(query_of(request))
@@ -146,6 +149,32 @@ class GrantRoutes:
          tags=TAGS["calls"], csv=True, summary="Reviews (a reviewer's list leaves out its own organisation's)")
     def list_reviews(self, request):
         return self._grants_page(request, "list_reviews")
+
+    @api("POST", "/v1/applications/<string:application_id>/conflicts", access="reader", scope="review",
+         body=g.ConflictInput, response=g.ConflictOut, status=201, tags=TAGS["calls"],
+         summary="Declare a conflict of interest on an application: the key is recused from reviewing it")
+    def declare_conflict(self, request, application_id):
+        return 201, self.grants.declare_conflict(application_id, json_body(request), actor=actor_of(request))
+
+    @api("POST", "/v1/applications/<string:application_id>/assignments", access="admin",
+         body=g.AssignmentInput, response=g.AssignmentOut, status=201, tags=TAGS["calls"],
+         summary="Assign a reviewer (an API key with the review scope) to an application; never a conflicted one")
+    def assign_reviewer(self, request, application_id):
+        body = json_body(request)
+        if isinstance(body, dict) and isinstance(body.get("reviewer"), str):
+            # the reviewer's organisation is its key's, never the body's (organisational conflicts)
+            body = {**body, "reviewer_organisation": self._reviewer_organisation(body["reviewer"].strip())}
+        return 201, self.grants.assign_reviewer(application_id, body, actor=actor_of(request))
+
+    def _reviewer_organisation(self, key_id: str) -> str:
+        try:
+            key = auth.get_key(self.state.store, key_id)
+        except NotFound:
+            raise InvalidInput({"reviewer": [f"no API key with id {key_id}"]}) from None
+        reviewer = Actor.key(key_id=key_id, organisation=key["organisation"], role=key["role"], scopes=key["scopes"])
+        if key["revoked_at"] is not None or not (reviewer.is_admin or reviewer.has_scope("review")):
+            raise InvalidInput({"reviewer": [f"the key {key_id} is revoked or has no review scope"]})
+        return str(key["organisation"])
 
     @api("POST", "/v1/applications/<string:application_id>/determination", access="admin",
          body=g.DeterminationInput, response=g.DeterminationOut, tags=TAGS["calls"],

@@ -12,6 +12,7 @@ from grants.handlers.applications import (
     withdraw_application,
 )
 from grants.handlers.calls import close_call, get_call, list_calls, open_call
+from grants.handlers.conflicts import assign_reviewer, declare_conflict
 from grants.handlers.contributions import (
     get_contribution,
     list_contributions,
@@ -23,9 +24,10 @@ from grants.handlers.grants import cancel_grant, close_grant, disburse, get_gran
 from grants.handlers.reports import list_reports, review_report, submit_report, sweep
 
 __all__ = [
-    "cancel_grant", "close_call", "close_grant", "create_fund", "determine", "disburse", "fund_ledger",
-    "get_application", "get_call", "get_contribution", "get_fund", "get_grant", "list_applications", "list_calls",
-    "list_contributions", "list_disbursements", "list_funds", "list_grants", "list_rates", "list_reports",
-    "list_reviews", "load_rates", "open_call", "pledge_contribution", "receive_contribution", "review_report",
-    "submit_application", "submit_report", "submit_review", "sweep", "withdraw_application",
+    "assign_reviewer", "cancel_grant", "close_call", "close_grant", "create_fund", "declare_conflict", "determine",
+    "disburse", "fund_ledger", "get_application", "get_call", "get_contribution", "get_fund", "get_grant",
+    "list_applications", "list_calls", "list_contributions", "list_disbursements", "list_funds", "list_grants",
+    "list_rates", "list_reports", "list_reviews", "load_rates", "open_call", "pledge_contribution",
+    "receive_contribution", "review_report", "submit_application", "submit_report", "submit_review", "sweep",
+    "withdraw_application",
 ]

@@ -1,0 +1,55 @@
+"""conflicts of interest: declared conflicts, the review panel, partners and review visibility
+
+A reviewer may declare a conflict on an application (`review_conflicts`, one per key per
+application); a call's administrator assigns reviewers (`review_assignments`, one per key per
+application). An application names its partner organisations (their reviewers are conflicted;
+existing applications named none: `[]`), and a call says who sees whose reviews
+(`review_visibility`; existing calls `shared`, which is what reviewers who had reviewed saw).
+
+Revision ID: 0007
+Revises: 0006
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def _reviewer_table(name: str, *columns: sa.Column) -> None:
+    op.create_table(
+        name,
+        sa.Column('id', sa.String(length=36), nullable=False),
+        sa.Column('application_id', sa.String(length=36), nullable=False),
+        sa.Column('reviewer', sa.String(length=200), nullable=False),
+        sa.Column('reviewer_organisation', sa.String(length=300), nullable=False),
+        *columns,
+        sa.ForeignKeyConstraint(['application_id'], ['applications.id'], ),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('application_id', 'reviewer', name=f'uq_{name}_reviewer'))
+    with op.batch_alter_table(name) as batch_op:
+        batch_op.create_index(batch_op.f(f'ix_{name}_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f(f'ix_{name}_reviewer'), ['reviewer'], unique=False)
+
+
+def upgrade() -> None:
+    _reviewer_table('review_conflicts', sa.Column('reason', sa.String(length=2000), nullable=False),
+                    sa.Column('declared_at', sa.DateTime(timezone=True), nullable=False))
+    _reviewer_table('review_assignments', sa.Column('assigned_by', sa.String(length=200), nullable=False),
+                    sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=False))
+    with op.batch_alter_table('applications') as batch_op:
+        batch_op.add_column(sa.Column('partner_organisations', sa.JSON(), server_default='[]', nullable=False))
+    with op.batch_alter_table('calls') as batch_op:
+        batch_op.add_column(sa.Column('review_visibility', sa.String(length=10), server_default='shared',
+                                      nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('calls') as batch_op:
+        batch_op.drop_column('review_visibility')
+    with op.batch_alter_table('applications') as batch_op:
+        batch_op.drop_column('partner_organisations')
+    op.drop_table('review_assignments')
+    op.drop_table('review_conflicts')
