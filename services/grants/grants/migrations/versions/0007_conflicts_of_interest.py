@@ -47,9 +47,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('calls') as batch_op:
-        batch_op.drop_column('review_visibility')
-    with op.batch_alter_table('applications') as batch_op:
-        batch_op.drop_column('partner_organisations')
+    # plain DROP COLUMN (SQLite 3.35+): a batch copy of `calls` would trip the foreign keys onto it
+    op.drop_column('calls', 'review_visibility')
+    op.drop_column('applications', 'partner_organisations')
     op.drop_table('review_assignments')
     op.drop_table('review_conflicts')
