@@ -166,6 +166,9 @@ TABLE = {
     ("GET", "/v1/applications/{application_id}", "path:application_id"): TRY,
     ("POST", "/v1/applications/{application_id}/withdraw", "path:application_id"): Try(body={"reason": "mine now"}),
     ("POST", "/v1/applications/{application_id}/reviews", "path:application_id"): Try(body=dict(REVIEW)),
+    ("POST", "/v1/applications/{application_id}/conflicts", "path:application_id"): Try(body={"reason": "mine"}),
+    ("POST", "/v1/applications/{application_id}/assignments", "path:application_id"): Try(
+        body=lambda w, v: {"reviewer": w["key_a"]["id"]}),
     ("POST", "/v1/applications/{application_id}/determination", "path:application_id"): Try(
         body={"decision": "reject", "reasons": ["no"]}),
     ("POST", "/v1/applications/{application_id}/determination", "body:tranches.*.report"): SCOPED.format(
