@@ -18,15 +18,16 @@ from shared.events.fields import utcnow
 def submit_application(uow: Any, data: dict[str, Any],
                        programme: dict[str, Any] | None = None, *, actor: Actor) -> dict[str, Any]:
     """`programme`: what the gateway found of the programme as the caller ({"id", "iati_identifier",
-    "reporting_org"}), if it looked. The programme must be the applicant's, whoever applies (an
-    award would otherwise attribute one organisation's money to another's programme); another's
-    is answered like a missing one."""
+    "reporting_org", "partners"}), if it looked. The programme must be the applicant's, whoever
+    applies (an award would otherwise attribute one organisation's money to another's programme);
+    another's is answered like a missing one. Its participating organisations (`partners`) join
+    the application's partner_organisations: their reviewers are conflicted."""
     access.require_writer(actor, "applying")
     fields = load(api.ApplicationInput, data)
     organisation = access.applicant_for(actor, fields["applicant_organisation"])
     if not organisation:
         raise InvalidInput({"applicant_organisation": ["name the applicant organisation"]})
-    iati_identifier = None
+    iati_identifier, partners = None, list(fields["partner_organisations"])
     if programme:
         if programme.get("id") not in (None, fields["programme_id"]):
             raise InvalidInput({"programme_id": ["does not match the programme looked up"]})
@@ -34,6 +35,10 @@ def submit_application(uow: Any, data: dict[str, Any],
         owner = programme.get("reporting_org")   # absent from a gateway of before this rule
         if owner is not None and not domain.same_organisation(owner, organisation):
             raise unknown_reference("programme_id", "programme", fields["programme_id"])
+        # the programme's participating organisations are the project's partners too
+        for partner in programme.get("partners") or []:
+            if not any(domain.same_organisation(partner, known) for known in [organisation, *partners]):
+                partners.append(partner)
     now = utcnow()
     with uow:
         call = uow.calls.get(fields["call_id"])
@@ -46,7 +51,7 @@ def submit_application(uow: Any, data: dict[str, Any],
             amount_requested=fields["amount_requested"], project_cost=fields["project_cost"],
             proposal=fields["proposal"], answers=fields["answers"], programme_id=fields["programme_id"],
             programme_iati_identifier=iati_identifier, targets=fields["targets"], now=now,
-            partner_organisations=fields["partner_organisations"])
+            partner_organisations=partners)
         app.screen(fund, call, now)
         uow.applications.save(app)
         uow.commit()

@@ -74,6 +74,17 @@ def test_a_recused_reviewer_is_refused_with_the_reason(uow):
     assert handlers.get_application(uow(), app["id"], actor=ADMIN)["reviews"] == []
 
 
+def test_the_programmes_participating_organisations_are_partners_too(uow):
+    app = open_application(uow)
+    other = handlers.submit_application(
+        uow(), application_body(app["call_id"], "p-1", partner_organisations=["UG-KCCA"]), actor=SYSTEM,
+        programme={"id": "p-1", "iati_identifier": "XM-1-P1", "reporting_org": "jinja municipal council",
+                   "partners": ["ug-kcca", "Jinja Municipal Council", "XM-DAC-1"]})
+    assert other["partner_organisations"] == ["UG-KCCA", "XM-DAC-1"]   # not the applicant, not twice
+    with pytest.raises(Conflict, match="XM-DAC-1 is a partner organisation"):
+        handlers.submit_review(uow(), other["id"], REVIEW, actor=OECD)
+
+
 def test_assignment_refuses_conflicted_reviewers_and_is_for_administrators(uow):
     app = open_application(uow)
     handlers.declare_conflict(uow(), app["id"], {"reason": "related to the mayor"}, actor=SIDA)
