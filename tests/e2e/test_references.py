@@ -180,6 +180,8 @@ TABLE = {
     ("GET", "/v1/grants", "query:fund_id"): SHARED.format("pooled funds"),
     ("GET", "/v1/grants/{grant_id}", "path:grant_id"): TRY,
     ("POST", "/v1/grants/{grant_id}/disbursements", "path:grant_id"): Try(body={"tranche": 1}),
+    ("POST", "/v1/grants/{grant_id}/agreement/signature", "path:grant_id"): Try(body={}),
+    ("POST", "/v1/grants/{grant_id}/agreement/countersignature", "path:grant_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/disbursements", "body:tranche"): SCOPED.format("the grant"),
     ("POST", "/v1/grants/{grant_id}/closeout", "path:grant_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/cancellation", "path:grant_id"): Try(body={"reason": "mine now"}),

@@ -81,6 +81,7 @@ POLICY: dict[str, Rule] = {
                               "was assigned", "applicant_organisation", {ORGANISATION: PANEL_HIDDEN_FROM_APPLICANT}),
     "conflict.declared": Rule((), "a reviewer's declared conflict and its reason: admins only (they assign)"),
     "grant.committed": _own("recipient_organisation", _GRANT),
+    "agreement.signed": _own("recipient_organisation", _GRANT),
     "tranche.disbursed": _own("recipient_organisation", _GRANT),
     "grant.closed": _own("recipient_organisation", _GRANT),
     "grant.cancelled": _own("recipient_organisation", _GRANT),

@@ -254,6 +254,12 @@ class Grant(Base):
     closed_at = Time(nullable=True)
     cancelled_at = Time(nullable=True)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
+    # since 0007: the agreement (grants awarded before it: not_recorded)
+    agreement_status: Mapped[str] = mapped_column(sa.String(20), server_default="unsigned")
+    grantee_signed_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    grantee_signed_at = Time(nullable=True)
+    fund_signed_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    fund_signed_at = Time(nullable=True)
 
 
 class Tranche(Base):

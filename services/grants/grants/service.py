@@ -151,6 +151,16 @@ class GrantsService:
         return handlers.disburse(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
+    def sign_agreement(self, grant_id, data=None, actor=None):
+        return handlers.sign_agreement(self.uow(), grant_id, data, actor=Actor.from_wire(actor), party="grantee")
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def countersign_agreement(self, grant_id, data=None, actor=None):
+        return handlers.sign_agreement(self.uow(), grant_id, data, actor=Actor.from_wire(actor), party="fund")
+
+    @rpc(expected_exceptions=PlatformError)
     def list_disbursements(self, query=None, actor=None, cursor=None):
         return handlers.list_disbursements(self.uow(), query, cursor, actor=Actor.from_wire(actor))
 

@@ -118,6 +118,9 @@ def grant_view(grant: domain.Grant, today: date | None = None) -> View:
         "undisbursed": _money(grant.undisbursed, grant.currency),
         "allowed_actions": sorted(domain.GRANT_LIFECYCLE[grant.status]) if grant.fund_id else [],
         "tranches": tranches, "reports": [{**r.__dict__, "overdue": r.is_overdue(today)} for r in grant.reports],
+        "agreement": {"status": grant.agreement_status, "grantee_signed_by": grant.grantee_signed_by,
+                      "grantee_signed_at": grant.grantee_signed_at, "fund_signed_by": grant.fund_signed_by,
+                      "fund_signed_at": grant.fund_signed_at},
         "value_for_money": {
             "disbursed": str(domain.money(grant.disbursed)), "currency": grant.currency,
             "people_reached": people, "cost_per_person_reached": str(cost) if cost is not None else None}})

@@ -202,6 +202,20 @@ class GrantRoutes:
     def disburse(self, request, grant_id):
         return 201, self.grants.disburse(grant_id, json_body(request), actor=actor_of(request))
 
+    @api("POST", "/v1/grants/<string:grant_id>/agreement/signature", access="partner", body=g.EmptyInput,
+         response=g.GrantOut, tags=TAGS["grants"],
+         summary="The grantee signs the grant's agreement (a key of the recipient organisation)")
+    def sign_agreement(self, request, grant_id):
+        body = json_body(request) if request.get_data() else {}
+        return self.grants.sign_agreement(grant_id, body, actor=actor_of(request))
+
+    @api("POST", "/v1/grants/<string:grant_id>/agreement/countersignature", access="admin", body=g.EmptyInput,
+         response=g.GrantOut, tags=TAGS["grants"],
+         summary="The fund countersigns the agreement the grantee signed; tranches may then be paid")
+    def countersign_agreement(self, request, grant_id):
+        body = json_body(request) if request.get_data() else {}
+        return self.grants.countersign_agreement(grant_id, body, actor=actor_of(request))
+
     @api("GET", "/v1/disbursements", access="reader", query=g.DisbursementQuery, response=g.DisbursementPage,
          tags=TAGS["grants"], csv=True, summary="Disbursements (a partner gives one of its grant_id)")
     def list_disbursements(self, request):

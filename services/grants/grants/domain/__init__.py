@@ -9,6 +9,8 @@
 
 Aggregates (Fund, Contribution, Call, Application, Grant) record the integration events they
 cause; the unit of work writes them to the outbox with the state change."""
+from grants.domain.agreements import AGREEMENT_LIFECYCLE
+from grants.domain.agreements import sign as sign_agreement
 from grants.domain.applications import APPLICATION_LIFECYCLE, Application, Review, make_review
 from grants.domain.awards import award_plan
 from grants.domain.calls import CALL_LIFECYCLE, Call
@@ -48,6 +50,7 @@ from grants.domain.reports import REPORT_LIFECYCLE, TRANCHE_LIFECYCLE, Report, T
 from grants.domain.screening import SCREENING_RULES, screening_failures
 
 __all__ = [
+    "AGREEMENT_LIFECYCLE", "sign_agreement",
     "AMOUNT_CEILING", "APPLICATION_LIFECYCLE", "Application", "Assignment", "Balance", "CALL_LIFECYCLE", "CENT",
     "CONTRIBUTION_LIFECYCLE", "Call", "Contribution", "Converter", "DEFAULT_FINAL_REPORT_AFTER_DAYS",
     "DEFAULT_REPORT_NOTICE_DAYS", "DISBURSEMENT", "DeclaredConflict", "Fund", "GRANT_LIFECYCLE", "Grant",

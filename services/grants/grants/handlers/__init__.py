@@ -2,6 +2,7 @@
 work, acting for an `Actor` (shared.actors; the service converts the RPC's wire actor once).
 Who may do what is in grants.access; response dicts are built in grants.views; the events
 are recorded by the domain's aggregates and written by the unit of work at commit."""
+from grants.handlers.agreements import sign_agreement
 from grants.handlers.applications import (
     determine,
     get_application,
@@ -24,6 +25,7 @@ from grants.handlers.grants import cancel_grant, close_grant, disburse, get_gran
 from grants.handlers.reports import list_reports, review_report, submit_report, sweep
 
 __all__ = [
+    "sign_agreement",
     "assign_reviewer", "cancel_grant", "close_call", "close_grant", "create_fund", "declare_conflict", "determine",
     "disburse", "fund_ledger", "get_application", "get_call", "get_contribution", "get_fund", "get_grant",
     "list_applications", "list_calls", "list_contributions", "list_disbursements", "list_funds", "list_grants",

@@ -50,6 +50,8 @@ def test_a_tenth_added_a_thousand_times_is_exactly_a_hundred(grants_db, db_backe
                                 actor=REVIEWER)
         grant = handlers.determine(uow(), app["id"], {"decision": "award", "reasons": ["ok"]},
                                     actor=SYSTEM)["grant"]
+        handlers.sign_agreement(uow(), grant["id"], actor=SYSTEM, party="grantee")
+        handlers.sign_agreement(uow(), grant["id"], actor=SYSTEM, party="fund")
         handlers.disburse(uow(), grant["id"], {"tranche": 1}, actor=SYSTEM)
 
     hundred = {"amount": TOTAL, "currency": "USD"}

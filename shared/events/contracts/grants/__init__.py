@@ -2,6 +2,10 @@
 contributions, calls, applications and reviews, the review panel, grants, reports); what the events mean for a
 consumer is in funds.py's docstring (docs/events.md shows it). Importing this package registers
 them all; `EXAMPLES` holds one valid payload per event type."""
+from shared.events.contracts.grants.agreements import (
+    AGREEMENT_STATUSES,
+    AgreementSignedV1,
+)
 from shared.events.contracts.grants.applications import (
     ApplicationAwardedV1,
     ApplicationRejectedV1,
@@ -65,6 +69,7 @@ from shared.events.contracts.grants.reports import (
 )
 
 __all__ = [
+    "AGREEMENT_STATUSES", "AgreementSignedV1",
     "APPLICATION_STATUSES", "ApplicationAwardedV1", "ApplicationContext", "ApplicationRejectedV1",
     "ApplicationScreenedV1", "ApplicationSubmittedV1", "ApplicationWithdrawnV1", "CALL_STATUSES",
     "CONTRIBUTION_STATUSES", "CallClosedV1", "CallOpenedV1", "ConflictDeclaredV1", "ContributionMoney",

@@ -75,6 +75,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "targets": [{"indicator": "people_reached", "value": 5000}],
         "call_envelope": Decimal("300000.00"), "call_committed": Decimal("40000.00"),
         "fund_balance": _BALANCE, "committed_at": _AT},
+    "agreement.signed": {**_GRANT, "party": "fund", "signed_by": "key-9", "previous_status": "signed_by_grantee",
+                         "status": "countersigned", "signed_at": _AT},
     "tranche.disbursed": {**_GRANT, "disbursement_id": "d-1", "tranche_id": "t-1", "tranche_number": 1,
                           "transaction_type": "3", "amount": Decimal("30000.00"), "value_date": date(2020, 7, 1),
                           "grant_committed": Decimal("40000.00"), "grant_disbursed": Decimal("30000.00"),

@@ -5,6 +5,8 @@ application); a call's administrator assigns reviewers (`review_assignments`, on
 application). An application names its partner organisations (their reviewers are conflicted;
 existing applications named none: `[]`), and a call says who sees whose reviews
 (`review_visibility`; existing calls `shared`, which is what reviewers who had reviewed saw).
+A grant's agreement is signed by the grantee then countersigned by the fund before a tranche is
+paid; grants awarded before 0007 had their agreements outside the platform: `not_recorded`.
 
 Revision ID: 0007
 Revises: 0006
@@ -44,10 +46,21 @@ def upgrade() -> None:
     with op.batch_alter_table('calls') as batch_op:
         batch_op.add_column(sa.Column('review_visibility', sa.String(length=10), server_default='shared',
                                       nullable=False))
+    with op.batch_alter_table('grants') as batch_op:
+        batch_op.add_column(sa.Column('agreement_status', sa.String(length=20), server_default='unsigned',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('grantee_signed_by', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('grantee_signed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('fund_signed_by', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('fund_signed_at', sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE grants SET agreement_status = 'not_recorded'")
 
 
 def downgrade() -> None:
     # plain DROP COLUMN (SQLite 3.35+): a batch copy of `calls` would trip the foreign keys onto it
+    for column in ('fund_signed_at', 'fund_signed_by', 'grantee_signed_at', 'grantee_signed_by',
+                   'agreement_status'):
+        op.drop_column('grants', column)
     op.drop_column('calls', 'review_visibility')
     op.drop_column('applications', 'partner_organisations')
     op.drop_table('review_assignments')
