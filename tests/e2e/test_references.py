@@ -182,6 +182,14 @@ TABLE = {
     ("POST", "/v1/grants/{grant_id}/disbursements", "path:grant_id"): Try(body={"tranche": 1}),
     ("POST", "/v1/grants/{grant_id}/agreement/signature", "path:grant_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/agreement/countersignature", "path:grant_id"): Try(body={}),
+    ("POST", "/v1/grants/{grant_id}/payments", "path:grant_id"): Try(body={"tranche": 1}),
+    ("POST", "/v1/grants/{grant_id}/payments", "body:tranche"): SCOPED.format("the grant"),
+    ("GET", "/v1/grants/{grant_id}/payments", "path:grant_id"): TRY,
+    ("POST", "/v1/payments/{payment_id}/programme-approval", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/finance-approval", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/payment", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/failure", "path:payment_id"): Try(body={"reason": "mine now"}),
+    ("POST", "/v1/payments/{payment_id}/retry", "path:payment_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/disbursements", "body:tranche"): SCOPED.format("the grant"),
     ("POST", "/v1/grants/{grant_id}/closeout", "path:grant_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/cancellation", "path:grant_id"): Try(body={"reason": "mine now"}),
@@ -221,6 +229,7 @@ FOREIGN = {
     "fund_id": lambda w: w["fund"]["id"], "contribution_id": lambda w: w["contribution"]["id"],
     "call_id": lambda w: w["call"]["id"], "key_id": lambda w: w["key_a"]["id"],
     "webhook_id": lambda w: w["webhook"]["id"], "organisation": lambda w: A["ref"],
+    "payment_id": lambda w: w["payment"]["id"],
     "applicant_organisation": lambda w: A["ref"], "recipient": lambda w: A["ref"],
 }
 
@@ -278,13 +287,15 @@ def world(platform):
     admin.ok("POST", f"/v1/applications/{awarded['id']}/reviews", REVIEW, status=201)
     grant = admin.ok("POST", f"/v1/applications/{awarded['id']}/determination",
                      {"decision": "award", "reasons": ["good"]})["grant"]
+    payment = a.ok("POST", f"/v1/grants/{grant['id']}/payments", {"tranche": 1, "amount": money("100.00")},
+                   status=201)
     application = a.ok("POST", "/v1/applications", application_body(call["id"], pa["id"], applicant_organisation=None,
                                                                       title="A's second"), status=201)
     webhook = a.ok("POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "event_types": ["call.closed"]},
                    status=201)
     return {"admin": admin, "a": a, "b": b, "key_a": key_a, "pa": pa, "pb": pb, "result": result, "fund": fund,
             "contribution": contribution, "call": call, "application": application, "grant": grant,
-            "webhook": webhook}
+            "webhook": webhook, "payment": payment}
 
 
 def state(world) -> dict:

@@ -262,6 +262,37 @@ class Grant(Base):
     fund_signed_at = Time(nullable=True)
 
 
+class PaymentRequest(Base):
+    """A grantee's payment request for (part of) a tranche, through two approvals to payment (0007)."""
+    __tablename__ = "payment_requests"
+    __table_args__ = (sa.Index("ix_payment_requests_page", "submitted_at", "id"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    grant_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("grants.id"), index=True)
+    tranche_id: Mapped[str] = mapped_column(sa.String(36))
+    tranche_number: Mapped[int] = mapped_column(sa.Integer)
+    amount = Money()
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    original_amount = Money()
+    original_currency: Mapped[str] = mapped_column(sa.String(3))
+    exchange_rate = Rate()
+    value_date = Day()
+    reference: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    submitted_by: Mapped[str] = mapped_column(sa.String(200))
+    submitted_at = Time()
+    programme_approved_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    programme_approved_at = Time(nullable=True)
+    finance_approved_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    finance_approved_at = Time(nullable=True)
+    paid_at = Time(nullable=True)
+    paid_value_date = Day(nullable=True)
+    disbursement_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    failure_reason: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
+    failed_at = Time(nullable=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
+
+
 class Tranche(Base):
     __tablename__ = "tranches"
 

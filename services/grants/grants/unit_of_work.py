@@ -45,6 +45,7 @@ CONTRIBUTIONS, RECEIPTS = _table(models.Contribution), _table(models.Receipt)
 CALLS, APPLICATIONS, REVIEWS = _table(models.Call), _table(models.Application), _table(models.Review)
 GRANTS, TRANCHES, REPORTS = _table(models.Grant), _table(models.Tranche), _table(models.Report)
 CONFLICTS, ASSIGNMENTS = _table(models.ReviewConflict), _table(models.ReviewAssignment)
+PAYMENTS = _table(models.PaymentRequest)
 
 
 def _filtered(query: sa.Select[Any], table: sa.Table, filters: dict[str, Any]) -> sa.Select[Any]:
@@ -244,6 +245,22 @@ class SqlPanel(_Repository):
         self.session.execute(ASSIGNMENTS.insert().values(**to_row(ASSIGNMENTS, assignment)))
 
 
+class SqlPayments(_Repository):
+    """Payment requests; a grant's are locked after the grant (fund -> call -> grant -> payment)."""
+
+    def save(self, payment: domain.PaymentRequest) -> None:
+        upsert(self.session, PAYMENTS, to_row(PAYMENTS, payment))
+        self.track(payment)
+
+    def get(self, payment_id: str, *, for_update: bool = False) -> domain.PaymentRequest | None:
+        row = get(self.session, PAYMENTS, payment_id, for_update=for_update)
+        return None if row is None else self.track(from_row(domain.PaymentRequest, row))
+
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(PAYMENTS, ["submitted_at", "id"], limit, cursor, filters)
+        return [from_row(domain.PaymentRequest, r) for r in page.rows], page.next_cursor
+
+
 class SqlGrants(_Repository):
     def save(self, grant: domain.Grant) -> None:
         upsert(self.session, GRANTS, to_row(GRANTS, grant))
@@ -308,4 +325,5 @@ class GrantsUnitOfWork(UnitOfWork):
         self.applications = SqlApplications(session, self.track)
         self.reviews = SqlReviews(session, self.track)
         self.panel = SqlPanel(session, self.track)
+        self.payments = SqlPayments(session, self.track)
         self.grants = SqlGrants(session, self.track)

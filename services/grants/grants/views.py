@@ -96,6 +96,13 @@ def application_view(app: domain.Application, reviews: list[domain.Review] | Non
     return view
 
 
+def payment_view(p: domain.PaymentRequest) -> View:
+    return dump(api.PaymentOut, {
+        **p.__dict__, "amount": _money(p.amount, p.currency),
+        "original_amount": _money(p.original_amount, p.original_currency), "exchange_rate": str(p.exchange_rate),
+        "allowed_actions": sorted(domain.PAYMENT_LIFECYCLE[p.status])})
+
+
 def report_view(report: domain.Report, today: date) -> View:
     return dump(api.ReportOut, {**report.__dict__, "overdue": report.is_overdue(today)})
 

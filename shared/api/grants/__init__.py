@@ -77,6 +77,14 @@ from shared.api.grants.grants import (
     TrancheInput,
     TrancheOut,
 )
+from shared.api.grants.payments import (
+    PaymentFailureInput,
+    PaymentInput,
+    PaymentOut,
+    PaymentPage,
+    PaymentQuery,
+    PaymentRequestInput,
+)
 from shared.api.grants.pieces import (
     AMOUNT_CEILING,
     DEFAULT_LIMIT,
@@ -107,7 +115,7 @@ from shared.api.grants.reports import (
 QUERY_FILTERS: dict[type[Schema], list[str]] = {  # the filters of each list, by query schema
     cls: [name for name in cls().fields if name not in ("limit", "cursor")]
     for cls in (FundQuery, LedgerQuery, RateQuery, ContributionQuery, CallQuery, ApplicationQuery, ReviewQuery,
-                GrantQuery, DisbursementQuery, ReportQuery)
+                GrantQuery, DisbursementQuery, ReportQuery, PaymentQuery)
 }
 
 __all__ = [
@@ -118,7 +126,8 @@ __all__ = [
     "DeterminationInput", "DeterminationOut", "DisbursementInput", "DisbursementOut", "DisbursementPage",
     "DisbursementQuery", "DisbursementResultOut", "EmptyInput", "FailureOut", "FundInput", "FundOut", "FundPage",
     "FundQuery", "GrantOut", "GrantPage", "GrantQuery", "IATI_TRANSACTION_TYPES", "LedgerEntryOut", "LedgerPage",
-    "LedgerQuery", "MAX_LIMIT", "MoneyOut", "PageQuery", "PanelOut", "QUERY_FILTERS", "QuestionInput",
+    "LedgerQuery", "MAX_LIMIT", "MoneyOut", "PageQuery", "PanelOut", "PaymentFailureInput", "PaymentInput",
+    "PaymentOut", "PaymentPage", "PaymentQuery", "PaymentRequestInput", "QUERY_FILTERS", "QuestionInput",
     "QuestionOut", "RateInput", "RateOut", "RatePage", "RateQuery", "RatesInput", "RatesOut", "ReceiptInput",
     "ReceiptOut", "ReportObligationInput", "ReportOut", "ReportPage", "ReportQuery", "ReportReviewInput",
     "ReportSubmissionInput", "ReviewInput", "ReviewOut", "ReviewPage", "ReviewQuery", "TargetInput", "TargetOut",

@@ -216,6 +216,51 @@ class GrantRoutes:
         body = json_body(request) if request.get_data() else {}
         return self.grants.countersign_agreement(grant_id, body, actor=actor_of(request))
 
+    # payment requests: the grantee asks; programme staff, then finance (another key) approve; finance pays
+    @api("POST", "/v1/grants/<string:grant_id>/payments", access="partner", body=g.PaymentRequestInput,
+         response=g.PaymentOut, status=201, tags=TAGS["grants"],
+         summary="The grantee requests a tranche's payment (any currency with a rate: converted at value_date)")
+    def request_payment(self, request, grant_id):
+        return 201, self.grants.request_payment(grant_id, json_body(request), actor=actor_of(request))
+
+    @api("GET", "/v1/grants/<string:grant_id>/payments", access="reader", query=g.PaymentQuery,
+         response=g.PaymentPage, tags=TAGS["grants"], summary="A grant's payment requests")
+    def list_payments(self, request, grant_id):
+        return self._grants_page(request, "list_payments", grant_id)
+
+    def _payment_action(self, request, payment_id, action):
+        body = json_body(request) if request.get_data() else {}
+        return self.grants.act_on_payment(payment_id, action, body, actor=actor_of(request))
+
+    @api("POST", "/v1/payments/<string:payment_id>/programme-approval", access="reader", scope="programme",
+         body=g.EmptyInput, response=g.PaymentOut, tags=TAGS["grants"],
+         summary="Programme staff approve a payment request (the `programme` scope)")
+    def approve_payment_programme(self, request, payment_id):
+        return self._payment_action(request, payment_id, "approve_programme")
+
+    @api("POST", "/v1/payments/<string:payment_id>/finance-approval", access="reader", scope="finance",
+         body=g.EmptyInput, response=g.PaymentOut, tags=TAGS["grants"],
+         summary="Finance approves a payment request after programme staff (the `finance` scope, another key)")
+    def approve_payment_finance(self, request, payment_id):
+        return self._payment_action(request, payment_id, "approve_finance")
+
+    @api("POST", "/v1/payments/<string:payment_id>/payment", access="reader", scope="finance", body=g.PaymentInput,
+         response=g.PaymentOut, tags=TAGS["grants"],
+         summary="Finance records the payment: the tranche is disbursed (IATI 3)")
+    def pay_payment(self, request, payment_id):
+        return self._payment_action(request, payment_id, "pay")
+
+    @api("POST", "/v1/payments/<string:payment_id>/failure", access="reader", scope="finance",
+         body=g.PaymentFailureInput, response=g.PaymentOut, tags=TAGS["grants"],
+         summary="Finance records a failed payment, with its reason (nothing is disbursed)")
+    def fail_payment(self, request, payment_id):
+        return self._payment_action(request, payment_id, "fail")
+
+    @api("POST", "/v1/payments/<string:payment_id>/retry", access="reader", scope="finance", body=g.EmptyInput,
+         response=g.PaymentOut, tags=TAGS["grants"], summary="Finance retries a failed payment")
+    def retry_payment(self, request, payment_id):
+        return self._payment_action(request, payment_id, "retry")
+
     @api("GET", "/v1/disbursements", access="reader", query=g.DisbursementQuery, response=g.DisbursementPage,
          tags=TAGS["grants"], csv=True, summary="Disbursements (a partner gives one of its grant_id)")
     def list_disbursements(self, request):

@@ -45,18 +45,19 @@ from grants.domain.contributions import CONTRIBUTION_LIFECYCLE, Contribution, Re
 from grants.domain.determination import determine
 from grants.domain.funds import Balance, Fund, LedgerEntry
 from grants.domain.grants import GRANT_LIFECYCLE, Grant
+from grants.domain.payments import PAYMENT_LIFECYCLE, PaymentRequest
 from grants.domain.rates import RATE_CEILING, Converter, Rate, convert
 from grants.domain.reports import REPORT_LIFECYCLE, TRANCHE_LIFECYCLE, Report, Tranche
 from grants.domain.screening import SCREENING_RULES, screening_failures
 
 __all__ = [
-    "AGREEMENT_LIFECYCLE", "sign_agreement",
-    "AMOUNT_CEILING", "APPLICATION_LIFECYCLE", "Application", "Assignment", "Balance", "CALL_LIFECYCLE", "CENT",
-    "CONTRIBUTION_LIFECYCLE", "Call", "Contribution", "Converter", "DEFAULT_FINAL_REPORT_AFTER_DAYS",
-    "DEFAULT_REPORT_NOTICE_DAYS", "DISBURSEMENT", "DeclaredConflict", "Fund", "GRANT_LIFECYCLE", "Grant",
-    "INCOMING_COMMITMENT", "INCOMING_FUNDS", "LedgerEntry", "OUTGOING_COMMITMENT", "RATE_CEILING", "RATE_PLACES",
-    "REPORT_LIFECYCLE", "REVIEW_VISIBILITIES", "Rate", "Receipt", "Report", "Review", "SCREENING_RULES",
-    "TRANCHE_LIFECYCLE", "Tranche", "assign_reviewer", "award_plan", "check_ceiling", "check_transition", "convert",
-    "counting", "declare_conflict", "determine", "fmt", "make_review", "money", "new_id", "recusal",
-    "same_organisation", "screening_failures", "visible_reviews",
+    "AGREEMENT_LIFECYCLE", "AMOUNT_CEILING", "APPLICATION_LIFECYCLE", "Application", "Assignment", "Balance",
+    "CALL_LIFECYCLE", "CENT", "CONTRIBUTION_LIFECYCLE", "Call", "Contribution", "Converter",
+    "DEFAULT_FINAL_REPORT_AFTER_DAYS", "DEFAULT_REPORT_NOTICE_DAYS", "DISBURSEMENT", "DeclaredConflict", "Fund",
+    "GRANT_LIFECYCLE", "Grant", "INCOMING_COMMITMENT", "INCOMING_FUNDS", "LedgerEntry", "OUTGOING_COMMITMENT",
+    "PAYMENT_LIFECYCLE", "PaymentRequest", "RATE_CEILING", "RATE_PLACES", "REPORT_LIFECYCLE", "REVIEW_VISIBILITIES",
+    "Rate", "Receipt", "Report", "Review", "SCREENING_RULES", "TRANCHE_LIFECYCLE", "Tranche", "assign_reviewer",
+    "award_plan", "check_ceiling", "check_transition", "convert", "counting", "declare_conflict", "determine",
+    "fmt", "make_review", "money", "new_id", "recusal", "same_organisation", "screening_failures", "sign_agreement",
+    "visible_reviews",
 ]

@@ -63,7 +63,7 @@ class State:
     def __init__(self):
         self.funds, self.ledger, self.rates = {}, [], {}
         self.contributions, self.calls, self.applications, self.reviews, self.grants = {}, {}, {}, {}, {}
-        self.conflicts, self.assignments = [], []
+        self.conflicts, self.assignments, self.payments = [], [], {}
 
 
 class FakeFunds:
@@ -209,6 +209,10 @@ class FakePanel:
         self.s.assignments.append(copy.deepcopy(assignment))
 
 
+class FakePayments(_ById):
+    store, time_attr = "payments", "submitted_at"
+
+
 class FakeGrants(_ById):
     store, time_attr = "grants", "awarded_at"
 
@@ -265,6 +269,7 @@ class FakeUnitOfWork:
         self.applications = FakeApplications(state, track)
         self.reviews, self.grants = FakeReviews(state, track), FakeGrants(state, track)
         self.panel = FakePanel(state, track)
+        self.payments = FakePayments(state, track)
 
     def __call__(self):
         """The unit of work is its own factory (as the service's `self.uow` is), for sweep()."""

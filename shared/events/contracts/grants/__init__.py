@@ -39,6 +39,15 @@ from shared.events.contracts.grants.panel import (
     ConflictDeclaredV1,
     ReviewerAssignedV1,
 )
+from shared.events.contracts.grants.payments import (
+    PAYMENT_STATUSES,
+    PaymentApprovedV1,
+    PaymentContext,
+    PaymentFailedV1,
+    PaymentPaidV1,
+    PaymentRequestedV1,
+    PaymentRetriedV1,
+)
 from shared.events.contracts.grants.pieces import (
     APPLICATION_STATUSES,
     CALL_STATUSES,
@@ -69,14 +78,15 @@ from shared.events.contracts.grants.reports import (
 )
 
 __all__ = [
-    "AGREEMENT_STATUSES", "AgreementSignedV1",
-    "APPLICATION_STATUSES", "ApplicationAwardedV1", "ApplicationContext", "ApplicationRejectedV1",
-    "ApplicationScreenedV1", "ApplicationSubmittedV1", "ApplicationWithdrawnV1", "CALL_STATUSES",
-    "CONTRIBUTION_STATUSES", "CallClosedV1", "CallOpenedV1", "ConflictDeclaredV1", "ContributionMoney",
-    "ContributionPledgedV1", "ContributionReceivedV1", "EXAMPLES", "FundBalanceSchema", "FundContext",
-    "FundCreatedV1", "GRANT_STATUSES", "GrantAwardedV1", "GrantCancelledV1", "GrantClosedV1", "GrantCommittedV1",
-    "GrantContext", "GrantEnded", "REPORT_STATUSES", "ReportApprovedV1", "ReportContext", "ReportDueV1",
-    "ReportObligationSchema", "ReportOverdueV1", "ReportSubmittedV1", "ReviewSubmittedV1", "ReviewerAssignedV1",
-    "ScreeningFailureSchema", "TRANCHE_CONDITIONS", "TargetSchema", "TrancheDisbursedV1", "TrancheSchema",
-    "WINDOWS", "date_field", "iati_type_field", "money_field", "org_type_field",
+    "PAYMENT_STATUSES", "PaymentApprovedV1", "PaymentContext", "PaymentFailedV1", "PaymentPaidV1",
+    "PaymentRequestedV1", "PaymentRetriedV1",
+    "AGREEMENT_STATUSES", "APPLICATION_STATUSES", "AgreementSignedV1", "ApplicationAwardedV1", "ApplicationContext",
+    "ApplicationRejectedV1", "ApplicationScreenedV1", "ApplicationSubmittedV1", "ApplicationWithdrawnV1",
+    "CALL_STATUSES", "CONTRIBUTION_STATUSES", "CallClosedV1", "CallOpenedV1", "ConflictDeclaredV1",
+    "ContributionMoney", "ContributionPledgedV1", "ContributionReceivedV1", "EXAMPLES", "FundBalanceSchema",
+    "FundContext", "FundCreatedV1", "GRANT_STATUSES", "GrantAwardedV1", "GrantCancelledV1", "GrantClosedV1",
+    "GrantCommittedV1", "GrantContext", "GrantEnded", "REPORT_STATUSES", "ReportApprovedV1", "ReportContext",
+    "ReportDueV1", "ReportObligationSchema", "ReportOverdueV1", "ReportSubmittedV1", "ReviewSubmittedV1",
+    "ReviewerAssignedV1", "ScreeningFailureSchema", "TRANCHE_CONDITIONS", "TargetSchema", "TrancheDisbursedV1",
+    "TrancheSchema", "WINDOWS", "date_field", "iati_type_field", "money_field", "org_type_field",
 ]

@@ -7,12 +7,16 @@ existing applications named none: `[]`), and a call says who sees whose reviews
 (`review_visibility`; existing calls `shared`, which is what reviewers who had reviewed saw).
 A grant's agreement is signed by the grantee then countersigned by the fund before a tranche is
 paid; grants awarded before 0007 had their agreements outside the platform: `not_recorded`.
+Payment requests (`payment_requests`) go through two approvals to payment.
 
 Revision ID: 0007
 Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
+
+# as grants.models declares them (ExactDecimal: NUMERIC on PostgreSQL, scaled integers on SQLite)
+MONEY, RATE = sa.Numeric(precision=20, scale=2), sa.Numeric(precision=18, scale=10)
 
 revision = '0007'
 down_revision = '0006'
@@ -54,9 +58,42 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('fund_signed_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('fund_signed_at', sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE grants SET agreement_status = 'not_recorded'")
+    op.create_table(
+        'payment_requests',
+        sa.Column('id', sa.String(length=36), nullable=False),
+        sa.Column('grant_id', sa.String(length=36), nullable=False),
+        sa.Column('tranche_id', sa.String(length=36), nullable=False),
+        sa.Column('tranche_number', sa.Integer(), nullable=False),
+        sa.Column('amount', MONEY, nullable=False),
+        sa.Column('currency', sa.String(length=3), nullable=False),
+        sa.Column('original_amount', MONEY, nullable=False),
+        sa.Column('original_currency', sa.String(length=3), nullable=False),
+        sa.Column('exchange_rate', RATE, nullable=False),
+        sa.Column('value_date', sa.Date(), nullable=False),
+        sa.Column('reference', sa.String(length=200), nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('submitted_by', sa.String(length=200), nullable=False),
+        sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('programme_approved_by', sa.String(length=200), nullable=True),
+        sa.Column('programme_approved_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('finance_approved_by', sa.String(length=200), nullable=True),
+        sa.Column('finance_approved_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('paid_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('paid_value_date', sa.Date(), nullable=True),
+        sa.Column('disbursement_id', sa.String(length=36), nullable=True),
+        sa.Column('failure_reason', sa.String(length=2000), nullable=True),
+        sa.Column('failed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['grant_id'], ['grants.id'], ),
+        sa.PrimaryKeyConstraint('id'))
+    with op.batch_alter_table('payment_requests') as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_requests_grant_id'), ['grant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_requests_status'), ['status'], unique=False)
+        batch_op.create_index('ix_payment_requests_page', ['submitted_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('payment_requests')
     # plain DROP COLUMN (SQLite 3.35+): a batch copy of `calls` would trip the foreign keys onto it
     for column in ('fund_signed_at', 'fund_signed_by', 'grantee_signed_at', 'grantee_signed_by',
                    'agreement_status'):
