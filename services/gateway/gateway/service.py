@@ -4,12 +4,14 @@ from gateway.dependencies import GatewayState
 from gateway.routes.audit import AuditRoutes
 from gateway.routes.docs import DocsRoutes
 from gateway.routes.events import EventRoutes
+from gateway.routes.grant_payments import GrantPaymentRoutes
 from gateway.routes.grants import GrantRoutes
 from gateway.routes.iati import IatiRoutes
 from gateway.routes.iati_import import IatiImportRoutes
 from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
+from gateway.routes.review_panel import ReviewPanelRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.system import SystemRoutes
 from gateway.routes.webhooks import WebhookRoutes
@@ -17,8 +19,8 @@ from gateway.rpc import LongRpc, ServiceRpc
 
 
 class GatewayService(SystemRoutes, DocsRoutes, KeyRoutes, WebhookRoutes, EventRoutes, AuditRoutes, MetricsRoutes,
-                     ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes, SpreadsheetRoutes,
-                     FeedConsumers, ProgressConsumer):
+                     ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes, GrantPaymentRoutes, IatiRoutes, IatiImportRoutes,
+                     SpreadsheetRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 
     programmes = ServiceRpc("programmes")

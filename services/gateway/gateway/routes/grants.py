@@ -5,12 +5,10 @@ Lists answer `{"items": [...], "next": URL | null}` (cursor pagination) and take
 of their query schema in shared.api.grants. The grants service enforces who sees what."""
 from typing import Any
 
-from gateway import auth
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from gateway.pagination import page
-from shared.actors import Actor
 from shared.api import grants as g
-from shared.errors import InvalidInput, NotFound, unknown_reference
+from shared.errors import NotFound, unknown_reference
 
 TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
         "grants": ["grants: grants"]}
@@ -19,7 +17,6 @@ TAGS = {"funds": ["grants: funds"], "calls": ["grants: calls and applications"],
 class GrantRoutes:
     grants: Any       # the grants service's RPC proxy (GatewayService.grants)
     programmes: Any   # the programmes service's, to look up an application's programme as the caller
-    state: Any        # the gateway's state (its store holds the API keys a reviewer assignment names)
 
     def _grants_page(self, request, method: str, *args):
         query = dict(query_of(request))
@@ -152,32 +149,6 @@ class GrantRoutes:
     def list_reviews(self, request):
         return self._grants_page(request, "list_reviews")
 
-    @api("POST", "/v1/applications/<string:application_id>/conflicts", access="reader", scope="review",
-         body=g.ConflictInput, response=g.ConflictOut, status=201, tags=TAGS["calls"],
-         summary="Declare a conflict of interest on an application: the key is recused from reviewing it")
-    def declare_conflict(self, request, application_id):
-        return 201, self.grants.declare_conflict(application_id, json_body(request), actor=actor_of(request))
-
-    @api("POST", "/v1/applications/<string:application_id>/assignments", access="admin",
-         body=g.AssignmentInput, response=g.AssignmentOut, status=201, tags=TAGS["calls"],
-         summary="Assign a reviewer (an API key with the review scope) to an application; never a conflicted one")
-    def assign_reviewer(self, request, application_id):
-        body = json_body(request)
-        if isinstance(body, dict) and isinstance(body.get("reviewer"), str):
-            # the reviewer's organisation is its key's, never the body's (organisational conflicts)
-            body = {**body, "reviewer_organisation": self._reviewer_organisation(body["reviewer"].strip())}
-        return 201, self.grants.assign_reviewer(application_id, body, actor=actor_of(request))
-
-    def _reviewer_organisation(self, key_id: str) -> str:
-        try:
-            key = auth.get_key(self.state.store, key_id)
-        except NotFound:
-            raise InvalidInput({"reviewer": [f"no API key with id {key_id}"]}) from None
-        reviewer = Actor.key(key_id=key_id, organisation=key["organisation"], role=key["role"], scopes=key["scopes"])
-        if key["revoked_at"] is not None or not (reviewer.is_admin or reviewer.has_scope("review")):
-            raise InvalidInput({"reviewer": [f"the key {key_id} is revoked or has no review scope"]})
-        return str(key["organisation"])
-
     @api("POST", "/v1/applications/<string:application_id>/determination", access="admin",
          body=g.DeterminationInput, response=g.DeterminationOut, tags=TAGS["calls"],
          summary="Award (commits money: IATI 2) or reject, once the call's reviews are in")
@@ -201,65 +172,6 @@ class GrantRoutes:
          summary="Disburse a tranche (IATI 3) once its condition holds")
     def disburse(self, request, grant_id):
         return 201, self.grants.disburse(grant_id, json_body(request), actor=actor_of(request))
-
-    @api("POST", "/v1/grants/<string:grant_id>/agreement/signature", access="partner", body=g.EmptyInput,
-         response=g.GrantOut, tags=TAGS["grants"],
-         summary="The grantee signs the grant's agreement (a key of the recipient organisation)")
-    def sign_agreement(self, request, grant_id):
-        body = json_body(request) if request.get_data() else {}
-        return self.grants.sign_agreement(grant_id, body, actor=actor_of(request))
-
-    @api("POST", "/v1/grants/<string:grant_id>/agreement/countersignature", access="admin", body=g.EmptyInput,
-         response=g.GrantOut, tags=TAGS["grants"],
-         summary="The fund countersigns the agreement the grantee signed; tranches may then be paid")
-    def countersign_agreement(self, request, grant_id):
-        body = json_body(request) if request.get_data() else {}
-        return self.grants.countersign_agreement(grant_id, body, actor=actor_of(request))
-
-    # payment requests: the grantee asks; programme staff, then finance (another key) approve; finance pays
-    @api("POST", "/v1/grants/<string:grant_id>/payments", access="partner", body=g.PaymentRequestInput,
-         response=g.PaymentOut, status=201, tags=TAGS["grants"],
-         summary="The grantee requests a tranche's payment (any currency with a rate: converted at value_date)")
-    def request_payment(self, request, grant_id):
-        return 201, self.grants.request_payment(grant_id, json_body(request), actor=actor_of(request))
-
-    @api("GET", "/v1/grants/<string:grant_id>/payments", access="reader", query=g.PaymentQuery,
-         response=g.PaymentPage, tags=TAGS["grants"], summary="A grant's payment requests")
-    def list_payments(self, request, grant_id):
-        return self._grants_page(request, "list_payments", grant_id)
-
-    def _payment_action(self, request, payment_id, action):
-        body = json_body(request) if request.get_data() else {}
-        return self.grants.act_on_payment(payment_id, action, body, actor=actor_of(request))
-
-    @api("POST", "/v1/payments/<string:payment_id>/programme-approval", access="reader", scope="programme",
-         body=g.EmptyInput, response=g.PaymentOut, tags=TAGS["grants"],
-         summary="Programme staff approve a payment request (the `programme` scope)")
-    def approve_payment_programme(self, request, payment_id):
-        return self._payment_action(request, payment_id, "approve_programme")
-
-    @api("POST", "/v1/payments/<string:payment_id>/finance-approval", access="reader", scope="finance",
-         body=g.EmptyInput, response=g.PaymentOut, tags=TAGS["grants"],
-         summary="Finance approves a payment request after programme staff (the `finance` scope, another key)")
-    def approve_payment_finance(self, request, payment_id):
-        return self._payment_action(request, payment_id, "approve_finance")
-
-    @api("POST", "/v1/payments/<string:payment_id>/payment", access="reader", scope="finance", body=g.PaymentInput,
-         response=g.PaymentOut, tags=TAGS["grants"],
-         summary="Finance records the payment: the tranche is disbursed (IATI 3)")
-    def pay_payment(self, request, payment_id):
-        return self._payment_action(request, payment_id, "pay")
-
-    @api("POST", "/v1/payments/<string:payment_id>/failure", access="reader", scope="finance",
-         body=g.PaymentFailureInput, response=g.PaymentOut, tags=TAGS["grants"],
-         summary="Finance records a failed payment, with its reason (nothing is disbursed)")
-    def fail_payment(self, request, payment_id):
-        return self._payment_action(request, payment_id, "fail")
-
-    @api("POST", "/v1/payments/<string:payment_id>/retry", access="reader", scope="finance", body=g.EmptyInput,
-         response=g.PaymentOut, tags=TAGS["grants"], summary="Finance retries a failed payment")
-    def retry_payment(self, request, payment_id):
-        return self._payment_action(request, payment_id, "retry")
 
     @api("GET", "/v1/disbursements", access="reader", query=g.DisbursementQuery, response=g.DisbursementPage,
          tags=TAGS["grants"], csv=True, summary="Disbursements (a partner gives one of its grant_id)")
