@@ -15,7 +15,9 @@ from shared.errors import Forbidden
 
 ROLES = ("reader", "partner", "admin")
 RANK = {role: i for i, role in enumerate(ROLES)}
-SCOPES = ("read", "write", "review", "admin")
+# `review`, `programme` and `finance` are given to a key on top of its role's: reviewing an
+# application, approving a payment as programme staff, approving and paying it as finance
+SCOPES = ("read", "write", "review", "admin", "programme", "finance")
 
 
 def org_key(organisation: str | None) -> str:

@@ -60,6 +60,8 @@ def rich_portfolio(platform):
     # people reached directly and indirectly by one project: a reach split
     result(projects[1], "1000", "Jinja", PERIOD, disaggregations={"reach": {"direct": "600", "indirect": "400"}})
     grant = award_over_http(admin, projects[0]["id"], org["ref"], "75000.50", "EUR")
+    partner.ok(partner.post(f"/v1/grants/{grant['id']}/agreement/signature", {}))
+    admin.ok(admin.post(f"/v1/grants/{grant['id']}/agreement/countersignature", {}))
     admin.ok(admin.post(f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1}), 201)
     return {"admin": admin, "partner": partner, "stranger": stranger, "org": org, "jwp": jwp,
             "projects": projects, "pipeline": pipeline, "foreign": foreign, "grant": grant}

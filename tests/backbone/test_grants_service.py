@@ -67,6 +67,11 @@ def test_contribution_to_closeout_over_rpc_and_metrics_sees_the_money(container_
                               message="metrics to count the committed grant")
         assert progress["money"]["committed"] == [{"currency": "USD", "amount": "40000.00"}]
 
+        with pytest.raises(Conflict) as unsigned:   # the agreement first: signed, then countersigned
+            rpc.grants.disburse(grant["id"], {"tranche": 1}, actor=SYSTEM_WIRE)
+        assert "countersigned" in unsigned.value.detail
+        rpc.grants.sign_agreement(grant["id"], {}, actor=PARTNER)
+        rpc.grants.countersign_agreement(grant["id"], {}, actor=SYSTEM_WIRE)
         rpc.grants.disburse(grant["id"], {"tranche": 1}, actor=SYSTEM_WIRE)
         with pytest.raises(Conflict) as caught:
             rpc.grants.disburse(grant["id"], {"tranche": 2}, actor=SYSTEM_WIRE)
@@ -83,7 +88,8 @@ def test_contribution_to_closeout_over_rpc_and_metrics_sees_the_money(container_
     assert outbox_types(database_urls["grants"]) == [
         "fund.created", "contribution.pledged", "contribution.received", "call.opened", "application.submitted",
         "application.screened", "review.submitted", "review.submitted", "application.awarded", "grant.committed",
-        "tranche.disbursed", "report.submitted", "report.approved", "tranche.disbursed", "grant.closed"]
+        "agreement.signed", "agreement.signed", "tranche.disbursed", "report.submitted", "report.approved",
+        "tranche.disbursed", "grant.closed"]
 
 
 def test_overdue_reports_emit_one_event_each_and_are_visible(container_factory, service_config, amqp_uri,

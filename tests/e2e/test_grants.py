@@ -47,6 +47,12 @@ def rates(keys):
         {"from_currency": "EUR", "to_currency": "USD", "effective_date": "2020-07-01", "rate": "1.20"}]}), 201)
 
 
+def sign(keys, grant):
+    """The grantee (Jinja's partner key) signs the grant's agreement; the fund countersigns."""
+    keys["jinja"].ok(keys["jinja"].post(f"/v1/grants/{grant['id']}/agreement/signature", {}))
+    keys["admin"].ok(keys["admin"].post(f"/v1/grants/{grant['id']}/agreement/countersignature", {}))
+
+
 def funded_call(keys, received_eur="100000.00", envelope="200000.00", required_reviews=2):
     """A USD fund fed by a EUR contribution (pledged at 1.10, received at 1.20) and an open call."""
     admin = keys["admin"]
@@ -121,6 +127,15 @@ def test_contribution_to_closeout_through_the_gateway(platform, keys, programme,
     assert Decimal(committed_money(platform)["USD"]) == Decimal(before.get("USD", "0")) + Decimal("40000.00")
 
     gid = grant["id"]
+    # the agreement: no tranche before the grantee signs and the fund (not the grantee's admin) countersigns
+    unsigned = admin.post(f"/v1/grants/{gid}/disbursements", {"tranche": 1})
+    assert unsigned.status_code == 409 and "countersigned" in unsigned.json()["detail"]
+    assert admin.post(f"/v1/grants/{gid}/agreement/countersignature", {}).status_code == 409
+    signed = jinja.ok(jinja.post(f"/v1/grants/{gid}/agreement/signature", {}))["agreement"]
+    assert signed["status"] == "signed_by_grantee" and signed["grantee_signed_at"].endswith("Z")
+    assert keys["jinja_admin"].post(f"/v1/grants/{gid}/agreement/countersignature", {}).status_code == 403
+    countersigned = admin.ok(admin.post(f"/v1/grants/{gid}/agreement/countersignature", {}))["agreement"]
+    assert countersigned["status"] == "countersigned" and countersigned["fund_signed_by"]
     first = admin.ok(admin.post(f"/v1/grants/{gid}/disbursements", {"tranche": 1}), 201)
     assert first["disbursement"]["transaction_type"] == "3" and first["grant"]["disbursed"] == money("30000.00")
     held = admin.post(f"/v1/grants/{gid}/disbursements", {"tranche": 2})
@@ -162,6 +177,7 @@ def test_cancelling_returns_the_undisbursed_money_to_the_fund(keys, programme, r
     keys["reviewer_a"].ok(keys["reviewer_a"].post(f"/v1/applications/{app['id']}/reviews", REVIEW), 201)
     grant = admin.ok(admin.post(f"/v1/applications/{app['id']}/determination",
                                 {"decision": "award", "reasons": ["good"]}))["grant"]
+    sign(keys, grant)
     admin.ok(admin.post(f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1, "amount": money("15000.00")}),
              201)
     cancelled = admin.ok(admin.post(f"/v1/grants/{grant['id']}/cancellation",
@@ -276,6 +292,7 @@ def test_bad_grants_requests_get_clear_4xx(keys, programme, rates):
         "scores.relevance", "scores.feasibility"}
     grant = admin.ok(admin.post(f"/v1/applications/{app['id']}/determination",
                                 {"decision": "award", "reasons": ["good"]}))["grant"]
+    sign(keys, grant)
     assert fields_of(admin.post(f"/v1/grants/{grant['id']}/disbursements",
                                 {"tranche": 1, "amount": money("40000.01")})) == {"amount.amount"}
     withdraw = jinja.post(f"/v1/applications/{app['id']}/withdraw", {})

@@ -166,6 +166,9 @@ TABLE = {
     ("GET", "/v1/applications/{application_id}", "path:application_id"): TRY,
     ("POST", "/v1/applications/{application_id}/withdraw", "path:application_id"): Try(body={"reason": "mine now"}),
     ("POST", "/v1/applications/{application_id}/reviews", "path:application_id"): Try(body=dict(REVIEW)),
+    ("POST", "/v1/applications/{application_id}/conflicts", "path:application_id"): Try(body={"reason": "mine"}),
+    ("POST", "/v1/applications/{application_id}/assignments", "path:application_id"): Try(
+        body=lambda w, v: {"reviewer": w["key_a"]["id"]}),
     ("POST", "/v1/applications/{application_id}/determination", "path:application_id"): Try(
         body={"decision": "reject", "reasons": ["no"]}),
     ("POST", "/v1/applications/{application_id}/determination", "body:tranches.*.report"): SCOPED.format(
@@ -177,6 +180,16 @@ TABLE = {
     ("GET", "/v1/grants", "query:fund_id"): SHARED.format("pooled funds"),
     ("GET", "/v1/grants/{grant_id}", "path:grant_id"): TRY,
     ("POST", "/v1/grants/{grant_id}/disbursements", "path:grant_id"): Try(body={"tranche": 1}),
+    ("POST", "/v1/grants/{grant_id}/agreement/signature", "path:grant_id"): Try(body={}),
+    ("POST", "/v1/grants/{grant_id}/agreement/countersignature", "path:grant_id"): Try(body={}),
+    ("POST", "/v1/grants/{grant_id}/payments", "path:grant_id"): Try(body={"tranche": 1}),
+    ("POST", "/v1/grants/{grant_id}/payments", "body:tranche"): SCOPED.format("the grant"),
+    ("GET", "/v1/grants/{grant_id}/payments", "path:grant_id"): TRY,
+    ("POST", "/v1/payments/{payment_id}/programme-approval", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/finance-approval", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/payment", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/failure", "path:payment_id"): Try(body={"reason": "mine now"}),
+    ("POST", "/v1/payments/{payment_id}/retry", "path:payment_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/disbursements", "body:tranche"): SCOPED.format("the grant"),
     ("POST", "/v1/grants/{grant_id}/closeout", "path:grant_id"): Try(body={}),
     ("POST", "/v1/grants/{grant_id}/cancellation", "path:grant_id"): Try(body={"reason": "mine now"}),
@@ -219,6 +232,7 @@ FOREIGN = {
     "fund_id": lambda w: w["fund"]["id"], "contribution_id": lambda w: w["contribution"]["id"],
     "call_id": lambda w: w["call"]["id"], "key_id": lambda w: w["key_a"]["id"],
     "webhook_id": lambda w: w["webhook"]["id"], "organisation": lambda w: A["ref"],
+    "payment_id": lambda w: w["payment"]["id"],
     "applicant_organisation": lambda w: A["ref"], "recipient": lambda w: A["ref"],
 }
 
@@ -276,13 +290,15 @@ def world(platform):
     admin.ok("POST", f"/v1/applications/{awarded['id']}/reviews", REVIEW, status=201)
     grant = admin.ok("POST", f"/v1/applications/{awarded['id']}/determination",
                      {"decision": "award", "reasons": ["good"]})["grant"]
+    payment = a.ok("POST", f"/v1/grants/{grant['id']}/payments", {"tranche": 1, "amount": money("100.00")},
+                   status=201)
     application = a.ok("POST", "/v1/applications", application_body(call["id"], pa["id"], applicant_organisation=None,
                                                                       title="A's second"), status=201)
     webhook = a.ok("POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "event_types": ["call.closed"]},
                    status=201)
     return {"admin": admin, "a": a, "b": b, "key_a": key_a, "pa": pa, "pb": pb, "result": result, "fund": fund,
             "contribution": contribution, "call": call, "application": application, "grant": grant,
-            "webhook": webhook}
+            "webhook": webhook, "payment": payment}
 
 
 def state(world) -> dict:

@@ -112,3 +112,29 @@ def test_the_feeds_sql_filter_agrees_with_the_policy_for_every_type_and_actor():
 def test_the_security_doc_lists_the_policy_as_the_code_has_it():
     doc = (ROOT / "docs" / "security.md").read_text()
     assert event_policy.table() in doc, "regenerate with `python -m gateway.event_policy`"
+
+
+def panel_row(event_type):
+    example = GRANT_EXAMPLES[event_type]
+    payload = contract_for(event_type, 1)().dumps(example)
+    return SimpleNamespace(sequence=1, event_id="e-2", type=event_type, version=1, producer="grants",
+                           occurred_at=REVIEW["reviewed_at"], correlation_id="c",
+                           organisation=event_policy.organisation_of(event_type, example), payload=payload)
+
+
+def test_a_reviewer_assignment_reaches_reviewers_whole_and_the_applicant_without_who():
+    row = panel_row("reviewer.assigned")
+    for who in ("applicant partner", "applicant reviewer"):   # the review scope lifts nothing on one's own
+        seen = event_policy.view(row, ACTORS[who])
+        assert seen is not None and seen["payload"]["application_id"] == "a-1", who
+        assert not set(event_policy.PANEL_HIDDEN_FROM_APPLICANT) & set(seen["payload"]), who
+    for who in ("admin", "other reviewer", "system"):
+        assert event_policy.view(row, ACTORS[who])["payload"]["reviewer"] == "key-7", who
+    assert event_policy.view(row, ACTORS["other partner"]) is None
+
+
+def test_a_declared_conflict_and_its_reason_are_for_admins_only():
+    row = panel_row("conflict.declared")
+    for who in ("applicant partner", "applicant reviewer", "other reviewer", "other partner", "anonymous"):
+        assert event_policy.view(row, ACTORS[who]) is None, who
+    assert event_policy.view(row, ACTORS["admin"])["payload"]["reason"] == "advised the applicant in 2019"

@@ -21,7 +21,8 @@ READ_METHODS = ("GET", "HEAD")
 # A scope another scope grants too: admins review (docs/grants.md).
 ALSO_GRANTED_BY = {"review": "admin"}
 # Scopes a key may get on top of its role's (never by default): reviewing is not a role.
-EXTRA_SCOPES = ("review",)
+# Programme staff and finance approve payment requests (two keys, docs/grants.md): never implied by admin.
+EXTRA_SCOPES = ("review", "programme", "finance")
 
 
 # -- routes ---------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ _GRANT = "the recipient's own grant"
 # A review is for reviewers (the API shows reviews to reviewers only): the applicant learns that
 # its application was reviewed, and how many times, but not by whom or with what outcome.
 REVIEW_HIDDEN_FROM_APPLICANT = ("review_id", "reviewer", "reviewer_organisation", "total_score", "recommendation")
+PANEL_HIDDEN_FROM_APPLICANT = ("assignment_id", "reviewer", "reviewer_organisation")
 
 POLICY: dict[str, Rule] = {
     "objective.progress_changed": _PUBLIC,
@@ -74,8 +75,16 @@ POLICY: dict[str, Rule] = {
     "application.withdrawn": _own("applicant_organisation", _APPLICATION),
     "review.submitted": Rule((ORGANISATION, REVIEWERS), "reviewers see reviews; the applicant sees that one was made",
                              "applicant_organisation", {ORGANISATION: REVIEW_HIDDEN_FROM_APPLICANT}),
+    # the panel names reviewers: never for the applicant (whose keys see none of it, even with the
+    # review scope); a conflict's reason is the reviewer's own account, for the call's admins only
+    "reviewer.assigned": Rule((ORGANISATION, REVIEWERS), "reviewers see who is on a panel; the applicant that one "
+                              "was assigned", "applicant_organisation", {ORGANISATION: PANEL_HIDDEN_FROM_APPLICANT}),
+    "conflict.declared": Rule((), "a reviewer's declared conflict and its reason: admins only (they assign)"),
     "grant.committed": _own("recipient_organisation", _GRANT),
+    "agreement.signed": _own("recipient_organisation", _GRANT),
     "tranche.disbursed": _own("recipient_organisation", _GRANT),
+    **{f"payment.{kind}": _own("recipient_organisation", "the recipient's own payment requests")
+       for kind in ("requested", "approved", "paid", "failed", "retried")},
     "grant.closed": _own("recipient_organisation", _GRANT),
     "grant.cancelled": _own("recipient_organisation", _GRANT),
     "report.due": _own("recipient_organisation", _GRANT),

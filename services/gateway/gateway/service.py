@@ -6,6 +6,7 @@ from gateway.routes.audit import AuditRoutes
 from gateway.routes.dashboard import DashboardRoutes
 from gateway.routes.docs import DocsRoutes
 from gateway.routes.events import EventRoutes
+from gateway.routes.grant_payments import GrantPaymentRoutes
 from gateway.routes.grants import GrantRoutes
 from gateway.routes.iati import IatiRoutes
 from gateway.routes.iati_import import IatiImportRoutes
@@ -13,6 +14,7 @@ from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.operations import OperationsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
+from gateway.routes.review_panel import ReviewPanelRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.system import SystemRoutes
 from gateway.routes.webhooks import WebhookRoutes
@@ -20,7 +22,8 @@ from gateway.rpc import LongRpc, ServiceRpc
 
 
 class GatewayService(SystemRoutes, OperationsRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes,
-                     AuditRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, IatiRoutes, IatiImportRoutes,
+                     AuditRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes, GrantPaymentRoutes,
+                     IatiRoutes, IatiImportRoutes,
                      SpreadsheetRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 

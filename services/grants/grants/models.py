@@ -146,6 +146,7 @@ class Call(Base):
     committed = Money()
     created_at = Time()
     closed_at = Time(nullable=True)
+    review_visibility: Mapped[str] = mapped_column(sa.String(10), server_default="shared")   # since 0007
 
 
 class Application(Base):
@@ -177,6 +178,7 @@ class Application(Base):
     submitted_at = Time()
     updated_at = Time()
     determined_at = Time(nullable=True)
+    partner_organisations: Mapped[list] = mapped_column(sa.JSON, server_default="[]")   # since 0007
 
 
 class Review(Base):
@@ -195,6 +197,32 @@ class Review(Base):
     recommendation: Mapped[str] = mapped_column(sa.String(10))
     comment: Mapped[str] = mapped_column(sa.Text)
     reviewed_at = Time()
+
+
+class ReviewConflict(Base):
+    """A conflict of interest a reviewer declared on an application (0007): it recuses the reviewer."""
+    __tablename__ = "review_conflicts"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer", name="uq_review_conflicts_reviewer"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("applications.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(sa.String(200), index=True)
+    reviewer_organisation: Mapped[str] = mapped_column(sa.String(300))
+    reason: Mapped[str] = mapped_column(sa.String(2000))
+    declared_at = Time()
+
+
+class ReviewAssignment(Base):
+    """A reviewer a call's administrator put on an application's panel (0007)."""
+    __tablename__ = "review_assignments"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer", name="uq_review_assignments_reviewer"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("applications.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(sa.String(200), index=True)
+    reviewer_organisation: Mapped[str] = mapped_column(sa.String(300))
+    assigned_by: Mapped[str] = mapped_column(sa.String(200))
+    assigned_at = Time()
 
 
 class Grant(Base):
@@ -226,6 +254,43 @@ class Grant(Base):
     closed_at = Time(nullable=True)
     cancelled_at = Time(nullable=True)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
+    # since 0007: the agreement (grants awarded before it: not_recorded)
+    agreement_status: Mapped[str] = mapped_column(sa.String(20), server_default="unsigned")
+    grantee_signed_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    grantee_signed_at = Time(nullable=True)
+    fund_signed_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    fund_signed_at = Time(nullable=True)
+
+
+class PaymentRequest(Base):
+    """A grantee's payment request for (part of) a tranche, through two approvals to payment (0007)."""
+    __tablename__ = "payment_requests"
+    __table_args__ = (sa.Index("ix_payment_requests_page", "submitted_at", "id"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    grant_id: Mapped[str] = mapped_column(sa.String(36), sa.ForeignKey("grants.id"), index=True)
+    tranche_id: Mapped[str] = mapped_column(sa.String(36))
+    tranche_number: Mapped[int] = mapped_column(sa.Integer)
+    amount = Money()
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    original_amount = Money()
+    original_currency: Mapped[str] = mapped_column(sa.String(3))
+    exchange_rate = Rate()
+    value_date = Day()
+    reference: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    submitted_by: Mapped[str] = mapped_column(sa.String(200))
+    submitted_at = Time()
+    programme_approved_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    programme_approved_at = Time(nullable=True)
+    finance_approved_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    finance_approved_at = Time(nullable=True)
+    paid_at = Time(nullable=True)
+    paid_value_date = Day(nullable=True)
+    disbursement_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    failure_reason: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
+    failed_at = Time(nullable=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
 
 
 class Tranche(Base):

@@ -125,6 +125,16 @@ class GrantsService:
 
     @rpc(expected_exceptions=PlatformError)
     @command
+    def declare_conflict(self, application_id, data, actor=None):
+        return handlers.declare_conflict(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def assign_reviewer(self, application_id, data, actor=None):
+        return handlers.assign_reviewer(self.uow(), application_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
     def determine(self, application_id, data, actor=None):
         return handlers.determine(self.uow(), application_id, data, actor=Actor.from_wire(actor))
 
@@ -141,6 +151,33 @@ class GrantsService:
     @command
     def disburse(self, grant_id, data, actor=None):
         return handlers.disburse(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def sign_agreement(self, grant_id, data=None, actor=None):
+        return handlers.sign_agreement(self.uow(), grant_id, data, actor=Actor.from_wire(actor), party="grantee")
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def countersign_agreement(self, grant_id, data=None, actor=None):
+        return handlers.sign_agreement(self.uow(), grant_id, data, actor=Actor.from_wire(actor), party="fund")
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def request_payment(self, grant_id, data, actor=None):
+        return handlers.request_payment(self.uow(), grant_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def act_on_payment(self, payment_id, action, data=None, actor=None):
+        """`action`: approve_programme, approve_finance, pay, fail or retry."""
+        if action not in ("approve_programme", "approve_finance", "pay", "fail", "retry"):
+            raise InvalidInput({"action": [f"no such payment action {action!r}"]})
+        return handlers.act_on_payment(self.uow(), payment_id, data, actor=Actor.from_wire(actor), action=action)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_payments(self, grant_id, query=None, actor=None, cursor=None):
+        return handlers.list_payments(self.uow(), grant_id, query, cursor, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
     def list_disbursements(self, query=None, actor=None, cursor=None):

@@ -44,6 +44,8 @@ FUNDS, LEDGER, RATES = _table(models.Fund), _table(models.LedgerEntry), _table(m
 CONTRIBUTIONS, RECEIPTS = _table(models.Contribution), _table(models.Receipt)
 CALLS, APPLICATIONS, REVIEWS = _table(models.Call), _table(models.Application), _table(models.Review)
 GRANTS, TRANCHES, REPORTS = _table(models.Grant), _table(models.Tranche), _table(models.Report)
+CONFLICTS, ASSIGNMENTS = _table(models.ReviewConflict), _table(models.ReviewAssignment)
+PAYMENTS = _table(models.PaymentRequest)
 
 
 def _filtered(query: sa.Select[Any], table: sa.Table, filters: dict[str, Any]) -> sa.Select[Any]:
@@ -200,16 +202,63 @@ class SqlReviews(_Repository):
                                     .order_by(r.reviewed_at, r.id))
         return [from_row(domain.Review, row) for row in rows]
 
-    def list(self, *, limit: int, cursor: str | None, not_of: str | None = None, **filters: Any) -> Page:
+    def list(self, *, limit: int, cursor: str | None, not_of: str | None = None, seen_by: str | None = None,
+             **filters: Any) -> Page:
         """`not_of`: leave out the reviews of that organisation's applications (as
-        domain.same_organisation compares: case-folded, trimmed; stored names are single-spaced)."""
+        domain.same_organisation compares: case-folded, trimmed; stored names are single-spaced).
+        `seen_by`: only what that reviewer sees (domain.visible_reviews): its own reviews, and the
+        others' of `shared` calls' applications it reviewed and has declared no conflict on."""
         query = _filtered(sa.select(REVIEWS), REVIEWS, filters)
         if not_of is not None:
             applicant = sa.func.lower(sa.func.trim(APPLICATIONS.c.applicant_organisation))
             own = sa.select(APPLICATIONS.c.id).where(applicant == " ".join(not_of.split()).casefold())
             query = query.where(REVIEWS.c.application_id.not_in(own))
+        if seen_by is not None:
+            r, a = REVIEWS.c, APPLICATIONS.c
+            reviewed = sa.select(r.application_id).where(r.reviewer == seen_by)
+            shared = (sa.select(a.id).join(CALLS, CALLS.c.id == a.call_id)
+                      .where(CALLS.c.review_visibility == "shared", a.id.in_(reviewed),
+                             a.id.not_in(sa.select(CONFLICTS.c.application_id)
+                                         .where(CONFLICTS.c.reviewer == seen_by))))
+            query = query.where(sa.or_(r.reviewer == seen_by, r.application_id.in_(shared)))
         page = keyset_page(self.session, query, [REVIEWS.c.reviewed_at, REVIEWS.c.id], limit=limit, cursor=cursor)
         return [from_row(domain.Review, r) for r in page.rows], page.next_cursor
+
+
+class SqlPanel(_Repository):
+    """Declared conflicts of interest and reviewer assignments, per application."""
+
+    def conflicts_of(self, application_id: str) -> list[domain.DeclaredConflict]:
+        rows = self.session.execute(sa.select(CONFLICTS).where(CONFLICTS.c.application_id == application_id)
+                                    .order_by(CONFLICTS.c.declared_at, CONFLICTS.c.id))
+        return [from_row(domain.DeclaredConflict, row) for row in rows]
+
+    def assignments_of(self, application_id: str) -> list[domain.Assignment]:
+        rows = self.session.execute(sa.select(ASSIGNMENTS).where(ASSIGNMENTS.c.application_id == application_id)
+                                    .order_by(ASSIGNMENTS.c.assigned_at, ASSIGNMENTS.c.id))
+        return [from_row(domain.Assignment, row) for row in rows]
+
+    def add_conflict(self, conflict: domain.DeclaredConflict) -> None:
+        self.session.execute(CONFLICTS.insert().values(**to_row(CONFLICTS, conflict)))
+
+    def add_assignment(self, assignment: domain.Assignment) -> None:
+        self.session.execute(ASSIGNMENTS.insert().values(**to_row(ASSIGNMENTS, assignment)))
+
+
+class SqlPayments(_Repository):
+    """Payment requests; a grant's are locked after the grant (fund -> call -> grant -> payment)."""
+
+    def save(self, payment: domain.PaymentRequest) -> None:
+        upsert(self.session, PAYMENTS, to_row(PAYMENTS, payment))
+        self.track(payment)
+
+    def get(self, payment_id: str, *, for_update: bool = False) -> domain.PaymentRequest | None:
+        row = get(self.session, PAYMENTS, payment_id, for_update=for_update)
+        return None if row is None else self.track(from_row(domain.PaymentRequest, row))
+
+    def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
+        page = self._page(PAYMENTS, ["submitted_at", "id"], limit, cursor, filters)
+        return [from_row(domain.PaymentRequest, r) for r in page.rows], page.next_cursor
 
 
 class SqlGrants(_Repository):
@@ -275,4 +324,6 @@ class GrantsUnitOfWork(UnitOfWork):
         self.calls = SqlCalls(session, self.track)
         self.applications = SqlApplications(session, self.track)
         self.reviews = SqlReviews(session, self.track)
+        self.panel = SqlPanel(session, self.track)
+        self.payments = SqlPayments(session, self.track)
         self.grants = SqlGrants(session, self.track)

@@ -74,20 +74,33 @@ def call_view(call: domain.Call) -> View:
         "allowed_actions": sorted(domain.CALL_LIFECYCLE[call.status])})
 
 
-def review_view(review: domain.Review) -> View:
-    return dump(api.ReviewOut, review.__dict__)
+def review_view(review: domain.Review, counts: bool = True) -> View:
+    return dump(api.ReviewOut, {**review.__dict__, "counts": counts})
 
 
-def application_view(app: domain.Application, reviews: list[domain.Review] | None = None) -> View:
+def application_view(app: domain.Application, reviews: list[domain.Review] | None = None,
+                     counted: set[str] | None = None, panel: dict[str, Any] | None = None) -> View:
+    """`reviews` (None: not shown) and the ids of those that `counted` (default all);
+    `panel`: assignments and conflicts, for administrators."""
     view = dump(api.ApplicationOut, {
         **app.__dict__, "amount_requested": _money(app.amount_requested, app.currency),
         "project_cost": _money(app.project_cost, app.currency),
         "allowed_actions": sorted(domain.APPLICATION_LIFECYCLE[app.status]),
         "screening": {"passed": not app.failures, "failures": app.failures},
-        "reviews": [r.__dict__ for r in reviews or []]})
+        "reviews": [{**r.__dict__, "counts": counted is None or r.id in counted} for r in reviews or []],
+        "panel": panel or {}})
     if reviews is None:
         view.pop("reviews")
+    if panel is None:
+        view.pop("panel")
     return view
+
+
+def payment_view(p: domain.PaymentRequest) -> View:
+    return dump(api.PaymentOut, {
+        **p.__dict__, "amount": _money(p.amount, p.currency),
+        "original_amount": _money(p.original_amount, p.original_currency), "exchange_rate": str(p.exchange_rate),
+        "allowed_actions": sorted(domain.PAYMENT_LIFECYCLE[p.status])})
 
 
 def report_view(report: domain.Report, today: date) -> View:
@@ -112,6 +125,9 @@ def grant_view(grant: domain.Grant, today: date | None = None) -> View:
         "undisbursed": _money(grant.undisbursed, grant.currency),
         "allowed_actions": sorted(domain.GRANT_LIFECYCLE[grant.status]) if grant.fund_id else [],
         "tranches": tranches, "reports": [{**r.__dict__, "overdue": r.is_overdue(today)} for r in grant.reports],
+        "agreement": {"status": grant.agreement_status, "grantee_signed_by": grant.grantee_signed_by,
+                      "grantee_signed_at": grant.grantee_signed_at, "fund_signed_by": grant.fund_signed_by,
+                      "fund_signed_at": grant.fund_signed_at},
         "value_for_money": {
             "disbursed": str(domain.money(grant.disbursed)), "currency": grant.currency,
             "people_reached": people, "cost_per_person_reached": str(cost) if cost is not None else None}})

@@ -14,9 +14,14 @@ from shared.api.grants.applications import (
     ApplicationOut,
     ApplicationPage,
     ApplicationQuery,
+    AssignmentInput,
+    AssignmentOut,
+    ConflictInput,
+    ConflictOut,
     DeterminationInput,
     DeterminationOut,
     FailureOut,
+    PanelOut,
     ReviewInput,
     ReviewOut,
     ReviewPage,
@@ -72,6 +77,14 @@ from shared.api.grants.grants import (
     TrancheInput,
     TrancheOut,
 )
+from shared.api.grants.payments import (
+    PaymentFailureInput,
+    PaymentInput,
+    PaymentOut,
+    PaymentPage,
+    PaymentQuery,
+    PaymentRequestInput,
+)
 from shared.api.grants.pieces import (
     AMOUNT_CEILING,
     DEFAULT_LIMIT,
@@ -102,20 +115,22 @@ from shared.api.grants.reports import (
 QUERY_FILTERS: dict[type[Schema], list[str]] = {  # the filters of each list, by query schema
     cls: [name for name in cls().fields if name not in ("limit", "cursor")]
     for cls in (FundQuery, LedgerQuery, RateQuery, ContributionQuery, CallQuery, ApplicationQuery, ReviewQuery,
-                GrantQuery, DisbursementQuery, ReportQuery)
+                GrantQuery, DisbursementQuery, ReportQuery, PaymentQuery)
 }
 
 __all__ = [
     "AMOUNT_CEILING", "Amount", "AmountSchema", "ApplicationInput", "ApplicationOut", "ApplicationPage",
-    "ApplicationQuery", "BalanceOut", "CallInput", "CallOut", "CallPage", "CallQuery", "CancellationInput",
-    "ContributionInput", "ContributionOut", "ContributionPage", "ContributionQuery", "CriterionInput", "CriterionOut",
-    "DEFAULT_LIMIT", "DeterminationInput", "DeterminationOut", "DisbursementInput", "DisbursementOut",
-    "DisbursementPage", "DisbursementQuery", "DisbursementResultOut", "EmptyInput", "FailureOut", "FundInput",
-    "FundOut", "FundPage", "FundQuery", "GrantOut", "GrantPage", "GrantQuery", "IATI_TRANSACTION_TYPES",
-    "LedgerEntryOut", "LedgerPage", "LedgerQuery", "MAX_LIMIT", "MoneyOut", "PageQuery", "QUERY_FILTERS",
-    "QuestionInput", "QuestionOut", "RateInput", "RateOut", "RatePage", "RateQuery", "RatesInput", "RatesOut",
-    "ReceiptInput", "ReceiptOut", "ReportObligationInput", "ReportOut", "ReportPage", "ReportQuery",
-    "ReportReviewInput", "ReportSubmissionInput", "ReviewInput", "ReviewOut", "ReviewPage", "ReviewQuery",
-    "TargetInput", "TargetOut", "TrancheInput", "TrancheOut", "WithdrawalInput", "indicator_code",
-    "one_of", "organisation_type", "page_of", "text_field", "theme_code", "window_code",
+    "ApplicationQuery", "AssignmentInput", "AssignmentOut", "BalanceOut", "CallInput", "CallOut", "CallPage",
+    "CallQuery", "CancellationInput", "ConflictInput", "ConflictOut", "ContributionInput", "ContributionOut",
+    "ContributionPage", "ContributionQuery", "CriterionInput", "CriterionOut", "DEFAULT_LIMIT",
+    "DeterminationInput", "DeterminationOut", "DisbursementInput", "DisbursementOut", "DisbursementPage",
+    "DisbursementQuery", "DisbursementResultOut", "EmptyInput", "FailureOut", "FundInput", "FundOut", "FundPage",
+    "FundQuery", "GrantOut", "GrantPage", "GrantQuery", "IATI_TRANSACTION_TYPES", "LedgerEntryOut", "LedgerPage",
+    "LedgerQuery", "MAX_LIMIT", "MoneyOut", "PageQuery", "PanelOut", "PaymentFailureInput", "PaymentInput",
+    "PaymentOut", "PaymentPage", "PaymentQuery", "PaymentRequestInput", "QUERY_FILTERS", "QuestionInput",
+    "QuestionOut", "RateInput", "RateOut", "RatePage", "RateQuery", "RatesInput", "RatesOut", "ReceiptInput",
+    "ReceiptOut", "ReportObligationInput", "ReportOut", "ReportPage", "ReportQuery", "ReportReviewInput",
+    "ReportSubmissionInput", "ReviewInput", "ReviewOut", "ReviewPage", "ReviewQuery", "TargetInput", "TargetOut",
+    "TrancheInput", "TrancheOut", "WithdrawalInput", "indicator_code", "one_of", "organisation_type", "page_of",
+    "text_field", "theme_code", "window_code",
 ]

@@ -38,6 +38,9 @@ class ApplicationInput(StrictSchema):
                         metadata={"description": "the programme the grant would fund"})
     targets = fields.List(fields.Nested(TargetInput), load_default=list,
                           metadata={"description": "results the applicant claims it will achieve"})
+    partner_organisations = fields.List(text_field(300), load_default=list, validate=validate.Length(max=20),
+                                        metadata={"description": "organisations the project is run with (IATI "
+                                                                 "identifiers): their reviewers are conflicted"})
 
 
 class WithdrawalInput(StrictSchema):
@@ -54,6 +57,18 @@ class ReviewInput(StrictSchema):
                        "per application). Internal calls: the reviewer"})
     reviewer_organisation = text_field(300, load_default=None, metadata={
         "description": "internal calls only; otherwise the API key's organisation (another one is refused)"})
+
+
+class ConflictInput(StrictSchema):
+    reason = text_field(2000, required=True, metadata={
+        "description": "why the reviewing key is conflicted (e.g. a former employer of the applicant)"})
+
+
+class AssignmentInput(StrictSchema):
+    reviewer = Text(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "the id of an API key with the review scope (GET /v1/keys)"})
+    reviewer_organisation = text_field(300, load_default=None, metadata={
+        "description": "set by the gateway from the key; internal calls only"})
 
 
 class DeterminationInput(StrictSchema):
@@ -107,6 +122,31 @@ class ReviewOut(StrictSchema):
     recommendation = Text()
     comment = Text()
     reviewed_at = UTCDateTime()
+    counts = fields.Boolean(metadata={
+        "description": "false once its reviewer is recused (a conflict of interest): required_reviews ignores it"})
+
+
+class ConflictOut(StrictSchema):
+    id = Text()
+    application_id = Text()
+    reviewer = Text(metadata={"description": "the declaring API key's id"})
+    reviewer_organisation = Text()
+    reason = Text()
+    declared_at = UTCDateTime()
+
+
+class AssignmentOut(StrictSchema):
+    id = Text()
+    application_id = Text()
+    reviewer = Text(metadata={"description": "the assigned API key's id"})
+    reviewer_organisation = Text()
+    assigned_by = Text()
+    assigned_at = UTCDateTime()
+
+
+class PanelOut(StrictSchema):
+    assignments = fields.List(fields.Nested(AssignmentOut))
+    conflicts = fields.List(fields.Nested(ConflictOut))
 
 
 class ApplicationOut(StrictSchema):
@@ -127,11 +167,15 @@ class ApplicationOut(StrictSchema):
     programme_id = Text()
     programme_iati_identifier = Text(allow_none=True)
     targets = fields.List(fields.Nested(TargetOut))
+    partner_organisations = fields.List(Text())
     status = Text()
     allowed_actions = fields.List(Text())
     screening = fields.Dict(metadata={"description": "{passed, failures: [{rule, field, reason}]}"})
     reviews = fields.List(fields.Nested(ReviewOut), metadata={
-        "description": "administrators and reviewers only (never the applicant organisation's own reviewers)"})
+        "description": "administrators and reviewers only (never the applicant organisation's own reviewers); "
+                       "a reviewer sees what the call's review_visibility lets it"})
+    panel = fields.Nested(PanelOut, metadata={"description": "administrators only: assigned reviewers, "
+                                                             "declared conflicts"})
     decision_reasons = fields.List(Text())
     grant_id = Text(allow_none=True)
     submitted_at = UTCDateTime()

@@ -33,6 +33,9 @@ class CallInput(StrictSchema):
     criteria = fields.List(fields.Nested(CriterionInput), required=True,
                            validate=validate.Length(min=1, error="name at least one criterion"))
     required_reviews = fields.Integer(load_default=2, strict=True, validate=validate.Range(min=1, max=10))
+    review_visibility = Text(load_default="shared", validate=validate.OneOf(["private", "shared"]), metadata={
+        "description": "private: a reviewer sees its own review only; shared: a reviewer of an application sees "
+                       "the others' once it has submitted its own. The applicant never sees who reviewed"})
 
 
 class CallQuery(PageQuery):
@@ -68,6 +71,7 @@ class CallOut(StrictSchema):
     questions = fields.List(fields.Nested(QuestionOut))
     criteria = fields.List(fields.Nested(CriterionOut))
     required_reviews = fields.Integer()
+    review_visibility = Text()
     status = Text()
     allowed_actions = fields.List(Text())
     created_at = UTCDateTime()

@@ -78,6 +78,15 @@ class TrancheOut(StrictSchema):
     disbursed_at = UTCDateTime(allow_none=True)
 
 
+class AgreementOut(StrictSchema):
+    status = Text(metadata={"description": "unsigned, signed_by_grantee, countersigned, or not_recorded (a grant "
+                                           "awarded before agreements were kept here)"})
+    grantee_signed_by = Text(allow_none=True, metadata={"description": "the grantee's signing API key id"})
+    grantee_signed_at = UTCDateTime(allow_none=True)
+    fund_signed_by = Text(allow_none=True, metadata={"description": "the countersigning administrator's key id"})
+    fund_signed_at = UTCDateTime(allow_none=True)
+
+
 class GrantOut(StrictSchema):
     id = Text()
     application_id = Text(allow_none=True)
@@ -107,6 +116,8 @@ class GrantOut(StrictSchema):
     closed_at = UTCDateTime(allow_none=True)
     cancelled_at = UTCDateTime(allow_none=True)
     cancel_reason = Text(allow_none=True)
+    agreement = fields.Nested(AgreementOut, metadata={
+        "description": "signed by the grantee, then countersigned by the fund: no tranche is paid before"})
 
 
 class DisbursementResultOut(StrictSchema):

@@ -117,7 +117,9 @@ class GrantRoutes:
             except NotFound:
                 raise unknown_reference("programme_id", "programme", programme_id) from None
             programme = {"id": programme_id, "iati_identifier": found.get("iati_identifier"),
-                         "reporting_org": found["reporting_org"]["ref"]}
+                         "reporting_org": found["reporting_org"]["ref"],
+                         # its participating organisations' reviewers are conflicted (grants.domain.conflicts)
+                         "partners": [o["ref"] for o in found.get("participating_orgs") or [] if o.get("ref")]}
         return 201, self.grants.submit_application(body, actor=actor_of(request), programme=programme)
 
     @api("GET", "/v1/applications", access="reader", query=g.ApplicationQuery, response=g.ApplicationPage,

@@ -80,12 +80,15 @@ class Application(EventsMixin):
     decision_reasons: list[str] = field(default_factory=list)
     determined_at: datetime | None = None
     grant_id: str | None = None
+    # organisations named as partners: their reviewers are conflicted (domain.conflicts)
+    partner_organisations: list[str] = field(default_factory=list)
 
     @classmethod
     def submit(cls, fund: Fund, call: Call, *, applicant_organisation: str, applicant_type: str, title: str,
                city: str, country: str, theme: str, amount_requested: Payload, project_cost: Payload,
                proposal: str, answers: dict[str, str], programme_id: str, programme_iati_identifier: str | None,
-               targets: list[dict[str, Any]], now: datetime) -> Application:
+               targets: list[dict[str, Any]], now: datetime,
+               partner_organisations: list[str] | None = None) -> Application:
         call.check_accepts(now)
         errors: Errors = {}
         for name, value in (("amount_requested", amount_requested), ("project_cost", project_cost)):
@@ -106,7 +109,8 @@ class Application(EventsMixin):
             amount_requested=money(amount_requested["amount"]), currency=fund.currency,
             project_cost=money(project_cost["amount"]), proposal=proposal, answers=dict(answers),
             programme_id=programme_id, programme_iati_identifier=programme_iati_identifier,
-            targets=[dict(t) for t in targets], status="submitted", failures=[], submitted_at=now, updated_at=now)
+            targets=[dict(t) for t in targets], status="submitted", failures=[], submitted_at=now, updated_at=now,
+            partner_organisations=[" ".join(p.split()) for p in partner_organisations or []])
         app.record("application.submitted", {**app.context(), "submitted_at": now})
         return app
 
@@ -130,11 +134,15 @@ class Application(EventsMixin):
             "previous_status": previous, "status": self.status, "screened_at": now})
         return previous
 
-    def check_review(self, reviewer_organisation: str, reviewer: str, existing: list[Review]) -> None:
+    def check_review(self, reviewer_organisation: str, reviewer: str, existing: list[Review],
+                     recused: str | None = None) -> None:
+        """`recused`: why a conflict of interest recuses the reviewer (domain.conflicts.recusal)."""
         check_transition("application", APPLICATION_LIFECYCLE, self.status, "review")
         if same_organisation(reviewer_organisation, self.applicant_organisation):
             raise Forbidden(f"a reviewer from {reviewer_organisation} cannot review an application "
                             f"from their own organisation")
+        if recused:
+            raise Conflict(f"conflict of interest: {recused}")
         if any(r.reviewer == reviewer for r in existing):
             raise Conflict(f"{reviewer} has already reviewed this application")
 
@@ -171,9 +179,9 @@ class Application(EventsMixin):
 
     def add_review(self, call: Call, *, reviewer: str, reviewer_organisation: str, scores: dict[str, int],
                    recommendation: str, comment: str | None, existing: list[Review], now: datetime,
-                   reviewer_name: str = "") -> Review:
+                   reviewer_name: str = "", recused: str | None = None) -> Review:
         """A reviewer's scores against the call's criteria (every criterion scored, within its range)."""
-        self.check_review(reviewer_organisation, reviewer, existing)
+        self.check_review(reviewer_organisation, reviewer, existing, recused)
         errors: Errors = {}
         criteria = {c["code"]: c for c in call.criteria}
         for code in sorted(set(criteria) - set(scores)):

@@ -46,11 +46,13 @@ class Call(EventsMixin):
     committed: Decimal          # awarded under the call, net of returns
     created_at: datetime
     closed_at: datetime | None = None
+    # who sees whose reviews: `private` (one's own) or `shared` (after one's own; domain.conflicts)
+    review_visibility: str = "shared"
 
     @classmethod
     def open(cls, fund: Fund, *, title: str, themes: list[str], opens_at: datetime | None, closes_at: datetime,
              envelope: Payload, questions: list[dict[str, Any]], criteria: list[dict[str, Any]],
-             required_reviews: int, now: datetime) -> Call:
+             required_reviews: int, now: datetime, review_visibility: str = "shared") -> Call:
         errors: Errors = {}
         opens_at = opens_at or now
         if closes_at <= opens_at:
@@ -75,7 +77,7 @@ class Call(EventsMixin):
                    opens_at=opens_at, closes_at=closes_at, envelope=money(envelope["amount"]),
                    currency=fund.currency, questions=[dict(q) for q in questions],
                    criteria=[dict(c) for c in criteria], required_reviews=required_reviews, status="open",
-                   committed=Decimal("0.00"), created_at=now)
+                   committed=Decimal("0.00"), created_at=now, review_visibility=review_visibility)
         call.record("call.opened", {
             **call.context(), "call_id": call.id, "title": call.title, "themes": call.themes,
             "opens_at": call.opens_at, "closes_at": call.closes_at, "envelope": call.envelope,

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from grants.domain.agreements import check_payable
 from grants.domain.applications import Application
 from grants.domain.awards import award_plan
 from grants.domain.calls import Call
@@ -28,7 +29,8 @@ from shared.errors import Conflict, InvalidInput, NotFound
 
 GRANT_LIFECYCLE: Lifecycle = {
     "active": {"disburse": "active", "submit_report": "active", "approve_report": "active",
-               "request_report_changes": "active", "close": "closed", "cancel": "cancelled"},
+               "request_report_changes": "active", "close": "closed", "cancel": "cancelled",
+               "sign_agreement": "active"},
     "closed": {},
     "cancelled": {},
 }
@@ -61,6 +63,12 @@ class Grant(EventsMixin):
     closed_at: datetime | None = None
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    # the agreement (domain.agreements): the grantee signs, the fund countersigns
+    agreement_status: str = "unsigned"
+    grantee_signed_by: str | None = None
+    grantee_signed_at: datetime | None = None
+    fund_signed_by: str | None = None
+    fund_signed_at: datetime | None = None
 
     @property
     def undisbursed(self) -> Decimal:
@@ -136,6 +144,7 @@ class Grant(EventsMixin):
     def disburse(self, fund: Fund, tranche_ref: str, amount: Decimal | None, value_date: date,
                  now: datetime) -> tuple[Tranche, LedgerEntry]:
         self.check_allowed("disburse")
+        check_payable(self)
         tranche = self.tranche(tranche_ref)
         check_transition("tranche", TRANCHE_LIFECYCLE, tranche.status, "disburse")
         if tranche.condition == "report_approved":

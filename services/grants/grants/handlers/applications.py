@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from grants import access, domain, views
 from grants.handlers.common import found, list_query, load
+from grants.handlers.conflicts import counted_among, panel_view, reviews_seen
 from shared.actors import Actor
 from shared.api import grants as api
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, unknown_reference
@@ -17,15 +18,16 @@ from shared.events.fields import utcnow
 def submit_application(uow: Any, data: dict[str, Any],
                        programme: dict[str, Any] | None = None, *, actor: Actor) -> dict[str, Any]:
     """`programme`: what the gateway found of the programme as the caller ({"id", "iati_identifier",
-    "reporting_org"}), if it looked. The programme must be the applicant's, whoever applies (an
-    award would otherwise attribute one organisation's money to another's programme); another's
-    is answered like a missing one."""
+    "reporting_org", "partners"}), if it looked. The programme must be the applicant's, whoever
+    applies (an award would otherwise attribute one organisation's money to another's programme);
+    another's is answered like a missing one. Its participating organisations (`partners`) join
+    the application's partner_organisations: their reviewers are conflicted."""
     access.require_writer(actor, "applying")
     fields = load(api.ApplicationInput, data)
     organisation = access.applicant_for(actor, fields["applicant_organisation"])
     if not organisation:
         raise InvalidInput({"applicant_organisation": ["name the applicant organisation"]})
-    iati_identifier = None
+    iati_identifier, partners = None, list(fields["partner_organisations"])
     if programme:
         if programme.get("id") not in (None, fields["programme_id"]):
             raise InvalidInput({"programme_id": ["does not match the programme looked up"]})
@@ -33,6 +35,10 @@ def submit_application(uow: Any, data: dict[str, Any],
         owner = programme.get("reporting_org")   # absent from a gateway of before this rule
         if owner is not None and not domain.same_organisation(owner, organisation):
             raise unknown_reference("programme_id", "programme", fields["programme_id"])
+        # the programme's participating organisations are the project's partners too
+        for partner in programme.get("partners") or []:
+            if not any(domain.same_organisation(partner, known) for known in [organisation, *partners]):
+                partners.append(partner)
     now = utcnow()
     with uow:
         call = uow.calls.get(fields["call_id"])
@@ -44,7 +50,8 @@ def submit_application(uow: Any, data: dict[str, Any],
             title=fields["title"], city=fields["city"], country=fields["country"], theme=fields["theme"],
             amount_requested=fields["amount_requested"], project_cost=fields["project_cost"],
             proposal=fields["proposal"], answers=fields["answers"], programme_id=fields["programme_id"],
-            programme_iati_identifier=iati_identifier, targets=fields["targets"], now=now)
+            programme_iati_identifier=iati_identifier, targets=fields["targets"], now=now,
+            partner_organisations=partners)
         app.screen(fund, call, now)
         uow.applications.save(app)
         uow.commit()
@@ -62,8 +69,9 @@ def visible_application(uow: Any, application_id: str, actor: Actor, *,
 def get_application(uow: Any, application_id: str, *, actor: Actor) -> dict[str, Any]:
     with uow:
         app = visible_application(uow, application_id, actor)
-        reviews = uow.reviews.of(app.id) if access.sees_reviews(actor, app.applicant_organisation) else None
-        return views.application_view(app, reviews)
+        seen = reviews_seen(uow, app, actor)
+        reviews, counted = seen if seen is not None else (None, set())
+        return views.application_view(app, reviews, counted, panel_view(uow, app, actor))
 
 
 def list_applications(uow: Any, query: dict[str, Any] | None = None,
@@ -115,9 +123,11 @@ def submit_review(uow: Any, application_id: str, data: dict[str, Any], *, actor:
         # the application's row lock serialises two reviews of one application (PostgreSQL)
         app = visible_application(uow, application_id, actor, for_update=True)
         call = uow.calls.get(app.call_id)
+        recused = domain.recusal(app, reviewer, organisation, uow.panel.conflicts_of(app.id))
         review = app.add_review(call, reviewer=reviewer, reviewer_organisation=organisation, reviewer_name=name,
                                 scores=fields["scores"], recommendation=fields["recommendation"],
-                                comment=fields["comment"], existing=uow.reviews.of(app.id), now=now)
+                                comment=fields["comment"], existing=uow.reviews.of(app.id), now=now,
+                                recused=recused)
         try:  # the unique (application, reviewer) constraint backs the check above
             uow.reviews.add(review)
             uow.commit()
@@ -132,8 +142,10 @@ def list_reviews(uow: Any, query: dict[str, Any] | None = None, cursor: str | No
     q, filters = list_query(api.ReviewQuery, query, cursor)
     with uow:
         items, next_cursor = uow.reviews.list(limit=q["limit"], cursor=q["cursor"],
-                                              not_of=access.conflicted_organisation(actor), **filters)
-        return views.page([views.review_view(r) for r in items], next_cursor)
+                                              not_of=access.conflicted_organisation(actor),
+                                              seen_by=None if actor.is_admin else (actor.key_id or ""), **filters)
+        counted = counted_among(uow, items)
+        return views.page([views.review_view(r, r.id in counted) for r in items], next_cursor)
 
 
 def determine(uow: Any, application_id: str, data: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
@@ -151,7 +163,8 @@ def determine(uow: Any, application_id: str, data: dict[str, Any], *, actor: Act
         call = uow.calls.get(pending.call_id, for_update=True)
         app = uow.applications.get(application_id, for_update=True)
         reviews = uow.reviews.of(app.id)
-        grant = domain.determine(app, fund, call, reviews, decision=fields["decision"], reasons=fields["reasons"],
+        counted = domain.counting(app, reviews, uow.panel.conflicts_of(app.id))   # recused reviewers' do not
+        grant = domain.determine(app, fund, call, counted, decision=fields["decision"], reasons=fields["reasons"],
                                  amount=fields["amount"], tranches=fields["tranches"], reports=fields["reports"],
                                  now=now)
         if grant is not None:
@@ -160,5 +173,5 @@ def determine(uow: Any, application_id: str, data: dict[str, Any], *, actor: Act
             uow.funds.save_ledger(fund)
         uow.applications.save(app)
         uow.commit()
-    return {"application": views.application_view(app, reviews),
+    return {"application": views.application_view(app, reviews, {r.id for r in counted}),
             "grant": views.grant_view(grant) if grant else None}

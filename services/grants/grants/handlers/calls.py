@@ -22,7 +22,8 @@ def open_call(uow: Any, data: dict[str, Any], *, actor: Actor) -> dict[str, Any]
         call = domain.Call.open(fund, title=fields["title"], themes=fields["themes"], opens_at=fields["opens_at"],
                                 closes_at=fields["closes_at"], envelope=fields["envelope"],
                                 questions=fields["questions"], criteria=fields["criteria"],
-                                required_reviews=fields["required_reviews"], now=now)
+                                required_reviews=fields["required_reviews"], now=now,
+                                review_visibility=fields["review_visibility"])
         uow.calls.save(call)
         uow.commit()
     return views.call_view(call)

@@ -3,7 +3,7 @@ grants_requests.py)."""
 from datetime import date, timedelta
 
 import pytest
-from grants_requests import award, make_funded, reviewed_application, usd
+from grants_requests import award, make_funded, reviewed_application, signed, usd
 from grants_testkit import FakeUnitOfWork
 
 
@@ -20,11 +20,11 @@ def funded(uow):
 
 @pytest.fixture
 def grant(uow, funded):
-    """An awarded grant: two tranches (the second released by report 1's approval), a mid-term
-    and a final report."""
+    """An awarded grant, its agreement signed and countersigned: two tranches (the second released
+    by report 1's approval), a mid-term and a final report."""
     app = reviewed_application(uow, funded["call"]["id"])
-    return award(uow, app["id"], tranches=[
+    return signed(uow, award(uow, app["id"], tranches=[
         {"amount": usd("30000")}, {"amount": usd("10000"), "condition": "report_approved", "report": 1}], reports=[
         {"title": "Mid-term report", "due_date": (date.today() + timedelta(days=90)).isoformat()},
         {"title": "Final report", "due_date": (date.today() + timedelta(days=360)).isoformat(), "final": True}])[
-        "grant"]
+        "grant"])

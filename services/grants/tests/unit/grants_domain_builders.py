@@ -61,12 +61,17 @@ def review(app, call, who="key_a", org="UN-Habitat", existing=()):
                        recommendation="award", comment="", existing=list(existing), now=NOW)
 
 
-def awarded(requested="40000", tranches=None, reports=None, received="100000.00"):
+def awarded(requested="40000", tranches=None, reports=None, received="100000.00", signed=True):
+    """(fund, call, app, grant): the grant's agreement signed and countersigned unless not `signed`."""
     fund = make_fund(received)
     call = make_call(fund, required_reviews=1)
     app = make_application(fund, call, requested)
     app.determine("award", ["good"], [review(app, call)], call, NOW)
     grant, _ = Grant.award(app, fund, call, amount=None, tranches=tranches, reports=reports, now=NOW)
+    if signed:
+        domain.sign_agreement(grant, "grantee", "key_grantee", NOW)
+        domain.sign_agreement(grant, "fund", "key_fund", NOW)
+        grant.take_events()
     return fund, call, app, grant
 
 

@@ -103,6 +103,12 @@ def award(uow, app_id, **changes):
     return handlers.determine(uow, app_id, body, actor=ADMIN)
 
 
+def signed(uow, grant):
+    """The grant once the grantee signed its agreement and the fund countersigned it."""
+    handlers.sign_agreement(uow, grant["id"], {}, actor=JINJA, party="grantee")
+    return handlers.sign_agreement(uow, grant["id"], {}, actor=ADMIN, party="fund")
+
+
 def wire(envelope):
     """An event's payload as a consumer receives it (JSON)."""
     return json.loads(json.dumps(envelope.to_message()))["payload"]

@@ -63,6 +63,7 @@ class State:
     def __init__(self):
         self.funds, self.ledger, self.rates = {}, [], {}
         self.contributions, self.calls, self.applications, self.reviews, self.grants = {}, {}, {}, {}, {}
+        self.conflicts, self.assignments, self.payments = [], [], {}
 
 
 class FakeFunds:
@@ -175,12 +176,41 @@ class FakeReviews(_ById):
         return sorted((copy.deepcopy(r) for r in self.s.reviews.values() if r.application_id == application_id),
                       key=lambda r: (r.reviewed_at, r.id))
 
-    def list(self, *, limit, cursor, not_of=None, **filters):
+    def list(self, *, limit, cursor, not_of=None, seen_by=None, **filters):
         def conflicted(review):
             applicant = self.s.applications[review.application_id].applicant_organisation
             return not_of is not None and domain.same_organisation(applicant, not_of)
-        reviews = [r for r in self.s.reviews.values() if _match(r, filters) and not conflicted(r)]
+
+        def seen(review):
+            if seen_by is None or review.reviewer == seen_by:
+                return True
+            app = self.s.applications[review.application_id]
+            return (self.s.calls[app.call_id].review_visibility == "shared"
+                    and any(r.application_id == app.id and r.reviewer == seen_by for r in self.s.reviews.values())
+                    and not any(c.application_id == app.id and c.reviewer == seen_by for c in self.s.conflicts))
+        reviews = [r for r in self.s.reviews.values() if _match(r, filters) and not conflicted(r) and seen(r)]
         return _page(reviews, (self.time_attr, "id"), limit, cursor)
+
+
+class FakePanel:
+    def __init__(self, state, track):
+        self.s = state
+
+    def conflicts_of(self, application_id):
+        return [copy.deepcopy(c) for c in self.s.conflicts if c.application_id == application_id]
+
+    def assignments_of(self, application_id):
+        return [copy.deepcopy(a) for a in self.s.assignments if a.application_id == application_id]
+
+    def add_conflict(self, conflict):
+        self.s.conflicts.append(copy.deepcopy(conflict))
+
+    def add_assignment(self, assignment):
+        self.s.assignments.append(copy.deepcopy(assignment))
+
+
+class FakePayments(_ById):
+    store, time_attr = "payments", "submitted_at"
 
 
 class FakeGrants(_ById):
@@ -238,6 +268,8 @@ class FakeUnitOfWork:
         self.contributions, self.calls = FakeContributions(state, track), FakeCalls(state, track)
         self.applications = FakeApplications(state, track)
         self.reviews, self.grants = FakeReviews(state, track), FakeGrants(state, track)
+        self.panel = FakePanel(state, track)
+        self.payments = FakePayments(state, track)
 
     def __call__(self):
         """The unit of work is its own factory (as the service's `self.uow` is), for sweep()."""

@@ -124,7 +124,9 @@ def test_anonymous_callers_read_calls_only_and_the_review_scope_makes_a_reviewer
     with pytest.raises(Forbidden):
         handlers.create_fund(uow, fund_body(), actor=ANONYMOUS)
     assert handlers.list_grants(uow, {}, actor=ANONYMOUS)["items"] == []
-    reviewer = Actor.key(organisation="World Bank", role="reader", scopes=["read", "review"])
+    # the fixture's second reviewer's key, now a reader with the review scope: it reviewed, so it
+    # sees the reviews (the call's review_visibility is `shared`)
+    reviewer = Actor.key(key_id="key_rev_b", organisation="World Bank", role="reader", scopes=["read", "review"])
     assert handlers.list_reviews(uow, {}, actor=reviewer)["items"]
     assert handlers.list_applications(uow, {}, actor=reviewer)["items"]        # every application, to review it
     with pytest.raises(NotFound):   # but only its own organisation's grants: reviewing is not overseeing

@@ -1,7 +1,11 @@
 """Contracts of the events the grants service produces, one module per aggregate (funds and
-contributions, calls, applications and reviews, grants, reports); what the events mean for a
+contributions, calls, applications and reviews, the review panel, grants, reports); what the events mean for a
 consumer is in funds.py's docstring (docs/events.md shows it). Importing this package registers
 them all; `EXAMPLES` holds one valid payload per event type."""
+from shared.events.contracts.grants.agreements import (
+    AGREEMENT_STATUSES,
+    AgreementSignedV1,
+)
 from shared.events.contracts.grants.applications import (
     ApplicationAwardedV1,
     ApplicationRejectedV1,
@@ -30,6 +34,19 @@ from shared.events.contracts.grants.grants import (
     GrantCommittedV1,
     GrantEnded,
     TrancheDisbursedV1,
+)
+from shared.events.contracts.grants.panel import (
+    ConflictDeclaredV1,
+    ReviewerAssignedV1,
+)
+from shared.events.contracts.grants.payments import (
+    PAYMENT_STATUSES,
+    PaymentApprovedV1,
+    PaymentContext,
+    PaymentFailedV1,
+    PaymentPaidV1,
+    PaymentRequestedV1,
+    PaymentRetriedV1,
 )
 from shared.events.contracts.grants.pieces import (
     APPLICATION_STATUSES,
@@ -61,13 +78,15 @@ from shared.events.contracts.grants.reports import (
 )
 
 __all__ = [
-    "APPLICATION_STATUSES", "ApplicationAwardedV1", "ApplicationContext", "ApplicationRejectedV1",
-    "ApplicationScreenedV1", "ApplicationSubmittedV1", "ApplicationWithdrawnV1", "CALL_STATUSES",
-    "CONTRIBUTION_STATUSES", "CallClosedV1", "CallOpenedV1", "ContributionMoney", "ContributionPledgedV1",
-    "ContributionReceivedV1", "EXAMPLES", "FundBalanceSchema", "FundContext", "FundCreatedV1", "GRANT_STATUSES",
-    "GrantAwardedV1", "GrantCancelledV1", "GrantClosedV1", "GrantCommittedV1", "GrantContext", "GrantEnded",
-    "REPORT_STATUSES", "ReportApprovedV1", "ReportContext", "ReportDueV1", "ReportObligationSchema",
-    "ReportOverdueV1", "ReportSubmittedV1", "ReviewSubmittedV1", "ScreeningFailureSchema", "TRANCHE_CONDITIONS",
-    "TargetSchema", "TrancheDisbursedV1", "TrancheSchema", "WINDOWS", "date_field", "iati_type_field", "money_field",
-    "org_type_field",
+    "PAYMENT_STATUSES", "PaymentApprovedV1", "PaymentContext", "PaymentFailedV1", "PaymentPaidV1",
+    "PaymentRequestedV1", "PaymentRetriedV1",
+    "AGREEMENT_STATUSES", "APPLICATION_STATUSES", "AgreementSignedV1", "ApplicationAwardedV1", "ApplicationContext",
+    "ApplicationRejectedV1", "ApplicationScreenedV1", "ApplicationSubmittedV1", "ApplicationWithdrawnV1",
+    "CALL_STATUSES", "CONTRIBUTION_STATUSES", "CallClosedV1", "CallOpenedV1", "ConflictDeclaredV1",
+    "ContributionMoney", "ContributionPledgedV1", "ContributionReceivedV1", "EXAMPLES", "FundBalanceSchema",
+    "FundContext", "FundCreatedV1", "GRANT_STATUSES", "GrantAwardedV1", "GrantCancelledV1", "GrantClosedV1",
+    "GrantCommittedV1", "GrantContext", "GrantEnded", "REPORT_STATUSES", "ReportApprovedV1", "ReportContext",
+    "ReportDueV1", "ReportObligationSchema", "ReportOverdueV1", "ReportSubmittedV1", "ReviewSubmittedV1",
+    "ReviewerAssignedV1", "ScreeningFailureSchema", "TRANCHE_CONDITIONS", "TargetSchema", "TrancheDisbursedV1",
+    "TrancheSchema", "WINDOWS", "date_field", "iati_type_field", "money_field", "org_type_field",
 ]

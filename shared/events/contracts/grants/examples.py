@@ -26,6 +26,9 @@ _REPORT = {**_GRANT, "report_id": "r-1", "title": "Mid-term report", "final": Fa
 _ENDED = {**_GRANT, "transaction_type": "2", "committed": Decimal("40000.00"),
           "disbursed": Decimal("30000.00"), "returned": Decimal("10000.00"), "previous_status": "active",
           "fund_balance": _BALANCE}
+_PAYMENT = {"payment_id": "y-1", "tranche_id": "t-1", "tranche_number": 1, "amount": Decimal("30000.00"),
+            "original_amount": Decimal("27272.73"), "original_currency": "EUR", "exchange_rate": Decimal("1.1"),
+            "value_date": date(2020, 7, 1), "status": "submitted", "at": _AT}
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     "fund.created": {**_FUND, "name": "Innovation Fund", "currency": "USD", "min_grant": Decimal("10000.00"),
@@ -53,6 +56,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "review.submitted": {**_APPLICATION, "review_id": "v-1", "reviewer": "key-7",
                          "reviewer_organisation": "UN-Habitat", "total_score": 8, "recommendation": "award",
                          "reviews": 1, "reviewed_at": _AT},
+    "conflict.declared": {**_APPLICATION, "conflict_id": "x-1", "reviewer": "key-7",
+                          "reviewer_organisation": "UN-Habitat", "reason": "advised the applicant in 2019",
+                          "declared_at": _AT},
+    "reviewer.assigned": {**_APPLICATION, "assignment_id": "s-1", "reviewer": "key-7",
+                          "reviewer_organisation": "UN-Habitat", "assigned_at": _AT},
     "application.awarded": {**_APPLICATION, "grant_id": "g-1", "amount_awarded": Decimal("40000.00"),
                             "reasons": ["strong local ownership"], "reviews": 2,
                             "previous_status": "under_review", "status": "awarded", "awarded_at": _AT},
@@ -70,6 +78,13 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "targets": [{"indicator": "people_reached", "value": 5000}],
         "call_envelope": Decimal("300000.00"), "call_committed": Decimal("40000.00"),
         "fund_balance": _BALANCE, "committed_at": _AT},
+    "agreement.signed": {**_GRANT, "party": "fund", "signed_by": "key-9", "previous_status": "signed_by_grantee",
+                         "status": "countersigned", "signed_at": _AT},
+    **{f"payment.{kind}": {**_GRANT, **_PAYMENT, **extra} for kind, extra in (
+        ("requested", {}), ("approved", {"stage": "finance", "approved_by": "key-9", "status": "approved"}),
+        ("paid", {"status": "paid", "paid_value_date": date(2020, 7, 2), "disbursement_id": "d-1"}),
+        ("failed", {"status": "payment_failed", "reason": "the bank returned it: closed account"}),
+        ("retried", {"status": "approved", "previous_failure": "the bank returned it: closed account"}))},
     "tranche.disbursed": {**_GRANT, "disbursement_id": "d-1", "tranche_id": "t-1", "tranche_number": 1,
                           "transaction_type": "3", "amount": Decimal("30000.00"), "value_date": date(2020, 7, 1),
                           "grant_committed": Decimal("40000.00"), "grant_disbursed": Decimal("30000.00"),
