@@ -33,20 +33,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Two pytest processes side by side: the end-to-end tests (mostly waiting on processes and the
-# broker) and the rest (mostly CPU); each has its own vhosts and databases. The end-to-end
-# output is printed when both are done. TEST_SERIAL=1 runs one process.
+# Three pytest processes side by side (scripts/run_tests.py); TEST_SERIAL=1 runs one.
 test: lint
-ifeq ($(TEST_SERIAL),1)
-	$(BIN)/python -m pytest -q -ra
-else
-	@$(BIN)/python -m pytest -q -ra tests/e2e > $(VENV)/e2e-tests.log 2>&1 & e2e=$$!; \
-	$(BIN)/python -m pytest -q -ra --ignore=tests/e2e; rest=$$?; \
-	wait $$e2e; e2e_status=$$?; \
-	echo "--- end-to-end tests (tests/e2e) ---"; cat $(VENV)/e2e-tests.log; \
-	echo "--- exit status: tests/e2e $$e2e_status, the rest $$rest ---"; \
-	test $$rest -eq 0 && test $$e2e_status -eq 0
-endif
+	$(BIN)/python scripts/run_tests.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not broker and not e2e"
