@@ -191,21 +191,26 @@ def db_backend(request):
     return request.param
 
 
+_MIGRATED: dict[tuple[str, str], str] = {}
+
+
+def migrated_database(backend, service, postgres_database_factory, tmp_path_factory) -> str:
+    """The URL of `service`'s database on `backend` migrated to head, made once per session:
+    tests and e2e platforms get copies (a file copy, or CREATE DATABASE ... TEMPLATE) instead of
+    migrating each time."""
+    from shared.migrations import upgrade
+    if (backend, service) not in _MIGRATED:
+        url = postgres_database_factory() if backend == "postgres" else \
+            f"sqlite:///{tmp_path_factory.mktemp('migrated') / (service + '.sqlite3')}"
+        upgrade(service, url)   # disposes its engine: a template must have no connection
+        _MIGRATED[backend, service] = url
+    return _MIGRATED[backend, service]
+
+
 @pytest.fixture(scope="session")
 def migrated_databases(postgres_database_factory, tmp_path_factory):
-    """`(backend, service)` -> that service's database migrated to head, made once per session:
-    tests get copies (a file copy, or CREATE DATABASE ... TEMPLATE) instead of migrating each time."""
-    from shared.migrations import upgrade
-    made = {}
-
-    def template(backend, service):
-        if (backend, service) not in made:
-            url = postgres_database_factory() if backend == "postgres" else \
-                f"sqlite:///{tmp_path_factory.mktemp('migrated') / (service + '.sqlite3')}"
-            upgrade(service, url)   # disposes its engine: a template must have no connection
-            made[backend, service] = url
-        return made[backend, service]
-    return template
+    """`(backend, service)` -> `migrated_database` of it."""
+    return lambda backend, service: migrated_database(backend, service, postgres_database_factory, tmp_path_factory)
 
 
 @pytest.fixture

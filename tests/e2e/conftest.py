@@ -6,36 +6,13 @@ from pathlib import Path
 import eventlet
 import pytest
 
-from scripts.run_platform import METRICS_PORTS, SERVICES, migrate, platform_env, start_service, stop, wait_for_http
+from scripts.run_platform import METRICS_PORTS, SERVICES, platform_env, start_service, stop, wait_for_http
+from tests.fixtures import migrated_database
 from tests.helpers import free_port
 
 # The platform's first admin key (PLATFORM_ADMIN_KEY); tests send it as a bearer key.
 ADMIN_KEY = "e2e-admin-key-0123456789abcdefghijklmnop"
 ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
-
-
-_TEMPLATES: dict[str, dict[str, str]] = {}   # backend -> service -> its migrated template
-
-
-def _migrated_template(backend, postgres_database_factory, tmp_path_factory) -> dict[str, str]:
-    """Each service's database migrated to head ONCE per session by `migrate` (as `make run`
-    does); every platform then starts from a copy (a file copy, or CREATE DATABASE ... TEMPLATE),
-    which saves the migrations' ~8 s per platform."""
-    if backend not in _TEMPLATES:
-        var_dir = tmp_path_factory.mktemp(f"template-{backend}")
-        env = platform_env(free_port(), "amqp://unused/")
-        env["PLATFORM_VAR_DIR"] = str(var_dir)
-        template = {}
-        for service in SERVICES:
-            key = f"{service.upper()}_DATABASE_URL"
-            if backend == "postgres":
-                env[key] = template[service] = postgres_database_factory()
-            else:
-                env.pop(key, None)
-                template[service] = str(var_dir / f"{service}.sqlite3")
-        migrate(env)
-        _TEMPLATES[backend] = template
-    return _TEMPLATES[backend]
 
 
 @contextmanager
@@ -55,16 +32,16 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
     for service in METRICS_PORTS:  # never the fixed defaults: platforms run side by side
         env[f"{service.upper()}_METRICS_PORT"] = str(free_port())
     env.update(extra_env)
-    template = _migrated_template(backend, postgres_database_factory, tmp_path_factory)
     databases = []
-    for service in SERVICES:
+    for service in SERVICES:   # each from its database migrated once per session (tests/fixtures.py)
         key = f"{service.upper()}_DATABASE_URL"
+        template = migrated_database(backend, service, postgres_database_factory, tmp_path_factory)
         if backend == "postgres":
-            env[key] = postgres_database_factory(template=template[service])
+            env[key] = postgres_database_factory(template=template)
             databases.append(env[key])
         else:
             env.pop(key, None)
-            shutil.copyfile(template[service], Path(env["PLATFORM_VAR_DIR"]) / f"{service}.sqlite3")
+            shutil.copyfile(template.removeprefix("sqlite:///"), Path(env["PLATFORM_VAR_DIR"]) / f"{service}.sqlite3")
     procs = [start_service(service, env, var_dir) for service in SERVICES]
     base = f"http://127.0.0.1:{port}"
     try:
