@@ -64,8 +64,8 @@ def queue_depth(amqp_uri, queue_name) -> int:
         return count
 
 
-def drain(amqp_uri, queue_name, limit=100) -> list:
-    """Take (and ack) up to `limit` messages from a queue: [(headers, body_dict)]."""
+def drain_messages(amqp_uri, queue_name, limit=100) -> list:
+    """Take (and ack) up to `limit` messages from a queue, as they are (bodies not decoded)."""
     out = []
     with Connection(amqp_uri) as conn:
         channel = conn.default_channel
@@ -73,9 +73,14 @@ def drain(amqp_uri, queue_name, limit=100) -> list:
             message = channel.basic_get(queue_name, no_ack=False)
             if message is None:
                 break
-            out.append((dict(message.headers or {}), json.loads(message.body)))
+            out.append(message)
             channel.basic_ack(message.delivery_tag)
     return out
+
+
+def drain(amqp_uri, queue_name, limit=100) -> list:
+    """Take (and ack) up to `limit` messages from a queue: [(headers, body_dict)]."""
+    return [(dict(m.headers or {}), json.loads(m.body)) for m in drain_messages(amqp_uri, queue_name, limit)]
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from shared.events import make_envelope
 from shared.messaging import topology
 from shared.runtime.consuming import rpc
 from shared.runtime.events import reliable_event_handler
-from tests.helpers import publish_event, queue_depth, rpc_proxy, wait_until
+from tests.helpers import drain_messages, publish_event, queue_depth, rpc_proxy, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -62,19 +62,6 @@ def publish_raw(amqp_uri, queue, body, content_type, content_encoding="utf-8", *
                                 content_encoding=content_encoding, delivery_mode=2, **properties)
 
 
-def take_raw(amqp_uri, queue, limit=10):
-    out = []
-    with Connection(amqp_uri) as conn:
-        channel = conn.default_channel
-        for _ in range(limit):
-            message = channel.basic_get(queue, no_ack=False)
-            if message is None:
-                break
-            out.append(message)
-            channel.basic_ack(message.delivery_tag)
-    return out
-
-
 def failed_count():
     return REGISTRY.get_sample_value("platform_events_failed_total", {"consumer": "probe", "type": "unknown"}) or 0
 
@@ -97,7 +84,7 @@ def test_undecodable_events_are_parked_with_the_reason_and_later_events_flow(con
 
     wait_until(lambda: ProbeService.handled == ["after the bad ones"], message="the good event after the bad ones")
     wait_until(lambda: queue_depth(amqp_uri, "probe.dead-letters") == 3, message="the three bodies parked")
-    parked = {m.properties["message_id"]: m for m in take_raw(amqp_uri, "probe.dead-letters")}
+    parked = {m.properties["message_id"]: m for m in drain_messages(amqp_uri, "probe.dead-letters", limit=10)}
     assert sorted(parked) == ["not json", "pickle", "text"]
     for label, body, content_type, _ in BAD_BODIES:
         message = parked[label]
@@ -123,7 +110,8 @@ def test_events_no_handler_takes_are_parked(container_factory, amqp_uri, probe_q
         publish_raw(amqp_uri, probe_queue, json.dumps(event), "application/json")
 
     wait_until(lambda: queue_depth(amqp_uri, "probe.dead-letters") == 2, message="the stray events parked")
-    parked = {json.loads(m.body)["event_id"]: m.headers for m in take_raw(amqp_uri, "probe.dead-letters")}
+    stray = drain_messages(amqp_uri, "probe.dead-letters", limit=10)
+    parked = {json.loads(m.body)["event_id"]: m.headers for m in stray}
     assert parked[unknown["event_id"]]["x-parked-reason"] == "contract_violation"
     assert "type" in parked[unknown["event_id"]]["x-parked-error"]
     assert parked[unhandled["event_id"]]["x-parked-reason"] == "no_handler"
