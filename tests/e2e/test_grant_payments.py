@@ -167,6 +167,10 @@ def test_a_conflicted_reviewer_is_recused_and_never_assigned(sqlite_platform):
     assigned = admin.ok(admin.post(f"{url}/assignments", {"reviewer": oecd_id, "reviewer_organisation": PARTNER}),
                         201)
     assert (assigned["reviewer"], assigned["reviewer_organisation"]) == (oecd_id, "XM-DAC-1")
+    # once the application has a panel, only assigned reviewers review it
+    _, unassigned = reviewer_key(admin, "XM-DAC-5")
+    assert "not on this application's review panel" in problem(unassigned.post(f"{url}/reviews", REVIEW),
+                                                                403)["detail"]
     oecd.ok(oecd.post(f"{url}/reviews", REVIEW), 201)
     decided = admin.ok(admin.post(f"{url}/determination", {"decision": "reject", "reasons": ["weak budget"]}))
     assert decided["application"]["status"] == "rejected"

@@ -36,6 +36,7 @@ from grants.domain.conflicts import (
     Assignment,
     DeclaredConflict,
     assign_reviewer,
+    check_on_panel,
     counting,
     declare_conflict,
     recusal,
@@ -57,7 +58,7 @@ __all__ = [
     "GRANT_LIFECYCLE", "Grant", "INCOMING_COMMITMENT", "INCOMING_FUNDS", "LedgerEntry", "OUTGOING_COMMITMENT",
     "PAYMENT_LIFECYCLE", "PaymentRequest", "RATE_CEILING", "RATE_PLACES", "REPORT_LIFECYCLE", "REVIEW_VISIBILITIES",
     "Rate", "Receipt", "Report", "Review", "SCREENING_RULES", "TRANCHE_LIFECYCLE", "Tranche", "assign_reviewer",
-    "award_plan", "check_ceiling", "check_transition", "convert", "counting", "declare_conflict", "determine",
+    "award_plan", "check_ceiling", "check_on_panel", "check_transition", "convert", "counting", "declare_conflict", "determine",
     "fmt", "make_review", "money", "new_id", "recusal", "same_organisation", "screening_failures", "sign_agreement",
     "visible_reviews",
 ]

@@ -1,7 +1,8 @@
 """Conflicts of interest and the review panel: a reviewer declares a conflict on an application
 (with a reason), or has one by organisation (the applicant's, or a partner named on the
 application); either recuses it: its review is refused, a review it already gave stops
-counting, and a call's administrator cannot assign it. Who sees whose reviews follows the call's
+counting, and a call's administrator cannot assign it. Once an application has assigned
+reviewers, only they (unless recused) may review it. Who sees whose reviews follows the call's
 `review_visibility`: `private` (a reviewer its own only) or `shared` (a reviewer of the
 application sees the others' once it has submitted its own)."""
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from grants.domain.applications import Application, Review
 from grants.domain.common import new_id, same_organisation
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput
 
 REVIEW_VISIBILITIES = ("private", "shared")
 
@@ -46,6 +47,13 @@ def recusal(app: Application, reviewer: str, organisation: str, conflicts: list[
     if any(same_organisation(organisation, p) for p in app.partner_organisations):
         return f"{organisation} is a partner organisation named on the application"
     return None
+
+
+def check_on_panel(reviewer: str, assignments: list[Assignment]) -> None:
+    """Once an application has a panel (at least one assignment), only its assigned reviewers
+    review it (403 for others, an administrator's key included); without one, any reviewer may."""
+    if assignments and not any(a.reviewer == reviewer for a in assignments):
+        raise Forbidden(f"{reviewer} is not on this application's review panel: only assigned reviewers review it")
 
 
 def counting(app: Application, reviews: list[Review], conflicts: list[DeclaredConflict]) -> list[Review]:

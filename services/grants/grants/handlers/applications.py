@@ -124,6 +124,8 @@ def submit_review(uow: Any, application_id: str, data: dict[str, Any], *, actor:
         app = visible_application(uow, application_id, actor, for_update=True)
         call = uow.calls.get(app.call_id)
         recused = domain.recusal(app, reviewer, organisation, uow.panel.conflicts_of(app.id))
+        if not actor.is_system and recused is None:   # an internal call (operators' tools) is not limited
+            domain.check_on_panel(reviewer, uow.panel.assignments_of(app.id))
         review = app.add_review(call, reviewer=reviewer, reviewer_organisation=organisation, reviewer_name=name,
                                 scores=fields["scores"], recommendation=fields["recommendation"],
                                 comment=fields["comment"], existing=uow.reviews.of(app.id), now=now,

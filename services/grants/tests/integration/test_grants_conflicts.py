@@ -107,6 +107,21 @@ def test_assignment_refuses_conflicted_reviewers_and_is_for_administrators(uow):
     assert "panel" not in handlers.get_application(uow(), app["id"], actor=WB)
 
 
+def test_once_reviewers_are_assigned_only_they_review(uow):
+    app = open_application(uow, required_reviews=1)
+    handlers.submit_review(uow(), app["id"], REVIEW, actor=SIDA)      # before any assignment: anyone may
+    handlers.assign_reviewer(uow(), app["id"], {"reviewer": "key_wb", "reviewer_organisation": "XM-DAC-44000"},
+                             actor=ADMIN)
+    with pytest.raises(Forbidden, match="key_oecd is not on this application's review panel"):
+        handlers.submit_review(uow(), app["id"], REVIEW, actor=OECD)
+    with pytest.raises(Forbidden, match="not on this application's review panel"):
+        handlers.submit_review(uow(), app["id"], REVIEW, actor=ADMIN)   # an admin key is no exception
+    handlers.submit_review(uow(), app["id"], REVIEW, actor=WB)
+    handlers.declare_conflict(uow(), app["id"], {"reason": "joined the applicant"}, actor=WB)
+    reviews = handlers.get_application(uow(), app["id"], actor=ADMIN)["reviews"]
+    assert {r["reviewer"]: r["counts"] for r in reviews} == {"key_sida": True, "key_wb": False}
+
+
 @pytest.mark.parametrize("visibility", ["private", "shared"])
 def test_review_visibility_follows_the_call(uow, visibility):
     app = open_application(uow, review_visibility=visibility)
