@@ -75,6 +75,15 @@ def test_a_countersigned_grant_is_paid_after_two_approvals_a_failure_and_a_retry
     assert other_finance.post(f"{url}/finance-approval", {}).status_code == 403   # the grantee's own finance
     assert finance.ok(finance.post(f"{url}/finance-approval", {}))["status"] == "approved"
 
+    # either approval level may reject a request, with a reason; nothing is paid
+    other = jinja.ok(jinja.post(f"/v1/grants/{grant['id']}/payments", {"tranche": 1, "amount": money("10.00")}), 201)
+    assert fields_of(staff.post(f"/v1/payments/{other['id']}/programme-rejection", {}), 422) == {"reason"}
+    problem(finance.post(f"/v1/payments/{other['id']}/programme-rejection", {"reason": "x"}), 403)
+    rejected = staff.ok(staff.post(f"/v1/payments/{other['id']}/programme-rejection", {"reason": "no invoice"}))
+    assert (rejected["status"], rejected["rejected_stage"], rejected["rejection_reason"]) == (
+        "rejected", "programme", "no invoice")
+    problem(finance.post(f"/v1/payments/{other['id']}/finance-rejection", {"reason": "too"}), 409)
+
     unsigned = finance.post(f"{url}/payment", {})
     assert unsigned.status_code == 409 and "countersigned" in unsigned.json()["detail"]
     jinja.ok(jinja.post(f"/v1/grants/{grant['id']}/agreement/signature", {}))
@@ -89,7 +98,14 @@ def test_a_countersigned_grant_is_paid_after_two_approvals_a_failure_and_a_retry
     paid = finance.ok(finance.post(f"{url}/payment", {"value_date": "2020-07-15"}))
     assert (paid["status"], paid["attempts"], paid["paid_value_date"]) == ("paid", 2, "2020-07-15")
     assert jinja.ok(jinja.get(f"/v1/grants/{grant['id']}"))["disbursed"] == money("13625.92")
-    assert [p["status"] for p in jinja.ok(jinja.get(f"/v1/grants/{grant['id']}/payments"))["items"]] == ["paid"]
+    assert [p["status"] for p in jinja.ok(jinja.get(f"/v1/grants/{grant['id']}/payments"))["items"]] == [
+        "paid", "rejected"]
+    # the IATI 3 row keeps the invoiced amount, its currency and the rate; no direct disbursement now
+    ledger = admin.ok(admin.get(f"/v1/funds/{fund['id']}/ledger", params={"transaction_type": "3"}))["items"]
+    assert [(e["amount"], e["original_amount"], e["exchange_rate"], e["value_date"]) for e in ledger] == [
+        (money("13625.92"), money("12345.67", "EUR"), "1.1037000000", "2020-07-15")]
+    assert "payment requests" in problem(admin.post(f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1}),
+                                         409)["detail"]
 
     # metrics counts the paid money once (the failure moved none)
     wait_until(lambda: disbursed_usd(sqlite_platform) != before, timeout=20, message="metrics to count the payment")

@@ -187,6 +187,8 @@ TABLE = {
     ("GET", "/v1/grants/{grant_id}/payments", "path:grant_id"): TRY,
     ("POST", "/v1/payments/{payment_id}/programme-approval", "path:payment_id"): Try(body={}),
     ("POST", "/v1/payments/{payment_id}/finance-approval", "path:payment_id"): Try(body={}),
+    ("POST", "/v1/payments/{payment_id}/programme-rejection", "path:payment_id"): Try(body={"reason": "mine"}),
+    ("POST", "/v1/payments/{payment_id}/finance-rejection", "path:payment_id"): Try(body={"reason": "mine"}),
     ("POST", "/v1/payments/{payment_id}/payment", "path:payment_id"): Try(body={}),
     ("POST", "/v1/payments/{payment_id}/failure", "path:payment_id"): Try(body={"reason": "mine now"}),
     ("POST", "/v1/payments/{payment_id}/retry", "path:payment_id"): Try(body={}),

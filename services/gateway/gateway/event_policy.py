@@ -84,7 +84,7 @@ POLICY: dict[str, Rule] = {
     "agreement.signed": _own("recipient_organisation", _GRANT),
     "tranche.disbursed": _own("recipient_organisation", _GRANT),
     **{f"payment.{kind}": _own("recipient_organisation", "the recipient's own payment requests")
-       for kind in ("requested", "approved", "paid", "failed", "retried")},
+       for kind in ("requested", "approved", "rejected", "paid", "failed", "retried")},
     "grant.closed": _own("recipient_organisation", _GRANT),
     "grant.cancelled": _own("recipient_organisation", _GRANT),
     "report.due": _own("recipient_organisation", _GRANT),

@@ -291,6 +291,10 @@ class PaymentRequest(Base):
     failure_reason: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
     failed_at = Time(nullable=True)
     attempts: Mapped[int] = mapped_column(sa.Integer)
+    rejected_stage: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)      # 0008
+    rejected_by: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    rejected_at = Time(nullable=True)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
 
 
 class Tranche(Base):

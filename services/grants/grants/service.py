@@ -170,8 +170,9 @@ class GrantsService:
     @rpc(expected_exceptions=PlatformError)
     @command
     def act_on_payment(self, payment_id, action, data=None, actor=None):
-        """`action`: approve_programme, approve_finance, pay, fail or retry."""
-        if action not in ("approve_programme", "approve_finance", "pay", "fail", "retry"):
+        """`action`: approve_programme, approve_finance, reject_programme, reject_finance, pay, fail or retry."""
+        if action not in ("approve_programme", "approve_finance", "reject_programme", "reject_finance", "pay",
+                          "fail", "retry"):
             raise InvalidInput({"action": [f"no such payment action {action!r}"]})
         return handlers.act_on_payment(self.uow(), payment_id, data, actor=Actor.from_wire(actor), action=action)
 

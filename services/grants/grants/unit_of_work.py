@@ -256,6 +256,11 @@ class SqlPayments(_Repository):
         row = get(self.session, PAYMENTS, payment_id, for_update=for_update)
         return None if row is None else self.track(from_row(domain.PaymentRequest, row))
 
+    def any_for(self, grant_id: str) -> bool:
+        """Whether the grant has a payment request (in any state): it then pays through them."""
+        return self.session.execute(sa.select(PAYMENTS.c.id).where(PAYMENTS.c.grant_id == grant_id)
+                                    .limit(1)).first() is not None
+
     def list(self, *, limit: int, cursor: str | None, **filters: Any) -> Page:
         page = self._page(PAYMENTS, ["submitted_at", "id"], limit, cursor, filters)
         return [from_row(domain.PaymentRequest, r) for r in page.rows], page.next_cursor

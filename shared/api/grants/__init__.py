@@ -83,6 +83,7 @@ from shared.api.grants.payments import (
     PaymentOut,
     PaymentPage,
     PaymentQuery,
+    PaymentRejectionInput,
     PaymentRequestInput,
 )
 from shared.api.grants.pieces import (
@@ -127,7 +128,8 @@ __all__ = [
     "DisbursementQuery", "DisbursementResultOut", "EmptyInput", "FailureOut", "FundInput", "FundOut", "FundPage",
     "FundQuery", "GrantOut", "GrantPage", "GrantQuery", "IATI_TRANSACTION_TYPES", "LedgerEntryOut", "LedgerPage",
     "LedgerQuery", "MAX_LIMIT", "MoneyOut", "PageQuery", "PanelOut", "PaymentFailureInput", "PaymentInput",
-    "PaymentOut", "PaymentPage", "PaymentQuery", "PaymentRequestInput", "QUERY_FILTERS", "QuestionInput",
+    "PaymentRejectionInput", "PaymentOut", "PaymentPage", "PaymentQuery", "PaymentRequestInput", "QUERY_FILTERS",
+    "QuestionInput",
     "QuestionOut", "RateInput", "RateOut", "RatePage", "RateQuery", "RatesInput", "RatesOut", "ReceiptInput",
     "ReceiptOut", "ReportObligationInput", "ReportOut", "ReportPage", "ReportQuery", "ReportReviewInput",
     "ReportSubmissionInput", "ReviewInput", "ReviewOut", "ReviewPage", "ReviewQuery", "TargetInput", "TargetOut",

@@ -24,8 +24,14 @@ class PaymentFailureInput(StrictSchema):
     reason = text_field(2000, required=True, metadata={"description": "why the payment failed (bank's answer)"})
 
 
+class PaymentRejectionInput(StrictSchema):
+    reason = text_field(2000, required=True,
+                        metadata={"description": "why the request is rejected (the grantee sees it)"})
+
+
 class PaymentQuery(PageQuery):
-    status = Text(validate=validate.OneOf(["submitted", "programme_approved", "approved", "payment_failed", "paid"]))
+    status = Text(validate=validate.OneOf(["submitted", "programme_approved", "approved", "payment_failed", "paid",
+                                           "rejected"]))
 
 
 class PaymentOut(StrictSchema):
@@ -51,6 +57,10 @@ class PaymentOut(StrictSchema):
     failure_reason = Text(allow_none=True)
     failed_at = UTCDateTime(allow_none=True)
     attempts = fields.Integer(metadata={"description": "payment attempts (paid or failed)"})
+    rejected_stage = Text(allow_none=True, metadata={"description": "programme or finance: who rejected it"})
+    rejected_by = Text(allow_none=True)
+    rejected_at = UTCDateTime(allow_none=True)
+    rejection_reason = Text(allow_none=True)
 
 
 PaymentPage = page_of(PaymentOut, "PaymentPage")

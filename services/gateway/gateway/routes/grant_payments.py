@@ -27,7 +27,8 @@ class GrantPaymentRoutes:
         body = json_body(request) if request.get_data() else {}
         return self.grants.countersign_agreement(grant_id, body, actor=actor_of(request))
 
-    # payment requests: the grantee asks; programme staff, then finance (another key) approve; finance pays
+    # payment requests: the grantee asks; programme staff, then finance (another key) approve (or
+    # reject, with a reason); finance pays
     @api("POST", "/v1/grants/<string:grant_id>/payments", access="partner", body=g.PaymentRequestInput,
          response=g.PaymentOut, status=201, tags=TAGS,
          summary="The grantee requests a tranche's payment (any currency with a rate: converted at value_date)")
@@ -54,6 +55,18 @@ class GrantPaymentRoutes:
          summary="Finance approves a payment request after programme staff (the `finance` scope, another key)")
     def approve_payment_finance(self, request, payment_id):
         return self._payment_action(request, payment_id, "approve_finance")
+
+    @api("POST", "/v1/payments/<string:payment_id>/programme-rejection", access="reader", scope="programme",
+         body=g.PaymentRejectionInput, response=g.PaymentOut, tags=TAGS,
+         summary="Programme staff reject a submitted payment request, with a reason (the `programme` scope)")
+    def reject_payment_programme(self, request, payment_id):
+        return self._payment_action(request, payment_id, "reject_programme")
+
+    @api("POST", "/v1/payments/<string:payment_id>/finance-rejection", access="reader", scope="finance",
+         body=g.PaymentRejectionInput, response=g.PaymentOut, tags=TAGS,
+         summary="Finance rejects a payment request programme staff approved, with a reason (the `finance` scope)")
+    def reject_payment_finance(self, request, payment_id):
+        return self._payment_action(request, payment_id, "reject_finance")
 
     @api("POST", "/v1/payments/<string:payment_id>/payment", access="reader", scope="finance", body=g.PaymentInput,
          response=g.PaymentOut, tags=TAGS,

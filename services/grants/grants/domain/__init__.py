@@ -46,7 +46,7 @@ from grants.domain.contributions import CONTRIBUTION_LIFECYCLE, Contribution, Re
 from grants.domain.determination import determine
 from grants.domain.funds import Balance, Fund, LedgerEntry
 from grants.domain.grants import GRANT_LIFECYCLE, Grant
-from grants.domain.payments import PAYMENT_LIFECYCLE, PaymentRequest
+from grants.domain.payments import PAYMENT_LIFECYCLE, PaymentRequest, check_direct_disbursement
 from grants.domain.rates import RATE_CEILING, Converter, Rate, convert
 from grants.domain.reports import REPORT_LIFECYCLE, TRANCHE_LIFECYCLE, Report, Tranche
 from grants.domain.screening import SCREENING_RULES, screening_failures
@@ -58,7 +58,8 @@ __all__ = [
     "GRANT_LIFECYCLE", "Grant", "INCOMING_COMMITMENT", "INCOMING_FUNDS", "LedgerEntry", "OUTGOING_COMMITMENT",
     "PAYMENT_LIFECYCLE", "PaymentRequest", "RATE_CEILING", "RATE_PLACES", "REPORT_LIFECYCLE", "REVIEW_VISIBILITIES",
     "Rate", "Receipt", "Report", "Review", "SCREENING_RULES", "TRANCHE_LIFECYCLE", "Tranche", "assign_reviewer",
-    "award_plan", "check_ceiling", "check_on_panel", "check_transition", "convert", "counting", "declare_conflict", "determine",
+    "award_plan", "check_ceiling", "check_direct_disbursement", "check_on_panel", "check_transition", "convert",
+    "counting", "declare_conflict", "determine",
     "fmt", "make_review", "money", "new_id", "recusal", "same_organisation", "screening_failures", "sign_agreement",
     "visible_reviews",
 ]

@@ -142,7 +142,8 @@ class Grant(EventsMixin):
         raise NotFound("report", report_id)
 
     def disburse(self, fund: Fund, tranche_ref: str, amount: Decimal | None, value_date: date,
-                 now: datetime) -> tuple[Tranche, LedgerEntry]:
+                 now: datetime, invoiced: tuple[Decimal, str, Decimal] | None = None) -> tuple[Tranche, LedgerEntry]:
+        """`invoiced`: (amount, currency, rate) of the payment request paid, kept on the ledger row."""
         self.check_allowed("disburse")
         check_payable(self)
         tranche = self.tranche(tranche_ref)
@@ -159,7 +160,9 @@ class Grant(EventsMixin):
         if amount > self.undisbursed:
             raise InvalidInput({"amount.amount": [f"exceeds the undisbursed commitment "
                                                   f"({fmt(self.undisbursed, self.currency)})"]})
+        original, currency, rate = invoiced or (amount, self.currency, Decimal(1))
         entry = fund.post(DISBURSEMENT, amount, now=now, value_date=value_date,
+                          original_amount=original, original_currency=currency, exchange_rate=rate,
                           description=f"tranche {tranche.number} to {self.recipient}", grant_id=self.id,
                           tranche_id=tranche.id)
         tranche.disbursed = money(tranche.disbursed + amount)

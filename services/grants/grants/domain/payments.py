@@ -1,7 +1,8 @@
 """Payment requests per tranche: submitted by the grantee, approved by programme staff and then
 by finance (two approvals by two different keys), then paid, which disburses the tranche
 (IATI 3, `tranche.disbursed`: the only step that moves money, so metrics counts it once); a
-payment that fails is `payment_failed` with its reason and may be retried. Every amount carries
+payment that fails is `payment_failed` with its reason and may be retried. Either approval level
+may instead reject the request, with a reason (`rejected`: final; the grantee may request again). Every amount carries
 its currency, value date and the exchange rate used."""
 from __future__ import annotations
 
@@ -12,15 +13,24 @@ from decimal import Decimal
 from grants.domain.common import Lifecycle, Payload, check_transition, fmt, new_id
 from grants.domain.grants import Grant
 from shared.aggregate import EventsMixin
-from shared.errors import Forbidden, InvalidInput
+from shared.errors import Conflict, Forbidden, InvalidInput
 
 PAYMENT_LIFECYCLE: Lifecycle = {
-    "submitted": {"approve_programme": "programme_approved"},
-    "programme_approved": {"approve_finance": "approved"},
+    "submitted": {"approve_programme": "programme_approved", "reject_programme": "rejected"},
+    "programme_approved": {"approve_finance": "approved", "reject_finance": "rejected"},
     "approved": {"pay": "paid", "fail": "payment_failed"},
     "payment_failed": {"retry": "approved"},
     "paid": {},
+    "rejected": {},
 }
+
+
+def check_direct_disbursement(grant: Grant, uses_payment_requests: bool) -> None:
+    """A grant whose grantee has requested a payment is paid only through approved payment
+    requests: an administrator's direct disbursement would bypass both approvals."""
+    if uses_payment_requests:
+        raise Conflict(f"grant {grant.id} is paid through payment requests: a tranche is disbursed when finance "
+                       f"pays an approved request (POST /v1/payments/{{id}}/payment), not directly")
 
 
 @dataclass
@@ -49,6 +59,10 @@ class PaymentRequest(EventsMixin):
     failure_reason: str | None = None
     failed_at: datetime | None = None
     attempts: int = 0
+    rejected_stage: str | None = None   # programme | finance: the level that rejected it
+    rejected_by: str | None = None
+    rejected_at: datetime | None = None
+    rejection_reason: str | None = None
 
     @classmethod
     def submit(cls, grant: Grant, *, tranche_ref: str, amount: Decimal, currency: str, original_amount: Decimal,
@@ -87,12 +101,23 @@ class PaymentRequest(EventsMixin):
             self.programme_approved_by, self.programme_approved_at, self.status = by, now, "programme_approved"
         self._record(grant, "payment.approved", now, stage=stage, approved_by=by)
 
+    def reject(self, grant: Grant, stage: str, by: str, reason: str, now: datetime) -> None:
+        """Programme staff reject a submitted request, finance one programme staff approved."""
+        check_transition("payment request", PAYMENT_LIFECYCLE, self.status, f"reject_{stage}")
+        if not reason.strip():
+            raise InvalidInput({"reason": ["say why the payment request is rejected"]})
+        self.status, self.rejected_stage, self.rejected_by = "rejected", stage, by
+        self.rejected_at, self.rejection_reason = now, reason.strip()
+        self._record(grant, "payment.rejected", now, stage=stage, rejected_by=by, reason=self.rejection_reason)
+
     def pay(self, grant: Grant, disburse: object, value_date: date, now: datetime) -> None:
-        """Pay: `disburse(tranche_number, amount, value_date)` disburses the tranche (its checks:
-        agreement countersigned, condition met, what is left) and gives the ledger entry's id."""
+        """Pay: `disburse(tranche_number, amount, value_date, invoiced)` disburses the tranche (its
+        checks: agreement countersigned, condition met, what is left) and gives the ledger entry's
+        id; the IATI 3 row keeps the invoiced amount, its currency and the rate used."""
         check_transition("payment request", PAYMENT_LIFECYCLE, self.status, "pay")
         assert callable(disburse)
-        self.disbursement_id = disburse(str(self.tranche_number), self.amount, value_date)
+        invoiced = (self.original_amount, self.original_currency, self.exchange_rate)
+        self.disbursement_id = disburse(str(self.tranche_number), self.amount, value_date, invoiced)
         self.status, self.paid_at, self.paid_value_date = "paid", now, value_date
         self.attempts += 1
         self._record(grant, "payment.paid", now, paid_value_date=value_date, disbursement_id=self.disbursement_id)

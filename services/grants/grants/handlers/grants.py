@@ -55,6 +55,7 @@ def disburse(uow: Any, grant_id: str, data: dict[str, Any], *, actor: Actor) -> 
         if amount is not None and amount["currency"] != grant.currency:
             raise InvalidInput({"amount.currency": [f"must be the grant's currency {grant.currency}"]})
         assert fund is not None
+        domain.check_direct_disbursement(grant, uow.payments.any_for(grant.id))
         _, entry = grant.disburse(fund, str(fields["tranche"]), amount["amount"] if amount else None,
                                   fields["value_date"] or now.date(), now)
         uow.grants.save(grant)

@@ -1,6 +1,7 @@
 """Payment requests: the grantee asks for (part of) a tranche; programme staff (the `programme`
 scope) approve, then finance (the `finance` scope, another key) approves and pays it, which
-disburses the tranche; a failed payment keeps its reason and may be retried."""
+disburses the tranche; a failed payment keeps its reason and may be retried. Either approval
+level may reject it instead, with a reason."""
 from __future__ import annotations
 
 from typing import Any
@@ -53,18 +54,21 @@ def _acting(uow: Any, payment_id: str, actor: Actor, scope: str, what: str) -> t
 
 def act_on_payment(uow: Any, payment_id: str, data: dict[str, Any] | None = None, *, actor: Actor,
                    action: str) -> dict[str, Any]:
-    """`action`: approve_programme, approve_finance, pay, fail or retry."""
-    scope = "programme" if action == "approve_programme" else "finance"
-    schema = {"pay": api.PaymentInput, "fail": api.PaymentFailureInput}.get(action, api.EmptyInput)
+    """`action`: approve_ or reject_ programme or finance, pay, fail or retry."""
+    scope = "programme" if action.endswith("_programme") else "finance"
+    schema = {"pay": api.PaymentInput, "fail": api.PaymentFailureInput, "reject_programme": api.PaymentRejectionInput,
+              "reject_finance": api.PaymentRejectionInput}.get(action, api.EmptyInput)
     fields = load(schema, data)
     now = utcnow()
     with uow:
         fund, _, grant, payment = _acting(uow, payment_id, actor, scope, action.replace("_", " ") + " of payments")
         if action.startswith("approve_"):
             payment.approve(grant, action.removeprefix("approve_"), _by(actor), now)
+        elif action.startswith("reject_"):
+            payment.reject(grant, action.removeprefix("reject_"), _by(actor), fields["reason"], now)
         elif action == "pay":
-            def disburse(tranche: str, amount: Any, value_date: Any) -> str:
-                _, entry = grant.disburse(fund, tranche, amount, value_date, now)
+            def disburse(tranche: str, amount: Any, value_date: Any, invoiced: Any) -> str:
+                _, entry = grant.disburse(fund, tranche, amount, value_date, now, invoiced)
                 return str(entry.id)
             payment.pay(grant, disburse, fields["value_date"] or now.date(), now)
             uow.grants.save(grant)

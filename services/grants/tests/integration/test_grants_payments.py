@@ -62,7 +62,7 @@ def test_a_payment_request_goes_through_two_approvals_fails_is_retried_and_is_pa
     # 12345.67 EUR x 1.1037 = 13625.916...: 13625.92 USD, the rate kept as declared
     assert (payment["amount"], payment["original_amount"], payment["exchange_rate"], payment["value_date"]) == (
         money("13625.92"), money("12345.67", "EUR"), "1.1037000000", "2020-07-01")
-    assert (payment["status"], payment["allowed_actions"]) == ("submitted", ["approve_programme"])
+    assert (payment["status"], payment["allowed_actions"]) == ("submitted", ["approve_programme", "reject_programme"])
 
     with pytest.raises(Forbidden):          # finance's scope is not programme staff's
         act(uow, payment, "approve_programme", FINANCE)
@@ -109,3 +109,30 @@ def test_a_payment_request_goes_through_two_approvals_fails_is_retried_and_is_pa
     assert [p["status"] for p in handlers.list_payments(uow(), grant["id"], {}, actor=GRANTEE)["items"]] == ["paid"]
     with pytest.raises(NotFound):
         handlers.list_payments(uow(), grant["id"], {}, actor=OTHER)
+
+
+def test_a_rejected_request_is_kept_with_its_reason_and_direct_disbursement_is_refused(uow, grants_db):
+    fund, grant = awarded(uow)
+    handlers.sign_agreement(uow(), grant["id"], actor=GRANTEE, party="grantee")
+    handlers.sign_agreement(uow(), grant["id"], actor=FUND, party="fund")
+    first = handlers.request_payment(uow(), grant["id"], {"tranche": 1, "amount": money("1000.00")}, actor=GRANTEE)
+    with pytest.raises(Forbidden):     # finance's scope is not programme staff's
+        act(uow, first, "reject_programme", FINANCE, {"reason": "no"})
+    with pytest.raises(InvalidInput) as no_reason:
+        act(uow, first, "reject_programme", STAFF, {})
+    assert set(no_reason.value.errors) == {"reason"}
+    rejected = act(uow, first, "reject_programme", STAFF, {"reason": "no invoice attached"})
+    assert (rejected["status"], rejected["rejected_stage"], rejected["rejected_by"], rejected["rejection_reason"],
+            rejected["allowed_actions"]) == ("rejected", "programme", "key_staff", "no invoice attached", [])
+    second = handlers.request_payment(uow(), grant["id"], {"tranche": 1, "amount": money("2000.00")}, actor=GRANTEE)
+    act(uow, second, "approve_programme", STAFF)
+    assert act(uow, second, "reject_finance", FINANCE, {"reason": "over budget"})["rejected_stage"] == "finance"
+    # the grant pays through payment requests now: the admin's direct disbursement bypasses no approval
+    with pytest.raises(Conflict, match="paid through payment requests"):
+        handlers.disburse(uow(), grant["id"], {"tranche": 1}, actor=FUND)
+    statuses = handlers.list_payments(uow(), grant["id"], {"status": "rejected"}, actor=GRANTEE)["items"]
+    assert sorted(p["rejection_reason"] for p in statuses) == ["no invoice attached", "over budget"]
+    assert handlers.get_fund(uow(), fund["id"], actor=SYSTEM)["balance"]["disbursed"] == "0.00"
+    with grants_db[0].connect() as conn:
+        outbox = [r[0] for r in conn.execute(sa.select(models.outbox.c.event_type)).all()]
+    assert outbox.count("payment.rejected") == 2 and "tranche.disbursed" not in outbox

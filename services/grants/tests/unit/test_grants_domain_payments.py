@@ -17,8 +17,8 @@ def request(grant, amount="12000.00", tranche="1"):
 
 
 def paying(fund, grant):
-    def disburse(tranche, amount, value_date):
-        _, entry = grant.disburse(fund, tranche, amount, value_date, NOW)
+    def disburse(tranche, amount, value_date, invoiced):
+        _, entry = grant.disburse(fund, tranche, amount, value_date, NOW, invoiced)
         return entry.id
     return disburse
 
@@ -39,6 +39,40 @@ def test_two_approvals_by_two_keys_then_paid_disburses_the_tranche_once():
     assert [e.type for e in grant.take_events()] == ["tranche.disbursed"]
     assert [e.type for e in payment.take_events()] == ["payment.requested", "payment.approved", "payment.approved",
                                                        "payment.paid"]
+    # the IATI 3 row keeps the invoiced amount, its currency and the rate used, as the request does
+    entry = fund.new_entries[-1]
+    assert (entry.amount, entry.currency, entry.original_amount, entry.original_currency, entry.exchange_rate,
+            entry.value_date) == (Decimal("12000.00"), "USD", Decimal("10000.00"), "EUR", Decimal("1.2"), TODAY)
+
+
+@pytest.mark.parametrize("stage", ["programme", "finance"])
+def test_either_approval_level_rejects_with_a_reason_and_nothing_is_paid(stage):
+    fund, _, _, grant = awarded()
+    payment = request(grant)
+    if stage == "finance":
+        with pytest.raises(Conflict, match="cannot reject finance"):   # finance rejects after programme staff
+            payment.reject(grant, "finance", "key_fin", "no", NOW)
+        payment.approve(grant, "programme", "key_staff", NOW)
+    with pytest.raises(InvalidInput) as no_reason:
+        payment.reject(grant, stage, "key_x", "  ", NOW)
+    assert set(no_reason.value.errors) == {"reason"}
+    payment.reject(grant, stage, "key_x", " invoice does not match the tranche ", NOW)
+    assert (payment.status, payment.rejected_stage, payment.rejected_by, payment.rejection_reason) == (
+        "rejected", stage, "key_x", "invoice does not match the tranche")
+    assert domain.PAYMENT_LIFECYCLE["rejected"] == {}
+    with pytest.raises(Conflict, match="rejected"):
+        payment.pay(grant, paying(fund, grant), TODAY, NOW)
+    rejected = payment.take_events()[-1]
+    assert (rejected.type, rejected.payload["stage"], rejected.payload["reason"], rejected.payload["status"]) == (
+        "payment.rejected", stage, "invoice does not match the tranche", "rejected")
+    assert grant.disbursed == 0 and request(grant).status == "submitted"   # the grantee may request again
+
+
+def test_a_grant_with_payment_requests_is_not_disbursed_directly():
+    _, _, _, grant = awarded()
+    domain.check_direct_disbursement(grant, uses_payment_requests=False)
+    with pytest.raises(Conflict, match="paid through payment requests"):
+        domain.check_direct_disbursement(grant, uses_payment_requests=True)
 
 
 def test_a_failed_payment_moves_no_money_and_is_retried():

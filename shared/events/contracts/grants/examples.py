@@ -83,6 +83,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     **{f"payment.{kind}": {**_GRANT, **_PAYMENT, **extra} for kind, extra in (
         ("requested", {}), ("approved", {"stage": "finance", "approved_by": "key-9", "status": "approved"}),
         ("paid", {"status": "paid", "paid_value_date": date(2020, 7, 2), "disbursement_id": "d-1"}),
+        ("rejected", {"status": "rejected", "stage": "programme", "rejected_by": "key-8",
+                      "reason": "the invoice does not match the tranche"}),
         ("failed", {"status": "payment_failed", "reason": "the bank returned it: closed account"}),
         ("retried", {"status": "approved", "previous_failure": "the bank returned it: closed account"}))},
     "tranche.disbursed": {**_GRANT, "disbursement_id": "d-1", "tranche_id": "t-1", "tranche_number": 1,

@@ -1,6 +1,7 @@
 """Contracts of the grants service's payment-request events: requested by the grantee, approved
 by programme staff then finance, paid (the tranche's disbursement: `tranche.disbursed` carries
-the money, so a consumer counts disbursed money from it alone) or failed and retried."""
+the money, so a consumer counts disbursed money from it alone) or failed and retried, or
+rejected at either approval level."""
 from marshmallow import fields, validate
 
 from shared.events.contracts.grants.pieces import GrantContext, date_field, money_field
@@ -53,6 +54,18 @@ class PaymentFailedV1(PaymentContext):
     """The payment failed (nothing was disbursed); it may be retried."""
     event_type, version, producer = "payment.failed", 1, "grants"
 
+    reason = fields.String(required=True)
+
+
+@contract
+class PaymentRejectedV1(PaymentContext):
+    """Programme staff (`stage` programme) or finance (`stage` finance) rejected the request, with
+    a reason; nothing is paid and the request is final (the grantee may request again)."""
+    event_type, version, producer = "payment.rejected", 1, "grants"
+
+    status = fields.String(required=True, validate=validate.OneOf(["rejected"]))
+    stage = fields.String(required=True, validate=validate.OneOf(["programme", "finance"]))
+    rejected_by = fields.String(required=True, metadata={"description": "the rejecting API key's id"})
     reason = fields.String(required=True)
 
 
