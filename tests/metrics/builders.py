@@ -70,10 +70,11 @@ def _grant_ctx(p, grant_id, fund_id, theme, country, programme_id, currency, at)
     return p
 
 
-def received(receipt_id, amount, *, fund_id="f-1", window="country_city", currency="USD", at=AT):
+def received(receipt_id, amount, *, fund_id="f-1", window="country_city", currency="USD", at=AT,
+             contributor="Government of Sweden"):
     p = copy.deepcopy(GRANTS["contribution.received"])
     p.update(receipt_id=receipt_id, fund_id=fund_id, window=window, amount=Decimal(amount), currency=currency,
-             received_at=at, value_date=at.date())
+             received_at=at, value_date=at.date(), contributor=contributor)
     p["fund_balance"] = {**p["fund_balance"], "currency": currency}
     return "contribution.received", p
 

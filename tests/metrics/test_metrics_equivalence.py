@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics import clock, domain, handlers, plans, recompute
+from metrics.attribution import money_txns
+from metrics.domain.attribution import attribution
 from tests.metrics import builders as b
 from tests.metrics.builders import MetricsDb, wire
 
@@ -114,7 +116,8 @@ def histories(draw):
     # money
     events.append(b.fund("f-1"))
     for i in range(draw(st.integers(0, 2))):
-        events.append(b.received(f"k{i}", f"{draw(st.integers(1, 10**6))}.00", at=draw(st.sampled_from(MONEY_DAYS))))
+        events.append(b.received(f"k{i}", f"{draw(st.integers(1, 10**6))}.00", at=draw(st.sampled_from(MONEY_DAYS)),
+                                 contributor=draw(st.sampled_from(["Sweden", "Switzerland"]))))
     for i in range(draw(st.integers(0, 2))):
         ctx = {"theme": draw(st.sampled_from(THEMES)), "country": draw(st.sampled_from(["UG", "KE"])),
                "programme_id": draw(st.sampled_from(sorted(parent)))}
@@ -186,6 +189,16 @@ def test_incremental_projection_equals_full_recomputation(world, history):
         expected = recompute.snapshot(plan, state)
         assert actual.canonical() == expected.canonical()
         assert _bodies(plan, actual) == _bodies(plan, expected)
+        with world.uow() as uow:   # donor attribution: from the stored transactions == from the sources
+            txns = money_txns(uow.projection)
+        for day in (None, date(2019, 12, 31)):
+            got = attribution(plan, actual, txns, today=TODAY.date(), as_of=day)
+            assert got == attribution(plan, expected, state.money.values(), today=TODAY.date(), as_of=day)
+            for code in got["figures"]:   # exact: the contributors' credits and the rest add up to the figure
+                credited = sum(domain.scale_value(i["figures"][code]) for i in got["items"])
+                assert credited == domain.scale_value(got["attributed"][code])
+                assert domain.scale_value(got["total"][code]) == (
+                    credited + domain.scale_value(got["unattributed"][code]))
         # and an oracle that shares no code with either: the sum of the counted final values
         final = {}
         for e in commit_order:

@@ -2,6 +2,7 @@
 from gateway.consumers import FeedConsumers, ProgressConsumer
 from gateway.dependencies import GatewayState
 from gateway.ops import GatewayOps
+from gateway.routes.attribution import AttributionRoutes
 from gateway.routes.audit import AuditRoutes
 from gateway.routes.dashboard import DashboardRoutes
 from gateway.routes.docs import DocsRoutes
@@ -22,8 +23,8 @@ from gateway.rpc import LongRpc, ServiceRpc
 
 
 class GatewayService(SystemRoutes, OperationsRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes,
-                     AuditRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes, GrantPaymentRoutes,
-                     IatiRoutes, IatiImportRoutes,
+                     AuditRoutes, AttributionRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes,
+                     GrantPaymentRoutes, IatiRoutes, IatiImportRoutes,
                      SpreadsheetRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 

@@ -88,6 +88,9 @@ metric_money_txns = sa.Table(
     sa.Column("theme", sa.String(100), nullable=False),
     sa.Column("country", sa.String(2), nullable=False),
     sa.Column("programme_id", sa.String(_ID), nullable=False),
+    # donor attribution (0006): a receipt's contributor, the grant of a grant's money ("" otherwise)
+    sa.Column("contributor", sa.String(300), nullable=False, server_default=""),
+    sa.Column("grant_id", sa.String(_ID), nullable=False, server_default=""),
 )
 
 metric_applications = sa.Table(

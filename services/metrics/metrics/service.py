@@ -1,7 +1,7 @@
 """nameko entrypoints of the metrics service: thin, all logic is in handlers."""
 from nameko.dependency_providers import Config
 
-from metrics import handlers
+from metrics import attribution, handlers
 from metrics.dependencies import backbone
 from metrics.publisher import ProgressPublisher, configured_timer
 from shared import failpoints
@@ -49,6 +49,10 @@ class MetricsService:
     @rpc(expected_exceptions=PlatformError)
     def get_breakdown(self, dimension, plan_id=None, as_of=None):
         return handlers.get_breakdown(self.uow(), dimension, plan_id, as_of)
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_attribution(self, plan_id=None, as_of=None, contributor=None):
+        return attribution.get_attribution(self.uow(), plan_id, as_of, contributor)
 
     @rpc(expected_exceptions=PlatformError)
     def get_history(self, plan_id=None, as_of=None):

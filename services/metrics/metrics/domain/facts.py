@@ -100,6 +100,8 @@ class MoneyTxn:
     theme: str = NONE
     country: str = NONE
     programme_id: str = NONE
+    contributor: str = NONE   # a receipt's contributor; a grant's money: grant_id (donor attribution)
+    grant_id: str = NONE
 
     @property
     def cell(self) -> MoneyCell:
@@ -116,19 +118,20 @@ def money_from_event(event_type: str, p: Payload) -> MoneyTxn:
     # which is their value date in the ledger.
     if event_type == "contribution.received":
         return MoneyTxn("received", p["receipt_id"], p["currency"], scale_money(p["amount"]),
-                        as_date(p["value_date"]), **ctx)
+                        as_date(p["value_date"]), **ctx, contributor=p["contributor"])
     if event_type == "grant.committed":
         return MoneyTxn("committed", p["grant_id"], p["currency"], scale_money(p["amount"]),
-                        as_date(p["committed_at"]), **ctx)
+                        as_date(p["committed_at"]), **ctx, grant_id=p["grant_id"])
     if event_type == "grant.awarded":   # deprecated direct award: a commitment without fund or theme
         return MoneyTxn("committed", p["grant_id"], p["currency"], scale_money(p["amount"]),
-                        as_date(p["awarded_at"]), programme_id=p["programme_id"])
+                        as_date(p["awarded_at"]), programme_id=p["programme_id"], grant_id=p["grant_id"])
     if event_type == "tranche.disbursed":
         return MoneyTxn("disbursed", p["disbursement_id"], p["currency"], scale_money(p["amount"]),
-                        as_date(p["value_date"]), **ctx)
+                        as_date(p["value_date"]), **ctx, grant_id=p["grant_id"])
     if event_type in ("grant.closed", "grant.cancelled"):
         at = p.get("closed_at") or p.get("cancelled_at")
-        return MoneyTxn("returned", p["grant_id"], p["currency"], scale_money(p["returned"]), as_date(at), **ctx)
+        return MoneyTxn("returned", p["grant_id"], p["currency"], scale_money(p["returned"]), as_date(at), **ctx,
+                        grant_id=p["grant_id"])
     raise ValueError(f"{event_type} is not a money event")
 
 

@@ -1,0 +1,27 @@
+"""money transactions name their contributor (receipts) and grant (grant money), for donor
+attribution; existing rows get "" until `python -m metrics.cli rebuild` re-reads the grants
+outbox (docs/metrics.md, "Donor attribution")
+
+Revision ID: 0006
+Revises: 0004 (the merge re-chains it after 0005)
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0006'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('metric_money_txns', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contributor', sa.String(300), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('grant_id', sa.String(100), nullable=False, server_default=''))
+
+
+def downgrade():
+    with op.batch_alter_table('metric_money_txns', schema=None) as batch_op:
+        batch_op.drop_column('grant_id')
+        batch_op.drop_column('contributor')
