@@ -2,14 +2,16 @@
 and revise results through the programmes API and watch the public progress, breakdowns,
 history and pipeline follow."""
 import time
+import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import requests
 
-from tests.e2e.conftest import ADMIN_HEADERS
-from tests.grants_flow import fund_body, money
-from tests.programmes_flow import programme_body, result_body
+from tests.e2e.conftest import ADMIN_HEADERS, ADMIN_KEY
+from tests.grants_flow import REVIEW, Http, application_body, call_body, fund_body, money
+from tests.programmes_flow import ORGANISATION, programme_body, result_body
 
 pytestmark = pytest.mark.e2e
 
@@ -138,3 +140,50 @@ def test_money_is_dated_by_value_date(platform):
     post(platform, f"/v1/contributions/{pledge['id']}/receipts", {"value_date": value_date.isoformat()})
     wait_for(lambda: pooled(platform), lambda p: p >= 5000.0)
     assert pooled(platform, as_of=between) == before + 5000.0
+
+
+def contributor_figures(base, name, **params):
+    response = requests.get(f"{base}/v1/objective/progress/contributor/{name}", params=params, timeout=10)
+    return response.json()["items"][0] if response.status_code == 200 else response.status_code
+
+
+def test_contributors_are_credited_with_the_results_their_money_financed(platform):
+    admin, tag = Http(platform, ADMIN_KEY), uuid.uuid4().hex[:8]
+    sweden, swiss = f"Sweden {tag}", f"Switzerland {tag}"
+    programme = post(platform, "/v1/programmes", programme_body(f"Attribution e2e {tag}"))
+    programme = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    fund = post(platform, "/v1/funds", fund_body())
+    for name, amount in ((sweden, "100000.00"), (swiss, "50000.00")):   # 2/3 and 1/3 of the fund
+        pledge = post(platform, "/v1/contributions", {"fund_id": fund["id"], "contributor": name,
+                                                      "amount": money(amount)})
+        post(platform, f"/v1/contributions/{pledge['id']}/receipts", {})
+    call = post(platform, "/v1/calls", call_body(fund["id"], required_reviews=1))
+    app = post(platform, "/v1/applications", application_body(call["id"], programme["id"],
+                                                              applicant_organisation=ORGANISATION["ref"]))
+    post(platform, f"/v1/applications/{app['id']}/reviews", REVIEW)
+    grant = post(platform, f"/v1/applications/{app['id']}/determination",
+                 {"decision": "award", "reasons": ["good"]})["grant"]
+    grantee = admin.as_key(admin.new_key(ORGANISATION["ref"], "partner"))
+    grantee.ok(grantee.post(f"/v1/grants/{grant['id']}/agreement/signature", {}))
+    post(platform, f"/v1/grants/{grant['id']}/agreement/countersignature", {})
+    post(platform, f"/v1/grants/{grant['id']}/disbursements", {"tranche": 1})
+    approve(platform, programme, 3000)
+
+    credited, _ = wait_for(lambda: contributor_figures(platform, sweden),
+                           lambda c: c != 404 and c["figures"]["people_reached"] == 2000, within=20)
+    path = credited["paths"][0]
+    assert (path["fund_id"], path["contributor_share"], path["grant_id"], path["grant_share"],
+            path["programme_id"], path["results"]["people_reached"], path["credited"]["people_reached"]) == (
+        fund["id"], "2/3", grant["id"], "1", programme["id"], 3000, 2000)
+    assert path["contributed"] == money("100000.00") and path["disbursed"] == money("40000.00")
+    assert contributor_figures(platform, swiss)["figures"]["people_reached"] == 1000
+    everyone = get(platform, "/v1/objective/progress/contributor")
+    for code in everyone["figures"]:   # exact: the credits and the unattributed add up to the figure
+        assert Decimal(str(everyone["total"][code])) == Decimal(str(everyone["unattributed"][code])) + sum(
+            Decimal(str(i["figures"][code])) for i in everyone["items"])
+    assert [i["contributor"] for i in get(platform, "/v1/objective/progress/contributor",
+                                          contributor=swiss)["items"]] == [swiss]
+    # as of yesterday the money had not arrived: nothing credited to it
+    assert contributor_figures(platform, sweden, as_of=(date.today() - timedelta(days=1)).isoformat()) == 404
+    bad = requests.get(f"{platform}/v1/objective/progress/contributor", params={"as_of": "soon"}, timeout=10)
+    assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["as_of"]
