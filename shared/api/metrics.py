@@ -87,6 +87,8 @@ class ProgressOut(StrictSchema):
                                                                 "available, cost per person reached"})
     updated_at = UTCDateTime(allow_none=True)
     revision = fields.Integer(metadata={"description": "revision of the last objective.progress_changed"})
+    links = fields.Dict(metadata={"description": "per figure: the URL of the approved results behind it "
+                                                 "(GET /v1/objective/progress/figures/{figure}/results)"})
 
 
 class BreakdownItemOut(StrictSchema):

@@ -59,6 +59,7 @@ metric_programmes = sa.Table(
     sa.Column("sdg_goals", sa.JSON, nullable=False),
     sa.Column("countries", sa.JSON, nullable=False),
     sa.Column("status", sa.String(30), nullable=True),
+    sa.Column("organisation", sa.String(200), nullable=True),   # 0006: reporting org, for drill-down access
 )
 
 metric_cities = sa.Table(

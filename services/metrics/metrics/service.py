@@ -1,10 +1,11 @@
 """nameko entrypoints of the metrics service: thin, all logic is in handlers."""
 from nameko.dependency_providers import Config
 
-from metrics import attribution, handlers
+from metrics import attribution, drilldown, handlers
 from metrics.dependencies import backbone
 from metrics.publisher import ProgressPublisher, configured_timer
 from shared import failpoints
+from shared.actors import Actor
 from shared.errors import PlatformError
 from shared.messaging.subscriptions.metrics import EVENT_KINDS, EVENT_TYPES
 from shared.runtime.consuming import rpc
@@ -53,6 +54,12 @@ class MetricsService:
     @rpc(expected_exceptions=PlatformError)
     def get_attribution(self, plan_id=None, as_of=None, contributor=None):
         return attribution.get_attribution(self.uow(), plan_id, as_of, contributor)
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_figure_results(self, figure, plan_id=None, as_of=None, actor=None, limit=50, cursor=None):
+        """The approved results behind a figure, as the caller may see them (metrics.drilldown)."""
+        return drilldown.list_results(self.uow(), figure, plan_id, as_of, actor=Actor.from_wire(actor), limit=limit,
+                                      cursor=cursor)
 
     @rpc(expected_exceptions=PlatformError)
     def get_history(self, plan_id=None, as_of=None):

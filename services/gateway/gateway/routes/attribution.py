@@ -1,9 +1,12 @@
-"""Donor attribution (public, as the rest of the progress API; contributors' names are public in
-IATI anyway): each contributor to the pooled funds credited with the share of the plan's
-results its money financed, with the path of every figure (docs/metrics.md)."""
-from gateway.entrypoints import api, query_of
+"""Behind the progress figures (public, as the rest of the progress API): donor attribution, each
+contributor to the pooled funds credited with the share of the plan's results its money financed,
+with the path of every figure (contributors' names are public in IATI anyway); and the drill-down,
+the approved results behind a figure, listed as the caller may see them (docs/metrics.md)."""
+from gateway.entrypoints import actor_of, api, query_of
+from gateway.pagination import page
 from gateway.routes.base import Routes
 from shared.api.attribution import AttributionOut, AttributionQuery
+from shared.api.drilldown import FigureResultsOut, FigureResultsQuery
 
 TAGS = ["plan"]
 
@@ -27,3 +30,15 @@ class AttributionRoutes(Routes):
          summary="One contributor's credited figures and their paths (404 when it contributed nothing)")
     def get_contributor_attribution(self, request, contributor):
         return self._attribution(request, contributor)
+
+    @api("GET", "/v1/objective/progress/figures/<string:figure>/results", access="public",
+         query=FigureResultsQuery, response=FigureResultsOut, tags=TAGS,
+         summary="The approved results behind a figure as of a date (listed: admins all, an organisation its own)")
+    def list_figure_results(self, request, figure):
+        query = query_of(request)
+        as_of = query.get("as_of")
+        body = self.metrics.list_figure_results(figure, query.get("plan"), as_of.isoformat() if as_of else None,
+                                                actor=actor_of(request), limit=query["limit"],
+                                                cursor=query.get("cursor"))
+        status, headers, listed = page(request, body.pop("items"), body.pop("next_cursor"))
+        return status, headers, {**body, **listed}

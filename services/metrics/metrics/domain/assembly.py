@@ -64,6 +64,9 @@ def progress(plan: Plan, snap: Snapshot, *, today: date, as_of: date | None, rev
                                 for (c,), acc in sorted(by_currency.items()) if acc["committed"]]},
         "funds": [money_entry(c, acc, people=people_value) for (c,), acc in sorted(by_currency.items())],
         "updated_at": timestamp(snap.updated_at), "revision": revision,
+        # the drill-down: the approved results behind each figure (docs/metrics.md, "Drill-down")
+        "links": {f.code: f"/v1/objective/progress/figures/{f.code}/results?plan={plan.id}"
+                          + (f"&as_of={as_of.isoformat()}" if as_of else "") for f in plan.figures},
     }
 
 

@@ -76,12 +76,13 @@ class ProgrammeDim:
     sdg_goals: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     status: str | None = None
+    organisation: str | None = None   # reporting organisation (IATI ref): who sees its results listed
 
 
 def programme_from_event(event_type: str, p: Payload) -> ProgrammeDim:
     return ProgrammeDim(p["programme_id"], p.get("version", 1), p.get("parent_id"), p.get("title"),
                         p["funding_window"], tuple(p.get("themes", ())), tuple(p.get("sdg_goals", ())),
-                        tuple(p.get("countries", ())), p.get("status"))
+                        tuple(p.get("countries", ())), p.get("status"), (p.get("reporting_org") or {}).get("ref"))
 
 
 MoneyCell = tuple[str, str, str, str, str, str, str, date]

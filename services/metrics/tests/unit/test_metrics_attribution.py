@@ -122,3 +122,4 @@ def test_a_programme_financed_in_two_currencies_is_unattributed_with_the_reason(
     body = attribution.get_attribution(db.uow())
     assert body["items"] == [] and [u["reason"] for u in body["unattributed_programmes"]] == [
         "financed in several currencies: EUR, USD"]
+

@@ -1,0 +1,79 @@
+"""Drill-down: the approved results behind one figure of the progress, as of a date, as metrics
+holds them (each result at its winning version), one page at a time.
+
+Access follows the programmes API, which lists a programme's results to its reporting
+organisation and to administrators only: an administrator sees every result listed; a key of an
+organisation its own programmes' results listed and the others' as a count and a sum only; an
+anonymous caller (the progress API is public) the count and the sum only. The summary covers
+every result behind the figure, so the listed ones and the rest add up to the figure."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from metrics import handlers
+from metrics import models as m
+from metrics.domain import ResultFact, value_out
+from metrics.domain.plan import Figure, Plan
+from metrics.unit_of_work import MetricsUnitOfWork
+from shared.actors import Actor, org_key
+from shared.errors import NotFound
+from shared.persistence import from_row, keyset_page
+
+RESULT_COLUMNS = [c for c in m.result_facts.c]
+
+
+def _behind(plan: Plan, figure: Figure, as_of: Any) -> sa.Select[Any]:
+    """The result facts the figure counts (plan.counts, as SQL), with their programme's title
+    and organisation: a distinct count counts results with a positive value."""
+    r, p = m.result_facts.c, m.metric_programmes.c
+    indicators = list(plan.indicators) if figure.indicator == "*" else [figure.indicator]
+    end = min(plan.end, as_of) if as_of else plan.end
+    query = (sa.select(*RESULT_COLUMNS, p.title.label("programme_title"), p.organisation)
+             .select_from(m.result_facts.outerjoin(m.metric_programmes, p.programme_id == r.programme_id))
+             .where(r.version >= 1, r.corporate.is_(True), r.measure == "unit", r.indicator.in_(indicators),
+                    r.period_end >= plan.start, r.period_end <= end))
+    return query if figure.measure == "sum" else query.where(r.value > 0)
+
+
+def _own(query: sa.Select[Any], actor: Actor, mine: bool) -> sa.Select[Any]:
+    same = sa.func.lower(sa.func.trim(sa.func.coalesce(m.metric_programmes.c.organisation, ""))) == org_key(
+        actor.organisation)
+    return query.where(same if mine else sa.not_(same))
+
+
+def _item(row: Any) -> dict[str, Any]:
+    fact = from_row(ResultFact, row)
+    direct, indirect = (part for _, part in fact.reach_parts())
+    return {"result_id": fact.result_id, "version": fact.version, "programme_id": fact.programme_id,
+            "programme_title": row.programme_title, "indicator": fact.indicator,
+            "city": {"id": fact.city_id, "name": fact.city_name, "country": fact.country},
+            "period": {"start": fact.period_start.isoformat(), "end": fact.period_end.isoformat()},
+            "value": value_out(fact.value), "direct": value_out(direct), "indirect": value_out(indirect)}
+
+
+def list_results(uow: MetricsUnitOfWork, figure_code: str, plan_id: str | None = None, as_of: Any = None, *,
+                 actor: Actor, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    plan, day = handlers._query(plan_id, as_of)   # the one validation of plan and as_of
+    figure = next((f for f in plan.figures if f.code == figure_code), None)
+    if figure is None:
+        raise NotFound("figure", figure_code)
+    behind = _behind(plan, figure, day)
+    listed = None if actor.is_anonymous else behind if actor.is_admin else _own(behind, actor, mine=True)
+    r = m.result_facts.c
+    with uow:
+        def totals(query: sa.Select[Any]) -> tuple[int, int]:
+            sub = query.subquery()
+            n, v = uow.projection.run(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.value), 0))
+                                      .select_from(sub)).one()
+            return int(n), int(v)
+        n, v = totals(behind)
+        page = keyset_page(uow.projection.session, listed, [r.result_id], limit=limit, cursor=cursor) \
+            if listed is not None else None
+        seen = (n, v) if actor.is_admin else totals(listed) if listed is not None else (0, 0)
+    return {"plan_id": plan.id, "figure": figure.code, "measure": figure.measure, "as_of": day and day.isoformat(),
+            "summary": {"results": n, "value": value_out(v), "listed": seen[0], "listed_value": value_out(seen[1]),
+                        "not_listed": n - seen[0], "not_listed_value": value_out(v - seen[1])},
+            "items": [_item(row) for row in page.rows] if page else [],
+            "next_cursor": page.next_cursor if page else None}
