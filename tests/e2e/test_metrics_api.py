@@ -187,3 +187,46 @@ def test_contributors_are_credited_with_the_results_their_money_financed(platfor
     assert contributor_figures(platform, sweden, as_of=(date.today() - timedelta(days=1)).isoformat()) == 404
     bad = requests.get(f"{platform}/v1/objective/progress/contributor", params={"as_of": "soon"}, timeout=10)
     assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["as_of"]
+
+
+def every_page(client, path, **params):
+    """Every item of a list, following `next` as is; and the first page's body."""
+    first = body = client.ok(client.get(path, params=params))
+    items = list(body["items"])
+    while body["next"]:
+        body = client.ok(requests.get(body["next"], headers=client.headers(), timeout=15))
+        items += body["items"]
+    return items, first
+
+
+def test_every_figure_links_to_the_approved_results_behind_it(platform):
+    admin, tag = Http(platform, ADMIN_KEY), uuid.uuid4().hex[:8]
+    programme = post(platform, "/v1/programmes", programme_body(f"Drill-down e2e {tag}"))
+    programme = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    result = approve(platform, programme, 777)
+    link = get(platform, "/v1/objective/progress")["links"]["people_reached"]
+    owner = admin.as_key(admin.new_key(ORGANISATION["ref"], "reader"))
+    stranger = admin.as_key(admin.new_key(f"XM-DRILL-{tag}", "partner"))
+    wait_for(lambda: [i for i in every_page(admin, link, limit=200)[0] if i["result_id"] == result["id"]], bool,
+             within=20)
+
+    listed, first = every_page(admin, link, limit=2)
+    mine = next(i for i in listed if i["result_id"] == result["id"])
+    assert (mine["programme_id"], mine["indicator"], mine["version"], mine["value"], mine["period"]["end"],
+            mine["city"]["name"]) == (programme["id"], "people_reached", 1, 777, "2020-06-30", "Jinja")
+    assert first["summary"]["results"] == len(listed) and first["summary"]["not_listed"] == 0
+    assert Decimal(str(first["summary"]["value"])) == Decimal(str(
+        get(platform, "/v1/objective/progress")["figures"]["people_reached"]["value"]))
+    # an organisation sees its own results listed, the others' as a count; the public the count only
+    own, own_page = every_page(owner, link)
+    assert result["id"] in [i["result_id"] for i in own] and own_page["summary"]["listed"] == len(own)
+    theirs = stranger.ok(stranger.get(link))
+    assert theirs["items"] == [] and theirs["summary"]["not_listed"] == first["summary"]["results"]
+    public = get(platform, "/v1/objective/progress/figures/people_reached/results")
+    assert public["items"] == [] and public["summary"] == theirs["summary"]
+    # as of a date: only results whose period had ended
+    before, _ = every_page(admin, link.split("?")[0], as_of="2020-06-29", limit=200)
+    assert result["id"] not in [i["result_id"] for i in before]
+    assert requests.get(f"{platform}/v1/objective/progress/figures/nothing/results", timeout=10).status_code == 404
+    bad = requests.get(f"{platform}{link.split('?')[0]}", params={"limit": 0}, timeout=10)
+    assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["limit"]

@@ -217,6 +217,8 @@ TABLE = {
     ("DELETE", "/v1/webhooks/{webhook_id}", "path:webhook_id"): TRY,
     # no object of anyone's
     ("GET", "/v1/objective/progress/{dimension}", "path:dimension"): NOT_A_REFERENCE + " (a breakdown's name)",
+    ("GET", "/v1/objective/progress/figures/{figure}/results", "path:figure"):
+        NOT_A_REFERENCE + " (a figure's code in the plan; the results listed are checked per caller)",
     ("GET", "/v1/objective/progress/contributor/{contributor}", "path:contributor"):
         SHARED.format("a contributor's public name (IATI publishes it) that"),
     ("GET", "/docs/{name}", "path:name"): NOT_A_REFERENCE + " (a static asset)",
