@@ -14,7 +14,9 @@ Doc = dict[str, Any]
 
 # Ids no create answers at their collection: the operation that reveals them, and where.
 ELSEWHERE = {"grant_id": (("determine", "/grant/id"),),
-             "report_id": (("get_grant", "/reports/0/id"),)}
+             "report_id": (("get_grant", "/reports/0/id"),),
+             "figure": (("get_progress", "/targets/0/code"),),
+             "contributor": (("get_attribution", "/items/0/contributor"),)}
 # Path parameters naming fixed values (a breakdown dimension, a static asset), not resources.
 STATIC = frozenset({"dimension", "name"})
 # Request fields and query filters that take a resource's id under another name.
