@@ -212,6 +212,9 @@ class FakePanel:
 class FakePayments(_ById):
     store, time_attr = "payments", "submitted_at"
 
+    def any_for(self, grant_id):
+        return any(p.grant_id == grant_id for p in self.s.payments.values())
+
 
 class FakeGrants(_ById):
     store, time_attr = "grants", "awarded_at"
