@@ -12,6 +12,8 @@ The package, by responsibility:
 - `state`: the sources' state folded from their histories (`SourceState`), for recomputation.
 - `snapshot`: one plan's aggregates as assembly reads them (`Snapshot`), figures and series.
 - `projection`: share, least-squares trend and status of a target.
+- `attribution`: donor attribution (contributors credited exactly, largest remainder; imported
+  from its module, `metrics.domain.attribution`).
 - `money`, `assembly`, `breakdown`: the API bodies (progress, history, pipeline, breakdowns),
   whether the snapshot comes from the database (the incremental projection) or from
   `metrics.recompute` (the full recomputation from source records).
