@@ -115,7 +115,8 @@ def test_a_countersigned_grant_is_paid_after_two_approvals_a_failure_and_a_retry
         return [e["payload"] for e in items if e["payload"]["grant_id"] == grant["id"]]
 
     wait_until(lambda: of_grant(admin, "payment.paid"), timeout=20, message="the payment in the feed")
-    assert [e["amount"] for e in of_grant(admin, "tranche.disbursed")] == ["13625.92"]
+    assert [(e["amount"], e["original_amount"], e["original_currency"], Decimal(e["exchange_rate"]))
+            for e in of_grant(admin, "tranche.disbursed")] == [("13625.92", "12345.67", "EUR", Decimal("1.1037"))]
     assert [e["reason"] for e in of_grant(jinja, "payment.failed")] == ["returned by the bank: account closed"]
 
 

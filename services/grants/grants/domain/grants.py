@@ -174,6 +174,8 @@ class Grant(EventsMixin):
             **self.context(), "disbursement_id": entry.id, "tranche_id": tranche.id,
             "tranche_number": tranche.number, "transaction_type": DISBURSEMENT, "amount": entry.amount,
             "value_date": entry.value_date, "grant_committed": self.amount, "grant_disbursed": self.disbursed,
+            "original_amount": entry.original_amount, "original_currency": entry.original_currency,
+            "exchange_rate": entry.exchange_rate,
             "fund_balance": fund.balance.as_dict(), "disbursed_at": now})
         return tranche, entry
 

@@ -48,6 +48,11 @@ class TrancheDisbursedV1(GrantContext):
     grant_disbursed = money_field("disbursed on the grant so far, this payment included")
     fund_balance = fields.Nested(FundBalanceSchema, required=True)
     disbursed_at = UTCDateTime(required=True)
+    # optional (added for paid payment requests): the amount as invoiced and the rate used
+    original_amount = DecimalString(places=2, metadata={"description": "as invoiced (= amount when not converted)"})
+    original_currency = Currency(metadata={"description": "the invoice's currency"})
+    exchange_rate = DecimalString(metadata={"description": "1 original_currency = exchange_rate currency, "
+                                                           "at the invoice's value date"})
 
 
 
