@@ -131,6 +131,9 @@ TABLE = {
     ("POST", "/v1/programmes/{programme_id}/results", "body:city_id"): Try(body=lambda w, v: b_result(w, city_id=v)),
     ("POST", "/v1/programmes/{programme_id}/results", "body:indicator"): Try(
         body=lambda w, v: b_result(w, indicator=v)),
+    ("GET", "/v1/programmes/{programme_id}/period", "path:programme_id"): Try(query=lambda w, v: dict(PERIOD)),
+    ("POST", "/v1/programmes/{programme_id}/reopenings", "path:programme_id"): Try(
+        body={"period": dict(PERIOD), "until": "2099-12-31", "reason": "mine"}),
     ("GET", "/v1/results", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/results", "query:indicator"): Try(query=lambda w, v: {"indicator": v}),
     ("GET", "/v1/results/{result_id}", "path:result_id"): TRY,

@@ -14,6 +14,7 @@ from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
 from gateway.routes.operations import OperationsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
+from gateway.routes.reporting import ReportingRoutes
 from gateway.routes.review_panel import ReviewPanelRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.system import SystemRoutes
@@ -23,7 +24,7 @@ from gateway.rpc import LongRpc, ServiceRpc
 
 class GatewayService(SystemRoutes, OperationsRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes,
                      AuditRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes, GrantPaymentRoutes,
-                     IatiRoutes, IatiImportRoutes,
+                     IatiRoutes, IatiImportRoutes, ReportingRoutes,
                      SpreadsheetRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 

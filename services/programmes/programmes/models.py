@@ -190,6 +190,21 @@ class ImportChunk(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+
+class PeriodReopening(Base):
+    """An admin's exception to the plan's reporting calendar (domain/periods.py)."""
+    __tablename__ = "period_reopenings"
+    __table_args__ = (sa.Index("ix_period_reopenings_period", "programme_id", "period_start", "period_end"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    until: Mapped[date] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_by: Mapped[str | None] = mapped_column(sa.String(200))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
 # Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the
 # lower-cased reporting organisation keeps such a page a range scan in the list's order.
 sa.Index("ix_programmes_reporting_org_key", sa.func.lower(Programme.reporting_org_ref), Programme.updated_at,

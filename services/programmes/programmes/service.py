@@ -119,6 +119,16 @@ class ProgrammesService:
     def list_results(self, query=None, actor=None, programme_id=None):
         return handlers.list_results(self.uow(), query, actor=Actor.from_wire(actor), programme_id=programme_id)
 
+    # -- reporting windows (domain/periods.py)
+    @rpc(expected_exceptions=PlatformError)
+    def period_state(self, programme_id, query=None, actor=None):
+        return handlers.period_state(self.uow(), programme_id, query, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def reopen_period(self, programme_id, data, actor=None):
+        return handlers.reopen_period(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
+
     # -- IATI import (docs/iati.md): every activity of a document in one transaction
     @rpc(expected_exceptions=PlatformError)
     @command

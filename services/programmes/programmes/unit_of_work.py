@@ -24,6 +24,7 @@ from programmes.repositories import (
     SqlImportRepository,
     SqlIndicatorRepository,
     SqlProgrammeRepository,
+    SqlReopeningRepository,
     SqlResultRepository,
 )
 from shared.uow import UnitOfWork
@@ -37,3 +38,4 @@ class ProgrammesUnitOfWork(UnitOfWork):
         self.cities = SqlCityRepository(session)
         self.results = SqlResultRepository(session)
         self.imports = SqlImportRepository(session)
+        self.reopenings = SqlReopeningRepository(session)

@@ -56,6 +56,7 @@ from shared.api.programmes.programme import (
     SectorOut,
     StatusChange,
 )
+from shared.api.programmes.reporting import PeriodStateOut, ReopeningIn, ReopeningOut
 from shared.api.programmes.result import (
     IndicatorTotalOut,
     ResultCreate,
@@ -97,6 +98,7 @@ __all__ = [
     "ParticipatingOrgOut",
     "PeriodIn",
     "PeriodOut",
+    "PeriodStateOut",
     "PolicyMarkerIn",
     "PolicyMarkerOut",
     "ProgrammeCityIn",
@@ -106,6 +108,8 @@ __all__ = [
     "ProgrammePage",
     "ProgrammeRefOut",
     "ProgrammeUpdate",
+    "ReopeningIn",
+    "ReopeningOut",
     "ResultCreate",
     "ResultListQuery",
     "ResultOut",

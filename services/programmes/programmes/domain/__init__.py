@@ -11,6 +11,7 @@ from programmes.domain.indicators import (
     indicator_value_errors,
     value_errors,
 )
+from programmes.domain.periods import Reopening, ReportingRules, lock_date, period_state, require_open
 from programmes.domain.programmes import (
     DEFINING_STATUSES,
     FIXED_FIELDS,
@@ -36,6 +37,7 @@ from shared.events.contracts.programmes import ACTIVITY_STATUSES
 __all__ = [
     "ACTIVITY_STATUSES", "DEFINING_STATUSES", "DIMENSIONS", "FIXED_FIELDS", "MEASURE_CODES", "MUTABLE_FIELDS",
     "REPORTING_STATUSES", "RESULT_ACTIONS", "REVISION_STATUSES", "ROLE_CODES", "TRANSITIONS", "City", "Indicator",
-    "Programme", "Result", "ResultVersion", "check_parent", "city_key", "date_order_errors", "define_indicator",
-    "disaggregation_errors", "indicator_value_errors", "new_id", "roll_up", "value_errors",
+    "Programme", "Reopening", "ReportingRules", "Result", "ResultVersion", "check_parent", "city_key",
+    "date_order_errors", "define_indicator", "disaggregation_errors", "indicator_value_errors", "lock_date",
+    "new_id", "period_state", "require_open", "roll_up", "value_errors",
 ]

@@ -7,6 +7,7 @@ from programmes.handlers.cities import add_programme_city, create_city, get_city
 from programmes.handlers.import_staging import discard_import, stage_activities
 from programmes.handlers.imports import import_activities
 from programmes.handlers.indicators import define_indicator, list_indicators, update_indicator
+from programmes.handlers.periods import period_state, reopen_period
 from programmes.handlers.programmes import (
     change_status,
     create_programme,
@@ -30,7 +31,7 @@ from programmes.handlers.results import (
 __all__ = [
     "add_programme_city", "approve_result", "change_status", "create_city", "create_programme", "create_result",
     "define_indicator", "discard_import", "get_city", "get_programme", "get_result", "import_activities",
-    "import_results", "list_cities", "list_indicators", "list_programmes", "list_results", "programme_totals",
-    "return_result", "revise_result", "stage_activities", "submit_result", "update_indicator", "update_programme",
-    "update_result",
+    "import_results", "list_cities", "list_indicators", "list_programmes", "list_results", "period_state",
+    "programme_totals", "reopen_period", "return_result", "revise_result", "stage_activities", "submit_result",
+    "update_indicator", "update_programme", "update_result",
 ]

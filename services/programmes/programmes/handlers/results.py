@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from programmes import domain
 from programmes.access import by, list_scope, programme_for, require_admin, require_writer, result_for
+from programmes.handlers.periods import require_open
 from programmes.views import result_summary_view, result_view
 from shared.actors import Actor
 from shared.api import programmes as api
@@ -45,6 +46,7 @@ def create_result(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> di
         result = domain.Result.draft(programme, indicator, city_id=fields["city_id"], period=fields["period"],
                                      value=fields["value"], disaggregations=fields["disaggregations"], now=utcnow(),
                                      by=by(actor))
+        require_open(uow, programme.id, result.period_start, result.period_end)
         existing = uow.results.id_in_slot(programme.id, indicator.code, result.city_id, result.period_start,
                                           result.period_end)
         if existing:
@@ -57,9 +59,13 @@ def create_result(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> di
         return result_view(result, programme.city(result.city_id))
 
 
-def _context(uow: Any, result_id: Any, actor: Actor) -> tuple[domain.Result, domain.Programme, domain.Indicator]:
-    """The result, locked and tracked (lock order: unit_of_work), its programme and indicator."""
+def _context(uow: Any, result_id: Any, actor: Actor, *, entry: bool = False
+             ) -> tuple[domain.Result, domain.Programme, domain.Indicator]:
+    """The result, locked and tracked (lock order: unit_of_work), its programme and indicator;
+    `entry`: a change of the figures, refused in a locked period (handlers/periods.py)."""
     result = result_for(uow, result_id, actor, for_update=True)
+    if entry:
+        require_open(uow, result.programme_id, result.period_start, result.period_end)
     programme = uow.programmes.get(result.programme_id)
     return result, programme, uow.indicators.get(programme.id, result.indicator)
 
@@ -74,7 +80,7 @@ def update_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[
     require_writer(actor)
     changes = validate(_result_update, data)
     with uow:
-        result, programme, indicator = _context(uow, result_id, actor)
+        result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.edit(indicator, value=changes.get("value"), disaggregations=changes.get("disaggregations"),
                     now=utcnow(), by=by(actor))
         return _stored(uow, result, programme)
@@ -84,7 +90,7 @@ def submit_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor) -
     require_writer(actor)
     fields = validate(_review, {} if data is None else data)
     with uow:
-        result, programme, indicator = _context(uow, result_id, actor)
+        result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.submit(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"])
         return _stored(uow, result, programme)
 
@@ -112,7 +118,7 @@ def revise_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[
     require_writer(actor)
     fields = validate(_revise, data)
     with uow:
-        result, programme, indicator = _context(uow, result_id, actor)
+        result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.revise(programme, indicator, value=fields["value"], disaggregations=fields["disaggregations"],
                       comment=fields["comment"].strip(), now=utcnow(), by=by(actor))
         return _stored(uow, result, programme)

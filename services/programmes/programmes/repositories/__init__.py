@@ -2,8 +2,9 @@
 from programmes.repositories.cities import SqlCityRepository
 from programmes.repositories.imports import SqlImportRepository
 from programmes.repositories.indicators import SqlIndicatorRepository
+from programmes.repositories.periods import SqlReopeningRepository
 from programmes.repositories.programmes import SqlProgrammeRepository
 from programmes.repositories.results import SqlResultRepository
 
 __all__ = ["SqlCityRepository", "SqlImportRepository", "SqlIndicatorRepository", "SqlProgrammeRepository",
-           "SqlResultRepository"]
+           "SqlReopeningRepository", "SqlResultRepository"]
