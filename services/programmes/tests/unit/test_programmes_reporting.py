@@ -1,0 +1,85 @@
+"""Reporting windows on a real unit of work (conftest.py): a plan's calendar locks periods,
+an admin reopens one for a programme, nothing is entered into a locked period."""
+from datetime import date, timedelta
+
+import pytest
+import yaml
+from programmes_requests import ADMIN, PARTNER, PERIOD, approved, city_id, handlers, new_result
+
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.plan import PLANS_DIR
+
+
+@pytest.fixture
+def plan_with(tmp_path, monkeypatch):
+    """Loads the shipped plan with `reporting` rules of the test's choosing (PLAN_FILES)."""
+    def use(**reporting):
+        plan = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
+        plan["reporting"] = reporting
+        path = tmp_path / f"plan-{len(list(tmp_path.iterdir()))}.yaml"
+        path.write_text(yaml.safe_dump(plan))
+        monkeypatch.setenv("PLAN_FILES", str(path))
+    return use
+
+
+def _reopen(uow, live, until=None, actor=None, period=PERIOD):
+    until = until or (date.today() + timedelta(days=7)).isoformat()
+    return handlers.reopen_period(uow, live["id"], {"period": period, "until": until, "reason": "late audit"},
+                                  actor=actor)
+
+
+def test_a_period_past_its_grace_takes_no_entries_until_an_admin_reopens_it(uow, live, plan_with):
+    plan_with(grace_days=30)   # PERIOD ends 2020-06-30: locked since 2020-07-31
+    with pytest.raises(Conflict) as caught:
+        new_result(uow, live)
+    assert "2020-01-01/2020-06-30" in caught.value.detail and "2020-07-31" in caught.value.detail
+    state = handlers.period_state(uow, live["id"], PERIOD)
+    assert (state["locked"], state["locks_on"], state["reopened_until"]) == (True, "2020-07-31", None)
+
+    state = _reopen(uow, live, actor=ADMIN)
+    assert state["locked"] is False and state["reopenings"][0]["reason"] == "late audit"
+    result = new_result(uow, live, actor=PARTNER)
+    handlers.submit_result(uow, result["id"], actor=PARTNER)
+    assert handlers.approve_result(uow, result["id"])["status"] == "approved"
+
+
+def test_a_reopening_that_ended_locks_the_period_again_and_every_entry_is_refused(uow, live, plan_with):
+    result = approved(uow, live)            # entered while no calendar locked it
+    draft = new_result(uow, live, city="Kisumu")
+    plan_with(grace_days=0)
+    for attempt in (lambda: handlers.update_result(uow, draft["id"], {"value": 5}),
+                    lambda: handlers.submit_result(uow, draft["id"]),
+                    lambda: handlers.revise_result(uow, result["id"], {"value": 5, "comment": "late"}),
+                    lambda: handlers.import_results(uow, [{"programme_id": live["id"], "indicator": "people_reached",
+                                                           "city_id": city_id(live, "Kisumu"), "period": PERIOD,
+                                                           "value": 7, "id": draft["id"]}])):
+        with pytest.raises((Conflict, InvalidInput)) as caught:
+            attempt()
+        assert "2020-01-01/2020-06-30" in str(caught.value)
+    assert handlers.get_result(uow, draft["id"])["value"] == "1000"   # nothing written
+
+
+def test_a_period_within_its_grace_is_open_and_a_plan_without_a_calendar_locks_by_approval_only(uow, live, plan_with):
+    plan_with(grace_days=365 * 100)
+    assert handlers.period_state(uow, live["id"], PERIOD)["locked"] is False
+    plan_with()
+    state = handlers.period_state(uow, live["id"], PERIOD)
+    assert (state["locked"], state["locks_on"]) == (False, None)
+    result = approved(uow, live)
+    with pytest.raises(Conflict):           # an approved value is locked: only a revision changes it
+        handlers.update_result(uow, result["id"], {"value": 5})
+
+
+def test_only_admins_reopen_and_another_organisations_programme_looks_missing(uow, live, plan_with):
+    plan_with(grace_days=30)
+    with pytest.raises(Forbidden):
+        _reopen(uow, live, actor=PARTNER)
+    other = {**PARTNER, "organisation": "XM-ORG-2"}
+    with pytest.raises(NotFound):
+        handlers.period_state(uow, live["id"], PERIOD, actor=other)
+    with pytest.raises(InvalidInput) as caught:
+        _reopen(uow, live, until="2020-01-01", actor=ADMIN)
+    assert set(caught.value.errors) == {"until"}
+    with pytest.raises(InvalidInput) as caught:
+        _reopen(uow, live, period={"start": "2020-06-30", "end": "2020-01-01"}, actor=ADMIN)
+    assert set(caught.value.errors) == {"period.end"}
