@@ -140,6 +140,7 @@ TABLE = {
     ("PATCH", "/v1/results/{result_id}", "path:result_id"): Try(body={"value": 99}),
     ("POST", "/v1/results/{result_id}/submit", "path:result_id"): Try(body={}),
     ("POST", "/v1/results/{result_id}/approve", "path:result_id"): Try(body={}),
+    ("POST", "/v1/results/{result_id}/first-level-approval", "path:result_id"): Try(body={}),
     ("POST", "/v1/results/{result_id}/return", "path:result_id"): Try(body={"comment": "no"}),
     ("POST", "/v1/results/{result_id}/revise", "path:result_id"): Try(body={"value": 99, "comment": "more"}),
     # grants: funds, contributions and calls are the partnership's, read by every key

@@ -66,6 +66,7 @@ POLICY: dict[str, Rule] = {
     "indicator.defined": _own("reporting_org_ref", _PROGRAMME),
     "result.submitted": _own("reporting_org_ref", _RESULT),
     "result.approved": _own("reporting_org_ref", _RESULT),
+    "result.approved_first_level": _own("reporting_org_ref", _RESULT),
     "result.returned": _own("reporting_org_ref", _RESULT),
     "result.revised": _own("reporting_org_ref", _RESULT),
     "application.submitted": _own("applicant_organisation", _APPLICATION),

@@ -98,8 +98,8 @@ class ProgrammesService:
 
     @rpc(expected_exceptions=PlatformError)
     @command
-    def approve_result(self, result_id, data=None, actor=None):
-        return handlers.approve_result(self.uow(), result_id, data, actor=Actor.from_wire(actor))
+    def approve_result(self, result_id, data=None, actor=None, level=None):
+        return handlers.approve_result(self.uow(), result_id, data, actor=Actor.from_wire(actor), level=level)
 
     @rpc(expected_exceptions=PlatformError)
     @command

@@ -4,13 +4,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from programmes import domain
-from programmes.access import by, list_scope, programme_for, require_admin, require_writer, result_for
+from programmes import domain, plans
+from programmes.access import (
+    by,
+    list_scope,
+    programme_for,
+    require_admin,
+    require_approver,
+    require_writer,
+    result_for,
+)
 from programmes.handlers.periods import require_open
 from programmes.views import result_summary_view, result_view
 from shared.actors import Actor
 from shared.api import programmes as api
-from shared.errors import InvalidInput, validate
+from shared.errors import Conflict, InvalidInput, validate
 from shared.events.fields import utcnow
 
 _result_in, _result_update, _query = api.ResultCreate(), api.ResultUpdate(), api.ResultListQuery()
@@ -95,12 +103,22 @@ def submit_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor) -
         return _stored(uow, result, programme)
 
 
-def approve_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor) -> dict[str, Any]:
-    require_admin(actor, "approve results")
+def approve_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor,
+                   level: str | None = None) -> dict[str, Any]:
+    """Approve at the result's next level (docs/programmes.md, "Approval levels"); `level` "first":
+    only if that is the next (the first-level route), so a click never approves twice."""
+    require_approver(actor, "first" if level == "first" else None)
     fields = validate(_review, {} if data is None else data)
     with uow:
         result, programme, indicator = _context(uow, result_id, actor)
-        result.approve(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"])
+        rules = plans.reporting_rules(result.period_end)
+        next_level = result.approval_level(rules) if result.status in ("submitted", "endorsed") else None
+        if level == "first" and next_level != "first":
+            raise Conflict(f"a {result.status} result awaits no first-level approval"
+                           + (" (the plan asks for one level: the secretariat's)" if rules.approval_levels == 1
+                              else ""), result.allowed_actions)
+        require_approver(actor, next_level)
+        result.approve(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"], rules=rules)
         return _stored(uow, result, programme)
 
 

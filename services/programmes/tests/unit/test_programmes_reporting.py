@@ -83,3 +83,64 @@ def test_only_admins_reopen_and_another_organisations_programme_looks_missing(uo
     with pytest.raises(InvalidInput) as caught:
         _reopen(uow, live, period={"start": "2020-06-30", "end": "2020-01-01"}, actor=ADMIN)
     assert set(caught.value.errors) == {"period.end"}
+
+
+# --- approval levels ----------------------------------------------------------------------------
+
+STAFF = {**PARTNER, "key_id": "k-staff", "scopes": ["read", "write", "programme"]}
+
+
+def _submitted(uow, live, value=1000):
+    result = new_result(uow, live, value)
+    handlers.submit_result(uow, result["id"])
+    return result
+
+
+def test_two_levels_count_at_the_secretariats_approval_when_the_first_does_not(uow, live, plan_with):
+    plan_with(approval_levels=2, first_level_counts=False)
+    result = _submitted(uow, live)
+    with pytest.raises(Forbidden):
+        handlers.approve_result(uow, result["id"], actor=PARTNER, level="first")   # no programme scope
+    view = handlers.approve_result(uow, result["id"], {"comment": "ok"}, actor=STAFF, level="first")
+    assert (view["status"], view["approved_value"], view["allowed_actions"]) == ("endorsed", None,
+                                                                                   ["approve", "return"])
+    assert uow.types()[-1] == "result.approved_first_level" and uow.events[-1].payload["counts"] is False
+    with pytest.raises(Forbidden):          # the secretariat's level: not programme staff
+        handlers.approve_result(uow, result["id"], actor=STAFF)
+    with pytest.raises(Conflict):           # no second first-level approval
+        handlers.approve_result(uow, result["id"], actor=ADMIN, level="first")
+    view = handlers.approve_result(uow, result["id"], actor=ADMIN)
+    assert (view["status"], view["approved_value"]) == ("approved", "1000")
+    assert uow.types()[-2:] == ["result.approved_first_level", "result.approved"]
+    log = [e["action"] for e in view["versions"][0]["log"]]
+    assert log == ["drafted", "submitted", "approved_first_level", "approved"]
+
+
+def test_two_levels_count_at_the_first_when_the_plan_says_so_and_a_correction_replaces_it(uow, live, plan_with):
+    plan_with(approval_levels=2, first_level_counts=True)
+    result = _submitted(uow, live)
+    view = handlers.approve_result(uow, result["id"], actor=STAFF, level="first")
+    assert (view["status"], view["approved_value"], view["allowed_actions"]) == ("endorsed", "1000", ["approve"])
+    assert uow.types()[-2:] == ["result.approved_first_level", "result.approved"]
+    with pytest.raises(Conflict):           # it counts: the secretariat approves, corrections are revisions
+        handlers.return_result(uow, result["id"], {"comment": "no"}, actor=ADMIN)
+    events = len(uow.events)
+    view = handlers.approve_result(uow, result["id"], actor=ADMIN)
+    assert view["status"] == "approved" and len(uow.events) == events   # counted once, not again
+
+    handlers.revise_result(uow, result["id"], {"value": 900, "comment": "double-counted"})
+    view = handlers.approve_result(uow, result["id"], actor=STAFF, level="first")
+    assert uow.types()[-1] == "result.revised" and uow.events[-1].payload["previous"]["version"] == 1
+    assert [(v["version"], v["status"]) for v in view["versions"]] == [(1, "superseded"), (2, "endorsed")]
+    assert view["approved_value"] == "900"
+
+
+def test_a_one_level_plan_has_no_first_level(uow, live, plan_with):
+    plan_with(approval_levels=1)
+    result = _submitted(uow, live)
+    with pytest.raises(Conflict) as caught:
+        handlers.approve_result(uow, result["id"], actor=ADMIN, level="first")
+    assert "one level" in caught.value.detail
+    with pytest.raises(Forbidden):
+        handlers.approve_result(uow, result["id"], actor=STAFF)
+    assert handlers.approve_result(uow, result["id"], actor=ADMIN)["status"] == "approved"

@@ -42,6 +42,7 @@ from shared.events.contracts.programmes.programme import (
 )
 from shared.events.contracts.programmes.result import (
     ApprovedValueSchema,
+    ResultApprovedFirstLevelV1,
     ResultApprovedV1,
     ResultIndicatorSchema,
     ResultRecordedV1,
@@ -55,10 +56,9 @@ __all__ = [
     "ACTIVITY_STATUSES", "EXAMPLES", "INSTRUMENTS", "MEASURES", "ORGANISATION_ROLES", "REACH", "RESULT_STATUSES",
     "WINDOWS", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
     "DisaggregationsSchema", "IndicatorDefinedV1", "IndicatorSchema", "MigrantStatusSchema", "OrganisationSchema",
-    "ParticipatingOrgSchema", "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1",
-    "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeStateSchema",
-    "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "ResultApprovedV1", "ResultIndicatorSchema", "ResultRecordedV1",
-    "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "ReachSchema", "SectorSchema", "SexSchema",
-    "TargetSchema",
-    "programme_created_v1",
+    "ParticipatingOrgSchema", "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema",
+    "ProgrammeCityAddedV1", "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema",
+    "ProgrammeStateSchema", "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "ResultApprovedFirstLevelV1",
+    "ResultApprovedV1", "ResultIndicatorSchema", "ResultRecordedV1", "ResultReturnedV1", "ResultRevisedV1",
+    "ResultSubmittedV1", "ReachSchema", "SectorSchema", "SexSchema", "TargetSchema", "programme_created_v1",
 ]

@@ -46,6 +46,7 @@ def _examples() -> dict[str, dict[str, Any]]:
         "result.submitted": {**result, "replaces_version": None, "submitted_at": at},
         "result.returned": {**result, "comment": "Sex parts missing for Jinja", "returned_at": at},
         "result.approved": {**result, "approved_at": at},
+        "result.approved_first_level": {**result, "counts": False, "approved_at": at},
         "result.revised": {**result, "version": 2, "value": Decimal("1100"),
                            "disaggregations": {"sex": {"female": Decimal("650"), "male": Decimal("450")}},
                            "previous": {"version": 1, "value": Decimal("1200"),
