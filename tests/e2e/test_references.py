@@ -134,6 +134,12 @@ TABLE = {
     ("GET", "/v1/programmes/{programme_id}/period", "path:programme_id"): Try(query=lambda w, v: dict(PERIOD)),
     ("POST", "/v1/programmes/{programme_id}/reopenings", "path:programme_id"): Try(
         body={"period": dict(PERIOD), "until": "2099-12-31", "reason": "mine"}),
+    ("POST", "/v1/programmes/{programme_id}/report-schedule", "path:programme_id"): Try(
+        body={"items": [{"title": "Mine", "due_date": "2099-01-01"}]}),
+    ("GET", "/v1/programmes/{programme_id}/report-schedule", "path:programme_id"): TRY,
+    ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/submission", "path:programme_id"): Try(),
+    ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/submission", "path:item_id"): SCOPED.format(
+        "the programme"),
     ("GET", "/v1/results", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/results", "query:indicator"): Try(query=lambda w, v: {"indicator": v}),
     ("GET", "/v1/results/{result_id}", "path:result_id"): TRY,

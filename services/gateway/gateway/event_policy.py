@@ -69,6 +69,8 @@ POLICY: dict[str, Rule] = {
     "result.approved_first_level": _own("reporting_org_ref", _RESULT),
     "result.returned": _own("reporting_org_ref", _RESULT),
     "result.revised": _own("reporting_org_ref", _RESULT),
+    "programme_report.reminder_due": _own("reporting_org_ref", _PROGRAMME),
+    "programme_report.overdue": _own("reporting_org_ref", _PROGRAMME),
     "application.submitted": _own("applicant_organisation", _APPLICATION),
     "application.screened": _own("applicant_organisation", _APPLICATION),
     "application.awarded": _own("applicant_organisation", _APPLICATION),

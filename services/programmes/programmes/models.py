@@ -205,6 +205,27 @@ class PeriodReopening(Base):
     granted_by: Mapped[str | None] = mapped_column(sa.String(200))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+
+class ReportScheduleItem(Base):
+    """A report a programme owes by a date (domain/schedules.py); the sweep reads the open ones by due date."""
+    __tablename__ = "report_schedule_items"
+    __table_args__ = (sa.Index("ix_report_schedule_items_programme", "programme_id", "due_date", "id"),
+                      sa.Index("ix_report_schedule_items_open", "submitted_at", "escalated_at", "due_date"))
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    remind_days: Mapped[int] = mapped_column(sa.Integer)
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[str | None] = mapped_column(sa.String(200))
+
 # Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the
 # lower-cased reporting organisation keeps such a page a range scan in the list's order.
 sa.Index("ix_programmes_reporting_org_key", sa.func.lower(Programme.reporting_org_ref), Programme.updated_at,

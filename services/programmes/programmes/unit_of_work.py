@@ -11,7 +11,9 @@ Lock order (PostgreSQL; SQLite has one writer at a time): a change locks its row
   link, so two re-parentings sharing a programme (X under Y while Y under Z) meet on its row
   and the second sees what the first committed;
 - a change of a result locks the result's row, then reads (without locking) its programme
-  and indicator.
+  and indicator;
+- a report schedule item (its submission, the sweep's reminder or escalation) locks the item's
+  row, then reads its programme; scheduling locks the programme's row.
 Drafting a result locks nothing: the unique slot (programme, indicator, city, period)
 refuses a second one. A transaction that holds two programme locks took them in one
 statement in id order, and no transaction takes a programme lock after a result's, so none
@@ -26,6 +28,7 @@ from programmes.repositories import (
     SqlProgrammeRepository,
     SqlReopeningRepository,
     SqlResultRepository,
+    SqlScheduleRepository,
 )
 from shared.uow import UnitOfWork
 
@@ -39,3 +42,4 @@ class ProgrammesUnitOfWork(UnitOfWork):
         self.results = SqlResultRepository(session)
         self.imports = SqlImportRepository(session)
         self.reopenings = SqlReopeningRepository(session)
+        self.schedules = SqlScheduleRepository(session)

@@ -56,7 +56,15 @@ from shared.api.programmes.programme import (
     SectorOut,
     StatusChange,
 )
-from shared.api.programmes.reporting import PeriodStateOut, ReopeningIn, ReopeningOut
+from shared.api.programmes.reporting import (
+    PeriodStateOut,
+    ReopeningIn,
+    ReopeningOut,
+    ScheduleIn,
+    ScheduleItemIn,
+    ScheduleItemOut,
+    ScheduleOut,
+)
 from shared.api.programmes.result import (
     IndicatorTotalOut,
     ResultCreate,
@@ -110,6 +118,10 @@ __all__ = [
     "ProgrammeUpdate",
     "ReopeningIn",
     "ReopeningOut",
+    "ScheduleIn",
+    "ScheduleItemIn",
+    "ScheduleItemOut",
+    "ScheduleOut",
     "ResultCreate",
     "ResultListQuery",
     "ResultOut",

@@ -27,11 +27,18 @@ from programmes.handlers.results import (
     submit_result,
     update_result,
 )
+from programmes.handlers.schedules import (
+    get_report_schedule,
+    schedule_reports,
+    submit_scheduled_report,
+    sweep_schedules,
+)
 
 __all__ = [
     "add_programme_city", "approve_result", "change_status", "create_city", "create_programme", "create_result",
-    "define_indicator", "discard_import", "get_city", "get_programme", "get_result", "import_activities",
-    "import_results", "list_cities", "list_indicators", "list_programmes", "list_results", "period_state",
-    "programme_totals", "reopen_period", "return_result", "revise_result", "stage_activities", "submit_result",
-    "update_indicator", "update_programme", "update_result",
+    "define_indicator", "discard_import", "get_city", "get_programme", "get_report_schedule", "get_result",
+    "import_activities", "import_results", "list_cities", "list_indicators", "list_programmes", "list_results",
+    "period_state", "programme_totals", "reopen_period", "return_result", "revise_result", "schedule_reports",
+    "stage_activities", "submit_result", "submit_scheduled_report", "sweep_schedules", "update_indicator",
+    "update_programme", "update_result",
 ]

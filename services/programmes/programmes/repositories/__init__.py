@@ -5,6 +5,7 @@ from programmes.repositories.indicators import SqlIndicatorRepository
 from programmes.repositories.periods import SqlReopeningRepository
 from programmes.repositories.programmes import SqlProgrammeRepository
 from programmes.repositories.results import SqlResultRepository
+from programmes.repositories.schedules import SqlScheduleRepository
 
 __all__ = ["SqlCityRepository", "SqlImportRepository", "SqlIndicatorRepository", "SqlProgrammeRepository",
-           "SqlReopeningRepository", "SqlResultRepository"]
+           "SqlReopeningRepository", "SqlResultRepository", "SqlScheduleRepository"]
