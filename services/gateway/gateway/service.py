@@ -12,6 +12,7 @@ from gateway.routes.iati import IatiRoutes
 from gateway.routes.iati_import import IatiImportRoutes
 from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
+from gateway.routes.narratives import NarrativeRoutes
 from gateway.routes.operations import OperationsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
 from gateway.routes.reporting import ReportingRoutes
@@ -24,7 +25,7 @@ from gateway.rpc import LongRpc, ServiceRpc
 
 class GatewayService(SystemRoutes, OperationsRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes,
                      AuditRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes, GrantPaymentRoutes,
-                     IatiRoutes, IatiImportRoutes, ReportingRoutes,
+                     IatiRoutes, IatiImportRoutes, ReportingRoutes, NarrativeRoutes,
                      SpreadsheetRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 

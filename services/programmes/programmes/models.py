@@ -226,6 +226,27 @@ class ReportScheduleItem(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by: Mapped[str | None] = mapped_column(sa.String(200))
 
+
+class Narrative(Base):
+    """A programme's narrative of one period: about an indicator or a report section (domain/narratives.py)."""
+    __tablename__ = "narratives"
+    __table_args__ = (sa.Index("uq_narratives_slot", "programme_id", "period_start", "period_end", "subject",
+                               unique=True),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    subject: Mapped[str] = mapped_column(sa.String(120))    # "indicator:<code>" or "category:<name>"
+    indicator_code: Mapped[str | None] = mapped_column(sa.String(100))
+    category: Mapped[str | None] = mapped_column(sa.String(30))
+    text: Mapped[str] = mapped_column(sa.Text)
+    attachments: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(sa.String(200))
+
 # Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the
 # lower-cased reporting organisation keeps such a page a range scan in the list's order.
 sa.Index("ix_programmes_reporting_org_key", sa.func.lower(Programme.reporting_org_ref), Programme.updated_at,

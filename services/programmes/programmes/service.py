@@ -139,6 +139,33 @@ class ProgrammesService:
     def reopen_period(self, programme_id, data, actor=None):
         return handlers.reopen_period(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
 
+    # -- narratives (domain/narratives.py); the gateway keeps attachments' bytes (shared.storage)
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def write_narrative(self, programme_id, data, actor=None):
+        return handlers.write_narrative(self.uow(), programme_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    def get_narrative(self, narrative_id, actor=None):
+        return handlers.get_narrative(self.uow(), narrative_id, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def attach_file(self, narrative_id, data, actor=None):
+        return handlers.attach_file(self.uow(), narrative_id, data, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    def attachment_of(self, narrative_id, attachment_id, actor=None):
+        return handlers.attachment_of(self.uow(), narrative_id, attachment_id, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    def list_narratives(self, programme_id, query=None, actor=None):
+        return handlers.list_narratives(self.uow(), programme_id, query, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
+    def programme_report(self, programme_id, query=None, actor=None):
+        return handlers.programme_report(self.uow(), programme_id, query, actor=Actor.from_wire(actor))
+
     # -- report schedules (domain/schedules.py)
     @rpc(expected_exceptions=PlatformError)
     @command

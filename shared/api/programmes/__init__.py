@@ -27,6 +27,15 @@ from shared.api.programmes.indicator import (
     TargetIn,
     TargetOut,
 )
+from shared.api.programmes.narratives import (
+    AttachmentIn,
+    AttachmentOut,
+    NarrativeIn,
+    NarrativeList,
+    NarrativeListQuery,
+    NarrativeOut,
+    ProgrammeReportOut,
+)
 from shared.api.programmes.pieces import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -81,6 +90,13 @@ from shared.api.programmes.result import (
 )
 
 __all__ = [
+    "AttachmentIn",
+    "AttachmentOut",
+    "NarrativeIn",
+    "NarrativeList",
+    "NarrativeListQuery",
+    "NarrativeOut",
+    "ProgrammeReportOut",
     "BaselineIn",
     "BaselineOut",
     "CityCreate",

@@ -3,23 +3,9 @@ an admin reopens one for a programme, nothing is entered into a locked period.""
 from datetime import date, timedelta
 
 import pytest
-import yaml
 from programmes_requests import ADMIN, PARTNER, PERIOD, approved, city_id, handlers, new_result
 
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from shared.plan import PLANS_DIR
-
-
-@pytest.fixture
-def plan_with(tmp_path, monkeypatch):
-    """Loads the shipped plan with `reporting` rules of the test's choosing (PLAN_FILES)."""
-    def use(**reporting):
-        plan = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
-        plan["reporting"] = reporting
-        path = tmp_path / f"plan-{len(list(tmp_path.iterdir()))}.yaml"
-        path.write_text(yaml.safe_dump(plan))
-        monkeypatch.setenv("PLAN_FILES", str(path))
-    return use
 
 
 def _reopen(uow, live, until=None, actor=None, period=PERIOD):
