@@ -80,6 +80,7 @@ def test_a_locked_period_takes_nothing_until_an_admin_reopens_it(partner, staff,
     programme = started(partner, org)
     refused = partner.call("POST", f"/v1/programmes/{programme['id']}/results", result_body(programme, 10), 409)
     assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json()["type"].endswith("period-locked"), refused.json()
     assert "2020-01-01/2020-06-30" in refused.json()["detail"] and "2020-08-30" in refused.json()["detail"]
     assert partner.get(f"/v1/programmes/{programme['id']}/results")["items"] == []   # nothing written
     state = partner.get(f"/v1/programmes/{programme['id']}/period", params=PERIOD)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from programmes.domain.cities import new_id
-from shared.errors import Conflict, InvalidInput
+from shared.errors import InvalidInput, PeriodLocked
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,12 @@ def period_state(rules: ReportingRules, start: date, end: date, today: date,
 
 
 def require_open(rules: ReportingRules, start: date, end: date, today: date, reopenings: list[Reopening]) -> None:
-    """Conflict naming the period and its lock unless the period takes entries today."""
+    """PeriodLocked (409) naming the period and its lock unless the period takes entries today."""
     state = period_state(rules, start, end, today, reopenings)
     if not state["locked"]:
         return
     lock = f"locked since {state['locks_on']} (the plan's calendar: period end + {rules.grace_days} days' grace)"
     if state["reopened_until"] is not None:
         lock += f"; its reopening ended on {state['reopened_until']}"
-    raise Conflict(f"the reporting period {start}/{end} is {lock}: nothing can be entered into it",
+    raise PeriodLocked(f"the reporting period {start}/{end} is {lock}: nothing can be entered into it",
                    ["an admin reopens the period for this programme (POST /v1/programmes/{id}/reopenings)"])
