@@ -146,6 +146,8 @@ def test_narratives_with_checked_attachments_and_a_periods_report(partner, admin
     assert [r["id"] for r in report["results"]] == [result["id"]]
     assert [(n["id"], n["text"], len(n["attachments"])) for n in report["narratives"]] == [
         (narrative["id"], "More.", 1)]
+    xml = partner.call("GET", "/v1/iati/activities.xml", params={"organisation": org["ref"]}, expect=200).text
+    assert f'url="{admin.base}{url}/{attachment["id"]}" format="image/png"' in xml   # exported with the figures
     other = Api(admin.base, key_for(admin, f"XM-OTHER-{uuid.uuid4().hex[:6]}", "partner"))
     other.call("GET", f"/v1/narratives/{narrative['id']}", expect=404)
     other.call("GET", f"{url}/{attachment['id']}", expect=404)
