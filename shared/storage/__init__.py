@@ -19,6 +19,10 @@ class StoredFileMissing(KeyError):
     """No object under the key."""
 
 
+class StorageUnavailable(Exception):
+    """The backend did not do it (a disk error, the bucket unreachable or refusing): try again later."""
+
+
 class Storage(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> None: ...
 
@@ -49,4 +53,4 @@ def storage_from_env() -> Storage:
     raise ValueError(f"STORAGE_BACKEND must be local or s3, not {backend!r}")
 
 
-__all__ = ["Storage", "StoredFileMissing", "check_key", "storage_from_env"]
+__all__ = ["Storage", "StorageUnavailable", "StoredFileMissing", "check_key", "storage_from_env"]

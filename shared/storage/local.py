@@ -3,7 +3,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from shared.storage import StoredFileMissing, check_key
+from shared.storage import StorageUnavailable, StoredFileMissing, check_key
 
 
 class LocalStorage:
@@ -16,14 +16,19 @@ class LocalStorage:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Written to a temporary file and renamed: a reader never sees half a file."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot write under {self.root}: {exc.strerror}") from exc
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageUnavailable(f"cannot write under {self.root}: {exc.strerror}") from exc
             raise
 
     def get(self, key: str) -> bytes:
@@ -31,6 +36,8 @@ class LocalStorage:
             return self._path(key).read_bytes()
         except FileNotFoundError:
             raise StoredFileMissing(key) from None
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot read under {self.root}: {exc.strerror}") from exc
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

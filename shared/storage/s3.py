@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from shared.storage import StoredFileMissing, check_key
+from shared.storage import StorageUnavailable, StoredFileMissing, check_key
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 
@@ -46,24 +46,27 @@ class S3Storage:
         self.base = f"{endpoint.rstrip('/')}/{bucket}"
         self.region, self.access_key, self.secret_key, self.timeout = region, access_key, secret_key, timeout
 
-    def _send(self, method: str, key: str, body: bytes = b"", headers: dict[str, str] | None = None
-              ) -> requests.Response:
+    def _send(self, method: str, key: str, body: bytes = b"", headers: dict[str, str] | None = None,
+              missing_ok: bool = False) -> requests.Response:
+        """The answer, StoredFileMissing on 404 (unless `missing_ok`), StorageUnavailable on any other failure."""
         url = f"{self.base}/{quote(check_key(key), safe='/-_.~')}"
         signed = sign(method, url, headers or {}, body, access_key=self.access_key, secret_key=self.secret_key,
                       region=self.region, now=datetime.now(timezone.utc))
-        return requests.request(method, url, data=body or None, headers=signed, timeout=self.timeout)
+        try:
+            response = requests.request(method, url, data=body or None, headers=signed, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise StorageUnavailable(f"{method} {self.base}: {type(exc).__name__}") from exc
+        if response.status_code == 404 and not missing_ok:
+            raise StoredFileMissing(key)
+        if response.status_code >= 300 and response.status_code != 404:
+            raise StorageUnavailable(f"{method} {self.base}: {response.status_code}")
+        return response
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        self._send("PUT", key, data, {"content-type": content_type}).raise_for_status()
+        self._send("PUT", key, data, {"content-type": content_type})
 
     def get(self, key: str) -> bytes:
-        response = self._send("GET", key)
-        if response.status_code == 404:
-            raise StoredFileMissing(key)
-        response.raise_for_status()
-        return response.content
+        return self._send("GET", key).content
 
     def delete(self, key: str) -> None:
-        response = self._send("DELETE", key)
-        if response.status_code != 404:
-            response.raise_for_status()
+        self._send("DELETE", key, missing_ok=True)

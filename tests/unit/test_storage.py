@@ -98,3 +98,15 @@ def test_s3_storage_against_a_local_fake(monkeypatch):
         assert all("/us-east-1/s3/aws4_request" in seen for seen in _FakeS3.seen)
     finally:
         server.shutdown()
+
+
+def test_a_backend_that_fails_is_unavailable_not_an_unexpected_error(tmp_path):
+    from shared.storage import StorageUnavailable
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the directory should be")
+    with pytest.raises(StorageUnavailable):
+        LocalStorage(blocked).put("narratives/n/a", b"x", "text/plain")
+    unreachable = S3Storage(endpoint="http://127.0.0.1:9", bucket="b", region="us-east-1", access_key="k",
+                            secret_key="s", timeout=2)
+    with pytest.raises(StorageUnavailable):
+        unreachable.put("narratives/n/a", b"x", "text/plain")

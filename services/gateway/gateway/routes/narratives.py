@@ -10,10 +10,10 @@ from werkzeug.wrappers import Response
 from gateway import attachments
 from gateway.entrypoints import actor_of, api, json_body, query_of
 from shared.api import programmes as p
-from shared.errors import NotFound
+from shared.errors import NotFound, ServiceUnavailable
 from shared.events.fields import Text
 from shared.events.schemas import StrictSchema
-from shared.storage import StoredFileMissing
+from shared.storage import StorageUnavailable, StoredFileMissing
 
 TAGS = ["programmes: narratives"]
 
@@ -60,11 +60,17 @@ class NarrativeRoutes:
         data, described = attachments.read_attachment(request, query_of(request)["filename"])
         key = f"narratives/{narrative_id}/{described['id']}"
         store = attachments.storage()
-        store.put(key, data, described["content_type"])
+        try:
+            store.put(key, data, described["content_type"])
+        except StorageUnavailable as exc:
+            raise ServiceUnavailable(f"file storage: {exc}") from None
         try:
             return 201, self.programmes.attach_file(narrative_id, {**described, "key": key}, actor=actor)
         except BaseException:
-            store.delete(key)   # refused (a locked period, too many files) or failed: nothing kept
+            try:
+                store.delete(key)   # refused (a locked period, too many files) or failed: nothing kept
+            except StorageUnavailable:
+                pass                # an orphan file, named by no narrative: never served
             raise
 
     @api("GET", "/v1/narratives/<string:narrative_id>/attachments/<string:attachment_id>", access="reader",
@@ -75,6 +81,8 @@ class NarrativeRoutes:
             data = attachments.storage().get(found["key"])
         except StoredFileMissing:
             raise NotFound("attachment", attachment_id) from None
+        except StorageUnavailable as exc:
+            raise ServiceUnavailable(f"file storage: {exc}") from None
         return Response(data, content_type=found["content_type"], headers={
             "Content-Disposition": f'attachment; filename="{found["filename"]}"', "X-Content-Type-Options": "nosniff"})
 
