@@ -1,8 +1,10 @@
 """End to end, through the gateway over HTTP, on SQLite and PostgreSQL, with a plan that asks for
-two approval levels and locks periods 60 days after they end (docs/programmes.md): a locked
-period takes nothing until an admin reopens it; programme staff approve first and figures count
-at the secretariat's approval, with the audit trail; narratives with checked attachments and a
-period's report; report schedules whose reminders and escalations reach the feed once each."""
+two approval levels and locks periods 60 days after they end, and a later plan whose first level
+counts (docs/programmes.md): a locked period takes nothing until an admin reopens it; programme
+staff approve first and figures count at the secretariat's approval (or the first level's, by the
+plan), with the audit trail; narratives with checked attachments, a period's report and the IATI
+export; report schedules whose reminders and escalations reach the feed once each."""
+import os
 import time
 import uuid
 from datetime import date, timedelta
@@ -21,17 +23,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 SOON = (date.today() + timedelta(days=7)).isoformat()
+LATER = {"start": "2022-01-01", "end": "2022-06-30"}   # under the 2022-2025 plan: open, the first level counts
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
-    plan = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
-    plan["reporting"] = {"grace_days": 60, "approval_levels": 2, "first_level_counts": False}
-    path = tmp_path_factory.mktemp("plans") / "plan.yaml"
-    path.write_text(yaml.safe_dump(plan))
+    """The shipped plan with two levels counting at the secretariat's and 60 days' grace, and a
+    plan for 2022-2025 (LATER periods) whose first approval level counts."""
+    shipped = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
+    later = {**shipped, "id": "strategic-plan-2022-2025", "period": {"start": "2022-01-01", "end": "2025-12-31"},
+             "reporting": {"approval_levels": 2, "first_level_counts": True}}
+    shipped["reporting"] = {"grace_days": 60, "approval_levels": 2, "first_level_counts": False}
+    paths = []
+    for plan in (shipped, later):
+        paths.append(tmp_path_factory.mktemp("plans") / f"{plan['id']}.yaml")
+        paths[-1].write_text(yaml.safe_dump(plan))
     with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session, PLAN_FILES=str(path), PROGRAMMES_SWEEP_INTERVAL="0.3",
-                          ATTACHMENT_MAX_BYTES="4096") as base:
+                          session=request.session, PLAN_FILES=os.pathsep.join(map(str, paths)),
+                          PROGRAMMES_SWEEP_INTERVAL="0.3", ATTACHMENT_MAX_BYTES="4096") as base:
         yield base
 
 
@@ -120,6 +129,24 @@ def test_figures_count_at_the_secretariats_approval_after_the_first_level_with_t
     seen = wait_until(lambda: events(partner, "result.approved_first_level,result.approved", programme["id"]),
                       message="the approvals in the partner's feed")
     assert [e["type"] for e in seen][:1] == ["result.approved_first_level"]
+
+
+def test_figures_count_at_the_first_level_where_the_plan_says_so(partner, staff, admin, org):
+    programme = started(partner, org)
+    result = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 700, period=LATER))
+    partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
+    view = staff.post(f"/v1/results/{result['id']}/first-level-approval", {}, expect=200)
+    assert (view["status"], view["approved_value"], view["allowed_actions"]) == ("endorsed", "700", ["approve"])
+    totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
+    assert [(t["indicator"], t["total"]) for t in totals] == [("people_reached", "700")]
+    admin.call("POST", f"/v1/results/{result['id']}/return", {"comment": "no"}, 409)   # it counts already
+    assert admin.post(f"/v1/results/{result['id']}/approve", {}, expect=200)["status"] == "approved"
+    types = "result.approved_first_level,result.approved,result.revised"
+    wait_until(lambda: len(events(admin, types, programme["id"])) >= 2, message="the first level's events")
+    time.sleep(0.5)   # the secretariat's approval sends no second counting event
+    seen = events(admin, types, programme["id"])
+    assert sorted(e["type"] for e in seen) == ["result.approved", "result.approved_first_level"]
+    assert next(e for e in seen if e["type"] == "result.approved_first_level")["payload"]["counts"] is True
 
 
 def test_narratives_with_checked_attachments_and_a_periods_report(partner, admin, org):
