@@ -22,11 +22,8 @@ def reporting_rules(period_end: date) -> ReportingRules:
     lock by approval only with one approval level, when no plan does or it has none)."""
     for p in plan.plans().values():
         if date.fromisoformat(p["period"]["start"]) <= period_end <= date.fromisoformat(p["period"]["end"]):
-            section = p.get("reporting") or {}
-            rules = ReportingRules(grace_days=section.get("grace_days"),
-                                   approval_levels=section.get("approval_levels", 1),
-                                   first_level_counts=bool(section.get("first_level_counts", False)))
-            if rules.approval_levels not in (1, 2) or (rules.grace_days is not None and rules.grace_days < 0):
-                raise plan.PlanError(f"{p['id']}: reporting needs approval_levels 1 or 2 and grace_days >= 0")
-            return rules
+            section = p.get("reporting") or {}   # checked when the plan is loaded (shared.plan)
+            return ReportingRules(grace_days=section.get("grace_days"),
+                                  approval_levels=section.get("approval_levels", 1),
+                                  first_level_counts=section.get("first_level_counts", False))
     return ReportingRules()

@@ -6,6 +6,7 @@ import pytest
 from programmes_requests import ADMIN, PARTNER, PERIOD, approved, city_id, handlers, new_result
 
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.plan import PlanError, plans
 
 
 def _reopen(uow, live, until=None, actor=None, period=PERIOD):
@@ -130,3 +131,14 @@ def test_a_one_level_plan_has_no_first_level(uow, live, plan_with):
     with pytest.raises(Forbidden):
         handlers.approve_result(uow, result["id"], actor=STAFF)
     assert handlers.approve_result(uow, result["id"], actor=ADMIN)["status"] == "approved"
+
+
+@pytest.mark.parametrize("reporting, word", [
+    ({"grace_days": -1}, "grace_days"), ({"grace_days": "30"}, "grace_days"),
+    ({"approval_levels": 3}, "approval_levels"), ({"first_level_counts": "yes"}, "first_level_counts"),
+])
+def test_a_plan_with_bad_reporting_rules_is_refused_when_loaded(plan_with, reporting, word):
+    plan_with(**reporting)
+    with pytest.raises(PlanError) as caught:
+        plans()
+    assert word in str(caught.value)
