@@ -81,6 +81,14 @@ class Conflict(PlatformError):
 
 
 @deserialize_to_instance
+class PeriodLocked(Conflict):
+    """An entry into a reporting period that takes none (its lock named in the message): a
+    409 problem of its own kind (`period-locked`), so a client can tell it from other conflicts."""
+
+    title = "Reporting period locked"
+
+
+@deserialize_to_instance
 class Forbidden(PlatformError):
     """The caller is known but not allowed to do this."""
 

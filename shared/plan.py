@@ -33,7 +33,19 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
             raise PlanError(f"{path}: target {target.get('code')} needs a positive whole value")
         if target["indicator"] != "*" and target["indicator"] not in indicator_codes:
             raise PlanError(f"{path}: target {target['code']} counts unknown indicator {target['indicator']}")
+    _check_reporting(path, plan.get("reporting") or {})
     return plan
+
+
+def _check_reporting(path: str | os.PathLike[str], reporting: dict[str, Any]) -> None:
+    """The plan's reporting rules (docs/programmes.md, "Periods and locks", "Approval levels")."""
+    grace = reporting.get("grace_days")
+    if grace is not None and (not isinstance(grace, int) or isinstance(grace, bool) or grace < 0):
+        raise PlanError(f"{path}: reporting.grace_days must be a whole number of days >= 0")
+    if reporting.get("approval_levels", 1) not in (1, 2):
+        raise PlanError(f"{path}: reporting.approval_levels must be 1 or 2")
+    if not isinstance(reporting.get("first_level_counts", False), bool):
+        raise PlanError(f"{path}: reporting.first_level_counts must be true or false")
 
 
 def plan_files() -> list[Path]:

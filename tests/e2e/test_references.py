@@ -131,12 +131,35 @@ TABLE = {
     ("POST", "/v1/programmes/{programme_id}/results", "body:city_id"): Try(body=lambda w, v: b_result(w, city_id=v)),
     ("POST", "/v1/programmes/{programme_id}/results", "body:indicator"): Try(
         body=lambda w, v: b_result(w, indicator=v)),
+    ("GET", "/v1/programmes/{programme_id}/period", "path:programme_id"): Try(query=lambda w, v: dict(PERIOD)),
+    ("POST", "/v1/programmes/{programme_id}/reopenings", "path:programme_id"): Try(
+        body={"period": dict(PERIOD), "until": "2099-12-31", "reason": "mine"}),
+    ("POST", "/v1/programmes/{programme_id}/report-schedule", "path:programme_id"): Try(
+        body={"items": [{"title": "Mine", "due_date": "2099-01-01"}]}),
+    ("GET", "/v1/programmes/{programme_id}/report-schedule", "path:programme_id"): TRY,
+    ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/submission", "path:programme_id"): Try(),
+    ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/submission", "path:item_id"): SCOPED.format(
+        "the programme"),
+    ("POST", "/v1/programmes/{programme_id}/narratives", "path:programme_id"): Try(
+        body={"period": dict(PERIOD), "category": "progress", "text": "mine"}),
+    ("POST", "/v1/programmes/{programme_id}/narratives", "body:indicator"): Try(
+        body=lambda w, v: {"period": dict(PERIOD), "indicator": v, "text": "mine"}),
+    ("GET", "/v1/programmes/{programme_id}/narratives", "path:programme_id"): TRY,
+    ("GET", "/v1/programmes/{programme_id}/narratives", "query:indicator"): Try(query=lambda w, v: {"indicator": v}),
+    ("GET", "/v1/programmes/{programme_id}/report", "path:programme_id"): Try(query=lambda w, v: dict(PERIOD)),
+    ("GET", "/v1/narratives/{narrative_id}", "path:narrative_id"): TRY,
+    ("POST", "/v1/narratives/{narrative_id}/attachments", "path:narrative_id"): Try(
+        query=lambda w, v: {"filename": "mine.txt"}),
+    ("GET", "/v1/narratives/{narrative_id}/attachments/{attachment_id}", "path:narrative_id"): TRY,
+    ("GET", "/v1/narratives/{narrative_id}/attachments/{attachment_id}", "path:attachment_id"): SCOPED.format(
+        "the narrative"),
     ("GET", "/v1/results", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/results", "query:indicator"): Try(query=lambda w, v: {"indicator": v}),
     ("GET", "/v1/results/{result_id}", "path:result_id"): TRY,
     ("PATCH", "/v1/results/{result_id}", "path:result_id"): Try(body={"value": 99}),
     ("POST", "/v1/results/{result_id}/submit", "path:result_id"): Try(body={}),
     ("POST", "/v1/results/{result_id}/approve", "path:result_id"): Try(body={}),
+    ("POST", "/v1/results/{result_id}/first-level-approval", "path:result_id"): Try(body={}),
     ("POST", "/v1/results/{result_id}/return", "path:result_id"): Try(body={"comment": "no"}),
     ("POST", "/v1/results/{result_id}/revise", "path:result_id"): Try(body={"value": 99, "comment": "more"}),
     # grants: funds, contributions and calls are the partnership's, read by every key
@@ -238,7 +261,7 @@ FOREIGN = {
     "fund_id": lambda w: w["fund"]["id"], "contribution_id": lambda w: w["contribution"]["id"],
     "call_id": lambda w: w["call"]["id"], "key_id": lambda w: w["key_a"]["id"],
     "webhook_id": lambda w: w["webhook"]["id"], "organisation": lambda w: A["ref"],
-    "payment_id": lambda w: w["payment"]["id"],
+    "payment_id": lambda w: w["payment"]["id"], "narrative_id": lambda w: w["narrative"]["id"],
     "applicant_organisation": lambda w: A["ref"], "recipient": lambda w: A["ref"],
 }
 
@@ -283,6 +306,8 @@ def world(platform):
     pa = a.ok("POST", f"/v1/programmes/{pa['id']}/status", {"status": "implementation"})
     a.ok("POST", "/v1/programmes", programme_body("A's project", org=A, parent_id=pa["id"]), status=201)
     result = a.ok("POST", f"/v1/programmes/{pa['id']}/results", result_body(pa, 100), status=201)
+    narrative = a.ok("POST", f"/v1/programmes/{pa['id']}/narratives",
+                     {"period": dict(PERIOD), "category": "progress", "text": "A's words"}, status=201)
     pb = b.ok("POST", "/v1/programmes", programme_body("B's programme", org=B), status=201)
     pb = b.ok("POST", f"/v1/programmes/{pb['id']}/status", {"status": "implementation"})
 
@@ -304,7 +329,7 @@ def world(platform):
                    status=201)
     return {"admin": admin, "a": a, "b": b, "key_a": key_a, "pa": pa, "pb": pb, "result": result, "fund": fund,
             "contribution": contribution, "call": call, "application": application, "grant": grant,
-            "webhook": webhook, "payment": payment}
+            "webhook": webhook, "payment": payment, "narrative": narrative}
 
 
 def state(world) -> dict:
@@ -315,7 +340,9 @@ def state(world) -> dict:
         ("programme", f"/v1/programmes/{world['pa']['id']}"), ("result", f"/v1/results/{world['result']['id']}"),
         ("application", f"/v1/applications/{world['application']['id']}"),
         ("grant", f"/v1/grants/{world['grant']['id']}"), ("webhook", f"/v1/webhooks/{world['webhook']['id']}"),
-        ("deliveries", f"/v1/webhooks/{world['webhook']['id']}/deliveries"))}
+        ("deliveries", f"/v1/webhooks/{world['webhook']['id']}/deliveries"),
+        ("narratives", f"/v1/programmes/{world['pa']['id']}/narratives"),
+        ("schedule", f"/v1/programmes/{world['pa']['id']}/report-schedule"))}
     everything = {url: admin.ok("GET", url, params={"limit": 200})["items"] for url in (
         "/v1/programmes", "/v1/results", "/v1/applications", "/v1/grants", "/v1/reports", "/v1/reviews",
         "/v1/calls", "/v1/contributions", "/v1/funds", "/v1/keys")}

@@ -187,6 +187,9 @@ class _Programmes:
         assert query["status"] == "approved"
         return {"items": [], "next_cursor": None}
 
+    def list_narratives(self, programme_id, query, actor):
+        return {"items": []}
+
 
 class _Grants:
     def list_grants(self, query, actor):
@@ -196,7 +199,7 @@ class _Grants:
 def test_the_export_pages_with_the_cursor_as_the_caller_and_builds_lazily():
     programmes = _Programmes(source.PAGE + 5)
     built = source.activities(programmes, _Grants(), {"status": "implementation"}, actor="the-caller",
-                              provider=PLATFORM, today=TODAY)
+                              provider=PLATFORM, today=TODAY, base_url="https://platform.example/")
     first = next(built)
     assert first.findtext("iati-identifier") == "XM-TEST-1-0"
     assert [a for a in programmes.asked if a[0] == "list"] == [
@@ -276,3 +279,32 @@ def test_a_location_names_its_country_and_a_budget_without_periods_no_currency()
             ).find("iati-activity")
     assert a.xpath("location/administrative[@vocabulary='A4']/@code") == ["UG", "KE"]
     assert a.find("budget") is None and a.get("default-currency") is None
+
+
+NARRATIVES = [{"id": "n-1", "indicator": None, "category": "progress",
+               "period": {"start": "2025-01-01", "end": "2025-12-31"},
+               "attachments": [{"id": "a-1", "filename": "Annual report.pdf", "content_type": "application/pdf",
+                                "uploaded_at": "2026-01-15T10:00:00+00:00"},
+                               {"id": "a-2", "filename": "drain.png", "content_type": "image/png",
+                                "uploaded_at": "2026-01-16T10:00:00+00:00"}]}]
+
+
+def test_narratives_attachments_are_document_links_that_validate():
+    from gateway.iati import documents
+    from shared.iati.checks import check_activity
+    doc = one(args={"documents": documents.links(NARRATIVES, "https://platform.example/")})
+    assert validation_errors(doc) == []
+    a = doc.find("iati-activity")
+    assert check_activity(a, today=TODAY) == []
+    assert a.xpath("document-link/@url") == ["https://platform.example/v1/narratives/n-1/attachments/a-1",
+                                             "https://platform.example/v1/narratives/n-1/attachments/a-2"]
+    assert a.xpath("document-link/@format") == ["application/pdf", "image/png"]
+    assert a.xpath("document-link/category/@code") == ["A08", "A08"]
+    assert a.xpath("document-link[1]/title/narrative/text()") == ["Annual report.pdf"]
+    assert a.xpath("document-link[1]/description/narrative/text()") == [
+        "Narrative of report section progress, reporting period 2025-01-01/2025-12-31"]
+    assert a.xpath("document-link[1]/document-date/@iso-date") == ["2026-01-15"]
+    # in the XSD's order: after the transactions, before the related activities and results
+    tags = [child.tag for child in a]
+    assert tags.index("document-link") > max(i for i, t in enumerate(tags) if t == "transaction")
+    assert tags.index("document-link") < tags.index("result")

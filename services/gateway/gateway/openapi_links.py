@@ -12,11 +12,13 @@ from typing import Any
 
 Doc = dict[str, Any]
 
-# Ids no create answers at their collection: the operation that reveals them, and where.
+# Ids no create answers at their collection (as `id`): the operation that reveals them, and where.
 ELSEWHERE = {"grant_id": (("determine", "/grant/id"),),
              "report_id": (("get_grant", "/reports/0/id"),),
              "figure": (("get_progress", "/targets/0/code"),),
-             "contributor": (("get_attribution", "/items/0/contributor"),)}
+             "contributor": (("get_attribution", "/items/0/contributor"),),
+             "item_id": (("schedule_reports", "/items/0/id"),),
+             "attachment_id": (("attach_file", "/attachments/0/id"),)}
 # Path parameters naming fixed values (a breakdown dimension, a static asset), not resources.
 STATIC = frozenset({"dimension", "name"})
 # Request fields and query filters that take a resource's id under another name.
@@ -77,6 +79,8 @@ def producers(doc: Doc) -> dict[str, list[tuple[str, str, str]]]:
                if method == "post" and success(op)[0] == "201"]
     found: dict[str, list[tuple[str, str, str]]] = {}
     for name, collection in collections(doc).items():
+        if name in ELSEWHERE:
+            continue
         segment = "/" + collection.rsplit("/", 1)[-1]
         exact = [path for path, _ in creates if path == collection]
         for path in exact or [path for path, _ in creates if path.endswith(segment)]:

@@ -13,8 +13,10 @@ from gateway.routes.iati import IatiRoutes
 from gateway.routes.iati_import import IatiImportRoutes
 from gateway.routes.keys import KeyRoutes
 from gateway.routes.metrics import MetricsRoutes
+from gateway.routes.narratives import NarrativeRoutes
 from gateway.routes.operations import OperationsRoutes
 from gateway.routes.programmes import ProgrammeRoutes
+from gateway.routes.reporting import ReportingRoutes
 from gateway.routes.review_panel import ReviewPanelRoutes
 from gateway.routes.spreadsheets import SpreadsheetRoutes
 from gateway.routes.system import SystemRoutes
@@ -24,7 +26,7 @@ from gateway.rpc import LongRpc, ServiceRpc
 
 class GatewayService(SystemRoutes, OperationsRoutes, DocsRoutes, DashboardRoutes, KeyRoutes, WebhookRoutes, EventRoutes,
                      AuditRoutes, AttributionRoutes, MetricsRoutes, ProgrammeRoutes, GrantRoutes, ReviewPanelRoutes,
-                     GrantPaymentRoutes, IatiRoutes, IatiImportRoutes,
+                     GrantPaymentRoutes, IatiRoutes, IatiImportRoutes, ReportingRoutes, NarrativeRoutes,
                      SpreadsheetRoutes, FeedConsumers, ProgressConsumer):
     name = "gateway"
 

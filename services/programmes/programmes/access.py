@@ -2,7 +2,9 @@
 shared.actors (organisations compared case-folded, `actor.owns`):
 
 - the system and admins see and do everything; approving and returning results is for
-  admins (and the system) only;
+  admins (and the system) only, but for the first of two approval levels (a plan's
+  `approval_levels: 2`), which a key of the result's organisation with the `programme` scope
+  (programme staff, grant manager) may give too;
 - any other actor sees only the programmes (and their indicators and results) whose
   reporting organisation it owns; others' answer NotFound, so ids cannot be probed.
   A `partner` writes what it sees (including status changes of its programmes); a
@@ -38,6 +40,15 @@ def require_writer(actor: Actor) -> None:
 def require_admin(actor: Actor, what: str) -> None:
     if not actor.has_role("admin"):
         raise Forbidden(f"only an admin may {what}")
+
+
+def require_approver(actor: Actor, level: str | None) -> None:
+    """`level` "first": an admin or programme staff (the `programme` scope); otherwise the
+    secretariat's: an admin."""
+    if level == "first" and actor.has_role("partner") and actor.has_scope("programme"):
+        return
+    require_admin(actor, "approve results" + (" at the first level" if level == "first" else
+                                              " at the secretariat's level"))
 
 
 def programme_for(uow: Any, programme_id: Any, actor: Actor, *, for_update: bool = False) -> domain.Programme:

@@ -190,6 +190,63 @@ class ImportChunk(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+
+class PeriodReopening(Base):
+    """An admin's exception to the plan's reporting calendar (domain/periods.py)."""
+    __tablename__ = "period_reopenings"
+    __table_args__ = (sa.Index("ix_period_reopenings_period", "programme_id", "period_start", "period_end"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    until: Mapped[date] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_by: Mapped[str | None] = mapped_column(sa.String(200))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportScheduleItem(Base):
+    """A report a programme owes by a date (domain/schedules.py); the sweep reads the open ones by due date."""
+    __tablename__ = "report_schedule_items"
+    __table_args__ = (sa.Index("ix_report_schedule_items_programme", "programme_id", "due_date", "id"),
+                      sa.Index("ix_report_schedule_items_open", "submitted_at", "escalated_at", "due_date"))
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    due_date: Mapped[date] = mapped_column(sa.Date)
+    remind_days: Mapped[int] = mapped_column(sa.Integer)
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class Narrative(Base):
+    """A programme's narrative of one period: about an indicator or a report section (domain/narratives.py)."""
+    __tablename__ = "narratives"
+    __table_args__ = (sa.Index("uq_narratives_slot", "programme_id", "period_start", "period_end", "subject",
+                               unique=True),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    programme_id: Mapped[str] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    reporting_org_ref: Mapped[str] = mapped_column(sa.String(100))
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    subject: Mapped[str] = mapped_column(sa.String(120))    # "indicator:<code>" or "category:<name>"
+    indicator_code: Mapped[str | None] = mapped_column(sa.String(100))
+    category: Mapped[str | None] = mapped_column(sa.String(30))
+    text: Mapped[str] = mapped_column(sa.Text)
+    attachments: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(sa.String(200))
+
 # Partners' lists compare organisations case-folded (shared.actors.org_key): an index on the
 # lower-cased reporting organisation keeps such a page a range scan in the list's order.
 sa.Index("ix_programmes_reporting_org_key", sa.func.lower(Programme.reporting_org_ref), Programme.updated_at,

@@ -11,7 +11,11 @@ Lock order (PostgreSQL; SQLite has one writer at a time): a change locks its row
   link, so two re-parentings sharing a programme (X under Y while Y under Z) meet on its row
   and the second sees what the first committed;
 - a change of a result locks the result's row, then reads (without locking) its programme
-  and indicator.
+  and indicator;
+- a report schedule item (its submission, the sweep's reminder or escalation) locks the item's
+  row, then reads its programme; scheduling locks the programme's row;
+- writing a narrative locks the programme's row, then the narrative's (the unique slot refuses a
+  twin); attaching a file locks the narrative's row, then reads its programme.
 Drafting a result locks nothing: the unique slot (programme, indicator, city, period)
 refuses a second one. A transaction that holds two programme locks took them in one
 statement in id order, and no transaction takes a programme lock after a result's, so none
@@ -23,8 +27,11 @@ from programmes.repositories import (
     SqlCityRepository,
     SqlImportRepository,
     SqlIndicatorRepository,
+    SqlNarrativeRepository,
     SqlProgrammeRepository,
+    SqlReopeningRepository,
     SqlResultRepository,
+    SqlScheduleRepository,
 )
 from shared.uow import UnitOfWork
 
@@ -37,3 +44,6 @@ class ProgrammesUnitOfWork(UnitOfWork):
         self.cities = SqlCityRepository(session)
         self.results = SqlResultRepository(session)
         self.imports = SqlImportRepository(session)
+        self.reopenings = SqlReopeningRepository(session)
+        self.schedules = SqlScheduleRepository(session)
+        self.narratives = SqlNarrativeRepository(session)

@@ -27,6 +27,15 @@ from shared.api.programmes.indicator import (
     TargetIn,
     TargetOut,
 )
+from shared.api.programmes.narratives import (
+    AttachmentIn,
+    AttachmentOut,
+    NarrativeIn,
+    NarrativeList,
+    NarrativeListQuery,
+    NarrativeOut,
+    ProgrammeReportOut,
+)
 from shared.api.programmes.pieces import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -56,6 +65,15 @@ from shared.api.programmes.programme import (
     SectorOut,
     StatusChange,
 )
+from shared.api.programmes.reporting import (
+    PeriodStateOut,
+    ReopeningIn,
+    ReopeningOut,
+    ScheduleIn,
+    ScheduleItemIn,
+    ScheduleItemOut,
+    ScheduleOut,
+)
 from shared.api.programmes.result import (
     IndicatorTotalOut,
     ResultCreate,
@@ -72,6 +90,13 @@ from shared.api.programmes.result import (
 )
 
 __all__ = [
+    "AttachmentIn",
+    "AttachmentOut",
+    "NarrativeIn",
+    "NarrativeList",
+    "NarrativeListQuery",
+    "NarrativeOut",
+    "ProgrammeReportOut",
     "BaselineIn",
     "BaselineOut",
     "CityCreate",
@@ -97,6 +122,7 @@ __all__ = [
     "ParticipatingOrgOut",
     "PeriodIn",
     "PeriodOut",
+    "PeriodStateOut",
     "PolicyMarkerIn",
     "PolicyMarkerOut",
     "ProgrammeCityIn",
@@ -106,6 +132,12 @@ __all__ = [
     "ProgrammePage",
     "ProgrammeRefOut",
     "ProgrammeUpdate",
+    "ReopeningIn",
+    "ReopeningOut",
+    "ScheduleIn",
+    "ScheduleItemIn",
+    "ScheduleItemOut",
+    "ScheduleOut",
     "ResultCreate",
     "ResultListQuery",
     "ResultOut",

@@ -73,8 +73,8 @@ class ResultListQuery(PageQuery):
 
 
 class ReviewLogOut(StrictSchema):
-    action = Text(metadata={"description": "drafted, edited, submitted, returned, approved, "
-                                                    "revision_submitted, superseded"})
+    action = Text(metadata={"description": "drafted, edited, submitted, returned, approved_first_level, "
+                                                    "approved, revision_submitted, superseded"})
     at = UTCDateTime()
     by = Text(allow_none=True, metadata={"description": "organisation of the caller, if known"})
     comment = Text(allow_none=True)
@@ -82,13 +82,14 @@ class ReviewLogOut(StrictSchema):
 
 class ResultVersionOut(StrictSchema):
     version = fields.Integer()
-    status = Text(metadata={"description": "draft, submitted, returned, approved, superseded"})
+    status = Text(metadata={"description": "draft, submitted, returned, endorsed (approved at the first of two "
+                                                    "levels), approved, superseded"})
     value = DecimalString()
     disaggregations = fields.Nested(DisaggregationsIn)
     comment = Text(allow_none=True, metadata={"description": "why the approved value was corrected"})
     created_at = UTCDateTime()
     submitted_at = UTCDateTime(allow_none=True)
-    approved_at = UTCDateTime(allow_none=True)
+    approved_at = UTCDateTime(allow_none=True, metadata={"description": "when this version began to count"})
     log = fields.List(fields.Nested(ReviewLogOut))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from lxml import etree
 
+from gateway.iati import documents as documents_of
 from gateway.iati.money import equal_percentages, pro_rata, sector_percentages, yearly_periods
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -43,11 +44,11 @@ def organisation(parent: etree._Element, tag: str, org: dict[str, Any], **attrs:
 
 
 def build(programme: dict[str, Any], *, results: list[dict[str, Any]], transactions: list[dict[str, Any]],
-          parent_ref: str | None, today: date) -> etree._Element:
+          parent_ref: str | None, today: date, documents: list[dict[str, Any]] | None = None) -> etree._Element:
     """The programme as an iati-activity. `programme` is get_programme's answer (with its
     indicators and children), `results` its approved results, `transactions` the
     commitments and disbursements of its grants (gateway.iati.source), `parent_ref` the
-    parent's IATI identifier."""
+    parent's IATI identifier, `documents` its narratives' attachments (gateway.iati.documents)."""
     budget = programme.get("budget")
     periods = _budget_periods(programme.get("dates") or {}) if budget else []
     activity = etree.Element("iati-activity", {
@@ -73,6 +74,7 @@ def build(programme: dict[str, Any], *, results: list[dict[str, Any]], transacti
     for transaction in sorted([*transactions, *reported], key=lambda t: (t["date"], t["type"])):
         if date.fromisoformat(transaction["date"]) <= today:
             _transaction(activity, transaction)
+    documents_of.write(activity, documents or [])
     if parent_ref:
         sub(activity, "related-activity", ref=parent_ref, type="1")
     for child in programme.get("children") or ():

@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from gateway.iati import activity
+from gateway.iati import activity, documents
 from shared.errors import NotFound
 
 PAGE = 100
@@ -27,17 +27,19 @@ def pages(method: Any, query: dict[str, Any], **kwargs: Any) -> Iterator[dict[st
 
 
 def activities(programmes: Any, grants: Any, query: dict[str, Any], *, actor: Any, provider: dict[str, Any],
-               today: date) -> Iterator[etree._Element]:
-    """One iati-activity per programme the caller sees under `query`, built as it is read."""
+               today: date, base_url: str) -> Iterator[etree._Element]:
+    """One iati-activity per programme the caller sees under `query`, built as it is read;
+    `base_url` of the gateway, for the links to narratives' attachments."""
     parents: dict[str, str | None] = {}
     for item in pages(programmes.list_programmes, query, actor=actor):
         programme = programmes.get_programme(item["id"], actor=actor)
         results = list(pages(programmes.list_results, {"programme_id": programme["id"], "status": "approved"},
                              actor=actor))
+        narratives = programmes.list_narratives(programme["id"], {}, actor=actor)["items"]
         yield activity.build(programme, results=results,
                              transactions=transactions(grants, programme["id"], actor=actor, provider=provider),
                              parent_ref=_parent_ref(programmes, programme.get("parent_id"), parents, actor),
-                             today=today)
+                             today=today, documents=documents.links(narratives, base_url))
 
 
 def _parent_ref(programmes: Any, parent_id: str | None, cache: dict[str, str | None], actor: Any) -> str | None:

@@ -33,7 +33,7 @@ class IatiRoutes:
         actor = actor_of(request)
         now = datetime.now(timezone.utc)
         elements = source.activities(self.programmes, self.grants, request.args.to_dict(), actor=actor,
-                                     provider=self.state.organisation, today=now.date())
+                                     provider=self.state.organisation, today=now.date(), base_url=request.host_url)
         # The first activity is read in the request: a refusal is still a problem, not a broken
         # file, and the XSD wants at least one activity, so an empty selection is a 404.
         first = next(elements, None)

@@ -1,6 +1,7 @@
 """Programmes: the portfolio, city records, results frameworks and reviewed results.
 
-Reads need the `reader` role, writes `partner`, approving and returning results `admin`;
+Reads need the `reader` role, writes `partner`, approving and returning results `admin`
+(a first-level approval, where the plan asks for two levels, `partner` with the `programme` scope);
 the programmes service enforces who sees which objects (a partner: its organisation's).
 Lists answer `{"items": [...], "next_cursor": "..." | null, "next": "<URL>" | null}` with a
 `Link: <next>; rel="next"` header; filters and `modified_since` are query parameters
@@ -146,9 +147,17 @@ class ProgrammeRoutes:
 
     @api("POST", "/v1/results/<string:result_id>/approve", consistency="token", access="admin", body=p.ReviewAction,
          response=p.ResultOut, tags=TAGS["results"],
-         summary="Approve a submitted value: it counts (a correction replaces the approved value)")
+         summary="Approve a submitted value at its next level: it counts (a correction replaces the approved "
+                 "value), or where the plan asks for two levels, the first then the secretariat's")
     def approve_result(self, request, result_id):
         return self.programmes.approve_result(result_id, json_body(request), actor=actor_of(request))
+
+    @api("POST", "/v1/results/<string:result_id>/first-level-approval", consistency="token", access="partner",
+         scope="programme", body=p.ReviewAction, response=p.ResultOut, tags=TAGS["results"],
+         summary="First-level approval (programme staff) where the plan asks for two levels; the secretariat "
+                 "approves next (409 otherwise)")
+    def approve_result_first_level(self, request, result_id):
+        return self.programmes.approve_result(result_id, json_body(request), actor=actor_of(request), level="first")
 
     @api("POST", "/v1/results/<string:result_id>/return", access="admin", body=p.ResultReturn,
          response=p.ResultOut, tags=TAGS["results"], summary="Return a submitted value for revision, with a comment")

@@ -11,6 +11,8 @@ from programmes.domain.indicators import (
     indicator_value_errors,
     value_errors,
 )
+from programmes.domain.narratives import MAX_ATTACHMENTS, Narrative
+from programmes.domain.periods import Reopening, ReportingRules, lock_date, period_state, require_open
 from programmes.domain.programmes import (
     DEFINING_STATUSES,
     FIXED_FIELDS,
@@ -31,11 +33,14 @@ from programmes.domain.results import (
     disaggregation_errors,
     roll_up,
 )
+from programmes.domain.schedules import DEFAULT_REMIND_DAYS, MAX_REMIND_DAYS, ScheduleItem
 from shared.events.contracts.programmes import ACTIVITY_STATUSES
 
 __all__ = [
-    "ACTIVITY_STATUSES", "DEFINING_STATUSES", "DIMENSIONS", "FIXED_FIELDS", "MEASURE_CODES", "MUTABLE_FIELDS",
-    "REPORTING_STATUSES", "RESULT_ACTIONS", "REVISION_STATUSES", "ROLE_CODES", "TRANSITIONS", "City", "Indicator",
-    "Programme", "Result", "ResultVersion", "check_parent", "city_key", "date_order_errors", "define_indicator",
-    "disaggregation_errors", "indicator_value_errors", "new_id", "roll_up", "value_errors",
+    "ACTIVITY_STATUSES", "City", "DEFAULT_REMIND_DAYS", "DEFINING_STATUSES", "DIMENSIONS",
+    "FIXED_FIELDS", "Indicator", "MAX_ATTACHMENTS", "MAX_REMIND_DAYS", "MEASURE_CODES", "MUTABLE_FIELDS",
+    "Narrative", "Programme", "REPORTING_STATUSES", "RESULT_ACTIONS", "REVISION_STATUSES", "ROLE_CODES",
+    "Reopening", "ReportingRules", "Result", "ResultVersion", "ScheduleItem", "TRANSITIONS", "check_parent",
+    "city_key", "date_order_errors", "define_indicator", "disaggregation_errors", "indicator_value_errors",
+    "lock_date", "new_id", "period_state", "require_open", "roll_up", "value_errors",
 ]

@@ -1,7 +1,10 @@
 """Results: a value of one indicator for one period and one city, with versions that go
-through review (draft -> submitted -> approved, or returned with a comment). Correcting an
-approved value adds a version that replaces it once approved. Each review step records
-its event with the programme, indicator and city it concerns."""
+through review (draft -> submitted -> approved, or returned with a comment). Where the plan
+asks for two approval levels (domain/periods.py), a submitted version is first `endorsed`
+(first level), then approved by the secretariat; the version counts (`result.approved`, an
+`approved_at`) at the level the plan's `first_level_counts` says. Correcting an approved value
+adds a version that replaces it once it counts. Each review step records its event with the
+programme, indicator and city it concerns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +14,7 @@ from typing import Any
 
 from programmes.domain.cities import new_id
 from programmes.domain.indicators import Indicator, value_errors
+from programmes.domain.periods import ReportingRules
 from programmes.domain.programmes import REPORTING_STATUSES, REVISION_STATUSES, Programme
 from shared.aggregate import EventsMixin
 from shared.errors import Conflict, InvalidInput
@@ -19,6 +23,7 @@ RESULT_ACTIONS = {
     "draft": ("edit", "submit"),
     "returned": ("edit", "submit"),
     "submitted": ("approve", "return"),
+    "endorsed": ("approve", "return"),      # approved at the first level, awaiting the secretariat
     "approved": ("revise",),
 }
 _PAST = {"edit": "edited", "submit": "submitted", "approve": "approved", "return": "returned",
@@ -130,14 +135,23 @@ class Result(EventsMixin):
 
     @property
     def approved(self) -> ResultVersion | None:
-        return next((v for v in reversed(self.versions) if v.status == "approved"), None)
+        """The version that counts: approved, or endorsed where the first level counts (`approved_at` set)."""
+        return next((v for v in reversed(self.versions)
+                     if v.status in ("approved", "endorsed") and v.approved_at is not None), None)
 
     @property
     def allowed_actions(self) -> list[str]:
+        if self.status == "endorsed" and self.current.approved_at is not None:
+            return ["approve"]   # it counts already: a correction is a revision once the secretariat approved
         return list(RESULT_ACTIONS.get(self.status, ()))
 
+    def approval_level(self, rules: ReportingRules) -> str:
+        """Who approves next: "first" (grant manager, programme staff) or "secretariat" (the only
+        level of a one-level plan)."""
+        return "first" if rules.approval_levels == 2 and self.status == "submitted" else "secretariat"
+
     def _require(self, action: str) -> None:
-        if action not in RESULT_ACTIONS.get(self.status, ()):
+        if action not in self.allowed_actions:
             raise Conflict(f"a {self.status} result cannot be {_PAST[action]}", self.allowed_actions)
 
     def _touch(self, now: datetime) -> None:
@@ -180,16 +194,32 @@ class Result(EventsMixin):
                     replaces_version=approved.number if approved else None, submitted_at=now)
 
     def approve(self, programme: Programme, indicator: Indicator, *, now: datetime, by: str | None,
-                comment: str | None = None) -> ResultVersion | None:
-        """Approve the submitted version; returns the approved version it replaces, if any."""
+                comment: str | None = None, rules: ReportingRules | None = None) -> ResultVersion | None:
+        """Approve the submitted (or endorsed) version at the next level; returns the version that
+        counted before and no longer does, if any."""
         self._require("approve")
+        rules = rules or ReportingRules()
+        if self.approval_level(rules) == "first":
+            self.current.status = "endorsed"
+            self.current.log_action("approved_first_level", now, by, comment)
+            self._touch(now)
+            self._event("result.approved_first_level", programme, indicator, self.current,
+                        counts=rules.first_level_counts, approved_at=now)
+            return self._count(programme, indicator, now, by) if rules.first_level_counts else None
+        counted = self.current.approved_at is not None   # at the first level
+        self.current.status = "approved"
+        self.current.log_action("approved", now, by, comment)
+        self._touch(now)
+        return None if counted else self._count(programme, indicator, now, by)
+
+    def _count(self, programme: Programme, indicator: Indicator, now: datetime, by: str | None
+               ) -> ResultVersion | None:
+        """The current version counts from now (result.approved, or result.revised replacing the one that did)."""
         replaced = self.approved
         if replaced is not None:
             replaced.status = "superseded"
             replaced.log_action("superseded", now, by, f"replaced by version {self.current.number}")
-        self.current.status, self.current.approved_at = "approved", now
-        self.current.log_action("approved", now, by, comment)
-        self._touch(now)
+        self.current.approved_at = now
         if replaced is None:
             self._event("result.approved", programme, indicator, self.current, approved_at=now)
         else:

@@ -7,6 +7,15 @@ from programmes.handlers.cities import add_programme_city, create_city, get_city
 from programmes.handlers.import_staging import discard_import, stage_activities
 from programmes.handlers.imports import import_activities
 from programmes.handlers.indicators import define_indicator, list_indicators, update_indicator
+from programmes.handlers.narratives import (
+    attach_file,
+    attachment_of,
+    get_narrative,
+    list_narratives,
+    programme_report,
+    write_narrative,
+)
+from programmes.handlers.periods import period_state, reopen_period
 from programmes.handlers.programmes import (
     change_status,
     create_programme,
@@ -26,11 +35,19 @@ from programmes.handlers.results import (
     submit_result,
     update_result,
 )
+from programmes.handlers.schedules import (
+    get_report_schedule,
+    schedule_reports,
+    submit_scheduled_report,
+    sweep_schedules,
+)
 
 __all__ = [
-    "add_programme_city", "approve_result", "change_status", "create_city", "create_programme", "create_result",
-    "define_indicator", "discard_import", "get_city", "get_programme", "get_result", "import_activities",
-    "import_results", "list_cities", "list_indicators", "list_programmes", "list_results", "programme_totals",
-    "return_result", "revise_result", "stage_activities", "submit_result", "update_indicator", "update_programme",
-    "update_result",
+    "add_programme_city", "approve_result", "attach_file", "attachment_of", "change_status", "create_city",
+    "create_programme", "create_result", "define_indicator", "discard_import", "get_city", "get_narrative",
+    "get_programme", "get_report_schedule", "get_result", "import_activities", "import_results", "list_cities",
+    "list_indicators", "list_narratives", "list_programmes", "list_results", "period_state", "programme_report",
+    "programme_totals", "reopen_period", "return_result", "revise_result", "schedule_reports", "stage_activities",
+    "submit_result", "submit_scheduled_report", "sweep_schedules", "update_indicator", "update_programme",
+    "update_result", "write_narrative",
 ]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from programmes import domain
 from programmes.access import by, programme_for, require_writer, result_for
+from programmes.handlers.periods import require_open
 from programmes.handlers.programmes import merge
 from programmes.handlers.results import _exists, _indicator_of
 from shared.actors import Actor
@@ -69,6 +70,7 @@ def _draft(uow: Any, row: dict[str, Any], fields: dict[str, Any], actor: Actor, 
     result = domain.Result.draft(programme, indicator, city_id=fields["city_id"], period=fields["period"],
                                  value=fields["value"], disaggregations=fields["disaggregations"], now=now,
                                  by=by(actor))
+    require_open(uow, programme.id, result.period_start, result.period_end)
     existing = uow.results.id_in_slot(programme.id, indicator.code, result.city_id, result.period_start,
                                       result.period_end)
     if existing:
@@ -86,6 +88,7 @@ def _edit(uow: Any, row: dict[str, Any], fields: dict[str, Any], actor: Actor, n
         errors["id"] = ["a result's programme, indicator, city and period are fixed: leave id empty to draft "
                         "a new result"]
         return None
+    require_open(uow, result.programme_id, result.period_start, result.period_end)
     disaggregations = {k: v for k, v in fields["disaggregations"].items() if v}
     if result.current.value == fields["value"] and result.current.disaggregations == disaggregations:
         return {"id": result.id, "outcome": "unchanged"}

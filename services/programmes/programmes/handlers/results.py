@@ -4,12 +4,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from programmes import domain
-from programmes.access import by, list_scope, programme_for, require_admin, require_writer, result_for
+from programmes import domain, plans
+from programmes.access import (
+    by,
+    list_scope,
+    programme_for,
+    require_admin,
+    require_approver,
+    require_writer,
+    result_for,
+)
+from programmes.handlers.periods import require_open
 from programmes.views import result_summary_view, result_view
 from shared.actors import Actor
 from shared.api import programmes as api
-from shared.errors import InvalidInput, validate
+from shared.errors import Conflict, InvalidInput, validate
 from shared.events.fields import utcnow
 
 _result_in, _result_update, _query = api.ResultCreate(), api.ResultUpdate(), api.ResultListQuery()
@@ -45,6 +54,7 @@ def create_result(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> di
         result = domain.Result.draft(programme, indicator, city_id=fields["city_id"], period=fields["period"],
                                      value=fields["value"], disaggregations=fields["disaggregations"], now=utcnow(),
                                      by=by(actor))
+        require_open(uow, programme.id, result.period_start, result.period_end)
         existing = uow.results.id_in_slot(programme.id, indicator.code, result.city_id, result.period_start,
                                           result.period_end)
         if existing:
@@ -57,9 +67,13 @@ def create_result(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> di
         return result_view(result, programme.city(result.city_id))
 
 
-def _context(uow: Any, result_id: Any, actor: Actor) -> tuple[domain.Result, domain.Programme, domain.Indicator]:
-    """The result, locked and tracked (lock order: unit_of_work), its programme and indicator."""
+def _context(uow: Any, result_id: Any, actor: Actor, *, entry: bool = False
+             ) -> tuple[domain.Result, domain.Programme, domain.Indicator]:
+    """The result, locked and tracked (lock order: unit_of_work), its programme and indicator;
+    `entry`: a change of the figures, refused in a locked period (handlers/periods.py)."""
     result = result_for(uow, result_id, actor, for_update=True)
+    if entry:
+        require_open(uow, result.programme_id, result.period_start, result.period_end)
     programme = uow.programmes.get(result.programme_id)
     return result, programme, uow.indicators.get(programme.id, result.indicator)
 
@@ -74,7 +88,7 @@ def update_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[
     require_writer(actor)
     changes = validate(_result_update, data)
     with uow:
-        result, programme, indicator = _context(uow, result_id, actor)
+        result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.edit(indicator, value=changes.get("value"), disaggregations=changes.get("disaggregations"),
                     now=utcnow(), by=by(actor))
         return _stored(uow, result, programme)
@@ -84,17 +98,27 @@ def submit_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor) -
     require_writer(actor)
     fields = validate(_review, {} if data is None else data)
     with uow:
-        result, programme, indicator = _context(uow, result_id, actor)
+        result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.submit(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"])
         return _stored(uow, result, programme)
 
 
-def approve_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor) -> dict[str, Any]:
-    require_admin(actor, "approve results")
+def approve_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor,
+                   level: str | None = None) -> dict[str, Any]:
+    """Approve at the result's next level (docs/programmes.md, "Approval levels"); `level` "first":
+    only if that is the next (the first-level route), so a click never approves twice."""
+    require_approver(actor, "first" if level == "first" else None)
     fields = validate(_review, {} if data is None else data)
     with uow:
         result, programme, indicator = _context(uow, result_id, actor)
-        result.approve(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"])
+        rules = plans.reporting_rules(result.period_end)
+        next_level = result.approval_level(rules) if result.status in ("submitted", "endorsed") else None
+        if level == "first" and next_level != "first":
+            raise Conflict(f"a {result.status} result awaits no first-level approval"
+                           + (" (the plan asks for one level: the secretariat's)" if rules.approval_levels == 1
+                              else ""), result.allowed_actions)
+        require_approver(actor, next_level)
+        result.approve(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"], rules=rules)
         return _stored(uow, result, programme)
 
 
@@ -112,7 +136,7 @@ def revise_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[
     require_writer(actor)
     fields = validate(_revise, data)
     with uow:
-        result, programme, indicator = _context(uow, result_id, actor)
+        result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.revise(programme, indicator, value=fields["value"], disaggregations=fields["disaggregations"],
                       comment=fields["comment"].strip(), now=utcnow(), by=by(actor))
         return _stored(uow, result, programme)

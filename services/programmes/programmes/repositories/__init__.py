@@ -2,8 +2,11 @@
 from programmes.repositories.cities import SqlCityRepository
 from programmes.repositories.imports import SqlImportRepository
 from programmes.repositories.indicators import SqlIndicatorRepository
+from programmes.repositories.narratives import SqlNarrativeRepository
+from programmes.repositories.periods import SqlReopeningRepository
 from programmes.repositories.programmes import SqlProgrammeRepository
 from programmes.repositories.results import SqlResultRepository
+from programmes.repositories.schedules import SqlScheduleRepository
 
-__all__ = ["SqlCityRepository", "SqlImportRepository", "SqlIndicatorRepository", "SqlProgrammeRepository",
-           "SqlResultRepository"]
+__all__ = ["SqlCityRepository", "SqlImportRepository", "SqlIndicatorRepository", "SqlNarrativeRepository",
+           "SqlProgrammeRepository", "SqlReopeningRepository", "SqlResultRepository", "SqlScheduleRepository"]

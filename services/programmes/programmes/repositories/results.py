@@ -71,6 +71,13 @@ class SqlResultRepository:
         page = keyset_page(self.session, query, [R.c.updated_at, R.c.id], limit=limit, cursor=cursor)
         return Page([result_summary_from_row(r) for r in page.rows], page.next_cursor)
 
+    def within(self, programme_id: str, start: Any, end: Any) -> list[dict[str, Any]]:
+        """Summaries of a programme's results of periods within [start, end] (a period's report)."""
+        rows = self.session.execute(sa.select(R).where(
+            R.c.programme_id == programme_id, R.c.period_start >= start, R.c.period_end <= end)
+            .order_by(R.c.indicator_code, R.c.city_id, R.c.period_start, R.c.id)).all()
+        return [result_summary_from_row(r) for r in rows]
+
     def approved_values(self, programme_ids: list[str]) -> list[tuple[str, str, Decimal]]:
         """(programme, indicator, approved value) of every approved result of these programmes."""
         if not programme_ids:

@@ -4,12 +4,14 @@ to the outbox. No broker."""
 import shutil
 
 import pytest
+import yaml
 from programmes_requests import body, handlers
 
 from programmes import models
 from programmes.unit_of_work import ProgrammesUnitOfWork
 from shared.db import create_engine, session_factory
 from shared.migrations import upgrade
+from shared.plan import PLANS_DIR
 
 
 class RecordingUnitOfWork(ProgrammesUnitOfWork):
@@ -60,3 +62,15 @@ def live(uow, created):
     """A programme in implementation with its two corporate indicators."""
     handlers.change_status(uow, created["id"], {"status": "implementation"})
     return handlers.get_programme(uow, created["id"])
+
+
+@pytest.fixture
+def plan_with(tmp_path, monkeypatch):
+    """Loads the shipped plan with `reporting` rules of the test's choosing (PLAN_FILES)."""
+    def use(**reporting):
+        plan = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
+        plan["reporting"] = reporting
+        path = tmp_path / f"plan-{len(list(tmp_path.iterdir()))}.yaml"
+        path.write_text(yaml.safe_dump(plan))
+        monkeypatch.setenv("PLAN_FILES", str(path))
+    return use

@@ -40,8 +40,13 @@ from shared.events.contracts.programmes.programme import (
     ProgrammeStatusChangedV1,
     ProgrammeUpdatedV1,
 )
+from shared.events.contracts.programmes.report_schedule import (
+    ProgrammeReportOverdueV1,
+    ProgrammeReportReminderDueV1,
+)
 from shared.events.contracts.programmes.result import (
     ApprovedValueSchema,
+    ResultApprovedFirstLevelV1,
     ResultApprovedV1,
     ResultIndicatorSchema,
     ResultRecordedV1,
@@ -52,13 +57,13 @@ from shared.events.contracts.programmes.result import (
 from shared.events.contracts.programmes.upcasters import programme_created_v1
 
 __all__ = [
-    "ACTIVITY_STATUSES", "EXAMPLES", "INSTRUMENTS", "MEASURES", "ORGANISATION_ROLES", "REACH", "RESULT_STATUSES",
-    "WINDOWS", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
-    "DisaggregationsSchema", "IndicatorDefinedV1", "IndicatorSchema", "MigrantStatusSchema", "OrganisationSchema",
-    "ParticipatingOrgSchema", "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1",
-    "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeStateSchema",
-    "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "ResultApprovedV1", "ResultIndicatorSchema", "ResultRecordedV1",
-    "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "ReachSchema", "SectorSchema", "SexSchema",
-    "TargetSchema",
-    "programme_created_v1",
+    "ACTIVITY_STATUSES", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
+    "DisaggregationsSchema", "EXAMPLES", "INSTRUMENTS", "IndicatorDefinedV1", "IndicatorSchema", "MEASURES",
+    "MigrantStatusSchema", "ORGANISATION_ROLES", "OrganisationSchema", "ParticipatingOrgSchema", "PeriodSchema",
+    "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1", "ProgrammeCitySchema",
+    "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeReportOverdueV1",
+    "ProgrammeReportReminderDueV1", "ProgrammeStateSchema", "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1",
+    "REACH", "RESULT_STATUSES", "ReachSchema", "ResultApprovedFirstLevelV1", "ResultApprovedV1",
+    "ResultIndicatorSchema", "ResultRecordedV1", "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1",
+    "SectorSchema", "SexSchema", "TargetSchema", "WINDOWS", "programme_created_v1",
 ]

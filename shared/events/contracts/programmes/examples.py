@@ -46,6 +46,7 @@ def _examples() -> dict[str, dict[str, Any]]:
         "result.submitted": {**result, "replaces_version": None, "submitted_at": at},
         "result.returned": {**result, "comment": "Sex parts missing for Jinja", "returned_at": at},
         "result.approved": {**result, "approved_at": at},
+        "result.approved_first_level": {**result, "counts": False, "approved_at": at},
         "result.revised": {**result, "version": 2, "value": Decimal("1100"),
                            "disaggregations": {"sex": {"female": Decimal("650"), "male": Decimal("450")}},
                            "previous": {"version": 1, "value": Decimal("1200"),
@@ -53,6 +54,11 @@ def _examples() -> dict[str, dict[str, Any]]:
                                                                     "male": Decimal("500")}},
                                         "approved_at": at},
                            "comment": "double-counted a ward", "revised_at": at},
+        **{f"programme_report.{kind}": {
+            **ref, "title": "Secondary cities of Uganda", "item_id": "s-1", "report_title": "Annual report 2020",
+            "due_date": date(2021, 3, 31), "period": {"start": date(2020, 1, 1), "end": date(2020, 12, 31)},
+            **extra} for kind, extra in (("reminder_due", {"days_left": 14, "reminded_at": at}),
+                                          ("overdue", {"days_overdue": 1, "overdue_at": at}))},
         "result.recorded": {"result_id": "r-1", "programme_id": "p-1", "indicator": "people_reached",
                             "city": {"name": "Jinja", "country": "UG"}, "value": 1200, "recorded_at": at},
     }

@@ -17,7 +17,7 @@ ORGANISATION_ROLES = {"funding": "1", "accountable": "2", "extending": "3", "imp
 # IATI IndicatorMeasure codelist (the two a result value can be summed or averaged on).
 MEASURES = {"unit": "1", "percentage": "2"}
 REACH = ("direct", "indirect")
-RESULT_STATUSES = ("draft", "submitted", "returned", "approved")
+RESULT_STATUSES = ("draft", "submitted", "returned", "endorsed", "approved")
 
 _non_negative = validate.Range(min=0, error="must be 0 or more")
 

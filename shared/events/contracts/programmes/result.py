@@ -69,6 +69,17 @@ class ResultApprovedV1(_ResultEvent):
     approved_at = UTCDateTime(required=True)
 
 
+@contract("result.approved_first_level", 1, producer="programmes")
+class ResultApprovedFirstLevelV1(_ResultEvent):
+    """Where the plan asks for two approval levels: the first level (grant manager, programme staff)
+    approved this version; the secretariat approves next. It counts now only if `counts` (the plan's
+    `first_level_counts`), in which case `result.approved` or `result.revised` follows in the same
+    transaction; otherwise those follow the secretariat's approval. Count only those, never this."""
+
+    counts = fields.Boolean(required=True, metadata={"description": "the plan counts figures from this approval"})
+    approved_at = UTCDateTime(required=True)
+
+
 @contract("result.revised", 1, producer="programmes")
 class ResultRevisedV1(_ResultEvent):
     """A correction of an approved value was approved: `value` (version `version`) REPLACES `previous`

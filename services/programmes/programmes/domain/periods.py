@@ -1,0 +1,72 @@
+"""Reporting periods and the rules a plan sets for them (its `reporting` section, plans.py).
+
+A period takes entries (drafts, edits, submissions, revisions) until the plan's calendar
+locks it: `grace_days` after the period ends. An admin may reopen a period for one programme
+until a date (a Reopening). Reviewing (approve, return) goes on in a locked period: it
+decides on what was entered in time. An approved value is locked by its approval whatever the
+date: it changes only through a revision (results.py).
+
+`approval_levels` 2 asks for a first-level approval (grant manager, programme staff) and
+then the secretariat's; `first_level_counts` says whether figures count from the first."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from programmes.domain.cities import new_id
+from shared.errors import InvalidInput, PeriodLocked
+
+
+@dataclass(frozen=True)
+class ReportingRules:
+    grace_days: int | None = None       # None: periods lock only by approval
+    approval_levels: int = 1            # 1: an admin approves; 2: first level, then the secretariat
+    first_level_counts: bool = False    # with 2 levels: figures count from the first approval
+
+
+@dataclass(frozen=True)
+class Reopening:
+    """An admin's exception: the period takes entries for this programme until `until` (inclusive)."""
+    id: str
+    programme_id: str
+    period_start: date
+    period_end: date
+    until: date
+    reason: str
+    granted_by: str | None
+    granted_at: datetime
+
+    @classmethod
+    def grant(cls, programme_id: str, *, period: dict[str, date], until: date, reason: str, today: date,
+              by: str | None, now: datetime) -> Reopening:
+        if until < today:
+            raise InvalidInput({"until": [f"{until} is in the past (today is {today})"]})
+        return cls(new_id(), programme_id, period["start"], period["end"], until, reason, by, now)
+
+
+def lock_date(rules: ReportingRules, period_end: date) -> date | None:
+    """The first day the period takes no entries; None: the calendar never locks it."""
+    if rules.grace_days is None:
+        return None
+    return period_end + timedelta(days=rules.grace_days + 1)
+
+
+def period_state(rules: ReportingRules, start: date, end: date, today: date,
+                 reopenings: list[Reopening]) -> dict[str, object]:
+    """{"locked", "locks_on", "reopened_until"} of a programme's period today."""
+    locks_on = lock_date(rules, end)
+    reopened = max((r.until for r in reopenings if (r.period_start, r.period_end) == (start, end)), default=None)
+    locked = locks_on is not None and today >= locks_on and (reopened is None or today > reopened)
+    return {"locked": locked, "locks_on": locks_on, "reopened_until": reopened}
+
+
+def require_open(rules: ReportingRules, start: date, end: date, today: date, reopenings: list[Reopening]) -> None:
+    """PeriodLocked (409) naming the period and its lock unless the period takes entries today."""
+    state = period_state(rules, start, end, today, reopenings)
+    if not state["locked"]:
+        return
+    lock = f"locked since {state['locks_on']} (the plan's calendar: period end + {rules.grace_days} days' grace)"
+    if state["reopened_until"] is not None:
+        lock += f"; its reopening ended on {state['reopened_until']}"
+    raise PeriodLocked(f"the reporting period {start}/{end} is {lock}: nothing can be entered into it",
+                   ["an admin reopens the period for this programme (POST /v1/programmes/{id}/reopenings)"])

@@ -1,0 +1,75 @@
+"""Report schedules: the reports a programme owes the secretariat, each due on a date.
+
+The service's timer sweep (handlers/schedules.py) asks every open item what is due: a
+reminder `remind_days` before the due date (`programme_report.reminder_due`) and, once the due
+date has passed without the report, an escalation (`programme_report.overdue`). Each is sent
+once per item: the item keeps when it sent it, and the mark and the event commit together.
+A sweep that first sees an item after its due date sends the escalation only (a reminder of
+a date already missed helps nobody)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from programmes.domain.cities import new_id
+from programmes.domain.programmes import Programme
+from shared.aggregate import EventsMixin
+from shared.errors import Conflict
+
+DEFAULT_REMIND_DAYS = 14
+MAX_REMIND_DAYS = 365     # the sweep looks this far ahead
+
+
+@dataclass
+class ScheduleItem(EventsMixin):
+    id: str
+    programme_id: str
+    reporting_org_ref: str
+    title: str
+    due_date: date
+    remind_days: int
+    period_start: date | None
+    period_end: date | None
+    created_at: datetime
+    reminded_at: datetime | None = None
+    escalated_at: datetime | None = None
+    submitted_at: datetime | None = None
+    submitted_by: str | None = None
+
+    @classmethod
+    def schedule(cls, programme: Programme, *, title: str, due_date: date, remind_days: int,
+                 period: dict[str, date] | None, now: datetime) -> ScheduleItem:
+        return cls(new_id(), programme.id, programme.reporting_org["ref"], title, due_date, remind_days,
+                   period["start"] if period else None, period["end"] if period else None, now)
+
+    @property
+    def status(self) -> str:
+        return "submitted" if self.submitted_at else "overdue" if self.escalated_at else "due"
+
+    def submit(self, *, now: datetime, by: str | None) -> None:
+        if self.submitted_at is not None:
+            raise Conflict(f"the report {self.title!r} was submitted on {self.submitted_at.date()}")
+        self.submitted_at, self.submitted_by = now, by
+
+    def sweep(self, programme: Programme, today: date, now: datetime) -> list[str]:
+        """Record what is due today (reminder, escalation), once each; the event types it recorded."""
+        if self.submitted_at is not None:
+            return []
+        if today > self.due_date and self.escalated_at is None:
+            self.escalated_at = now
+            self._event("programme_report.overdue", programme, days_overdue=(today - self.due_date).days,
+                        overdue_at=now)
+            return ["programme_report.overdue"]
+        remind_on = self.due_date - timedelta(days=self.remind_days)
+        if remind_on <= today <= self.due_date and self.reminded_at is None and self.escalated_at is None:
+            self.reminded_at = now
+            self._event("programme_report.reminder_due", programme, days_left=(self.due_date - today).days,
+                        reminded_at=now)
+            return ["programme_report.reminder_due"]
+        return []
+
+    def _event(self, event_type: str, programme: Programme, **extra: Any) -> None:
+        period = {"start": self.period_start, "end": self.period_end} if self.period_start else None
+        self.record(event_type, {**programme.ref(), "title": programme.title, "item_id": self.id,
+                                 "report_title": self.title, "due_date": self.due_date, "period": period, **extra})

@@ -1,0 +1,65 @@
+"""API of reporting windows: an admin's reopening of a locked period for one programme."""
+from marshmallow import fields, validate
+
+from shared.api.programmes.pieces import PeriodIn, PeriodOut
+from shared.events.fields import Text, UTCDateTime
+from shared.events.schemas import StrictSchema
+
+
+class ReopeningIn(StrictSchema):
+    """Reopen a period (as results name it) for this programme until a date (inclusive)."""
+    period = fields.Nested(PeriodIn, required=True)
+    until = fields.Date(required=True, metadata={"description": "the last day entries are taken (UTC)"})
+    reason = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ReopeningOut(StrictSchema):
+    id = Text()
+    programme_id = Text()
+    period = fields.Nested(PeriodOut)
+    until = fields.Date()
+    reason = Text()
+    granted_by = Text(allow_none=True)
+    granted_at = UTCDateTime()
+
+
+class PeriodStateOut(StrictSchema):
+    period = fields.Nested(PeriodOut)
+    locked = fields.Boolean(metadata={"description": "no entries today (drafts, edits, submissions, revisions)"})
+    locks_on = fields.Date(allow_none=True, metadata={"description": "first locked day by the plan's calendar; "
+                                                                     "null: locked by approval only"})
+    reopened_until = fields.Date(allow_none=True)
+    reopenings = fields.List(fields.Nested(ReopeningOut))
+
+
+class ScheduleItemIn(StrictSchema):
+    title = Text(required=True, validate=validate.Length(min=1, max=200), metadata={"description": "the report"})
+    due_date = fields.Date(required=True)
+    remind_days = fields.Integer(load_default=14, strict=True, validate=validate.Range(min=0, max=365),
+                                 metadata={"description": "days before the due date the reminder goes out"})
+    period = fields.Nested(PeriodIn, load_default=None, allow_none=True,
+                           metadata={"description": "the reporting period the report covers"})
+
+
+class ScheduleIn(StrictSchema):
+    """Reports the programme owes by dates (added to its schedule)."""
+    items = fields.List(fields.Nested(ScheduleItemIn), required=True, validate=validate.Length(min=1, max=50))
+
+
+class ScheduleItemOut(StrictSchema):
+    id = Text()
+    programme_id = Text()
+    title = Text()
+    due_date = fields.Date()
+    remind_days = fields.Integer()
+    period = fields.Nested(PeriodOut, allow_none=True)
+    status = Text(metadata={"description": "due, overdue (escalated) or submitted"})
+    reminded_at = UTCDateTime(allow_none=True)
+    escalated_at = UTCDateTime(allow_none=True)
+    submitted_at = UTCDateTime(allow_none=True)
+    submitted_by = Text(allow_none=True)
+
+
+class ScheduleOut(StrictSchema):
+    programme_id = Text()
+    items = fields.List(fields.Nested(ScheduleItemOut), metadata={"description": "by due date"})

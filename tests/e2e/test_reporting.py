@@ -1,0 +1,202 @@
+"""End to end, through the gateway over HTTP, on SQLite and PostgreSQL, with a plan that asks for
+two approval levels and locks periods 60 days after they end, and a later plan whose first level
+counts (docs/programmes.md): a locked period takes nothing until an admin reopens it; programme
+staff approve first and figures count at the secretariat's approval (or the first level's, by the
+plan), with the audit trail; narratives with checked attachments, a period's report and the IATI
+export; report schedules whose reminders and escalations reach the feed once each."""
+import os
+import time
+import uuid
+from datetime import date, timedelta
+
+import pytest
+import requests
+import yaml
+
+from shared.plan import PLANS_DIR
+from tests.e2e.conftest import ADMIN_KEY, running_platform
+from tests.e2e.test_programmes import Api, fields_of, key_for, started
+from tests.helpers import wait_until
+from tests.programmes_flow import PERIOD, result_body
+
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+SOON = (date.today() + timedelta(days=7)).isoformat()
+LATER = {"start": "2022-01-01", "end": "2022-06-30"}   # under the 2022-2025 plan: open, the first level counts
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
+    """The shipped plan with two levels counting at the secretariat's and 60 days' grace, and a
+    plan for 2022-2025 (LATER periods) whose first approval level counts."""
+    shipped = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
+    later = {**shipped, "id": "strategic-plan-2022-2025", "period": {"start": "2022-01-01", "end": "2025-12-31"},
+             "reporting": {"approval_levels": 2, "first_level_counts": True}}
+    shipped["reporting"] = {"grace_days": 60, "approval_levels": 2, "first_level_counts": False}
+    paths = []
+    for plan in (shipped, later):
+        paths.append(tmp_path_factory.mktemp("plans") / f"{plan['id']}.yaml")
+        paths[-1].write_text(yaml.safe_dump(plan))
+    with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
+                          session=request.session, PLAN_FILES=os.pathsep.join(map(str, paths)),
+                          PROGRAMMES_SWEEP_INTERVAL="0.3", ATTACHMENT_MAX_BYTES="4096") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def admin(platform):
+    return Api(platform, ADMIN_KEY)
+
+
+@pytest.fixture(scope="module")
+def org(admin):
+    return {"ref": f"XM-REPORTING-{uuid.uuid4().hex[:6].upper()}", "name": "Reporting partner", "type": "21"}
+
+
+@pytest.fixture(scope="module")
+def partner(admin, org):
+    return Api(admin.base, key_for(admin, org["ref"], "partner"))
+
+
+@pytest.fixture(scope="module")
+def staff(admin, org):
+    """Programme staff of the partner: the `programme` scope gives the first approval level."""
+    key = admin.post("/v1/keys", {"organisation": org["ref"], "role": "partner",
+                                  "scopes": ["read", "write", "programme"]})["key"]
+    return Api(admin.base, key)
+
+
+def reopened(partner, admin, org):
+    programme = started(partner, org)
+    admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": PERIOD, "until": SOON, "reason": "late"})
+    return programme
+
+
+def upload(api, url, data, content_type, filename, expect):
+    response = requests.post(api.base + url, params={"filename": filename}, data=data, timeout=15,
+                             headers={"Authorization": f"Bearer {api.key}", "Content-Type": content_type})
+    assert response.status_code == expect, response.text
+    return response
+
+
+def events(api, types: str, programme_id: str) -> list:
+    items = api.get("/v1/events", params={"type": types, "limit": 500})["items"]
+    return [e for e in items if e["payload"].get("programme_id") == programme_id]
+
+
+def test_a_locked_period_takes_nothing_until_an_admin_reopens_it(partner, staff, admin, org):
+    programme = started(partner, org)
+    refused = partner.call("POST", f"/v1/programmes/{programme['id']}/results", result_body(programme, 10), 409)
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json()["type"].endswith("period-locked"), refused.json()
+    assert "2020-01-01/2020-06-30" in refused.json()["detail"] and "2020-08-30" in refused.json()["detail"]
+    assert partner.get(f"/v1/programmes/{programme['id']}/results")["items"] == []   # nothing written
+    state = partner.get(f"/v1/programmes/{programme['id']}/period", params=PERIOD)
+    assert (state["locked"], state["locks_on"]) == (True, "2020-08-30")
+
+    staff.call("POST", f"/v1/programmes/{programme['id']}/reopenings",
+               {"period": PERIOD, "until": SOON, "reason": "mine"}, 403)
+    bad = admin.call("POST", f"/v1/programmes/{programme['id']}/reopenings",
+                     {"period": PERIOD, "until": "2020-01-01", "reason": "late"}, 422)
+    assert fields_of(bad) == {"until"}
+    state = admin.post(f"/v1/programmes/{programme['id']}/reopenings",
+                       {"period": PERIOD, "until": SOON, "reason": "late audit"})
+    assert (state["locked"], state["reopened_until"]) == (False, SOON)
+    partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 10))
+
+
+def test_figures_count_at_the_secretariats_approval_after_the_first_level_with_the_audit_trail(
+        partner, staff, admin, org):
+    programme = reopened(partner, admin, org)
+    result = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 1200))
+    partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
+    partner.call("POST", f"/v1/results/{result['id']}/first-level-approval", {}, 403)   # no programme scope
+    admin.call("POST", f"/v1/results/{result['id']}/approve", {}, 200)                   # admins may give it too
+    view = partner.get(f"/v1/results/{result['id']}")
+    assert (view["status"], view["approved_value"]) == ("endorsed", None)
+    assert partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"] == []
+
+    staff.call("POST", f"/v1/results/{result['id']}/first-level-approval", {}, 409)      # given already
+    staff.call("POST", f"/v1/results/{result['id']}/approve", {}, 403)                   # the secretariat's
+    view = admin.post(f"/v1/results/{result['id']}/approve", {"comment": "secretariat"}, expect=200)
+    assert (view["status"], view["approved_value"]) == ("approved", "1200")
+    totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
+    assert [(t["indicator"], t["total"]) for t in totals] == [("people_reached", "1200")]
+    log = partner.get(f"/v1/results/{result['id']}")["versions"][0]["log"]
+    assert [(e["action"], e["comment"]) for e in log] == [
+        ("drafted", None), ("submitted", None), ("approved_first_level", None), ("approved", "secretariat")]
+    seen = wait_until(lambda: events(partner, "result.approved_first_level,result.approved", programme["id"]),
+                      message="the approvals in the partner's feed")
+    assert [e["type"] for e in seen][:1] == ["result.approved_first_level"]
+
+
+def test_figures_count_at_the_first_level_where_the_plan_says_so(partner, staff, admin, org):
+    programme = started(partner, org)
+    result = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 700, period=LATER))
+    partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
+    view = staff.post(f"/v1/results/{result['id']}/first-level-approval", {}, expect=200)
+    assert (view["status"], view["approved_value"], view["allowed_actions"]) == ("endorsed", "700", ["approve"])
+    totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
+    assert [(t["indicator"], t["total"]) for t in totals] == [("people_reached", "700")]
+    admin.call("POST", f"/v1/results/{result['id']}/return", {"comment": "no"}, 409)   # it counts already
+    assert admin.post(f"/v1/results/{result['id']}/approve", {}, expect=200)["status"] == "approved"
+    types = "result.approved_first_level,result.approved,result.revised"
+    wait_until(lambda: len(events(admin, types, programme["id"])) >= 2, message="the first level's events")
+    time.sleep(0.5)   # the secretariat's approval sends no second counting event
+    seen = events(admin, types, programme["id"])
+    assert sorted(e["type"] for e in seen) == ["result.approved", "result.approved_first_level"]
+    assert next(e for e in seen if e["type"] == "result.approved_first_level")["payload"]["counts"] is True
+
+
+def test_narratives_with_checked_attachments_and_a_periods_report(partner, admin, org):
+    programme = reopened(partner, admin, org)
+    words = {"period": PERIOD, "category": "progress", "text": "Drains cleared in Jinja."}
+    narrative = partner.post(f"/v1/programmes/{programme['id']}/narratives", words)
+    assert partner.post(f"/v1/programmes/{programme['id']}/narratives", {**words, "text": "More."},
+                        expect=200)["id"] == narrative["id"]
+    url = f"/v1/narratives/{narrative['id']}/attachments"
+    sent = upload(partner, url, PNG, "image/png", "drain.png", 201).json()
+    attachment = sent["attachments"][0]
+    assert (attachment["filename"], attachment["size"]) == ("drain.png", len(PNG))
+    lying = upload(partner, url, b"<html>x</html>", "application/pdf", "x.pdf", 422)
+    assert fields_of(lying) == {"_body"}
+    upload(partner, url, b"x" * 5000, "text/plain", "big.txt", 413)
+    got = partner.call("GET", f"{url}/{attachment['id']}", expect=200)
+    assert (got.content, got.headers["Content-Type"], got.headers["X-Content-Type-Options"]) == (
+        PNG, "image/png", "nosniff")
+    assert len(partner.get(f"/v1/narratives/{narrative['id']}")["attachments"]) == 1   # the refused kept nothing
+
+    result = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 5))
+    report = partner.get(f"/v1/programmes/{programme['id']}/report", params={"start": "2020-01-01",
+                                                                            "end": "2020-12-31"})
+    assert [r["id"] for r in report["results"]] == [result["id"]]
+    assert [(n["id"], n["text"], len(n["attachments"])) for n in report["narratives"]] == [
+        (narrative["id"], "More.", 1)]
+    xml = partner.call("GET", "/v1/iati/activities.xml", params={"organisation": org["ref"]}, expect=200).text
+    assert f'url="{admin.base}{url}/{attachment["id"]}" format="image/png"' in xml   # exported with the figures
+    other = Api(admin.base, key_for(admin, f"XM-OTHER-{uuid.uuid4().hex[:6]}", "partner"))
+    other.call("GET", f"/v1/narratives/{narrative['id']}", expect=404)
+    other.call("GET", f"{url}/{attachment['id']}", expect=404)
+
+
+def test_report_schedules_send_a_reminder_and_an_escalation_once_each(partner, admin, org):
+    programme = started(partner, org)
+    today = date.today()
+    items = [{"title": "Overdue", "due_date": (today - timedelta(days=2)).isoformat()},
+             {"title": "Soon", "due_date": (today + timedelta(days=5)).isoformat(), "remind_days": 14},
+             {"title": "Later", "due_date": (today + timedelta(days=60)).isoformat()}]
+    schedule = admin.post(f"/v1/programmes/{programme['id']}/report-schedule", {"items": items})
+    overdue, soon, later = (i["id"] for i in schedule["items"])
+    types = "programme_report.reminder_due,programme_report.overdue"
+    wait_until(lambda: len(events(partner, types, programme["id"])) == 2, message="a reminder and an escalation")
+    partner.post(f"/v1/programmes/{programme['id']}/report-schedule/{later}/submission", expect=200)
+    wait_until(lambda: partner.get(f"/v1/programmes/{programme['id']}/report-schedule")["items"][2]["status"]
+               == "submitted", message="the submission")
+    time.sleep(1.0)   # several more sweeps: nothing is sent twice
+    sent = events(admin, types, programme["id"])
+    assert sorted((e["type"], e["payload"]["item_id"]) for e in sent) == sorted(
+        [("programme_report.overdue", overdue), ("programme_report.reminder_due", soon)])
+    assert next(e for e in sent if e["type"] == "programme_report.overdue")["payload"]["days_overdue"] == 2
+    statuses = [i["status"] for i in partner.get(f"/v1/programmes/{programme['id']}/report-schedule")["items"]]
+    assert statuses == ["overdue", "due", "submitted"]
