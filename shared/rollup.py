@@ -77,8 +77,9 @@ class Figure:
 
 def _from(o: Observation, sem: Semantics) -> Figure:
     if sem.kind == "percentage" and sem.rollup == "sum":
-        num, den = (o.numerator, o.denominator) if o.denominator else (o.value, HUNDRED)
-        return Figure(num, den, {}, o.end)
+        if o.denominator:
+            return Figure(o.numerator or Decimal(0), o.denominator, {}, o.end)
+        return Figure(o.value, HUNDRED, {}, o.end)
     return Figure(o.value, Decimal(0), dict(o.parts) if sem.kind == "unit" else {}, o.end)
 
 
