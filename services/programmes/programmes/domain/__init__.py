@@ -1,10 +1,11 @@
 """The programmes domain, free of frameworks and databases, one module per aggregate:
-programmes (lifecycle, cities, hierarchy), cities, indicators, results (review workflow,
-roll-up). Aggregates record the events they cause (shared.aggregate); rules that span
-fields raise InvalidInput naming each bad field; forbidden moves raise Conflict listing
-what is allowed."""
+programmes (lifecycle, cities, hierarchy), cities, indicators, results (review workflow),
+totals (the roll-up by shared.rollup's rules). Aggregates record the events they cause
+(shared.aggregate); rules that span fields raise InvalidInput naming each bad field;
+forbidden moves raise Conflict listing what is allowed."""
 from programmes.domain.cities import City, city_key, new_id
 from programmes.domain.indicators import (
+    DIMENSIONS,
     MEASURE_CODES,
     Indicator,
     define_indicator,
@@ -24,17 +25,18 @@ from programmes.domain.programmes import (
     date_order_errors,
 )
 from programmes.domain.results import (
-    DIMENSIONS,
+    NO_RATIO,
     RESULT_ACTIONS,
     Result,
     ResultVersion,
     disaggregation_errors,
-    roll_up,
 )
+from programmes.domain.totals import Approved, roll_up
 from shared.events.contracts.programmes import ACTIVITY_STATUSES
 
 __all__ = [
-    "ACTIVITY_STATUSES", "DEFINING_STATUSES", "DIMENSIONS", "FIXED_FIELDS", "MEASURE_CODES", "MUTABLE_FIELDS",
+    "NO_RATIO", "ACTIVITY_STATUSES", "Approved",
+    "DEFINING_STATUSES", "DIMENSIONS", "FIXED_FIELDS", "MEASURE_CODES", "MUTABLE_FIELDS",
     "REPORTING_STATUSES", "RESULT_ACTIONS", "REVISION_STATUSES", "ROLE_CODES", "TRANSITIONS", "City", "Indicator",
     "Programme", "Result", "ResultVersion", "check_parent", "city_key", "date_order_errors", "define_indicator",
     "disaggregation_errors", "indicator_value_errors", "new_id", "roll_up", "value_errors",

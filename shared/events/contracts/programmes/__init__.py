@@ -11,6 +11,7 @@ from shared.events.contracts.programmes.indicator import (
 from shared.events.contracts.programmes.pieces import (
     ACTIVITY_STATUSES,
     INSTRUMENTS,
+    KIND_CODES,
     MEASURES,
     ORGANISATION_ROLES,
     REACH,
@@ -52,8 +53,9 @@ from shared.events.contracts.programmes.result import (
 from shared.events.contracts.programmes.upcasters import programme_created_v1
 
 __all__ = [
-    "ACTIVITY_STATUSES", "EXAMPLES", "INSTRUMENTS", "MEASURES", "ORGANISATION_ROLES", "REACH", "RESULT_STATUSES",
-    "WINDOWS", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
+    "ACTIVITY_STATUSES", "EXAMPLES", "INSTRUMENTS", "KIND_CODES", "MEASURES", "ORGANISATION_ROLES", "REACH",
+    "RESULT_STATUSES", "WINDOWS", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema",
+    "DatesSchema",
     "DisaggregationsSchema", "IndicatorDefinedV1", "IndicatorSchema", "MigrantStatusSchema", "OrganisationSchema",
     "ParticipatingOrgSchema", "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1",
     "ProgrammeCitySchema", "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeStateSchema",
