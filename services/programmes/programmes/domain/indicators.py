@@ -127,6 +127,8 @@ def define_indicator(programme_id: str, spec: dict[str, Any], *, corporate_title
                                                       else None),
                           created_at=now, updated_at=now)
     errors.update(rules.rule_errors(indicator.measure, indicator.reporting, indicator.rollup, prefix))
+    if corporate and indicator.rollup != "sum":
+        errors[f"{prefix}rollup"] = [f"{spec['code']} counts people towards the plan's objective: it rolls up by sum"]
     if indicator.scale and indicator.measure != "qualitative":
         errors[f"{prefix}scale"] = ["only a qualitative indicator has a scale"]
     errors.update(indicator_value_errors(indicator, prefix, city_ids=city_ids))
