@@ -1,8 +1,8 @@
 """The programmes domain, free of frameworks and databases, one module per aggregate:
-programmes (lifecycle, cities, hierarchy), cities, indicators, results (review workflow),
-totals (the roll-up by shared.rollup's rules). Aggregates record the events they cause
-(shared.aggregate); rules that span fields raise InvalidInput naming each bad field;
-forbidden moves raise Conflict listing what is allowed."""
+programmes (lifecycle, cities, hierarchy), cities, indicators and targets (the values they
+allow), results (review workflow), totals (the roll-up by shared.rollup's rules). Aggregates
+record the events they cause (shared.aggregate); rules that span fields raise InvalidInput
+naming each bad field; forbidden moves raise Conflict listing what is allowed."""
 from programmes.domain.cities import City, city_key, new_id
 from programmes.domain.indicators import (
     DIMENSIONS,
