@@ -197,11 +197,77 @@ def test_a_joint_work_programme_rolls_up_its_projects_counted_once(partner, admi
     approved(partner, admin, projects[1], 200, city="Kisumu")
     people_becomes(admin, before + 350)   # each result once: not 350 + the parent's roll-up
     totals = partner.get(f"/v1/programmes/{jwp['id']}/totals")
-    assert totals["indicators"] == [{"indicator": "people_reached", "corporate": True, "measure": "unit",
-                                     "own": "50", "children": "300", "total": "350", "results": 3}]
+    assert [{k: t[k] for k in ("indicator", "corporate", "measure", "own", "children", "total", "results")}
+            for t in totals["indicators"]] == [{"indicator": "people_reached", "corporate": True,
+                                                "measure": "unit", "own": "50", "children": "300", "total": "350",
+                                                "results": 3}]
     assert sorted(totals["children"]) == sorted(p["id"] for p in projects)
     assert partner.get(f"/v1/programmes/{projects[0]['id']}/totals")["indicators"][0]["total"] == "100"
     assert {c["id"] for c in partner.get(f"/v1/programmes/{jwp['id']}")["children"]} == {p["id"] for p in projects}
+
+
+
+def _year(start, end):
+    return {"start": f"{start}", "end": f"{end}"}
+
+
+SEMANTICS = [
+    {"code": "beneficiaries", "title": "Direct beneficiaries", "reporting": "cumulative",
+     "targets": [{"period": _year("2022-01-01", "2023-12-31"), "value": "344757"},
+                 {"period": _year("2022-01-01", "2023-12-31"), "value": "200000",
+                  "disaggregation": {"dimension": "sex", "category": "female"}}]},
+    {"code": "women_led", "title": "Enterprises led by women", "measure": "percentage"},
+    {"code": "satisfaction", "title": "Residents' satisfaction", "measure": "qualitative"},
+    {"code": "km_drains", "title": "Drains built"},
+]
+
+
+def test_indicators_roll_up_by_their_rule_with_years_beside_the_whole_span(partner, admin, org):
+    programme = started(partner, org, indicators=SEMANTICS)
+    kinds = {i["code"]: (i["measure"], i["measure_code"], i["reporting"], i["rollup"]) for i in
+             partner.get(f"/v1/programmes/{programme['id']}/indicators")["items"]}
+    assert kinds["satisfaction"] == ("qualitative", "5", "per_period", "latest")
+    assert kinds["beneficiaries"] == ("unit", "1", "cumulative", "sum")
+    y2022, y2023 = _year("2022-01-01", "2022-12-31"), _year("2023-01-01", "2023-12-31")
+    for value, period, female in ((555950, y2022, 300000), (589534, y2023, 310000)):   # to date: never added
+        approved(partner, admin, programme, str(value), indicator="beneficiaries", period=period,
+                 disaggregations={"sex": {"female": str(female)}})
+    approved(partner, admin, programme, "40", indicator="women_led", period=y2023, numerator="4", denominator="10")
+    approved(partner, admin, programme, "60", indicator="women_led", period=y2023, city="Kisumu", numerator="60",
+             denominator="100")
+    approved(partner, admin, programme, "3", indicator="satisfaction", period=y2022)
+    approved(partner, admin, programme, "4", indicator="satisfaction", period=y2023, city="Kisumu")
+    approved(partner, admin, programme, "90", indicator="km_drains", period=_year("2022-07-01", "2023-12-31"))
+
+    totals = {t["indicator"]: t for t in partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]}
+    beneficiaries = totals["beneficiaries"]
+    assert (beneficiaries["total"], beneficiaries["target"], beneficiaries["achievement"]) == (
+        "589534", "344757", "171.0")
+    assert [(y["year"], y["value"]) for y in beneficiaries["years"]] == [(2022, "555950"), (2023, "33584")]
+    assert beneficiaries["disaggregations"] == {"sex": {"female": "310000"}}
+    women_led = totals["women_led"]
+    assert (women_led["numerator"], women_led["denominator"], women_led["total"]) == ("64", "110", "58.18")
+    assert totals["satisfaction"]["total"] == "4"                        # the latest score, never summed
+    assert [(y["year"], y["value"]) for y in totals["km_drains"]["years"]] == [(2023, "90")]   # 18 months: 2023
+
+
+def test_indicator_semantics_that_make_no_sense_are_refused_naming_the_field(partner, org):
+    refused = partner.call("POST", "/v1/programmes", body(org, indicators=[
+        {"code": "score", "title": "Score", "measure": "qualitative", "rollup": "sum"},
+        {"code": "drains", "title": "Drains", "targets": [
+            {"period": PERIOD, "value": "5", "city_id": "not-a-city"},
+            {"period": PERIOD, "value": "5", "disaggregation": {"dimension": "sex", "category": "girls"}}]}]))
+    assert refused.status_code == 422 and fields_of(refused) == {
+        "indicators.0.rollup", "indicators.1.targets.0.city_id", "indicators.1.targets.1.disaggregation.category"}
+    programme = started(partner, org, indicators=SEMANTICS)
+    for extra, field in ((dict(indicator="women_led", value="40", numerator="4"), "denominator"),
+                         (dict(indicator="women_led", value="41", numerator="4", denominator="10"), "value"),
+                         (dict(indicator="km_drains", value="4", numerator="4", denominator="10"), "numerator"),
+                         (dict(indicator="satisfaction", value="7"), "value")):
+        response = partner.call("POST", f"/v1/programmes/{programme['id']}/results",
+                                result_body(programme, **extra))
+        assert response.status_code == 422 and fields_of(response) == {field}, response.text
+    assert partner.get(f"/v1/results?programme_id={programme['id']}")["items"] == []
 
 
 def test_results_are_listed_with_filters_and_pages(partner, admin, org):

@@ -91,6 +91,12 @@ def a_result(world):
     return result_body(world["pa"], 10)
 
 
+def b_indicator(city_id):
+    """An indicator of B's with a target for one city (`city_id`)."""
+    return {"code": "b_drains", "title": "Drains", "targets": [{"period": dict(PERIOD), "value": "5",
+                                                                  "city_id": city_id}]}
+
+
 def b_result(world, city_id=None, indicator="people_reached"):
     return {"indicator": indicator, "city_id": city_id or world["pb"]["cities"][0]["id"], "period": dict(PERIOD),
             "value": 10}
@@ -127,6 +133,12 @@ TABLE = {
     ("GET", "/v1/programmes/{programme_id}/results", "path:programme_id"): TRY,
     ("GET", "/v1/programmes/{programme_id}/results", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/programmes/{programme_id}/results", "query:indicator"): Try(query=lambda w, v: {"indicator": v}),
+    ("POST", "/v1/programmes", "body:indicators.*.targets.*.city_id"): Try(
+        body=lambda w, v: {**b_programme(None), "indicators": [b_indicator(v)]}),
+    ("POST", "/v1/programmes/{programme_id}/indicators", "body:targets.*.city_id"): Try(
+        body=lambda w, v: b_indicator(v)),
+    ("PATCH", "/v1/programmes/{programme_id}/indicators/{code}", "body:targets.*.city_id"): Try(
+        body=lambda w, v: {"targets": b_indicator(v)["targets"]}),
     ("POST", "/v1/programmes/{programme_id}/results", "path:programme_id"): Try(body=lambda w, v: a_result(w)),
     ("POST", "/v1/programmes/{programme_id}/results", "body:city_id"): Try(body=lambda w, v: b_result(w, city_id=v)),
     ("POST", "/v1/programmes/{programme_id}/results", "body:indicator"): Try(

@@ -42,8 +42,9 @@ def programme(programme_id, *, version=1, parent_id=None, window="country_city",
 
 def result(result_id, value, *, version=1, programme_id="p-1", parent_id=None, indicator="people_reached",
            corporate=True, reach="direct", city="c-jinja", period_end=date(2020, 6, 30), measure="unit",
-           period_start=None, reach_split=None):
-    """An approved (version 1) or revised result; `reach_split`: its `reach` disaggregation."""
+           period_start=None, reach_split=None, **semantics):
+    """An approved (version 1) or revised result; `reach_split`: its `reach` disaggregation;
+    `semantics`: the indicator's kind, reporting and rollup (absent: as before they existed)."""
     event_type = "result.approved" if version == 1 else "result.revised"
     p = copy.deepcopy(PROGRAMMES[event_type])
     name, country = CITIES[city]
@@ -51,7 +52,7 @@ def result(result_id, value, *, version=1, programme_id="p-1", parent_id=None, i
              value=Decimal(str(value)),
              disaggregations={"reach": {k: Decimal(str(v)) for k, v in reach_split.items()}} if reach_split else {},
              indicator={"code": indicator, "title": indicator, "corporate": corporate, "measure": measure,
-                        "reach": reach, "ascending": True},
+                        "reach": reach, "ascending": True, **semantics},
              city={"id": city, "name": name, "country": country},
              period={"start": period_start or date(period_end.year, 1, 1), "end": period_end})
     if version > 1:

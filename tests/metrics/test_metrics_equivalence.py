@@ -28,7 +28,12 @@ PERIOD_ENDS = [date(2017, 12, 31), date(2018, 6, 30), date(2019, 12, 31), date(2
 MONEY_DAYS = [datetime(2017, 3, 1, tzinfo=timezone.utc), datetime(2019, 5, 1, tzinfo=timezone.utc),
               datetime(2021, 2, 1, tzinfo=timezone.utc), datetime(2022, 8, 1, tzinfo=timezone.utc)]
 THEMES = ["gender_equality", "resilience_climate", "cities_migration", "equitable_economic_growth"]
-INDICATORS = ["people_reached", "people_reached", "women_empowered", "km_of_drains"]
+INDICATORS = ["people_reached", "people_reached", "women_empowered", "km_of_drains", "satisfaction"]
+# an indicator's reporting and roll-up rule (shared.rollup), drawn per programme and indicator;
+# only sums count towards the objective, a cumulative series by its latest value
+SEMANTICS = [{}, {"reporting": "per_period", "rollup": "sum"}, {"reporting": "cumulative", "rollup": "sum"},
+             {"reporting": "cumulative", "rollup": "sum"}, {"reporting": "per_period", "rollup": "max"}]
+QUALITATIVE = {"kind": "qualitative", "reporting": "per_period", "rollup": "latest"}
 SECOND_PLAN = """
 id: plan-2020-2023
 title: A second plan
@@ -101,18 +106,24 @@ def histories(draw):
                                       themes=draw(st.lists(st.sampled_from(THEMES), max_size=2, unique=True)),
                                       window=draw(st.sampled_from(["country_city", "global"]))))
     # results with one or more approved versions
+    semantics: dict = {}
     for i in range(draw(st.integers(0, 10))):
         pid = draw(st.sampled_from(sorted(parent)))
         attrs = {"indicator": draw(st.sampled_from(INDICATORS)), "reach": draw(st.sampled_from(["direct", "indirect"])),
                  "city": draw(st.sampled_from(sorted(b.CITIES))), "period_end": draw(st.sampled_from(PERIOD_ENDS))}
+        if (pid, attrs["indicator"]) not in semantics:
+            semantics[(pid, attrs["indicator"])] = (QUALITATIVE if attrs["indicator"] == "satisfaction"
+                                                    else draw(st.sampled_from(SEMANTICS)))
+        rule = semantics[(pid, attrs["indicator"])]
         for version in range(1, draw(st.integers(1, 3)) + 1):
             if version > 1 and draw(st.integers(0, 3)) == 0:   # a correction that moves the result
                 attrs = {**attrs, "city": draw(st.sampled_from(sorted(b.CITIES))),
                          "period_end": draw(st.sampled_from(PERIOD_ENDS))}
-            value = draw(values)
+            value = draw(st.integers(1, 5)) if rule is QUALITATIVE else draw(values)
             events.append(b.result(f"r{i}", value, version=version, programme_id=pid, parent_id=parent[pid],
-                                   corporate=attrs["indicator"] != "km_of_drains",
-                                   reach_split=draw(reach_splits(value)), **attrs))
+                                   corporate=attrs["indicator"] not in ("km_of_drains", "satisfaction"),
+                                   reach_split=None if rule is QUALITATIVE else draw(reach_splits(value)),
+                                   **attrs, **rule))
     # money
     events.append(b.fund("f-1"))
     for i in range(draw(st.integers(0, 2))):
@@ -206,7 +217,13 @@ def test_incremental_projection_equals_full_recomputation(world, history):
                 final[e.payload["result_id"]] = e.payload
         people = next(f for f in plan.figures if f.indicator == "people_reached" and f.measure == "sum")
         counted = [p for p in final.values() if p["indicator"]["code"] == "people_reached"
-                   and p["indicator"]["corporate"] and plan.start <= p["period"]["end"] <= plan.end]
+                   and p["indicator"]["corporate"] and p["indicator"].get("rollup", "sum") == "sum"
+                   and plan.start <= p["period"]["end"] <= plan.end]
+        latest = {}   # a cumulative series (programme, city) counts its latest value only
+        for p in sorted(counted, key=lambda p: (p["period"]["end"], p["value"], p["result_id"])):
+            if p["indicator"].get("reporting") == "cumulative":
+                latest[(p["programme_id"], p["city"]["id"])] = p
+        counted = [p for p in counted if p["indicator"].get("reporting") != "cumulative"] + list(latest.values())
         expected_people = sum(domain.scale_value(p["value"]) for p in counted)
         expected_direct = sum(domain.scale_value(_direct_part(p)) for p in counted)
         figure = domain.figure_value(plan, people, actual)

@@ -308,3 +308,39 @@ def test_narratives_attachments_are_document_links_that_validate():
     tags = [child.tag for child in a]
     assert tags.index("document-link") > max(i for i, t in enumerate(tags) if t == "transaction")
     assert tags.index("document-link") < tags.index("result")
+
+
+def test_indicator_semantics_measure_aggregation_status_cumulative_and_actuals_by_the_rule():
+    year = {"start": "2025-01-01", "end": "2025-12-31"}
+    indicators = [
+        {"code": "beneficiaries", "title": "Beneficiaries", "measure": "unit", "measure_code": "1", "ascending": True,
+         "reach": "direct", "reporting": "cumulative", "rollup": "sum", "baseline": None,
+         "targets": [{"period": year, "value": "5000", "city_id": None, "disaggregation": None},
+                     {"period": year, "value": "3000", "city_id": "c1", "disaggregation": None},
+                     {"period": year, "value": "2500", "city_id": None,
+                      "disaggregation": {"dimension": "sex", "category": "female"}}]},
+        {"code": "women_led", "title": "Women-led", "measure": "percentage", "measure_code": "2", "ascending": True,
+         "reach": "direct", "reporting": "per_period", "rollup": "sum", "baseline": None, "targets": []},
+        {"code": "score", "title": "Satisfaction", "measure": "qualitative", "measure_code": "5", "ascending": True,
+         "reach": "direct", "reporting": "per_period", "rollup": "latest", "baseline": None, "targets": []}]
+    results = [{"indicator": "women_led", "period": year, "value": "40", "numerator": "4", "denominator": "10",
+                "disaggregations": {}},
+               {"indicator": "women_led", "period": year, "value": "60", "numerator": "60", "denominator": "100",
+                "disaggregations": {}},
+               {"indicator": "score", "period": year, "value": "3", "disaggregations": {}},
+               {"indicator": "score", "period": year, "value": "4", "disaggregations": {}}]
+    doc = one(indicators=indicators, args={"results": results})
+    from shared.iati.checks import check_activity
+    assert validation_errors(doc) == [] and check_activity(doc.find("iati-activity"), today=TODAY) == []
+
+    def indicator(code):
+        return doc.xpath(f"//indicator[reference/@code='{code}']")[0]
+    assert [(indicator(c).get("measure"), indicator(c).get("aggregation-status")) for c in
+            ("beneficiaries", "women_led", "score")] == [("1", "1"), ("2", "1"), ("5", "0")]
+    assert indicator("beneficiaries").get(activity.CUMULATIVE) == "1"
+    assert indicator("women_led").get(activity.CUMULATIVE) is None
+    targets = indicator("beneficiaries").xpath("period/target")
+    assert [(t.get("value"), t.xpath("location/@ref"), t.xpath("dimension/@value")) for t in targets] == [
+        ("5000", [], []), ("2500", [], ["female"]), ("3000", ["c1"], [])]
+    assert indicator("women_led").xpath("period/actual/@value") == ["58.18"]   # 64 / 110, not the mean 50
+    assert indicator("score").xpath("period/actual/@value") == ["4"]           # a score is never summed

@@ -46,6 +46,9 @@ result_facts = sa.Table(
     # the result's reach disaggregation (scaled); the rest of the value counts as `reach`
     sa.Column("split_direct", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("split_indirect", sa.BigInteger, nullable=False, server_default="0"),
+    # the indicator's reporting and roll-up rule (shared.rollup): a cumulative series counts its growth
+    sa.Column("reporting", sa.String(12), nullable=False, server_default="per_period"),
+    sa.Column("rollup", sa.String(8), nullable=False, server_default="sum"),
 )
 
 metric_programmes = sa.Table(

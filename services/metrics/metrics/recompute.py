@@ -31,12 +31,7 @@ def programmes_with_placeholders(state: SourceState) -> dict[str, ProgrammeDim]:
 
 def snapshot(plan: Plan, state: SourceState) -> Snapshot:
     """The aggregates of one plan, recomputed from scratch."""
-    cells: dict = {}
-    for fact in state.results.values():
-        if plan.counts(fact):
-            for key, (part, positive) in domain.contributions(fact).items():
-                v, n = cells.get(key, (0, 0))
-                cells[key] = (v + part, n + positive)
+    cells = domain.counted_contributions(f for f in state.results.values() if plan.counts(f))
     totals: dict = {}
     cities: dict = {}
     for cell, (v, n) in cells.items():

@@ -127,6 +127,9 @@ class Indicator(Base):
     sdg_indicator: Mapped[str | None] = mapped_column(sa.String(20))
     baseline: Mapped[dict | None] = mapped_column(sa.JSON)
     targets: Mapped[list] = mapped_column(sa.JSON)
+    reporting: Mapped[str] = mapped_column(sa.String(12))
+    rollup: Mapped[str] = mapped_column(sa.String(8))
+    scale: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -156,6 +159,8 @@ class Result(Base):
     version: Mapped[int] = mapped_column(sa.Integer)
     value: Mapped[Decimal] = mapped_column(VALUE)
     disaggregations: Mapped[dict] = mapped_column(sa.JSON)
+    numerator: Mapped[Decimal | None] = mapped_column(VALUE)      # a percentage's, when reported
+    denominator: Mapped[Decimal | None] = mapped_column(VALUE)
     approved_version: Mapped[int | None] = mapped_column(sa.Integer)
     approved_value: Mapped[Decimal | None] = mapped_column(VALUE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -171,6 +176,8 @@ class ResultVersion(Base):
     value: Mapped[Decimal] = mapped_column(VALUE)
     disaggregations: Mapped[dict] = mapped_column(sa.JSON)
     comment: Mapped[str | None] = mapped_column(sa.Text)
+    numerator: Mapped[Decimal | None] = mapped_column(VALUE)
+    denominator: Mapped[Decimal | None] = mapped_column(VALUE)
     log: Mapped[list] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -52,7 +52,8 @@ def result_view(result: domain.Result, city: domain.City | None, *, versions: bo
     approved = result.approved
     data = {**_fields(result), "period": {"start": result.period_start, "end": result.period_end},
             "status": result.status, "version": result.current.number, "value": result.current.value,
-            "disaggregations": result.current.disaggregations,
+            "disaggregations": result.current.disaggregations, "numerator": result.current.numerator,
+            "denominator": result.current.denominator,
             "approved_version": approved.number if approved else None,
             "approved_value": approved.value if approved else None, "allowed_actions": result.allowed_actions,
             "city": city.ref() if city else None}

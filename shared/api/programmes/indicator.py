@@ -10,11 +10,12 @@ from shared.api.programmes.pieces import (
     sdg_indicator_format,
 )
 from shared.events.contracts.programmes import (
-    MEASURES,
+    KIND_CODES,
     REACH,
 )
 from shared.events.fields import DecimalString, IndicatorValue, Text, UTCDateTime
 from shared.events.schemas import StrictSchema
+from shared.rollup import REPORTING, RULES
 
 
 class BaselineIn(StrictSchema):
@@ -22,9 +23,31 @@ class BaselineIn(StrictSchema):
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=2100))
 
 
+class TargetPartIn(StrictSchema):
+    dimension = Text(required=True, validate=validate.Length(min=1, max=20),
+                     metadata={"description": "sex, age, migrant_status or reach"})
+    category = Text(required=True, validate=validate.Length(min=1, max=20),
+                    metadata={"description": "a part of the dimension, e.g. female, age_15_24"})
+
+
 class TargetIn(StrictSchema):
     period = fields.Nested(PeriodIn, required=True)
     value = IndicatorValue(required=True)
+    city_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=36),
+                   metadata={"description": "a target for one of the programme's cities; absent: the whole "
+                                            "programme"})
+    disaggregation = fields.Nested(TargetPartIn, load_default=None, allow_none=True, metadata={
+        "description": "a target for one part of a disaggregation; absent: the whole value"})
+
+
+class ScaleIn(StrictSchema):
+    min = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
+    max = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "min" in data and "max" in data and data["max"] <= data["min"]:
+            raise ValidationError("must be more than min", "max")
 
 
 class IndicatorIn(StrictSchema):
@@ -33,7 +56,16 @@ class IndicatorIn(StrictSchema):
                        "programme's own code"})
     title = Text(load_default=None, validate=validate.Length(min=1, max=500),
                  metadata={"description": "defaults to the plan's title for a corporate indicator"})
-    measure = Text(load_default="unit", validate=validate.OneOf(tuple(MEASURES)))
+    measure = Text(load_default="unit", validate=validate.OneOf(tuple(KIND_CODES)), metadata={
+        "description": "unit (a count or amount), percentage (reported with numerator and denominator) or "
+                       "qualitative (a score on `scale`, never added)"})
+    reporting = Text(load_default="per_period", validate=validate.OneOf(REPORTING), metadata={
+        "description": "per_period: a value is what happened in its period; cumulative: everything so far"})
+    rollup = Text(load_default=None, validate=validate.OneOf(RULES), metadata={
+        "description": "how values combine over cities and programmes: sum, latest or max; default sum (qualitative: "
+                       "latest)"})
+    scale = fields.Nested(ScaleIn, load_default=None, allow_none=True,
+                          metadata={"description": "a qualitative indicator's scores; default 1 to 5"})
     reach = Text(load_default="direct", validate=validate.OneOf(REACH))
     ascending = fields.Boolean(load_default=True)
     sdg_indicator = Text(load_default=None, allow_none=True, validate=sdg_indicator_format)
@@ -48,6 +80,7 @@ class IndicatorUpdate(StrictSchema):
     sdg_indicator = Text(allow_none=True, validate=sdg_indicator_format)
     baseline = fields.Nested(BaselineIn, allow_none=True)
     targets = fields.List(fields.Nested(TargetIn))
+    scale = fields.Nested(ScaleIn)
 
     @validates_schema(pass_original=True)
     def _something(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
@@ -60,9 +93,21 @@ class BaselineOut(StrictSchema):
     year = fields.Integer()
 
 
+class TargetPartOut(StrictSchema):
+    dimension = Text()
+    category = Text()
+
+
 class TargetOut(StrictSchema):
     period = fields.Nested(PeriodOut)
     value = DecimalString()
+    city_id = Text(allow_none=True)
+    disaggregation = fields.Nested(TargetPartOut, allow_none=True)
+
+
+class ScaleOut(StrictSchema):
+    min = fields.Integer()
+    max = fields.Integer()
 
 
 class IndicatorOut(StrictSchema):
@@ -70,8 +115,11 @@ class IndicatorOut(StrictSchema):
     code = Text()
     title = Text()
     corporate = fields.Boolean()
-    measure = Text()
-    measure_code = Text(metadata={"description": "IATI IndicatorMeasure code"})
+    measure = Text(metadata={"description": "unit, percentage or qualitative"})
+    measure_code = Text(metadata={"description": "IATI IndicatorMeasure code: 1, 2 or 5"})
+    reporting = Text()
+    rollup = Text()
+    scale = fields.Nested(ScaleOut, allow_none=True)
     reach = Text()
     ascending = fields.Boolean()
     sdg_indicator = Text(allow_none=True)

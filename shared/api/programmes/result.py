@@ -26,12 +26,19 @@ class ResultCreate(StrictSchema):
     period = fields.Nested(PeriodIn, required=True)
     value = IndicatorValue(required=True, metadata={"description": "Decimal string or whole number; never a float"})
     disaggregations = fields.Nested(DisaggregationsIn, load_default=dict)
+    numerator = IndicatorValue(load_default=None, allow_none=True, metadata={
+        "description": "a percentage's numerator: with the denominator, what rolls up (value = numerator / "
+                       "denominator x 100, to 0.01)"})
+    denominator = IndicatorValue(load_default=None, allow_none=True,
+                                 metadata={"description": "a percentage's denominator (more than 0)"})
 
 
 class ResultUpdate(StrictSchema):
     """Changes to a draft (or returned) value."""
     value = IndicatorValue()
     disaggregations = fields.Nested(DisaggregationsIn)
+    numerator = IndicatorValue(allow_none=True)
+    denominator = IndicatorValue(allow_none=True)
 
     @validates_schema(pass_original=True)
     def _something(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
@@ -54,6 +61,8 @@ class ResultRevise(StrictSchema):
     the approved one once approved."""
     value = IndicatorValue(required=True)
     disaggregations = fields.Nested(DisaggregationsIn, load_default=dict)
+    numerator = IndicatorValue(load_default=None, allow_none=True)
+    denominator = IndicatorValue(load_default=None, allow_none=True)
     comment = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000),
                    metadata={"description": "why the approved value is corrected"})
 
@@ -86,6 +95,8 @@ class ResultVersionOut(StrictSchema):
                                                     "levels), approved, superseded"})
     value = DecimalString()
     disaggregations = fields.Nested(DisaggregationsIn)
+    numerator = DecimalString(allow_none=True)
+    denominator = DecimalString(allow_none=True)
     comment = Text(allow_none=True, metadata={"description": "why the approved value was corrected"})
     created_at = UTCDateTime()
     submitted_at = UTCDateTime(allow_none=True)
@@ -104,6 +115,8 @@ class ResultOut(StrictSchema):
     version = fields.Integer(metadata={"description": "the latest version"})
     value = DecimalString(metadata={"description": "the latest version's value"})
     disaggregations = fields.Nested(DisaggregationsIn)
+    numerator = DecimalString(allow_none=True, metadata={"description": "a percentage's, when reported"})
+    denominator = DecimalString(allow_none=True)
     approved_version = fields.Integer(allow_none=True)
     approved_value = DecimalString(allow_none=True, metadata={"description": "what counts; null until approved"})
     allowed_actions = fields.List(Text())
@@ -119,14 +132,37 @@ class ResultPage(StrictSchema):
     next = Text(allow_none=True)
 
 
+class YearTotalOut(StrictSchema):
+    year = fields.Integer()
+    value = DecimalString(allow_none=True, metadata={
+        "description": "values of periods ending in the year; a cumulative indicator's growth over the year"})
+    target = DecimalString(allow_none=True)
+    achievement = DecimalString(allow_none=True, metadata={"description": "value / target x 100 (171.0 = 171 %)"})
+
+
 class IndicatorTotalOut(StrictSchema):
+    """Rolled up by the indicator's rule (docs/programmes.md "Indicators")."""
     indicator = Text()
     corporate = fields.Boolean()
-    measure = Text()
+    measure = Text(metadata={"description": "unit, percentage or qualitative"})
+    reporting = Text(metadata={"description": "per_period or cumulative"})
+    rollup = Text(metadata={"description": "sum, latest or max"})
     own = DecimalString(metadata={"description": "approved values of this programme's own results"})
     children = DecimalString(metadata={"description": "approved values of its children's results"})
-    total = DecimalString(metadata={"description": "own + children, each result counted once"})
+    total = DecimalString(metadata={"description": "own and children rolled up by the rule over the whole span, "
+                                                   "each result counted once"})
     results = fields.Integer(metadata={"description": "approved results counted"})
+    numerator = DecimalString(allow_none=True, metadata={"description": "a percentage's: total = numerator / "
+                                                                        "denominator x 100"})
+    denominator = DecimalString(allow_none=True)
+    target = DecimalString(allow_none=True, metadata={"description": "the programme's whole targets over the span "
+                                                                     "(else its children's), by the rule"})
+    achievement = DecimalString(allow_none=True, metadata={"description": "total / target x 100; above 100 when "
+                                                                          "over-achieved"})
+    years = fields.List(fields.Nested(YearTotalOut), metadata={"description": "per calendar year, side by side with "
+                                                                             "the total"})
+    disaggregations = fields.Dict(keys=Text(), values=fields.Dict(keys=Text(), values=DecimalString()), metadata={
+        "description": "parts of the total by dimension (counts only)"})
 
 
 class TotalsOut(StrictSchema):

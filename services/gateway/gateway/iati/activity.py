@@ -13,6 +13,8 @@ from lxml import etree
 
 from gateway.iati import documents as documents_of
 from gateway.iati.money import equal_percentages, pro_rata, sector_percentages, yearly_periods
+from shared import rollup
+from shared.events.contracts.programmes import KIND_CODES
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
@@ -21,6 +23,11 @@ DATE_TYPES = (("planned_start", "1"), ("actual_start", "2"), ("planned_end", "3"
 # The reporting organisation's type when the programme does not say (OrganisationType 90, other).
 OTHER_ORGANISATION = "90"
 ACCOUNTABLE = "2"
+# IATI 2.03 has no attribute saying an indicator is cumulative: the platform's own namespace
+# carries it (the schema allows attributes of other namespaces on `indicator`).
+PLATFORM_NS = "urn:urban-partnership:iati-extension"
+CUMULATIVE = f"{{{PLATFORM_NS}}}cumulative"
+KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
 
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: Any) -> etree._Element:
@@ -160,26 +167,39 @@ def _transaction(activity: etree._Element, transaction: dict[str, Any]) -> None:
             organisation(element, tag, org)
 
 
+def _semantics(indicator: dict[str, Any]) -> rollup.Semantics:
+    kind = indicator.get("measure") or KIND_BY_CODE[indicator["measure_code"]]
+    return rollup.Semantics.of(kind, indicator.get("reporting"), indicator.get("rollup"))
+
+
 def _results(activity: etree._Element, indicators: Any, results: list[dict[str, Any]]) -> None:
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in results:
         by_indicator[result["indicator"]].append(result)
     for indicator in indicators:
-        result = sub(activity, "result", type="1", aggregation_status="1")
+        # values that add up across activities (summed counts and ratios) are suitable for aggregation
+        summable = "1" if _semantics(indicator).rollup == "sum" else "0"
+        result = sub(activity, "result", type="1", aggregation_status=summable)
         narrative(result, "title", indicator["title"])
-        _indicator(result, indicator, by_indicator.get(indicator["code"], []))
+        _indicator(result, indicator, by_indicator.get(indicator["code"], []), summable)
 
 
-def _indicator(result: etree._Element, indicator: dict[str, Any], approved: list[dict[str, Any]]) -> None:
-    element = sub(result, "indicator", measure=indicator["measure_code"],
-                  ascending="1" if indicator["ascending"] else "0")
+def _indicator(result: etree._Element, indicator: dict[str, Any], approved: list[dict[str, Any]],
+               summable: str) -> None:
+    element = etree.SubElement(result, "indicator", nsmap={"platform": PLATFORM_NS})
+    element.attrib.update({"measure": indicator["measure_code"], "ascending": "1" if indicator["ascending"] else "0",
+                           "aggregation-status": summable})
+    if indicator.get("reporting") == "cumulative":
+        element.set(CUMULATIVE, "1")
     narrative(element, "title", indicator["title"])
     sub(element, "reference", vocabulary="99", code=indicator["code"])
     baseline = indicator.get("baseline")
     if baseline:
         sub(element, "baseline", year=baseline["year"], iso_date=f"{baseline['year']}-01-01",
             value=Decimal(baseline["value"]))
-    targets = {(t["period"]["start"], t["period"]["end"]): Decimal(t["value"]) for t in indicator["targets"]}
+    targets: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for target in indicator["targets"]:
+        targets[(target["period"]["start"], target["period"]["end"])].append(target)
     actuals: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for value in approved:
         actuals[(value["period"]["start"], value["period"]["end"])].append(value)
@@ -187,26 +207,53 @@ def _indicator(result: etree._Element, indicator: dict[str, Any], approved: list
         element_period = sub(element, "period")
         sub(element_period, "period-start", iso_date=period[0])
         sub(element_period, "period-end", iso_date=period[1])
-        if period in targets:
-            sub(element_period, "target", value=targets[period])
+        for target in sorted(targets.get(period, ()), key=_target_order):
+            _target(element_period, target)
         if period in actuals:
             _actuals(element_period, indicator, actuals[period])
 
 
+def _target_order(target: dict[str, Any]) -> tuple[bool, str, bool, str, str]:
+    part = target.get("disaggregation") or {}
+    return (bool(target.get("city_id")), target.get("city_id") or "", bool(part), part.get("dimension", ""),
+            part.get("category", ""))
+
+
+def _target(period: etree._Element, target: dict[str, Any]) -> None:
+    """The whole target first; a city's target names its location, a part's its dimension."""
+    element = sub(period, "target", value=Decimal(target["value"]))
+    if target.get("city_id"):
+        sub(element, "location", ref=target["city_id"])
+    part = target.get("disaggregation")
+    if part:
+        sub(element, "dimension", name=part["dimension"], value=part["category"])
+
+
 def _actuals(period: etree._Element, indicator: dict[str, Any], values: list[dict[str, Any]]) -> None:
-    """The approved values of the period summed over cities: one actual for the total (its
-    reach as the dimension `reach`), one per category of each disaggregation."""
-    total = sum((Decimal(v["value"]) for v in values), Decimal(0))
+    """The approved values of the period rolled up over cities by the indicator's rule
+    (shared.rollup: counts summed, percentages from numerators and denominators, scores by
+    latest or max): one actual for the total (its reach as the dimension `reach`), one per
+    category of each disaggregation of a count."""
+    sem = _semantics(indicator)
+    # one period: each result (one per city) is its own series
+    observations = [rollup.Observation((str(i),), date.fromisoformat(v["period"]["end"]), Decimal(v["value"]),
+                                       _decimal(v.get("numerator")), _decimal(v.get("denominator")),
+                                       {(d, c): Decimal(str(a)) for d, cats in (v.get("disaggregations") or {}).items()
+                                        for c, a in (cats or {}).items() if a is not None})
+                    for i, v in enumerate(values)]
+    figure = rollup.total(observations, sem)
+    total = figure.value(sem)
+    assert total is not None
+    if sem.kind == "percentage":
+        total = total.quantize(Decimal("0.01"))
     actual = sub(period, "actual", value=total)
     # A `reach` split (direct, indirect) is written as parts below; the total then carries no
     # dimension, so `reach` never names both the total and its parts (docs/iati.md).
     if not any((v.get("disaggregations") or {}).get("reach") for v in values):
         sub(actual, "dimension", name="reach", value=indicator["reach"])
-    parts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for value in values:
-        for dimension, categories in (value.get("disaggregations") or {}).items():
-            for category, amount in (categories or {}).items():
-                if amount is not None:
-                    parts[(dimension, category)] += Decimal(str(amount))
-    for (dimension, category), amount in sorted(parts.items()):
+    for (dimension, category), amount in sorted(figure.parts.items()):
         sub(sub(period, "actual", value=amount), "dimension", name=dimension, value=category)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from marshmallow import fields
 
+from gateway.iati.activity import CUMULATIVE
 from gateway.iati_import.values import decimal, narrative, slug
 from shared.api.programmes.pieces import DisaggregationsIn
 from shared.events.contracts.programmes import MEASURES
@@ -39,6 +40,8 @@ def read_results(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any
         spec: dict[str, Any] = {"code": code, "title": title[:500],
                                 "measure": MEASURE_BY_CODE.get(element.get("measure") or "1", "unit"),
                                 "ascending": element.get("ascending", "1") in ("1", "true"), "targets": []}
+        if element.get(CUMULATIVE) in ("1", "true"):   # the platform's own export says so
+            spec["reporting"] = "cumulative"
         if element.get("measure") not in (None, *MEASURE_BY_CODE):
             warnings.append(f"indicator {code}: measure {element.get('measure')} is kept as a unit count")
         baseline = element.find("baseline")
@@ -49,7 +52,10 @@ def read_results(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any
         for period in element.findall("period"):
             span = {"start": period.find("period-start").get("iso-date"),
                     "end": period.find("period-end").get("iso-date")}
-            targets = [decimal(t.get("value")) for t in period.findall("target")]
+            # the whole target (no location, no dimension) when given; else the parts summed
+            found = period.findall("target")
+            whole = [t for t in found if t.find("location") is None and t.find("dimension") is None]
+            targets = [decimal(t.get("value")) for t in whole or found]
             if any(t is not None for t in targets):
                 total = sum((t for t in targets if t is not None), Decimal(0))
                 spec["targets"].append({"period": span, "value": str(total)})

@@ -21,7 +21,16 @@ The package, by responsibility:
 Everything a caller needs is importable from `metrics.domain` itself."""
 from metrics.domain.assembly import body_hash, history, people_figure, pipeline, progress
 from metrics.domain.breakdown import DIMENSIONS, breakdown, top_programme
-from metrics.domain.counting import cell_deltas, cell_key, city_key, contributions, roll_up, totals_key
+from metrics.domain.counting import (
+    cell_deltas,
+    cell_key,
+    city_key,
+    contributions,
+    counted_contributions,
+    roll_up,
+    series_key,
+    totals_key,
+)
 from metrics.domain.facts import (
     APPLICATION_RANK,
     Application,
@@ -48,6 +57,7 @@ __all__ = [
     "Application", "Figure", "Fund", "MoneyTxn", "Plan", "ProgrammeDim", "ResultFact", "Snapshot",
     "SourceState",
     "application_from_event", "body_hash", "breakdown", "cell_deltas", "cell_key", "city_key", "contributions",
+    "counted_contributions", "series_key",
     "figure_value", "fund_from_event", "history", "load_plans", "met", "money_entry", "money_figures",
     "money_from_event", "money_out", "money_rows", "newer", "overall_status", "people_figure", "pipeline",
     "programme_from_event", "progress", "projection", "result_from_event", "roll_up", "scale_money",

@@ -25,7 +25,7 @@ class ResultFact:
     parent_id: str | None
     indicator: str
     corporate: bool
-    measure: str          # IATI measure word: unit | percentage
+    measure: str          # the indicator's kind: unit | percentage | qualitative
     reach: str            # direct | indirect: the indicator's, for what the result does not split
     city_id: str
     city_name: str
@@ -35,6 +35,8 @@ class ResultFact:
     value: int            # scaled by VALUE_SCALE
     split_direct: int = 0     # the result's `reach` disaggregation (scaled): the parts it says are
     split_indirect: int = 0   # direct and indirect; the rest of the value counts as `reach`
+    reporting: str = "per_period"   # cumulative: a value is the series' total so far (shared.rollup)
+    rollup: str = "sum"
 
     def as_row(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -58,10 +60,11 @@ def result_from_event(event_type: str, p: Payload) -> ResultFact:
         ind, city, period = p["indicator"], p["city"], p["period"]
         split = (p.get("disaggregations") or {}).get("reach") or {}
         return ResultFact(p["result_id"], p["version"], p["programme_id"], p.get("parent_id"), ind["code"],
-                          bool(ind["corporate"]), ind["measure"], ind["reach"], city["id"], city["name"],
-                          city["country"], as_date(period["start"]), as_date(period["end"]),
+                          bool(ind["corporate"]), ind.get("kind") or ind["measure"], ind["reach"], city["id"],
+                          city["name"], city["country"], as_date(period["start"]), as_date(period["end"]),
                           scale_value(p["value"]), scale_value(split.get("direct", 0)),
-                          scale_value(split.get("indirect", 0)))
+                          scale_value(split.get("indirect", 0)), ind.get("reporting") or "per_period",
+                          ind.get("rollup") or "sum")
     raise ValueError(f"{event_type} is not a result event")
 
 

@@ -67,14 +67,15 @@ class Plan:
     def definition_hash(self) -> str:
         """What the aggregates of this plan depend on; a change means they must be rebuilt."""
         basis = {"indicators": sorted(self.indicators), "start": self.start.isoformat(),
-                 "end": self.end.isoformat(), "rules": 1}
+                 "end": self.end.isoformat(), "rules": 2}
         return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:32]
 
     def counts(self, fact: ResultFact | None) -> bool:
-        """Only approved values of the plan's corporate indicators (unit measure), for periods
-        ending within the plan's period, count."""
+        """Only approved values of the plan's corporate indicators (counts that roll up by sum),
+        for periods ending within the plan's period, count."""
         return (fact is not None and fact.version >= 1 and fact.corporate and fact.measure == "unit"
-                and fact.indicator in self.indicators and self.start <= fact.period_end <= self.end)
+                and fact.rollup == "sum" and fact.indicator in self.indicators
+                and self.start <= fact.period_end <= self.end)
 
     def matches(self, figure: Figure, indicator: str) -> bool:
         return indicator in self.indicators if figure.indicator == "*" else indicator == figure.indicator

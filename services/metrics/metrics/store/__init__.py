@@ -14,7 +14,9 @@ transaction, and a new write must take its locks in this order):
 1. `metric_plans` rows, all of them, sorted by plan id: shared (FOR SHARE) by every event
    transaction, exclusive (FOR UPDATE) by a rebuild (`lock_plans`, through `get_many`). A rebuild therefore waits
    for the events in flight and the events wait for the rebuild.
-2. The fact's own row: claimed (INSERT ... ON CONFLICT DO NOTHING), then held with
+2. For a result of a cumulative indicator, its programme's row (`metric_programmes`, held),
+   so that the facts of its series hold still while their growth is computed; then
+   the fact's own row: claimed (INSERT ... ON CONFLICT DO NOTHING), then held with
    `Store.held` (SELECT ... FOR UPDATE on PostgreSQL) before versions are compared. Results
    first claim their programme and city rows (DO NOTHING: no lock waits on existing rows).
 3. Counter rows in one global order: cells, then totals, then city references, each sorted by

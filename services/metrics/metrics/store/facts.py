@@ -31,14 +31,25 @@ class FactWriter(Store):
                    programme_row(ProgrammeDim(fact.programme_id, 0, fact.parent_id, None, None)))
         self.claim(m.metric_cities, ("city_id",), {"city_id": fact.city_id, "name": fact.city_name,
                                                    "country": fact.country})
+        if fact.reporting == "cumulative":   # the series' facts hold still while its growth is computed
+            self.held(m.metric_programmes, fact.programme_id)
         self.claim(m.result_facts, ("result_id",), {**row, "version": 0})
         held_row = self.held(m.result_facts, fact.result_id)
         held = from_row(ResultFact, held_row) if held_row.version > 0 else None
         if not domain.newer(fact.version, held.version if held else None):
             return False
         self.update(m.result_facts, "result_id", fact.result_id, {k: v for k, v in row.items() if k != "result_id"})
-        self.add_cells(domain.cell_deltas(held, fact, self.plans.values()))
+        self.add_cells(domain.cell_deltas(held, fact, self.plans.values(), self.neighbours(fact.result_id, held, fact)))
         return True
+
+    def neighbours(self, result_id: str, *facts: ResultFact | None) -> list[ResultFact]:
+        """The other facts of the series of each cumulative fact (its growth depends on them),
+        read under the lock of the programme's row (`apply_result`)."""
+        keys = {domain.series_key(f) for f in facts if f is not None and f.reporting == "cumulative"}
+        r = m.result_facts.c
+        return [from_row(ResultFact, row) for key in sorted(keys) for row in self.run(
+            sa.select(m.result_facts).where(r.indicator == key[0], r.programme_id == key[1], r.city_id == key[2],
+                                            r.result_id != result_id, r.version > 0))]
 
     def add_cells(self, deltas: dict[Any, tuple[int, int]]) -> None:
         """Add {(plan, *cell): (value, n)} to the cells, totals and city references, in that order,

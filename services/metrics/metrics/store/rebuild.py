@@ -6,12 +6,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from metrics import domain
 from metrics import models as m
-from metrics.domain import Plan, ProgrammeDim, SourceState
+from metrics.domain import Plan, ProgrammeDim, ResultFact, SourceState
 from metrics.store.facts import application_row, programme_row
 from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, PlansNotReady, Store
 from shared.events.fields import utcnow
-from shared.persistence import get_many, to_row, upsert
+from shared.persistence import from_row, get_many, to_row, upsert
 
 
 class Rebuilder(Store):
@@ -42,9 +43,9 @@ class Rebuilder(Store):
         r, c = m.result_facts.c, m.metric_cells.c
         for table in m.AGGREGATES:
             self.run(table.delete().where(table.c.plan_id == plan.id))
-        counted = sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit",
+        counted = sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit", r.rollup == "sum",
                           r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
-        parts = self._reach_parts(counted)
+        parts = self._reach_parts(sa.and_(counted, r.reporting != "cumulative"))
         positive = sa.func.sum(sa.case((parts.c.part > 0, 1), else_=0))
         groups = (parts.c.indicator, parts.c.reach, parts.c.programme_id, parts.c.city_id, parts.c.country,
                   parts.c.period_end)
@@ -52,6 +53,12 @@ class Rebuilder(Store):
             list(CELL_KEYS) + ["value", "n"],
             sa.select(sa.literal(plan.id, sa.String), *groups, sa.func.sum(parts.c.part), positive)
             .where(parts.c.part != 0).group_by(*groups)))
+        # cumulative series: their growth per period end (domain.counted_contributions), added in Python
+        cumulative = [from_row(ResultFact, row) for row in self.run(
+            sa.select(m.result_facts).where(counted, r.reporting == "cumulative"))]
+        self.add(m.metric_cells, CELL_KEYS, [dict(zip(CELL_KEYS, (plan.id, *k), strict=True), value=v, n=n)
+                                             for k, (v, n) in sorted(domain.counted_contributions(cumulative).items())],
+                 ("value", "n"))
         of_plan = c.plan_id == plan.id
         self.run(m.metric_totals.insert().from_select(
             list(TOTAL_KEYS) + ["value", "n"],

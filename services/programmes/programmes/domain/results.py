@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from programmes.domain.cities import new_id
-from programmes.domain.indicators import Indicator, value_errors
+from programmes.domain.indicators import DIMENSIONS, Indicator, value_errors
 from programmes.domain.periods import ReportingRules
 from programmes.domain.programmes import REPORTING_STATUSES, REVISION_STATUSES, Programme
 from shared.aggregate import EventsMixin
@@ -28,14 +28,6 @@ RESULT_ACTIONS = {
 }
 _PAST = {"edit": "edited", "submit": "submitted", "approve": "approved", "return": "returned",
          "revise": "revised"}
-DIMENSIONS = {
-    "sex": ("female", "male", "unknown"),
-    "age": ("age_0_14", "age_15_24", "age_25_64", "age_65_plus", "unknown"),
-    "migrant_status": ("migrant", "non_migrant", "unknown"),
-    # who was reached directly and indirectly: decides the reach the value counts under (the
-    # indicator's reach counts what is not split); only indicators counted in people have it
-    "reach": ("direct", "indirect"),
-}
 Disaggregations = dict[str, dict[str, Decimal]]
 
 
@@ -67,8 +59,34 @@ def disaggregation_errors(value: Decimal, disaggregations: Disaggregations | Non
     return errors
 
 
-def _value_errors(value: Decimal, disaggregations: Disaggregations, indicator: Indicator) -> dict[str, list[str]]:
-    return {**value_errors("value", value, indicator), **disaggregation_errors(value, disaggregations, indicator)}
+Ratio = tuple[Decimal | None, Decimal | None]   # a percentage's (numerator, denominator)
+NO_RATIO: Ratio = (None, None)
+
+
+def ratio_errors(value: Decimal, ratio: Ratio, indicator: Indicator) -> dict[str, list[str]]:
+    """A percentage may give its numerator and denominator (then they roll up, not the
+    percentage): both, numerator <= denominator, and the value is their ratio (to 0.01)."""
+    numerator, denominator = ratio
+    if ratio == NO_RATIO:
+        return {}
+    if indicator.measure != "percentage":
+        return {"numerator": [f"only a percentage has a numerator and denominator; {indicator.code} is "
+                              f"{indicator.measure}"]}
+    if numerator is None or denominator is None:
+        return {"numerator" if numerator is None else "denominator": ["give both the numerator and the "
+                                                                      "denominator, or neither"]}
+    if denominator == 0 or numerator > denominator:
+        return {"denominator": ["must be more than 0 and at least the numerator"]}
+    exact = numerator * 100 / denominator
+    if abs(value - exact) >= Decimal("0.005"):
+        return {"value": [f"must be numerator / denominator x 100 = {exact.quantize(Decimal('0.01'))}"]}
+    return {}
+
+
+def _value_errors(value: Decimal, disaggregations: Disaggregations, indicator: Indicator,
+                  ratio: Ratio = NO_RATIO) -> dict[str, list[str]]:
+    return {**value_errors("value", value, indicator), **disaggregation_errors(value, disaggregations, indicator),
+            **ratio_errors(value, ratio, indicator)}
 
 
 def _clean(disaggregations: Disaggregations | None) -> Disaggregations:
@@ -83,9 +101,15 @@ class ResultVersion:
     status: str
     created_at: datetime
     comment: str | None = None      # why an approved value was corrected
+    numerator: Decimal | None = None    # a percentage's, when reported
+    denominator: Decimal | None = None
     submitted_at: datetime | None = None
     approved_at: datetime | None = None
     log: list[dict[str, Any]] = field(default_factory=list)  # [{"action", "at", "by", "comment"}]
+
+    @property
+    def ratio(self) -> Ratio:
+        return (self.numerator, self.denominator)
 
     def log_action(self, action: str, at: datetime, by: str | None, comment: str | None = None) -> None:
         self.log.append({"action": action, "at": at, "by": by, "comment": comment})
@@ -106,7 +130,8 @@ class Result(EventsMixin):
 
     @classmethod
     def draft(cls, programme: Programme, indicator: Indicator, *, city_id: str, period: dict[str, date],
-              value: Decimal, disaggregations: Disaggregations, now: datetime, by: str | None) -> Result:
+              value: Decimal, disaggregations: Disaggregations, now: datetime, by: str | None,
+              ratio: Ratio = NO_RATIO) -> Result:
         if programme.status not in REPORTING_STATUSES:
             raise Conflict(f"results are reported while a programme is in implementation or finalisation; "
                            f"this one is {programme.status}", [f"status {s}" for s in REPORTING_STATUSES])
@@ -114,11 +139,11 @@ class Result(EventsMixin):
         if programme.city(city_id) is None:
             errors["city_id"] = [f"{city_id!r} is not one of the programme's cities "
                                  f"({', '.join(c.id + ' ' + c.name for c in programme.cities) or 'none yet'})"]
-        errors.update(_value_errors(value, disaggregations, indicator))
+        errors.update(_value_errors(value, disaggregations, indicator, ratio))
         if errors:
             raise InvalidInput(errors)
         version = ResultVersion(number=1, value=value, disaggregations=_clean(disaggregations), status="draft",
-                                created_at=now)
+                                created_at=now, numerator=ratio[0], denominator=ratio[1])
         version.log_action("drafted", now, by)
         return cls(id=new_id(), programme_id=programme.id, reporting_org_ref=programme.reporting_org["ref"],
                    indicator=indicator.code, city_id=city_id, period_start=period["start"],
@@ -164,18 +189,22 @@ class Result(EventsMixin):
         self.record(event_type, {
             **programme.ref(), "result_id": self.id, "version": version.number, "indicator": indicator.summary(),
             "city": city.ref(), "period": {"start": self.period_start, "end": self.period_end},
-            "value": version.value, "disaggregations": version.disaggregations, **extra})
+            "value": version.value, "disaggregations": version.disaggregations, "numerator": version.numerator,
+            "denominator": version.denominator, **extra})
 
     # -- review workflow
     def edit(self, indicator: Indicator, *, value: Decimal | None, disaggregations: Disaggregations | None,
-             now: datetime, by: str | None) -> None:
+             now: datetime, by: str | None, ratio: Ratio | None = None) -> None:
+        """None: keep what the draft has."""
         self._require("edit")
         value = self.current.value if value is None else value
         disaggregations = self.current.disaggregations if disaggregations is None else _clean(disaggregations)
-        errors = _value_errors(value, disaggregations, indicator)
+        ratio = self.current.ratio if ratio is None else ratio
+        errors = _value_errors(value, disaggregations, indicator, ratio)
         if errors:
             raise InvalidInput(errors)
         self.current.value, self.current.disaggregations = value, disaggregations
+        self.current.numerator, self.current.denominator = ratio
         self.current.log_action("edited", now, by)
         self._touch(now)
 
@@ -225,7 +254,8 @@ class Result(EventsMixin):
         else:
             self._event("result.revised", programme, indicator, self.current, previous={
                 "version": replaced.number, "value": replaced.value, "disaggregations": replaced.disaggregations,
-                "approved_at": replaced.approved_at}, comment=self.current.comment, revised_at=now)
+                "approved_at": replaced.approved_at, "numerator": replaced.numerator,
+                "denominator": replaced.denominator}, comment=self.current.comment, revised_at=now)
         return replaced
 
     def return_for_revision(self, programme: Programme, indicator: Indicator, *, comment: str, now: datetime,
@@ -237,23 +267,24 @@ class Result(EventsMixin):
         self._event("result.returned", programme, indicator, self.current, comment=comment, returned_at=now)
 
     def revise(self, programme: Programme, indicator: Indicator, *, value: Decimal, disaggregations: Disaggregations,
-               comment: str, now: datetime, by: str | None) -> ResultVersion:
+               comment: str, now: datetime, by: str | None, ratio: Ratio = NO_RATIO) -> ResultVersion:
         """Correct the approved value: a new version, submitted for review. The approved
         version keeps counting until the new one is approved."""
         self._require("revise")
         if programme.status not in REVISION_STATUSES:
             raise Conflict(f"approved values of a {programme.status} programme cannot be corrected",
                            [f"status {s}" for s in REVISION_STATUSES])
-        errors = _value_errors(value, disaggregations, indicator)
+        errors = _value_errors(value, disaggregations, indicator, ratio)
         approved = self.approved
         assert approved is not None
-        if not errors and value == approved.value and _clean(disaggregations) == approved.disaggregations:
+        if not errors and value == approved.value and _clean(disaggregations) == approved.disaggregations \
+                and ratio == approved.ratio:
             errors["value"] = ["the same as the approved value: nothing to correct"]
         if errors:
             raise InvalidInput(errors)
         version = ResultVersion(number=self.current.number + 1, value=value,
                                 disaggregations=_clean(disaggregations), status="submitted", created_at=now,
-                                comment=comment, submitted_at=now)
+                                comment=comment, submitted_at=now, numerator=ratio[0], denominator=ratio[1])
         version.log_action("revision_submitted", now, by, comment)
         self.versions.append(version)
         self._touch(now)
@@ -261,26 +292,3 @@ class Result(EventsMixin):
                     submitted_at=now)
         return version
 
-
-def roll_up(programme_id: str, children: list[str], approved: list[tuple[str, str, Decimal]],
-            indicators: dict[str, Indicator]) -> list[dict[str, Any]]:
-    """Totals per indicator of a programme and its children. `approved`: (programme_id,
-    indicator code, approved value) of every approved result of the family, each result
-    once. Percentages are not summed (their total is the mean of the results)."""
-    by_code: dict[str, dict[str, Any]] = {}
-    for owner, code, value in approved:
-        entry = by_code.setdefault(code, {"own": Decimal(0), "children": Decimal(0), "results": 0})
-        entry["own" if owner == programme_id else "children"] += value
-        entry["results"] += 1
-    out = []
-    for code in sorted(by_code):
-        entry = by_code[code]
-        indicator = indicators.get(code)
-        measure = indicator.measure if indicator else "unit"
-        total = entry["own"] + entry["children"]
-        if measure == "percentage" and entry["results"]:
-            total = (total / entry["results"]).quantize(Decimal("0.01"))
-        out.append({"indicator": code, "corporate": indicator.corporate if indicator else False,
-                    "measure": measure, "own": entry["own"], "children": entry["children"], "total": total,
-                    "results": entry["results"]})
-    return out

@@ -58,7 +58,7 @@ def indicators(uow: Any, programme: domain.Programme, specs: list[dict[str, Any]
                 indicator.defined(programme.ref(), previous=None, at=now)
                 changed = True
         elif merge(errors, uow.track(indicator).change, {k: spec[k] for k in INDICATOR_CHANGES if k in spec},
-                   programme.ref(), now=now):
+                   programme.ref(), now=now, city_ids={c.id for c in programme.cities}):
             uow.indicators.save(indicator)
             changed = True
     return changed

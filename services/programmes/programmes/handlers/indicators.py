@@ -24,7 +24,8 @@ def define_indicator(uow: Any, programme_id: Any, data: Any, *, actor: Actor) ->
         if uow.indicators.get(programme.id, spec["code"]) is not None:
             raise InvalidInput({"code": [f"{spec['code']!r} is already an indicator of this programme; "
                                          "PATCH it to change it"]})
-        indicator = domain.define_indicator(programme.id, spec, corporate_titles=corporate_titles(), now=now)
+        indicator = domain.define_indicator(programme.id, spec, corporate_titles=corporate_titles(), now=now,
+                                            city_ids={c.id for c in programme.cities})
         indicator.defined(programme.ref(), previous=None, at=now)
         uow.indicators.add(uow.track(indicator))
         uow.programmes.touch(programme.id, now)
@@ -42,7 +43,8 @@ def update_indicator(uow: Any, programme_id: Any, code: Any, data: Any, *, actor
         indicator = uow.indicators.get(programme.id, code) if isinstance(code, str) else None
         if indicator is None:
             raise NotFound("indicator", code)
-        if not uow.track(indicator).change(changes, programme.ref(), now=now):
+        if not uow.track(indicator).change(changes, programme.ref(), now=now,
+                                           city_ids={c.id for c in programme.cities}):
             return indicator_view(indicator)
         uow.indicators.save(indicator)
         uow.programmes.touch(programme.id, now)

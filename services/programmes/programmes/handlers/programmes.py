@@ -35,7 +35,7 @@ def _indicators(programme: domain.Programme, specs: list[dict[str, Any]], now: A
             errors[f"indicators.{i}.code"] = [f"{spec['code']!r} is listed twice"]
             continue
         indicator = merge(errors, domain.define_indicator, programme.id, spec, corporate_titles=titles, now=now,
-                          prefix=f"indicators.{i}.")
+                          prefix=f"indicators.{i}.", city_ids={c.id for c in programme.cities})
         if indicator:
             indicators.append(indicator)
     return indicators
@@ -125,14 +125,12 @@ def list_programmes(uow: Any, query: Any = None, *, actor: Actor) -> dict[str, A
 
 
 def programme_totals(uow: Any, programme_id: Any, *, actor: Actor) -> dict[str, Any]:
-    """Approved values per indicator of the programme and its children, each result once."""
+    """Approved values per indicator of the programme and its children, each result once, rolled
+    up by each indicator's rule: over the whole span and per calendar year, beside the targets."""
     with uow:
         programme = programme_for(uow, programme_id, actor)
         children = [c["id"] for c in uow.programmes.children(programme.id)]
         family = [programme.id] + children
-        indicators: dict[str, domain.Indicator] = {}
-        for (owner, code), indicator in uow.indicators.of_many(family).items():
-            if owner == programme.id or code not in indicators:
-                indicators[code] = indicator
+        indicators = uow.indicators.of_many(family)
         approved = uow.results.approved_values(family)
     return totals_view(programme, children, domain.roll_up(programme.id, children, approved, indicators))

@@ -53,7 +53,7 @@ def create_result(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> di
             raise
         result = domain.Result.draft(programme, indicator, city_id=fields["city_id"], period=fields["period"],
                                      value=fields["value"], disaggregations=fields["disaggregations"], now=utcnow(),
-                                     by=by(actor))
+                                     by=by(actor), ratio=_ratio(fields))
         require_open(uow, programme.id, result.period_start, result.period_end)
         existing = uow.results.id_in_slot(programme.id, indicator.code, result.city_id, result.period_start,
                                           result.period_end)
@@ -84,13 +84,19 @@ def _stored(uow: Any, result: domain.Result, programme: domain.Programme) -> dic
     return result_view(result, programme.city(result.city_id))
 
 
+def _ratio(fields: dict[str, Any]) -> tuple[Any, Any]:
+    """A percentage's (numerator, denominator) as given; (None, None) when not."""
+    return (fields.get("numerator"), fields.get("denominator"))
+
+
 def update_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[str, Any]:
     require_writer(actor)
     changes = validate(_result_update, data)
     with uow:
         result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.edit(indicator, value=changes.get("value"), disaggregations=changes.get("disaggregations"),
-                    now=utcnow(), by=by(actor))
+                    now=utcnow(), by=by(actor),
+                    ratio=_ratio(changes) if {"numerator", "denominator"} & set(changes) else None)
         return _stored(uow, result, programme)
 
 
@@ -138,7 +144,7 @@ def revise_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[
     with uow:
         result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.revise(programme, indicator, value=fields["value"], disaggregations=fields["disaggregations"],
-                      comment=fields["comment"].strip(), now=utcnow(), by=by(actor))
+                      comment=fields["comment"].strip(), now=utcnow(), by=by(actor), ratio=_ratio(fields))
         return _stored(uow, result, programme)
 
 

@@ -8,6 +8,7 @@ from programmes import domain
 from programmes.repositories.rows import (
     RV,
     R,
+    decimal_parts,
     normal,
     result_from_row,
     result_row,
@@ -78,10 +79,15 @@ class SqlResultRepository:
             .order_by(R.c.indicator_code, R.c.city_id, R.c.period_start, R.c.id)).all()
         return [result_summary_from_row(r) for r in rows]
 
-    def approved_values(self, programme_ids: list[str]) -> list[tuple[str, str, Decimal]]:
-        """(programme, indicator, approved value) of every approved result of these programmes."""
+    def approved_values(self, programme_ids: list[str]) -> list[domain.Approved]:
+        """The approved version of every approved result of these programmes."""
         if not programme_ids:
             return []
-        rows = self.session.execute(sa.select(R.c.programme_id, R.c.indicator_code, R.c.approved_value)
-                                    .where(R.c.programme_id.in_(programme_ids), R.c.approved_value.is_not(None)))
-        return [(r.programme_id, r.indicator_code, normal(r.approved_value)) for r in rows]
+        rows = self.session.execute(
+            sa.select(R.c.programme_id, R.c.indicator_code, R.c.city_id, R.c.period_end, RV.c.value,
+                      RV.c.numerator, RV.c.denominator, RV.c.disaggregations)
+            .join(RV, sa.and_(RV.c.result_id == R.c.id, RV.c.number == R.c.approved_version))
+            .where(R.c.programme_id.in_(programme_ids)))
+        return [domain.Approved(r.programme_id, r.indicator_code, r.city_id, r.period_end, normal(r.value),
+                                normal(r.numerator), normal(r.denominator),
+                                decimal_parts(r.disaggregations, Decimal)) for r in rows]

@@ -35,7 +35,7 @@ def normal(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(format(value.normalize(), "f"))
 
 
-def _decimal_parts(d: dict[str, Any] | None, convert) -> dict[str, Any]:
+def decimal_parts(d: dict[str, Any] | None, convert) -> dict[str, Any]:
     return {dim: {k: convert(v) for k, v in parts.items()} for dim, parts in (d or {}).items()}
 
 
@@ -87,13 +87,15 @@ def city_from_row(row: Any) -> domain.City:
 def indicator_row(i: domain.Indicator) -> dict[str, Any]:
     return to_row(IND, i, baseline={"value": str(i.baseline["value"]), "year": i.baseline["year"]}
                   if i.baseline else None,
-                  targets=[{"period": _period_to_json(t["period"]), "value": str(t["value"])} for t in i.targets])
+                  targets=[{**t, "period": _period_to_json(t["period"]), "value": str(t["value"])}
+                           for t in i.targets])
 
 
 def indicator_from_row(row: Any) -> domain.Indicator:
     return from_row(domain.Indicator, row, baseline={"value": Decimal(row.baseline["value"]),
                                                      "year": row.baseline["year"]} if row.baseline else None,
-                    targets=[{"period": _period_from_json(t["period"]), "value": Decimal(t["value"])}
+                    targets=[{"city_id": None, "disaggregation": None, **t,
+                              "period": _period_from_json(t["period"]), "value": Decimal(t["value"])}
                              for t in row.targets])
 
 
@@ -102,19 +104,21 @@ def indicator_from_row(row: Any) -> domain.Indicator:
 def result_row(result: domain.Result) -> dict[str, Any]:
     current, approved = result.current, result.approved
     return to_row(R, result, indicator_code=result.indicator, status=current.status, version=current.number,
-                  value=current.value, disaggregations=_decimal_parts(current.disaggregations, str),
+                  value=current.value, disaggregations=decimal_parts(current.disaggregations, str),
+                  numerator=current.numerator, denominator=current.denominator,
                   approved_version=approved.number if approved else None,
                   approved_value=approved.value if approved else None)
 
 
 def version_row(result_id: str, v: domain.ResultVersion) -> dict[str, Any]:
-    return to_row(RV, v, result_id=result_id, disaggregations=_decimal_parts(v.disaggregations, str),
+    return to_row(RV, v, result_id=result_id, disaggregations=decimal_parts(v.disaggregations, str),
                   log=[{**entry, "at": _at_to_json(entry["at"])} for entry in v.log])
 
 
 def version_from_row(row: Any) -> domain.ResultVersion:
-    return from_row(domain.ResultVersion, row, value=normal(row.value),
-                    disaggregations=_decimal_parts(row.disaggregations, Decimal),
+    return from_row(domain.ResultVersion, row, value=normal(row.value), numerator=normal(row.numerator),
+                    denominator=normal(row.denominator),
+                    disaggregations=decimal_parts(row.disaggregations, Decimal),
                     log=[{**entry, "at": datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))}
                          for entry in row.log])
 
@@ -129,8 +133,9 @@ def result_summary_from_row(row: Any) -> dict[str, Any]:
     return {"id": row.id, "programme_id": row.programme_id, "reporting_org_ref": row.reporting_org_ref,
             "indicator": row.indicator_code, "city_id": row.city_id,
             "period": {"start": row.period_start, "end": row.period_end}, "status": row.status,
-            "version": row.version, "value": normal(row.value),
-            "disaggregations": _decimal_parts(row.disaggregations, Decimal),
+            "version": row.version, "value": normal(row.value), "numerator": normal(row.numerator),
+            "denominator": normal(row.denominator),
+            "disaggregations": decimal_parts(row.disaggregations, Decimal),
             "approved_version": row.approved_version, "approved_value": normal(row.approved_value),
             "allowed_actions": list(domain.RESULT_ACTIONS.get(row.status, ())),
             "created_at": row.created_at, "updated_at": row.updated_at}

@@ -154,16 +154,30 @@ def test_one_level_of_hierarchy():
 
 
 def test_roll_up_counts_each_result_once_and_separates_own_from_children():
-    approved = [("jwp", "people_reached", Decimal(50)), ("a", "people_reached", Decimal(100)),
-                ("b", "people_reached", Decimal(200)), ("a", "share_women", Decimal(40)),
-                ("b", "share_women", Decimal(60))]
-    totals = domain.roll_up("jwp", ["a", "b"], approved, {"people_reached": PEOPLE, "share_women": WOMEN_SHARE})
-    assert totals == [
-        {"indicator": "people_reached", "corporate": True, "measure": "unit", "own": Decimal(50),
-         "children": Decimal(300), "total": Decimal(350), "results": 3},
-        {"indicator": "share_women", "corporate": False, "measure": "percentage", "own": Decimal(0),
-         "children": Decimal(100), "total": Decimal("50.00"), "results": 2},   # a mean, not a sum
+    end = date(2023, 12, 31)
+    approved = [domain.Approved("jwp", "people_reached", "c1", end, Decimal(50)),
+                domain.Approved("a", "people_reached", "c1", end, Decimal(100)),
+                domain.Approved("b", "people_reached", "c2", end, Decimal(200)),
+                domain.Approved("a", "share_women", "c1", end, Decimal(40)),
+                domain.Approved("b", "share_women", "c2", end, Decimal(60))]
+    totals = domain.roll_up("jwp", ["a", "b"], approved, {("a", "people_reached"): PEOPLE,
+                                                         ("a", "share_women"): WOMEN_SHARE})
+    assert [{k: t[k] for k in ("indicator", "measure", "own", "children", "total", "results")} for t in totals] == [
+        {"indicator": "people_reached", "measure": "unit", "own": Decimal(50), "children": Decimal(300),
+         "total": Decimal(350), "results": 3},
+        # without numerators and denominators each value weighs as value/100
+        {"indicator": "share_women", "measure": "percentage", "own": Decimal(0), "children": Decimal("50.00"),
+         "total": Decimal("50.00"), "results": 2},
     ]
+
+
+def test_a_percentage_rolls_up_from_numerators_and_denominators_never_a_mean():
+    end = date(2023, 12, 31)
+    approved = [domain.Approved("a", "share_women", "c1", end, Decimal(40), Decimal(4), Decimal(10)),
+                domain.Approved("b", "share_women", "c2", end, Decimal(60), Decimal(60), Decimal(100))]
+    [total] = domain.roll_up("jwp", ["a", "b"], approved, {("a", "share_women"): WOMEN_SHARE})
+    assert (total["numerator"], total["denominator"], total["total"]) == (Decimal(64), Decimal(110),
+                                                                         Decimal("58.18"))   # not 50
 
 
 # --- cities ----------------------------------------------------------------------------------------

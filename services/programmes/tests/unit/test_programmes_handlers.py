@@ -224,7 +224,9 @@ def test_an_own_indicator_with_baseline_and_targets(uow, created):
         "baseline": {"value": "0", "year": 2019},
         "targets": [{"period": {"start": "2020-01-01", "end": "2020-12-31"}, "value": "12.5"}]})
     assert indicator["corporate"] is False and indicator["measure_code"] == "1"
-    assert indicator["targets"] == [{"period": {"start": "2020-01-01", "end": "2020-12-31"}, "value": "12.5"}]
+    assert indicator["targets"] == [{"period": {"start": "2020-01-01", "end": "2020-12-31"}, "value": "12.5",
+                                     "city_id": None, "disaggregation": None}]
+    assert (indicator["reporting"], indicator["rollup"], indicator["scale"]) == ("per_period", "sum", None)
     event = uow.events[-1]
     assert event.type == "indicator.defined" and event.payload["previous"] is None
     with pytest.raises(InvalidInput) as caught:

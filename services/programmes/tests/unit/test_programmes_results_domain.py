@@ -74,7 +74,8 @@ def test_an_approved_correction_records_result_revised_with_the_value_it_replace
         "result.submitted", 2, 1)
     assert (revised.type, revised.payload["value"], revised.payload["comment"]) == ("result.revised", D(900),
                                                                                     "a ward twice")
-    assert revised.payload["previous"] == {"version": 1, "value": D(1000), "disaggregations": {}, "approved_at": NOW}
+    assert revised.payload["previous"] == {"version": 1, "value": D(1000), "disaggregations": {}, "approved_at": NOW,
+                                           "numerator": None, "denominator": None}
 
 
 def test_returned_with_a_comment_then_edited_and_submitted_again():

@@ -11,6 +11,7 @@ from shared.events.contracts.programmes.indicator import (
 from shared.events.contracts.programmes.pieces import (
     ACTIVITY_STATUSES,
     INSTRUMENTS,
+    KIND_CODES,
     MEASURES,
     ORGANISATION_ROLES,
     REACH,
@@ -58,12 +59,12 @@ from shared.events.contracts.programmes.upcasters import programme_created_v1
 
 __all__ = [
     "ACTIVITY_STATUSES", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
-    "DisaggregationsSchema", "EXAMPLES", "INSTRUMENTS", "IndicatorDefinedV1", "IndicatorSchema", "MEASURES",
-    "MigrantStatusSchema", "ORGANISATION_ROLES", "OrganisationSchema", "ParticipatingOrgSchema", "PeriodSchema",
-    "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1", "ProgrammeCitySchema",
+    "DisaggregationsSchema", "EXAMPLES", "INSTRUMENTS", "IndicatorDefinedV1", "IndicatorSchema", "KIND_CODES",
+    "MEASURES", "MigrantStatusSchema", "ORGANISATION_ROLES", "OrganisationSchema", "ParticipatingOrgSchema",
+    "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1", "ProgrammeCitySchema",
     "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeReportOverdueV1",
-    "ProgrammeReportReminderDueV1", "ProgrammeStateSchema", "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1",
-    "REACH", "RESULT_STATUSES", "ReachSchema", "ResultApprovedFirstLevelV1", "ResultApprovedV1",
-    "ResultIndicatorSchema", "ResultRecordedV1", "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1",
-    "SectorSchema", "SexSchema", "TargetSchema", "WINDOWS", "programme_created_v1",
+    "ProgrammeReportReminderDueV1", "ProgrammeStateSchema", "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "REACH",
+    "RESULT_STATUSES", "ReachSchema", "ResultApprovedFirstLevelV1", "ResultApprovedV1", "ResultIndicatorSchema",
+    "ResultRecordedV1", "ResultReturnedV1", "ResultRevisedV1", "ResultSubmittedV1", "SectorSchema", "SexSchema",
+    "TargetSchema", "WINDOWS", "programme_created_v1",
 ]

@@ -26,11 +26,13 @@ def _examples() -> dict[str, dict[str, Any]]:
     ref = {"programme_id": "p-1", "iati_identifier": "XM-EXAMPLE-1-UG-001", "parent_id": "p-0",
            "reporting_org_ref": "XM-EXAMPLE-1"}
     indicator = {"code": "people_reached", "title": "Urban poor whose lives improved", "corporate": True,
-                 "measure": "unit", "reach": "direct", "ascending": True}
+                 "measure": "unit", "kind": "unit", "reach": "direct", "ascending": True, "reporting": "per_period",
+                 "rollup": "sum"}
     result = {**ref, "result_id": "r-1", "version": 1, "indicator": indicator,
               "city": {"id": "c-1", "name": "Jinja", "country": "UG"},
               "period": {"start": date(2020, 1, 1), "end": date(2020, 6, 30)}, "value": Decimal("1200"),
-              "disaggregations": {"sex": {"female": Decimal("700"), "male": Decimal("500")}}}
+              "disaggregations": {"sex": {"female": Decimal("700"), "male": Decimal("500")}},
+              "numerator": None, "denominator": None}
     return {
         "programme.created": state,
         "programme.updated": {**state, "title": "Secondary cities of Uganda and Kenya", "version": 2,
@@ -42,7 +44,11 @@ def _examples() -> dict[str, dict[str, Any]]:
         "indicator.defined": {**ref, "indicator": {
             **indicator, "sdg_indicator": "11.1.1", "baseline": {"value": Decimal("0"), "year": 2019},
             "targets": [{"period": {"start": date(2020, 1, 1), "end": date(2020, 12, 31)},
-                         "value": Decimal("5000")}]}, "previous": None, "defined_at": at},
+                         "value": Decimal("5000"), "city_id": None, "disaggregation": None},
+                        {"period": {"start": date(2020, 1, 1), "end": date(2020, 12, 31)},
+                         "value": Decimal("2500"), "city_id": "c-1",
+                         "disaggregation": {"dimension": "sex", "category": "female"}}],
+            "scale": None}, "previous": None, "defined_at": at},
         "result.submitted": {**result, "replaces_version": None, "submitted_at": at},
         "result.returned": {**result, "comment": "Sex parts missing for Jinja", "returned_at": at},
         "result.approved": {**result, "approved_at": at},
@@ -52,7 +58,7 @@ def _examples() -> dict[str, dict[str, Any]]:
                            "previous": {"version": 1, "value": Decimal("1200"),
                                         "disaggregations": {"sex": {"female": Decimal("700"),
                                                                     "male": Decimal("500")}},
-                                        "approved_at": at},
+                                        "approved_at": at, "numerator": None, "denominator": None},
                            "comment": "double-counted a ward", "revised_at": at},
         **{f"programme_report.{kind}": {
             **ref, "title": "Secondary cities of Uganda", "item_id": "s-1", "report_title": "Annual report 2020",

@@ -5,6 +5,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.events.fields import DecimalString, IndicatorValue
 from shared.events.schemas import StrictSchema, country_code
+from shared.rollup import REPORTING
+from shared.rollup import RULES as ROLLUPS
 
 WINDOWS = ("country_city", "global")
 INSTRUMENTS = ("country_programme", "joint_work_programme", "regional_programme", "innovation_fund_project",
@@ -16,6 +18,8 @@ ACTIVITY_STATUSES = {"pipeline": "1", "implementation": "2", "finalisation": "3"
 ORGANISATION_ROLES = {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
 # IATI IndicatorMeasure codelist (the two a result value can be summed or averaged on).
 MEASURES = {"unit": "1", "percentage": "2"}
+# What an indicator's values are (shared.rollup.KINDS) and their IATI IndicatorMeasure codes.
+KIND_CODES = {"unit": "1", "percentage": "2", "qualitative": "5"}
 REACH = ("direct", "indirect")
 RESULT_STATUSES = ("draft", "submitted", "returned", "endorsed", "approved")
 
@@ -141,6 +145,19 @@ class DisaggregationsSchema(StrictSchema):
     migrant_status = fields.Nested(MigrantStatusSchema)
     reach = fields.Nested(ReachSchema)
 
+
+
+class SemanticsFields(StrictSchema):
+    """What an indicator's values mean and how they roll up (shared.rollup); absent in events
+    from before they existed, which meant `kind` = measure, per_period, sum."""
+    kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(tuple(KIND_CODES)),
+                         metadata={"description": "unit, percentage or qualitative (a score; its `measure` says "
+                                                  "unit); absent: the same as `measure`"})
+    reporting = fields.String(load_default="per_period", validate=validate.OneOf(REPORTING), metadata={
+        "description": "per_period: a value is what happened in its period; cumulative: everything so far "
+                       "(never added across periods)"})
+    rollup = fields.String(load_default="sum", validate=validate.OneOf(ROLLUPS),
+                           metadata={"description": "how values of several cities and programmes combine"})
 
 
 class ProgrammeRefSchema(StrictSchema):

@@ -8,13 +8,14 @@ from shared.events.contracts.programmes.pieces import (
     DisaggregationsSchema,
     PeriodSchema,
     ProgrammeRefSchema,
+    SemanticsFields,
 )
 from shared.events.contracts.registry import contract
 from shared.events.fields import IndicatorValue, UTCDateTime
 from shared.events.schemas import CitySchema, StrictSchema
 
 
-class ResultIndicatorSchema(StrictSchema):
+class ResultIndicatorSchema(SemanticsFields):
     code = fields.String(required=True)
     title = fields.String(required=True)
     corporate = fields.Boolean(required=True, metadata={"description": "counts towards the plan's objective"})
@@ -28,6 +29,8 @@ class ApprovedValueSchema(StrictSchema):
     value = IndicatorValue(required=True)
     disaggregations = fields.Nested(DisaggregationsSchema, required=True)
     approved_at = UTCDateTime(required=True)
+    numerator = IndicatorValue(load_default=None, allow_none=True)
+    denominator = IndicatorValue(load_default=None, allow_none=True)
 
 
 
@@ -41,6 +44,10 @@ class _ResultEvent(ProgrammeRefSchema):
     value = IndicatorValue(required=True, metadata={"description": "the value of this "
                                                                                           "version"})
     disaggregations = fields.Nested(DisaggregationsSchema, required=True)
+    numerator = IndicatorValue(load_default=None, allow_none=True, metadata={
+        "description": "a percentage's numerator; `value` is numerator / denominator x 100"})
+    denominator = IndicatorValue(load_default=None, allow_none=True, metadata={
+        "description": "a percentage's denominator; null: not reported (the value weighs as value/100)"})
 
 
 @contract("result.submitted", 1, producer="programmes")

@@ -4,14 +4,14 @@ get "" (NULL) until `python -m metrics.cli rebuild` re-reads the outboxes (docs/
 "Donor attribution", "Drill-down")
 
 Revision ID: 0006
-Revises: 0004 (the merge re-chains it after 0005)
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -3,13 +3,13 @@ reporting calendar), report_schedule_items (reports a programme owes by a date),
 (a programme's words for a period, with attachments' descriptions)
 
 Revision ID: 0010
-Revises: 0008 (the merger re-chains it after 0009)
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,87 @@
+"""Programme totals: the approved values of a programme and its children rolled up per indicator
+by the indicator's rule (shared.rollup), over the whole span and per calendar year, with the
+targets beside them and how far they are achieved (above 100 % when over-achieved)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from programmes.domain.indicators import Indicator
+from shared import rollup
+from shared.rollup import Figure, Observation, Semantics
+
+PERCENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Approved:
+    """The approved version of one result."""
+    programme_id: str
+    indicator: str
+    city_id: str
+    period_end: date
+    value: Decimal
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    disaggregations: dict[str, dict[str, Decimal]] | None = None
+
+    def observation(self) -> Observation:
+        parts = {(d, c): v for d, cats in (self.disaggregations or {}).items() for c, v in cats.items()}
+        return Observation((self.programme_id, self.city_id), self.period_end, self.value, self.numerator,
+                           self.denominator, parts)
+
+
+def _targets(indicators: list[Indicator]) -> list[Observation]:
+    """Whole-indicator targets (not per city or part) as observations, one series per programme."""
+    return [Observation((i.programme_id, "*"), t["period"]["end"], t["value"]) for i in indicators
+            for t in i.targets if not t.get("city_id") and not t.get("disaggregation")]
+
+
+def _shown(figure: Figure, sem: Semantics) -> Decimal | None:
+    value = figure.value(sem)
+    if value is not None and sem.kind == "percentage":
+        return value.quantize(PERCENT)
+    return value
+
+
+def roll_up(programme_id: str, children: list[str], approved: list[Approved],
+            indicators: dict[tuple[str, str], Indicator]) -> list[dict[str, Any]]:
+    """Totals per indicator of a programme and its children, each result once. `indicators`:
+    {(programme_id, code): Indicator} of the family; the programme's own definition decides the
+    rule, else a child's. The target is the programme's own whole targets, or if it has none its
+    children's rolled up by the same rule."""
+    out = []
+    for code in sorted({a.indicator for a in approved}):
+        defs = {owner: ind for (owner, c), ind in indicators.items() if c == code}
+        main = defs.get(programme_id) or next((defs[c] for c in children if c in defs), None)
+        sem = main.semantics if main else Semantics.of("unit")
+        obs = [a.observation() for a in approved if a.indicator == code]
+        own = rollup.total([o for o in obs if o.series[0] == programme_id], sem)
+        kids = rollup.total([o for o in obs if o.series[0] != programme_id], sem)
+        whole = rollup.combine([own, kids], sem)
+        targets = _targets([defs[programme_id]] if programme_id in defs and _targets([defs[programme_id]])
+                           else [defs[c] for c in children if c in defs])
+        target = _shown(rollup.total(targets, sem), sem)
+        total = _shown(whole, sem)
+        years = []
+        for year in rollup.years(obs + targets):
+            value, aim = (_shown(rollup.in_year(x, sem, year), sem) for x in (obs, targets))
+            years.append({"year": year, "value": value, "target": aim, "achievement": rollup.achievement(value, aim)})
+        ratio = sem.kind == "percentage" and sem.rollup == "sum"
+        out.append({
+            "indicator": code, "corporate": main.corporate if main else False, "measure": sem.kind,
+            "reporting": sem.reporting, "rollup": sem.rollup, "own": _shown(own, sem) or Decimal(0),
+            "children": _shown(kids, sem) or Decimal(0), "total": total, "results": len(obs),
+            "numerator": whole.amount if ratio else None, "denominator": whole.denominator if ratio else None,
+            "target": target, "achievement": rollup.achievement(total, target), "years": years,
+            "disaggregations": _parts(whole)})
+    return out
+
+
+def _parts(figure: Figure) -> dict[str, dict[str, Decimal]]:
+    out: dict[str, dict[str, Decimal]] = {}
+    for (dimension, category), value in sorted(figure.parts.items()):
+        out.setdefault(dimension, {})[category] = value
+    return out

@@ -1,0 +1,160 @@
+"""Roll-up rules of indicators: how approved values of one indicator add up over periods, cities
+and the programme hierarchy. One rule, used by programmes' totals, metrics and the IATI export.
+
+An indicator has a kind (unit: a count or amount; percentage: numerator over denominator;
+qualitative: a score), a reporting mode (per_period: what happened in that period alone;
+cumulative: everything so far) and a roll-up rule (sum, latest, max). A series is what reports
+one running figure (a programme in a city): within a series, per-period values of a `sum`
+indicator add up and a cumulative one counts its latest value only (never added across
+periods); series then combine by the rule. Percentages add numerators and denominators and
+divide at the end: never an average of percentages. A value belongs to the year its period
+ends (an 18-month period ending in 2023 counts in 2023)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+KINDS = ("unit", "percentage", "qualitative")
+REPORTING = ("per_period", "cumulative")
+RULES = ("sum", "latest", "max")
+DEFAULT_RULE = {"unit": "sum", "percentage": "sum", "qualitative": "latest"}
+ALLOWED_RULES = {"unit": RULES, "percentage": ("sum", "latest"), "qualitative": ("latest", "max")}
+HUNDRED = Decimal(100)
+Parts = dict[tuple[str, str], Decimal]   # (dimension, category) -> value
+
+
+def rule_errors(kind: str, reporting: str, rollup: str | None, prefix: str = "") -> dict[str, list[str]]:
+    """What is wrong with this combination, by field ({} if nothing)."""
+    if rollup is not None and rollup not in ALLOWED_RULES[kind]:
+        return {f"{prefix}rollup": [f"a {kind} indicator rolls up by {' or '.join(ALLOWED_RULES[kind])}, "
+                                    f"not {rollup}" + (" (a score is never added)" if kind == "qualitative"
+                                                       else "")]}
+    if kind == "qualitative" and reporting == "cumulative":
+        return {f"{prefix}reporting": ["a score is per period: it cannot be cumulative"]}
+    return {}
+
+
+@dataclass(frozen=True)
+class Semantics:
+    kind: str = "unit"
+    reporting: str = "per_period"
+    rollup: str = "sum"
+
+    @classmethod
+    def of(cls, kind: str, reporting: str | None = None, rollup: str | None = None) -> Semantics:
+        """Defaults: per_period, and the kind's default rule."""
+        return cls(kind, reporting or "per_period", rollup or DEFAULT_RULE[kind])
+
+
+@dataclass(frozen=True)
+class Observation:
+    series: tuple[str, ...]        # e.g. (programme id, city id)
+    end: date                      # end of the reported period
+    value: Decimal
+    numerator: Decimal | None = None    # percentages; without them a value weighs as value/100
+    denominator: Decimal | None = None
+    parts: Parts = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rolled-up figure: for `sum`, the sum of values (percentage: of numerators and
+    denominators); for `latest`/`max`, the chosen value. `end`: latest period end counted."""
+    amount: Decimal = Decimal(0)
+    denominator: Decimal = Decimal(0)
+    parts: Parts = field(default_factory=dict)
+    end: date | None = None          # None: nothing reported
+
+    def value(self, sem: Semantics) -> Decimal | None:
+        if self.end is None:
+            return None
+        if sem.kind == "percentage" and sem.rollup == "sum":
+            return self.amount * HUNDRED / self.denominator if self.denominator else None
+        return self.amount
+
+
+def _from(o: Observation, sem: Semantics) -> Figure:
+    if sem.kind == "percentage" and sem.rollup == "sum":
+        if o.denominator:
+            return Figure(o.numerator or Decimal(0), o.denominator, {}, o.end)
+        return Figure(o.value, HUNDRED, {}, o.end)
+    return Figure(o.value, Decimal(0), dict(o.parts) if sem.kind == "unit" else {}, o.end)
+
+
+def _add(a: Figure, b: Figure, sign: int = 1) -> Figure:
+    parts = dict(a.parts)
+    for k, v in b.parts.items():
+        parts[k] = parts.get(k, Decimal(0)) + sign * v
+    ends = [e for e in (a.end, b.end) if e is not None]
+    return Figure(a.amount + sign * b.amount, a.denominator + sign * b.denominator,
+                  {k: v for k, v in parts.items() if v}, max(ends) if ends else None)
+
+
+def combine(figures: Iterable[Figure], sem: Semantics) -> Figure:
+    """Figures of separate series (or of child programmes) into one, by the rule."""
+    out = Figure()
+    for f in figures:
+        if f.end is None:
+            continue
+        if sem.rollup == "sum":
+            out = _add(out, f)
+        elif out.end is None or _key(f, sem) > _key(out, sem):
+            out = f
+    return out
+
+
+def _key(f: Figure, sem: Semantics) -> tuple[object, ...]:
+    # latest: the latest period end, equal ends the higher value; max: the higher value
+    return (f.end, f.amount) if sem.rollup == "latest" else (f.amount, f.end)
+
+
+def _series_figure(observations: list[Observation], sem: Semantics) -> Figure:
+    figures = [_from(o, sem) for o in observations]
+    if sem.rollup == "sum" and sem.reporting == "cumulative":   # the latest value to date, only
+        return max(figures, key=lambda f: (f.end, f.amount), default=Figure())
+    out = Figure()
+    for f in figures:
+        out = combine([out, f], sem)
+    return out
+
+
+def _by_series(observations: Iterable[Observation]) -> dict[tuple[str, ...], list[Observation]]:
+    out: dict[tuple[str, ...], list[Observation]] = {}
+    for o in observations:
+        out.setdefault(o.series, []).append(o)
+    return out
+
+
+def total(observations: Iterable[Observation], sem: Semantics, *, upto: date | None = None) -> Figure:
+    """The figure over the whole span (periods ending on or before `upto`, if given)."""
+    kept = [o for o in observations if upto is None or o.end <= upto]
+    return combine((_series_figure(obs, sem) for obs in _by_series(kept).values()), sem)
+
+
+def in_year(observations: Iterable[Observation], sem: Semantics, year: int) -> Figure:
+    """The figure of one calendar year: values of periods ending in it; for a cumulative `sum`
+    indicator, each series' growth over the year (its latest value by the year's end less its
+    latest by the end of the year before)."""
+    observations = list(observations)
+    if not (sem.rollup == "sum" and sem.reporting == "cumulative"):
+        return total([o for o in observations if o.end.year == year], sem)
+    out = Figure()
+    for obs in _by_series(observations).values():
+        now = total(obs, sem, upto=date(year, 12, 31))
+        if now.end is None or now.end.year != year:
+            continue
+        out = _add(out, _add(now, total(obs, sem, upto=date(year - 1, 12, 31)), -1))
+    return out
+
+
+def years(observations: Iterable[Observation]) -> list[int]:
+    return sorted({o.end.year for o in observations})
+
+
+def achievement(actual: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """Actual as a percentage of the target, above 100 when over-achieved (one decimal)."""
+    if actual is None or not target:
+        return None
+    return (actual * HUNDRED / target).quantize(Decimal("0.1"))
