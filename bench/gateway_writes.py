@@ -40,6 +40,7 @@ FRESHNESS = float(os.environ.get("BENCH_FRESHNESS", 60))
 BACKEND = os.environ.get("BENCH_WRITES_BACKEND", "sqlite")
 PROFILE = os.environ.get("BENCH_PROFILE")
 REPLICAS = int(os.environ.get("BENCH_REPLICAS", 1))
+SERVICES = ("bare", "programmes", "grants", "metrics", "gateway")   # procs' order (replicas after)
 KEY = "bench-admin-key-0123456789abcdefghijklmnop"
 DATABASES: list = []   # PostgreSQL databases made for the run, dropped after it
 
@@ -114,6 +115,16 @@ def platform(work: Path, broker: str, port: int, bare_port: int, procs: list) ->
                                dict(env, METRICS_PORT="0"), work / f"{service}-{n}.log"))
 
 
+def cpu_seconds(procs: list) -> list:
+    """User + system CPU seconds used so far by each process (/proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for proc in procs:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        out.append((int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
 def percentiles(latencies: list) -> tuple:
     if not latencies:
         return float("nan"), float("nan")
@@ -148,7 +159,8 @@ def main() -> int:
     port, bare_port = free_port(), free_port()
     procs: list = []
     profilers: list = []
-    figures = {}
+    figures: dict = {}
+    cpu: dict = {}
     try:
         platform(work, broker, port, bare_port, procs)
         wait_for_http(f"http://127.0.0.1:{port}/health", timeout=120, procs=procs)
@@ -164,8 +176,12 @@ def main() -> int:
             todo = client.drafts(int(drafts * (WARMUP + DURATION))) if kind == "approve" else []
             run_load(kind, target, KEY, WARMUP, todo[:int(drafts * WARMUP)])
             del todo[:int(drafts * WARMUP)]
+            cpu_before = cpu_seconds(procs)
             figures[name] = run_load(kind, target, KEY, DURATION, todo,
                                      profile=lambda kind=kind: profilers.extend(profile(procs, kind)))
+            done = len(figures[name][1])
+            cpu[name] = {s: (b - a) / max(1, done) for s, a, b in zip(SERVICES, cpu_before, cpu_seconds(procs),
+                                                                       strict=False)}
         approvals = figures["submit + approve a result"][0]
         lags = freshness(client, max(1.0, approvals / 2), FRESHNESS) if FRESHNESS else []
     finally:
@@ -186,13 +202,18 @@ def main() -> int:
         p50, p99 = percentiles(latencies)
         ratio = f"{rate / bare:5.2f} of bare RPC" if name != "bare http->RPC echo" else "-"
         print(f"{name:<28} {rate:8.1f} /s   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   {ratio}")
+    # CPU per operation moves far less than rates when other work shares the cores.
+    print("CPU ms per operation (user + system, each process)   " + "  ".join(f"{s:>10}" for s in SERVICES))
+    for name, used in cpu.items():
+        print(f"  {name:<50} " + "  ".join(f"{used[s] * 1000:10.1f}" for s in SERVICES if s in used))
     p50, p99 = percentiles(lags)
     print(f"{'freshness':<28} {len(lags)} approvals at {max(1.0, approvals / 2):.1f}/s   "
           f"p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   (aim: p50 < 50 ms, p99 < 150 ms)")
     print("json: " + json.dumps({"writes": {k: {"rate": v[0], "p50": percentiles(v[1])[0],
                                                   "p99": percentiles(v[1])[1]} for k, v in figures.items()},
                                  "freshness": {"p50": p50, "p99": p99, "n": len(lags)},
-                                 "backend": BACKEND, "replicas": REPLICAS}))
+                                 "backend": BACKEND, "replicas": REPLICAS, "cpu_ms": {
+                                     k: {s: round(v * 1000, 2) for s, v in c.items()} for k, c in cpu.items()}}))
     return 0
 
 

@@ -51,10 +51,10 @@ def append_many(store, items: list[tuple[Envelope, tuple[int | None, int | None]
                        producer_sequence=position[0])
             answers.append(feed_order.place(conn, row, position[1]))
         overdue = feed_order.release_overdue(conn)
-    if overdue:   # released by this transaction: counted with its first appended event
-        first = next((i for i, a in enumerate(answers) if a is not None), None)
-        if first is not None:
-            answers[first] = answers[first] + overdue
+    for answer in answers:   # released by this transaction: counted with its first appended event
+        if answer is not None:
+            answer += overdue
+            break
     return answers
 
 
