@@ -10,7 +10,7 @@ batches, and metrics (its projection) and the gateway (its feed) consume them al
 process's VmRSS is read twice a second; reported: after start-up, the peak, and the peak of the
 first and second halves of the event flow (flat: the second no higher than the first).
 
-    python bench/memory.py   (make bench: N 1,000,000, E 100,000; --quick: 20,000 and 2,000)
+    python bench/memory.py   (make bench: N 1,000,000, E 100,000; --quick: 20,000 and 1,500)
     env: BENCH_MEMORY_RESULTS (N), BENCH_MEMORY_EVENTS (E)"""
 import json
 import os

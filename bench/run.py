@@ -27,7 +27,7 @@ HAND_WRITTEN = "<!-- written by hand below: bench/run.py keeps everything after 
 QUICK_ENV = {"BENCH_DURATION": "4", "BENCH_WARMUP": "1", "BENCH_ROUNDS": "1", "BENCH_FRESHNESS": "15",
              "BENCH_METRICS_SIZES": "1000,10000", "BENCH_METRICS_EVENTS": "400", "BENCH_PROGRAMMES": "5000",
              "BENCH_RESULTS": "20000", "BENCH_BACKENDS": "sqlite", "BENCH_RUNS": "10",
-             "BENCH_IATI_ACTIVITIES": "200", "BENCH_MEMORY_RESULTS": "20000", "BENCH_MEMORY_EVENTS": "2000"}
+             "BENCH_IATI_ACTIVITIES": "200", "BENCH_MEMORY_RESULTS": "20000", "BENCH_MEMORY_EVENTS": "1500"}
 QUICK_ARGS = {"iati_import_memory": ["--quick"]}
 FULL_ENV = {"BENCH_METRICS_BACKENDS": "sqlite,postgres"}
 FULL_ONLY = {"scale_out"}
