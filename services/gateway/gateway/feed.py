@@ -7,9 +7,10 @@ pages through them, so a partner can pull the events in order and replay from an
 Appending is exactly-once (the inbox records the event id in the same transaction) and
 queues the webhook deliveries in that same transaction, so a delivery is never lost or doubled."""
 import json
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway import event_policy, feed_order, models
 from shared.actors import Actor
@@ -76,13 +77,15 @@ def _lock(conn) -> None:
 
 
 def _claim(conn, envelope: Envelope) -> None:
-    """The inbox record (as shared.uow does it), on a connection already in a transaction."""
-    try:
-        with conn.begin_nested():
-            conn.execute(models.inbox.insert().values(event_id=envelope.event_id, event_type=envelope.type,
-                                                      producer=envelope.producer, processed_at=utcnow()))
-    except IntegrityError:
-        raise DuplicateEvent(envelope.event_id) from None
+    """The inbox record, on a connection already in a transaction. One INSERT .. ON CONFLICT DO
+    NOTHING rather than shared.uow's savepoint around an INSERT: two statements fewer per event,
+    and a duplicate leaves the batch's transaction usable either way."""
+    module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    claimed = conn.execute(module.insert(models.inbox).values(
+        event_id=envelope.event_id, event_type=envelope.type, producer=envelope.producer,
+        processed_at=utcnow()).on_conflict_do_nothing(index_elements=["event_id"])).rowcount
+    if not claimed:
+        raise DuplicateEvent(envelope.event_id)
 
 
 def read(store, actor: Actor, *, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
