@@ -86,3 +86,15 @@ def test_more_than_a_batch_is_written_in_several_led_in_turn(store, monkeypatch)
     assert [len(b) for b in recording.batches] == [2, 2, 1]
     assert all(answers) and in_feed(store) == [f"p-{n}" for n in range(5)]
     assert batcher.queued == [] and not batcher.writing
+
+
+@pytest.mark.postgres
+def test_a_waiter_killed_while_waiting_leaves_nothing_stuck(store):
+    batcher = FeedBatcher(store, Recording())
+    batcher.writing = True                                   # as if a batch were being written
+    waiting = eventlet.spawn(batcher.append, event(1), (None, None))
+    eventlet.sleep(0)
+    batcher.queued[0].leads = True                           # handed the lead, then killed before taking it
+    waiting.kill()
+    assert batcher.queued == [] and not batcher.writing
+    assert deliver(batcher, [event(2)])[0] and in_feed(store) == ["p-2"]

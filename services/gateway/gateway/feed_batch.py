@@ -48,7 +48,14 @@ class FeedBatcher:
         waiter = _Waiter(envelope, position)
         self.queued.append(waiter)
         if self.writing:
-            waiter.done.wait()
+            try:
+                waiter.done.wait()
+            except BaseException:   # killed while waiting: never left queued, nor holding the lead
+                if waiter in self.queued:
+                    self.queued.remove(waiter)
+                if waiter.leads:
+                    self._hand_on()
+                raise
         else:
             self.writing = waiter.leads = True
         if waiter.leads:
@@ -70,12 +77,15 @@ class FeedBatcher:
                     waiter.done.set()
             if me in self.queued:
                 self.queued.remove(me)
-            if self.queued:   # the next batch is led by the first waiting (its worker is idle)
-                successor = self.queued[0]
-                successor.leads = True
-                successor.done.set()
-            else:
-                self.writing = False
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        if self.queued:   # the next batch is led by the first waiting (its worker is idle)
+            successor = self.queued[0]
+            successor.leads = True
+            successor.done.set()
+        else:
+            self.writing = False
 
     def _write(self, batch: list[_Waiter]) -> None:
         try:
