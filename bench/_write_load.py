@@ -82,6 +82,8 @@ def _worker(kind, base, key, stop_at, work, out):
             client.request("POST", "/echo", {"x": 1})
         elif kind == "create":
             client.post("/v1/programmes", programme_body())
+        elif kind == "list":   # the RPC read (figure 2): a page of programmes
+            client.request("GET", "/v1/programmes?limit=10")
         else:
             try:
                 result_id = work.pop()

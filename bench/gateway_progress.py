@@ -219,6 +219,7 @@ def main() -> int:
                 best[name] = max(best[name], load(port, path, DURATION))
     finally:
         stop(procs)
+        shutil.rmtree(work, ignore_errors=True)
         if vhost:
             subprocess.run([shutil.which("rabbitmqctl"), "delete_vhost", vhost], capture_output=True, timeout=120)
     generator = "wrk" if shutil.which("wrk") else "python http.client threads (separate process)"

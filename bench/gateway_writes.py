@@ -3,6 +3,8 @@ programmes created per second (POST /v1/programmes), results approved per second
 approve, drafts made beforehand), each with p50/p99 latency and its ratio to bare http->RPC,
 then freshness under load: approvals paced at half the measured approval capacity, the time
 from each approval's response to the change being visible in GET /v1/objective/progress.
+The RPC read (GET /v1/programmes?limit=10, a page of what was just created) is measured in the
+same run, as a ratio to the same bare http->RPC.
 
 The whole platform runs as processes on SQLite (BENCH_WRITES_BACKEND=postgres for PostgreSQL),
 as `make run` starts it, on a vhost of its own. Load: CONNECTIONS keep-alive connections
@@ -10,7 +12,9 @@ as `make run` starts it, on a vhost of its own. Load: CONNECTIONS keep-alive con
 
     python bench/gateway_writes.py   (make bench runs it; BENCH_ONLY=gateway_writes)
     env: BENCH_CONNECTIONS (8), BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_FRESHNESS (60),
-         BENCH_PROFILE=dir (py-spy records the gateway and programmes into dir while writing)"""
+         BENCH_PROFILE=dir (py-spy records the gateway and programmes into dir while writing),
+         BENCH_REPLICAS (1): processes each of programmes and metrics (PostgreSQL only: a SQLite
+         file has one writer; bench/scale_out.py compares 2 with 1)"""
 import json
 import multiprocessing
 import os
@@ -35,6 +39,8 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", 2))
 FRESHNESS = float(os.environ.get("BENCH_FRESHNESS", 60))
 BACKEND = os.environ.get("BENCH_WRITES_BACKEND", "sqlite")
 PROFILE = os.environ.get("BENCH_PROFILE")
+REPLICAS = int(os.environ.get("BENCH_REPLICAS", 1))
+SERVICES = ("bare", "programmes", "grants", "metrics", "gateway")   # procs' order (replicas after)
 KEY = "bench-admin-key-0123456789abcdefghijklmnop"
 DATABASES: list = []   # PostgreSQL databases made for the run, dropped after it
 
@@ -101,6 +107,22 @@ def platform(work: Path, broker: str, port: int, bare_port: int, procs: list) ->
     for service in ("programmes", "grants", "metrics", "gateway"):
         procs.append(start(["--config", str(config_path(service)), service_class(service)], env,
                            work / f"{service}.log"))
+    if REPLICAS > 1 and BACKEND != "postgres":
+        raise SystemExit("BENCH_REPLICAS > 1 needs BENCH_WRITES_BACKEND=postgres")
+    for n in range(1, REPLICAS):   # after the first four: procs[1] and [4] stay programmes and the gateway
+        for service in ("programmes", "metrics"):
+            procs.append(start(["--config", str(config_path(service)), service_class(service)],
+                               dict(env, METRICS_PORT="0"), work / f"{service}-{n}.log"))
+
+
+def cpu_seconds(procs: list) -> list:
+    """User + system CPU seconds used so far by each process (/proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for proc in procs:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        out.append((int(fields[11]) + int(fields[12])) / tick)
+    return out
 
 
 def percentiles(latencies: list) -> tuple:
@@ -137,7 +159,8 @@ def main() -> int:
     port, bare_port = free_port(), free_port()
     procs: list = []
     profilers: list = []
-    figures = {}
+    figures: dict = {}
+    cpu: dict = {}
     try:
         platform(work, broker, port, bare_port, procs)
         wait_for_http(f"http://127.0.0.1:{port}/health", timeout=120, procs=procs)
@@ -146,20 +169,26 @@ def main() -> int:
         client.setup()
         for name, kind, target in (("bare http->RPC echo", "echo", f"http://127.0.0.1:{bare_port}"),
                                    ("POST /v1/programmes", "create", base),
-                                   ("submit + approve a result", "approve", base)):
+                                   ("submit + approve a result", "approve", base),
+                                   ("GET /v1/programmes?limit=10", "list", base)):
             # enough drafts for approvals at the creation rate (an approval is two writes)
             drafts = int(figures.get("POST /v1/programmes", (0,))[0] * 1.2) + 20
-            work = client.drafts(int(drafts * (WARMUP + DURATION))) if kind == "approve" else []
-            run_load(kind, target, KEY, WARMUP, work[:int(drafts * WARMUP)])
-            del work[:int(drafts * WARMUP)]
-            figures[name] = run_load(kind, target, KEY, DURATION, work,
+            todo = client.drafts(int(drafts * (WARMUP + DURATION))) if kind == "approve" else []
+            run_load(kind, target, KEY, WARMUP, todo[:int(drafts * WARMUP)])
+            del todo[:int(drafts * WARMUP)]
+            cpu_before = cpu_seconds(procs)
+            figures[name] = run_load(kind, target, KEY, DURATION, todo,
                                      profile=lambda kind=kind: profilers.extend(profile(procs, kind)))
+            done = len(figures[name][1])
+            cpu[name] = {s: (b - a) / max(1, done) for s, a, b in zip(SERVICES, cpu_before, cpu_seconds(procs),
+                                                                       strict=False)}
         approvals = figures["submit + approve a result"][0]
-        lags = freshness(client, max(1.0, approvals / 2), FRESHNESS)
+        lags = freshness(client, max(1.0, approvals / 2), FRESHNESS) if FRESHNESS else []
     finally:
         for proc in profilers:
             proc.wait(DURATION + 60)
         stop(procs)
+        shutil.rmtree(work, ignore_errors=True)
         if vhost:
             subprocess.run([shutil.which("rabbitmqctl"), "delete_vhost", vhost], capture_output=True, timeout=120)
         for name in DATABASES:
@@ -168,17 +197,23 @@ def main() -> int:
     bare = figures["bare http->RPC echo"][0]
     print(f"machine:    {machine()} (shared: other engineers' tests may be running)")
     print(f"command:    python bench/gateway_writes.py  (BENCH_DURATION={DURATION:g} BENCH_FRESHNESS={FRESHNESS:g} "
-          f"backend={BACKEND})")
+          f"backend={BACKEND} replicas={REPLICAS})")
     for name, (rate, latencies) in figures.items():
         p50, p99 = percentiles(latencies)
         ratio = f"{rate / bare:5.2f} of bare RPC" if name != "bare http->RPC echo" else "-"
         print(f"{name:<28} {rate:8.1f} /s   p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   {ratio}")
+    # CPU per operation moves far less than rates when other work shares the cores.
+    print("CPU ms per operation (user + system, each process)   " + "  ".join(f"{s:>10}" for s in SERVICES))
+    for name, used in cpu.items():
+        print(f"  {name:<50} " + "  ".join(f"{used[s] * 1000:10.1f}" for s in SERVICES if s in used))
     p50, p99 = percentiles(lags)
     print(f"{'freshness':<28} {len(lags)} approvals at {max(1.0, approvals / 2):.1f}/s   "
           f"p50 {p50 * 1000:6.1f} ms   p99 {p99 * 1000:6.1f} ms   (aim: p50 < 50 ms, p99 < 150 ms)")
     print("json: " + json.dumps({"writes": {k: {"rate": v[0], "p50": percentiles(v[1])[0],
                                                   "p99": percentiles(v[1])[1]} for k, v in figures.items()},
-                                 "freshness": {"p50": p50, "p99": p99, "n": len(lags)}}))
+                                 "freshness": {"p50": p50, "p99": p99, "n": len(lags)},
+                                 "backend": BACKEND, "replicas": REPLICAS, "cpu_ms": {
+                                     k: {s: round(v * 1000, 2) for s, v in c.items()} for k, c in cpu.items()}}))
     return 0
 
 

@@ -17,12 +17,14 @@ the machine and the command. Not part of `make test`: speed is measured, not ass
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,7 +266,7 @@ def main() -> int:
     for backend in BACKENDS:
         if backend == "sqlite":
             workdir = tempfile.mkdtemp(prefix="bench-programmes-")
-            url, cleanup = f"sqlite:///{workdir}/programmes.sqlite3", None
+            url, cleanup = f"sqlite:///{workdir}/programmes.sqlite3", partial(shutil.rmtree, workdir, True)
         else:
             import psycopg2
             name = f"bench_programmes_{uuid.uuid4().hex[:8]}"

@@ -4,7 +4,9 @@ the medians over BENCH_REPEAT runs (ratios taken within each run, then their med
 
     python bench/run.py            every figure at full size (long: the 1M-row loads)
     python bench/run.py --quick    small sizes and short rounds, under 5 minutes (`make bench-quick`)
-    BENCH_ONLY=name[,name]         a subset; BENCH_REPEAT (3; quick 1) runs of gateway_writes
+    BENCH_ONLY=name[,name]         a subset; BENCH_REPEAT (3; quick 1) runs of gateway_writes on SQLite
+                                   (and, full only, one on PostgreSQL)
+Full only: scale_out (figure 8), metrics_events on PostgreSQL too, the 1M-row sizes.
 
 Everything in docs/benchmarks.md below the HAND_WRITTEN marker (the profile, the analysis) is
 kept as it is; the part above it is replaced by each run."""
@@ -25,8 +27,10 @@ HAND_WRITTEN = "<!-- written by hand below: bench/run.py keeps everything after 
 QUICK_ENV = {"BENCH_DURATION": "4", "BENCH_WARMUP": "1", "BENCH_ROUNDS": "1", "BENCH_FRESHNESS": "15",
              "BENCH_METRICS_SIZES": "1000,10000", "BENCH_METRICS_EVENTS": "400", "BENCH_PROGRAMMES": "5000",
              "BENCH_RESULTS": "20000", "BENCH_BACKENDS": "sqlite", "BENCH_RUNS": "10",
-             "BENCH_IATI_ACTIVITIES": "200"}
+             "BENCH_IATI_ACTIVITIES": "200", "BENCH_MEMORY_RESULTS": "20000", "BENCH_MEMORY_EVENTS": "1500"}
 QUICK_ARGS = {"iati_import_memory": ["--quick"]}
+FULL_ENV = {"BENCH_METRICS_BACKENDS": "sqlite,postgres"}
+FULL_ONLY = {"scale_out"}
 
 
 def machine() -> str:
@@ -42,8 +46,8 @@ def machine() -> str:
     return f"{platform.node()}: {os.cpu_count()} cores, {model}, Python {platform.python_version()}{load}"
 
 
-def run_script(script: Path, quick: bool) -> tuple[int, str, float, list]:
-    env = dict(os.environ, **(QUICK_ENV if quick else {}))
+def run_script(script: Path, quick: bool, extra: dict) -> tuple[int, str, float, list]:
+    env = dict(os.environ, **(QUICK_ENV if quick else FULL_ENV), **extra)
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(script), *(QUICK_ARGS.get(script.stem, []) if quick else [])],
                           cwd=HERE.parent, env=env, capture_output=True, text=True)
@@ -58,9 +62,14 @@ def run_script(script: Path, quick: bool) -> tuple[int, str, float, list]:
 
 
 def write_medians(runs: list) -> str:
-    """The write path's table: the median over runs of each rate, latency and ratio."""
-    if not runs:
-        return ""
+    """The write path's table, per backend: the median over runs of each rate, latency and ratio."""
+    by_backend: dict = {}
+    for run in runs:
+        by_backend.setdefault(run.get("backend", "sqlite"), []).append(run)
+    return "\n".join(f"### {backend}\n\n{_medians(mine)}" for backend, mine in by_backend.items())
+
+
+def _medians(runs: list) -> str:
     names = list(runs[0]["writes"])
     bare = names[0]
     lines = ["| what | per second | ratio to bare http->RPC (same run) | p50 ms | p99 ms |", "|---|---|---|---|---|"]
@@ -76,6 +85,20 @@ def write_medians(runs: list) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plan(scripts: list, quick: bool, repeat: int) -> list:
+    """(script, label, extra environment) of each run: gateway_writes `repeat` times on SQLite,
+    and (full) once on PostgreSQL."""
+    runs = []
+    for script in scripts:
+        if script.stem != "gateway_writes":
+            runs.append((script, script.stem, {}))
+            continue
+        runs += [(script, f"gateway_writes (run {n + 1})", {}) for n in range(repeat)]
+        if not quick:
+            runs.append((script, "gateway_writes (PostgreSQL)", {"BENCH_WRITES_BACKEND": "postgres"}))
+    return runs
+
+
 def main() -> int:
     quick = "--quick" in sys.argv
     only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
@@ -86,15 +109,15 @@ def main() -> int:
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"machine: {machine()}\ncommand: {command} ({' '.join(sys.argv)})\n", flush=True)
     failed, sections, writes = 0, [], []
-    for script in scripts:
-        for n in range(repeat if script.stem == "gateway_writes" else 1):
-            print(f"== {script.name}" + (f" (run {n + 1} of {repeat})" if script.stem == "gateway_writes" else ""),
-                  flush=True)
-            code, out, seconds, data = run_script(script, quick)
-            failed += code != 0
-            writes += [d for d in data if "writes" in d]
-            sections.append(f"### {script.stem}{f' (run {n + 1})' if script.stem == 'gateway_writes' else ''}"
-                            f" — {seconds:.0f} s{' — FAILED' if code else ''}\n\n```\n{out.strip()}\n```\n")
+    for script, label, extra in plan(scripts, quick, repeat):
+        if quick and script.stem in FULL_ONLY:
+            sections.append(f"### {label} — full `make bench` only\n")
+            continue
+        print(f"== {label}", flush=True)
+        code, out, seconds, data = run_script(script, quick, extra)
+        failed += code != 0
+        writes += [d for d in data if "writes" in d and d.get("replicas", 1) == 1]
+        sections.append(f"### {label} — {seconds:.0f} s{' — FAILED' if code else ''}\n\n```\n{out.strip()}\n```\n")
     kept = DOC.read_text().split(HAND_WRITTEN, 1)[1] if DOC.exists() and HAND_WRITTEN in DOC.read_text() else "\n"
     DOC.write_text(
         f"# Benchmarks\n\nWritten by `{command}` (bench/run.py) on {started}.\n\n"
@@ -102,7 +125,7 @@ def main() -> int:
         f"{' (small sizes and short rounds: see QUICK_ENV in bench/run.py)' if quick else ''}\n"
         "- the machine is shared: other engineers' test suites run on the same 2 cores, so absolute rates move "
         "from run to run; the ratios are taken within one run, against a baseline measured minutes apart.\n\n"
-        + (f"## The write path (medians)\n\n{write_medians(writes)}\n" if writes else "")
+        + (f"## The write path and the RPC read (medians)\n\n{write_medians(writes)}\n" if writes else "")
         + "## Every script's output\n\n" + "\n".join(sections) + "\n" + HAND_WRITTEN + kept)
     print(f"wrote {DOC}")
     return 1 if failed else 0

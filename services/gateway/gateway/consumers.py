@@ -3,7 +3,7 @@
 - FeedConsumers: a reliable handler for each event type in
   shared.messaging.subscriptions.gateway.EVENT_TYPES (every known contract), all fed
   from the gateway's one queue; each appends the event to the feed and queues its
-  webhook deliveries.
+  webhook deliveries (the events delivered together in one transaction: gateway.feed_batch).
 - ProgressConsumer: `objective.progress_changed` on a per-replica broadcast queue,
   keeping this replica's progress view current."""
 import logging
@@ -12,7 +12,6 @@ from marshmallow import ValidationError
 from nameko.events import BROADCAST, EventHandler
 from nameko.extensions import DependencyProvider
 
-from gateway import feed
 from gateway.dependencies import State
 from gateway.progress import resolve_plan
 from shared.events import load_envelope
@@ -52,7 +51,7 @@ def _int(value) -> int | None:
 
 def _feed_handler(event_type: str):
     def append_to_feed(self, envelope):
-        if feed.append(self.state.store, envelope, self.producer_position):
+        if self.state.feed.append(envelope, self.producer_position):   # grouped: gateway.feed_batch
             self.state.wake_dispatcher()
     append_to_feed.__name__ = append_to_feed.__qualname__ = "feed_" + event_type.replace(".", "_")
     return FeedEventHandler.decorator(event_type)(append_to_feed)

@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from gateway import idempotency, webhooks
 from gateway.feed import release_overdue as release_held_feed_events
+from gateway.feed_batch import FeedBatcher
 from gateway.iati import organisation as iati_organisation
 from gateway.live import ClientGone, LiveProgress
 from gateway.progress import ProgressView
@@ -26,6 +27,7 @@ class State:
     live: LiveProgress
     wake_dispatcher: Callable[[], None]
     organisation: dict[str, str]
+    feed: FeedBatcher
 
 
 class GatewayState(DependencyProvider):
@@ -53,6 +55,7 @@ class GatewayState(DependencyProvider):
         self.rpc_deadline = float(config.get("RPC_DEADLINE_SECONDS", 5))
         self.idempotency_ttl = float(config.get("IDEMPOTENCY_TTL_HOURS", 24))
         self.organisation = iati_organisation.from_config(config)
+        self.feed = FeedBatcher(self.store)
         self._wake = threading.Event()
         self._running = False
 
@@ -73,7 +76,7 @@ class GatewayState(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return State(store=self.store, policy=self.policy, progress=self.progress, live=self.live,
-                     wake_dispatcher=self.wake, organisation=self.organisation)
+                     wake_dispatcher=self.wake, organisation=self.organisation, feed=self.feed)
 
     def _dispatch_loop(self):
         pool = eventlet.GreenPool(10)

@@ -7,9 +7,10 @@ pages through them, so a partner can pull the events in order and replay from an
 Appending is exactly-once (the inbox records the event id in the same transaction) and
 queues the webhook deliveries in that same transaction, so a delivery is never lost or doubled."""
 import json
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway import event_policy, feed_order, models
 from shared.actors import Actor
@@ -25,21 +26,37 @@ def append(store, envelope: Envelope, position: tuple[int | None, int | None] = 
     """Add `envelope` to the feed; `position` is (producer sequence, previous) from the relay's
     headers. Returns the feed sequences handed out (none while it is held back, several when it
     releases held ones), or None for a duplicate."""
+    return append_many(store, [(envelope, position)])[0]
+
+
+def append_many(store, items: list[tuple[Envelope, tuple[int | None, int | None]]]) -> list[list[int] | None]:
+    """`append` for several events in ONE transaction (gateway.feed_batch groups the events
+    delivered together): each its own inbox claim, so a duplicate is skipped alone. Returns
+    `append`'s answer for each, in order."""
     # One schema instance per contract: building one per event cost a fifth of the gateway's CPU.
-    payload = reader(contract_for(envelope.type, envelope.version)).dump(envelope.payload)
+    payloads = [reader(contract_for(e.type, e.version)).dump(e.payload) for e, _ in items]
+    answers: list[list[int] | None] = []
     with store.begin() as conn:
         _lock(conn)
-        try:
-            _claim(conn, envelope)
-        except DuplicateEvent:
-            return None
-        row = dict(event_id=envelope.event_id, type=envelope.type, version=envelope.version,
-                   producer=envelope.producer, occurred_at=envelope.occurred_at,
-                   correlation_id=envelope.correlation_id,
-                   organisation=event_policy.organisation_of(envelope.type, payload),
-                   payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow(),
-                   producer_sequence=position[0])
-        return feed_order.place(conn, row, position[1]) + feed_order.release_overdue(conn)
+        for (envelope, position), payload in zip(items, payloads, strict=True):
+            try:
+                _claim(conn, envelope)
+            except DuplicateEvent:
+                answers.append(None)
+                continue
+            row = dict(event_id=envelope.event_id, type=envelope.type, version=envelope.version,
+                       producer=envelope.producer, occurred_at=envelope.occurred_at,
+                       correlation_id=envelope.correlation_id,
+                       organisation=event_policy.organisation_of(envelope.type, payload),
+                       payload=json.dumps(payload, separators=(",", ":")), received_at=utcnow(),
+                       producer_sequence=position[0])
+            answers.append(feed_order.place(conn, row, position[1]))
+        overdue = feed_order.release_overdue(conn)
+    for answer in answers:   # released by this transaction: counted with its first appended event
+        if answer is not None:
+            answer += overdue
+            break
+    return answers
 
 
 def release_overdue(store) -> list[int]:
@@ -60,13 +77,15 @@ def _lock(conn) -> None:
 
 
 def _claim(conn, envelope: Envelope) -> None:
-    """The inbox record (as shared.uow does it), on a connection already in a transaction."""
-    try:
-        with conn.begin_nested():
-            conn.execute(models.inbox.insert().values(event_id=envelope.event_id, event_type=envelope.type,
-                                                      producer=envelope.producer, processed_at=utcnow()))
-    except IntegrityError:
-        raise DuplicateEvent(envelope.event_id) from None
+    """The inbox record, on a connection already in a transaction. One INSERT .. ON CONFLICT DO
+    NOTHING rather than shared.uow's savepoint around an INSERT: two statements fewer per event,
+    and a duplicate leaves the batch's transaction usable either way."""
+    module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    claimed = conn.execute(module.insert(models.inbox).values(
+        event_id=envelope.event_id, event_type=envelope.type, producer=envelope.producer,
+        processed_at=utcnow()).on_conflict_do_nothing(index_elements=["event_id"])).rowcount
+    if not claimed:
+        raise DuplicateEvent(envelope.event_id)
 
 
 def read(store, actor: Actor, *, after: int, limit: int, types: list[str] | None = None) -> list[dict]:
