@@ -131,7 +131,7 @@ class ProgrammesService:
 
     # -- reporting windows (domain/periods.py)
     @rpc(expected_exceptions=PlatformError)
-    def period_state(self, programme_id, query=None, actor=None):
+    def get_period_state(self, programme_id, query=None, actor=None):
         return handlers.period_state(self.uow(), programme_id, query, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
@@ -155,7 +155,7 @@ class ProgrammesService:
         return handlers.attach_file(self.uow(), narrative_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
-    def attachment_of(self, narrative_id, attachment_id, actor=None):
+    def get_attachment(self, narrative_id, attachment_id, actor=None):
         return handlers.attachment_of(self.uow(), narrative_id, attachment_id, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
@@ -163,7 +163,7 @@ class ProgrammesService:
         return handlers.list_narratives(self.uow(), programme_id, query, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
-    def programme_report(self, programme_id, query=None, actor=None):
+    def get_programme_report(self, programme_id, query=None, actor=None):
         return handlers.programme_report(self.uow(), programme_id, query, actor=Actor.from_wire(actor))
 
     # -- report schedules (domain/schedules.py)

@@ -41,7 +41,7 @@ class NarrativeRoutes:
          response=p.ProgrammeReportOut, tags=TAGS,
          summary="A period's report (?start=&end=): the programme's results and narratives within it")
     def programme_report(self, request, programme_id):
-        return self.programmes.programme_report(programme_id, request.args.to_dict(), actor=actor_of(request))
+        return self.programmes.get_programme_report(programme_id, request.args.to_dict(), actor=actor_of(request))
 
     @api("GET", "/v1/narratives/<string:narrative_id>", access="reader", response=p.NarrativeOut, tags=TAGS,
          summary="A narrative with its attachments")
@@ -76,7 +76,7 @@ class NarrativeRoutes:
     @api("GET", "/v1/narratives/<string:narrative_id>/attachments/<string:attachment_id>", access="reader",
          media=tuple(attachments.SNIFFERS), tags=TAGS, summary="An attachment's file, as uploaded")
     def get_attachment(self, request, narrative_id, attachment_id):
-        found = self.programmes.attachment_of(narrative_id, attachment_id, actor=actor_of(request))
+        found = self.programmes.get_attachment(narrative_id, attachment_id, actor=actor_of(request))
         try:
             data = attachments.storage().get(found["key"])
         except StoredFileMissing:

@@ -16,7 +16,7 @@ class ReportingRoutes:
          response=p.PeriodStateOut, tags=TAGS,
          summary="Whether a period (?start=&end=) takes entries for this programme, its lock and reopenings")
     def period_state(self, request, programme_id):
-        return self.programmes.period_state(programme_id, request.args.to_dict(), actor=actor_of(request))
+        return self.programmes.get_period_state(programme_id, request.args.to_dict(), actor=actor_of(request))
 
     @api("POST", "/v1/programmes/<string:programme_id>/reopenings", access="admin", body=p.ReopeningIn,
          response=p.PeriodStateOut, status=201, tags=TAGS,
