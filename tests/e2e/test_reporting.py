@@ -119,7 +119,10 @@ def test_figures_count_at_the_secretariats_approval_after_the_first_level_with_t
 
     staff.call("POST", f"/v1/results/{result['id']}/first-level-approval", {}, 409)      # given already
     staff.call("POST", f"/v1/results/{result['id']}/approve", {}, 403)                   # the secretariat's
-    view = admin.post(f"/v1/results/{result['id']}/approve", {"comment": "secretariat"}, expect=200)
+    four_eyes = admin.call("POST", f"/v1/results/{result['id']}/approve", {}, 403)        # gave the first level
+    assert four_eyes.json()["type"].endswith("separation-of-duties"), four_eyes.json()
+    secretariat = Api(admin.base, key_for(admin, "XM-SECRETARIAT", "admin"))
+    view = secretariat.post(f"/v1/results/{result['id']}/approve", {"comment": "secretariat"}, expect=200)
     assert (view["status"], view["approved_value"]) == ("approved", "1200")
     totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
     assert [(t["indicator"], t["total"]) for t in totals] == [("people_reached", "1200")]

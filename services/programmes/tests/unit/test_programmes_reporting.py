@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from programmes_requests import ADMIN, PARTNER, PERIOD, approved, city_id, handlers, new_result
 
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, SeparationOfDuties
 from shared.plan import PlanError, plans
 
 
@@ -130,6 +130,39 @@ def test_a_one_level_plan_has_no_first_level(uow, live, plan_with):
     assert "one level" in caught.value.detail
     with pytest.raises(Forbidden):
         handlers.approve_result(uow, result["id"], actor=STAFF)
+    assert handlers.approve_result(uow, result["id"], actor=ADMIN)["status"] == "approved"
+
+
+def test_four_eyes_no_key_approves_what_it_submitted_nor_twice_the_same_version_admins_included(
+        uow, live, plan_with):
+    plan_with(approval_levels=2, first_level_counts=False)
+    second_admin = {**ADMIN, "key_id": "k-admin-2"}
+    result = new_result(uow, live, actor=STAFF)
+    handlers.submit_result(uow, result["id"], actor=STAFF)
+    with pytest.raises(SeparationOfDuties) as caught:
+        handlers.approve_result(uow, result["id"], actor=STAFF, level="first")
+    assert "submitted version 1" in caught.value.detail
+    handlers.approve_result(uow, result["id"], actor=ADMIN, level="first")
+    with pytest.raises(SeparationOfDuties) as caught:
+        handlers.approve_result(uow, result["id"], actor=ADMIN)
+    assert "first-level approval" in caught.value.detail
+    assert handlers.get_result(uow, result["id"])["status"] == "endorsed"   # nothing written
+    assert handlers.approve_result(uow, result["id"], actor=second_admin)["status"] == "approved"
+
+    handlers.revise_result(uow, result["id"], {"value": 900, "comment": "double-counted"}, actor=second_admin)
+    for level in ("first", None):           # the reviser is the submitter of version 2: neither level
+        with pytest.raises(SeparationOfDuties):
+            handlers.approve_result(uow, result["id"], actor=second_admin, level=level)
+    handlers.approve_result(uow, result["id"], actor=STAFF, level="first")   # version 2 is new to STAFF
+    view = handlers.approve_result(uow, result["id"], actor=ADMIN)
+    assert (view["status"], view["approved_value"]) == ("approved", "900")
+    assert "key" not in view["versions"][1]["log"][0]                     # kept, not shown
+
+
+def test_a_one_level_plan_lets_the_admin_who_submitted_approve(uow, live, plan_with):
+    plan_with(approval_levels=1)
+    result = new_result(uow, live, actor=ADMIN)
+    handlers.submit_result(uow, result["id"], actor=ADMIN)
     assert handlers.approve_result(uow, result["id"], actor=ADMIN)["status"] == "approved"
 
 
