@@ -155,6 +155,11 @@ class ProgrammesService:
         return handlers.attach_file(self.uow(), narrative_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
+    def remove_attachment(self, narrative_id, attachment_id, actor=None):
+        return handlers.remove_attachment(self.uow(), narrative_id, attachment_id, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
     def attachment_of(self, narrative_id, attachment_id, actor=None):
         return handlers.attachment_of(self.uow(), narrative_id, attachment_id, actor=Actor.from_wire(actor))
 

@@ -175,3 +175,13 @@ def test_a_plan_with_bad_reporting_rules_is_refused_when_loaded(plan_with, repor
     with pytest.raises(PlanError) as caught:
         plans()
     assert word in str(caught.value)
+
+
+def test_a_reopening_is_an_event_for_the_programmes_organisation(uow, live, plan_with):
+    plan_with(grace_days=30)
+    _reopen(uow, live, actor=ADMIN)
+    assert uow.types()[-1] == "period.reopened"
+    sent = uow.events[-1].payload
+    assert (sent["programme_id"], sent["reporting_org_ref"], sent["reason"], sent["granted_by"]) == (
+        live["id"], "XM-ORG-1", "late audit", "platform")
+    assert {k: v.isoformat() for k, v in sent["period"].items()} == PERIOD

@@ -44,6 +44,12 @@ from shared.events.contracts.programmes.report_schedule import (
     ProgrammeReportOverdueV1,
     ProgrammeReportReminderDueV1,
 )
+from shared.events.contracts.programmes.reporting import (
+    NARRATIVE_CHANGES,
+    NarrativeAttachmentSchema,
+    NarrativeUpdatedV1,
+    PeriodReopenedV1,
+)
 from shared.events.contracts.programmes.result import (
     ApprovedValueSchema,
     ResultApprovedFirstLevelV1,
@@ -59,7 +65,8 @@ from shared.events.contracts.programmes.upcasters import programme_created_v1
 __all__ = [
     "ACTIVITY_STATUSES", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
     "DisaggregationsSchema", "EXAMPLES", "INSTRUMENTS", "IndicatorDefinedV1", "IndicatorSchema", "MEASURES",
-    "MigrantStatusSchema", "ORGANISATION_ROLES", "OrganisationSchema", "ParticipatingOrgSchema", "PeriodSchema",
+    "MigrantStatusSchema", "NARRATIVE_CHANGES", "NarrativeAttachmentSchema", "NarrativeUpdatedV1",
+    "ORGANISATION_ROLES", "PeriodReopenedV1", "OrganisationSchema", "ParticipatingOrgSchema", "PeriodSchema",
     "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1", "ProgrammeCitySchema",
     "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeReportOverdueV1",
     "ProgrammeReportReminderDueV1", "ProgrammeStateSchema", "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1",
