@@ -49,6 +49,6 @@ __all__ = [
     "get_programme", "get_report_schedule", "get_result", "import_activities", "import_results", "list_cities",
     "list_indicators", "list_narratives", "list_programmes", "list_results", "period_state", "programme_report",
     "programme_totals", "remove_attachment", "reopen_period", "return_result", "revise_result", "schedule_reports",
-    "stage_activities", "submit_result", "submit_scheduled_report", "sweep_schedules", "update_indicator", "update_programme",
-    "update_result", "write_narrative",
+    "stage_activities", "submit_result", "submit_scheduled_report", "sweep_schedules", "update_indicator",
+    "update_programme", "update_result", "write_narrative",
 ]
