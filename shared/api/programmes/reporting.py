@@ -49,6 +49,15 @@ class ScheduleIn(StrictSchema):
     items = fields.List(fields.Nested(ScheduleItemIn), required=True, validate=validate.Length(min=1, max=50))
 
 
+class NarrativeRefOut(StrictSchema):
+    """A narrative a report includes (GET /v1/narratives/{id} has its text and attachments)."""
+    id = Text()
+    period = fields.Nested(PeriodOut)
+    indicator = Text(allow_none=True)
+    category = Text(allow_none=True)
+    updated_at = UTCDateTime()
+
+
 class ScheduleItemOut(StrictSchema):
     id = Text()
     programme_id = Text()
@@ -61,17 +70,8 @@ class ScheduleItemOut(StrictSchema):
     escalated_at = UTCDateTime(allow_none=True)
     submitted_at = UTCDateTime(allow_none=True)
     submitted_by = Text(allow_none=True)
-    narratives = fields.List(fields.Nested(lambda: NarrativeRefOut()),
+    narratives = fields.List(fields.Nested(NarrativeRefOut),
                              metadata={"description": "the narratives submitted with the report"})
-
-
-class NarrativeRefOut(StrictSchema):
-    """A narrative a report includes (GET /v1/narratives/{id} has its text and attachments)."""
-    id = Text()
-    period = fields.Nested(PeriodOut)
-    indicator = Text(allow_none=True)
-    category = Text(allow_none=True)
-    updated_at = UTCDateTime()
 
 
 class SubmissionIn(StrictSchema):
