@@ -96,6 +96,15 @@ class Forbidden(PlatformError):
 
 
 @deserialize_to_instance
+class SeparationOfDuties(Forbidden):
+    """Four eyes (DHIS2's separation of duties): the key that submitted a version, or approved it
+    at the first level, may not approve it (again); a 403 problem of its own kind
+    (`separation-of-duties`), admins included, naming the rule."""
+
+    title = "Separation of duties"
+
+
+@deserialize_to_instance
 class ServiceUnavailable(PlatformError):
     title = "Service unavailable"
 

@@ -40,4 +40,7 @@ class LocalStorage:
             raise StorageUnavailable(f"cannot read under {self.root}: {exc.strerror}") from exc
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot delete under {self.root}: {exc.strerror}") from exc

@@ -165,6 +165,9 @@ TABLE = {
     ("GET", "/v1/narratives/{narrative_id}/attachments/{attachment_id}", "path:narrative_id"): TRY,
     ("GET", "/v1/narratives/{narrative_id}/attachments/{attachment_id}", "path:attachment_id"): SCOPED.format(
         "the narrative"),
+    ("DELETE", "/v1/narratives/{narrative_id}/attachments/{attachment_id}", "path:narrative_id"): TRY,
+    ("DELETE", "/v1/narratives/{narrative_id}/attachments/{attachment_id}", "path:attachment_id"): SCOPED.format(
+        "the narrative"),
     ("GET", "/v1/results", "query:programme_id"): Try(query=lambda w, v: {"programme_id": v}),
     ("GET", "/v1/results", "query:indicator"): Try(query=lambda w, v: {"indicator": v}),
     ("GET", "/v1/results/{result_id}", "path:result_id"): TRY,

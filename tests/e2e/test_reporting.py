@@ -2,8 +2,10 @@
 two approval levels and locks periods 60 days after they end, and a later plan whose first level
 counts (docs/programmes.md): a locked period takes nothing until an admin reopens it; programme
 staff approve first and figures count at the secretariat's approval (or the first level's, by the
-plan), with the audit trail; narratives with checked attachments, a period's report and the IATI
-export; report schedules whose reminders and escalations reach the feed once each."""
+plan), with the audit trail and four eyes; narratives with checked attachments (removed with their
+files), a period's report and the IATI export (approved values only, a pending revision keeping the
+approved one); report schedules whose reminders and escalations reach the feed once each, submitted
+with the narratives of their period; narrative changes and reopenings in the feed."""
 import os
 import time
 import uuid
@@ -12,6 +14,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 import yaml
+from lxml import etree
 
 from shared.plan import PLANS_DIR
 from tests.e2e.conftest import ADMIN_KEY, running_platform
@@ -26,8 +29,14 @@ SOON = (date.today() + timedelta(days=7)).isoformat()
 LATER = {"start": "2022-01-01", "end": "2022-06-30"}   # under the 2022-2025 plan: open, the first level counts
 
 
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """The gateway's STORAGE_DIR (the local storage backend): where attachments' files are kept."""
+    return tmp_path_factory.mktemp("files")
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory):
+def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory, files):
     """The shipped plan with two levels counting at the secretariat's and 60 days' grace, and a
     plan for 2022-2025 (LATER periods) whose first approval level counts."""
     shipped = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
@@ -40,7 +49,8 @@ def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory
         paths[-1].write_text(yaml.safe_dump(plan))
     with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
                           session=request.session, PLAN_FILES=os.pathsep.join(map(str, paths)),
-                          PROGRAMMES_SWEEP_INTERVAL="0.3", ATTACHMENT_MAX_BYTES="4096") as base:
+                          PROGRAMMES_SWEEP_INTERVAL="0.3", ATTACHMENT_MAX_BYTES="4096",
+                          STORAGE_DIR=str(files)) as base:
         yield base
 
 
@@ -119,7 +129,10 @@ def test_figures_count_at_the_secretariats_approval_after_the_first_level_with_t
 
     staff.call("POST", f"/v1/results/{result['id']}/first-level-approval", {}, 409)      # given already
     staff.call("POST", f"/v1/results/{result['id']}/approve", {}, 403)                   # the secretariat's
-    view = admin.post(f"/v1/results/{result['id']}/approve", {"comment": "secretariat"}, expect=200)
+    four_eyes = admin.call("POST", f"/v1/results/{result['id']}/approve", {}, 403)        # gave the first level
+    assert four_eyes.json()["type"].endswith("separation-of-duties"), four_eyes.json()
+    secretariat = Api(admin.base, key_for(admin, "XM-SECRETARIAT", "admin"))
+    view = secretariat.post(f"/v1/results/{result['id']}/approve", {"comment": "secretariat"}, expect=200)
     assert (view["status"], view["approved_value"]) == ("approved", "1200")
     totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
     assert [(t["indicator"], t["total"]) for t in totals] == [("people_reached", "1200")]
@@ -200,3 +213,91 @@ def test_report_schedules_send_a_reminder_and_an_escalation_once_each(partner, a
     assert next(e for e in sent if e["type"] == "programme_report.overdue")["payload"]["days_overdue"] == 2
     statuses = [i["status"] for i in partner.get(f"/v1/programmes/{programme['id']}/report-schedule")["items"]]
     assert statuses == ["overdue", "due", "submitted"]
+
+
+def test_attachments_are_removed_with_their_files_and_narrative_changes_and_reopenings_reach_the_feed(
+        partner, admin, org, files):
+    programme = reopened(partner, admin, org)
+    narrative = partner.post(f"/v1/programmes/{programme['id']}/narratives",
+                             {"period": PERIOD, "category": "challenges", "text": "Rains."})
+    url = f"/v1/narratives/{narrative['id']}/attachments"
+    attachment = upload(partner, url, PNG, "image/png", "flood.png", 201).json()["attachments"][0]
+    stored = files / "narratives" / narrative["id"] / attachment["id"]
+    assert stored.read_bytes() == PNG
+
+    other = Api(admin.base, key_for(admin, f"XM-OTHER-{uuid.uuid4().hex[:6]}", "partner"))
+    theirs = other.call("DELETE", f"{url}/{attachment['id']}", expect=404).json()
+    missing = other.call("DELETE", f"/v1/narratives/zz-missing/attachments/{attachment['id']}", expect=404).json()
+    assert theirs["detail"].replace(narrative["id"], "<id>") == missing["detail"].replace("zz-missing", "<id>")
+    assert stored.exists()
+
+    removed = partner.call("DELETE", f"{url}/{attachment['id']}", expect=200)
+    assert removed.json()["attachments"] == [] and not stored.exists()
+    partner.call("GET", f"{url}/{attachment['id']}", expect=404)
+    partner.call("DELETE", f"{url}/{attachment['id']}", expect=404)
+    audited = wait_until(lambda: admin.get("/v1/audit", params={"request_id": removed.headers["X-Request-ID"]})
+                         ["items"], message="the removal in the audit log")
+    assert [(e["method"], e["status"], e["organisation"]) for e in audited] == [("DELETE", 200, org["ref"])]
+
+    wait_until(lambda: len(events(partner, "narrative.updated", programme["id"])) == 3, message="three changes")
+    changes = [e["payload"]["change"] for e in events(partner, "narrative.updated", programme["id"])]
+    assert sorted(changes) == ["attachment_added", "attachment_removed", "written"]
+    reopening = wait_until(lambda: events(partner, "period.reopened", programme["id"]), message="the reopening")
+    assert (reopening[0]["payload"]["reason"], reopening[0]["payload"]["until"]) == ("late", SOON)
+    assert events(other, "narrative.updated,period.reopened", programme["id"]) == []   # the organisation's only
+
+
+def _exported(api, org, programme) -> list[str]:
+    """The actual values the IATI export gives the programme's people_reached in LATER."""
+    doc = etree.fromstring(api.call("GET", "/v1/iati/activities.xml", params={"organisation": org["ref"]},
+                                    expect=200).content)
+    found = next(a for a in doc.iter("iati-activity") if a.findtext("iati-identifier") == programme["iati_identifier"])
+    return found.xpath(f".//indicator[reference/@code='people_reached']/period"
+                       f"[period-start/@iso-date='{LATER['start']}']/actual/@value")
+
+
+def test_a_revision_keeps_its_audit_trail_and_the_export_keeps_the_approved_value_until_it_counts(
+        partner, staff, admin, org):
+    programme = started(partner, org)
+    result = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 700, period=LATER))
+    partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
+    staff.post(f"/v1/results/{result['id']}/first-level-approval", {}, expect=200)   # counts (LATER's plan)
+    admin.post(f"/v1/results/{result['id']}/approve", {}, expect=200)
+    assert _exported(partner, org, programme) == ["700"]
+
+    partner.post(f"/v1/results/{result['id']}/revise", {"value": "650", "comment": "a ward counted twice"},
+                 expect=200)
+    staff.call("POST", f"/v1/results/{result['id']}/first-level-approval", {}, 200)
+    assert _exported(partner, org, programme) == ["650"]          # the first level counts under this plan
+    partner.post(f"/v1/results/{result['id']}/revise", {"value": "640", "comment": "one more"}, expect=409)
+    admin.post(f"/v1/results/{result['id']}/approve", {}, expect=200)
+    partner.post(f"/v1/results/{result['id']}/revise", {"value": "600", "comment": "a late census"}, expect=200)
+    assert _exported(partner, org, programme) == ["650"]          # pending: the approved value stays
+
+    versions = partner.get(f"/v1/results/{result['id']}")["versions"]
+    assert [(v["version"], v["status"], v["value"], v["comment"]) for v in versions] == [
+        (1, "superseded", "700", None), (2, "approved", "650", "a ward counted twice"),
+        (3, "submitted", "600", "a late census")]
+    trail = [(e["action"], e["by"], e["comment"]) for e in versions[1]["log"]]
+    assert trail[0] == ("revision_submitted", org["ref"], "a ward counted twice")
+    assert [a for a, _, _ in trail] == ["revision_submitted", "approved_first_level", "approved"]
+    assert all(e["by"] and e["at"].endswith(("Z", "+00:00")) for v in versions for e in v["log"])
+
+
+def test_a_scheduled_report_is_submitted_with_the_narratives_of_its_period(partner, admin, org):
+    programme = reopened(partner, admin, org)
+    item = admin.post(f"/v1/programmes/{programme['id']}/report-schedule", {"items": [
+        {"title": "Half-year report", "due_date": SOON, "period": PERIOD}]})["items"][0]
+    narrative = partner.post(f"/v1/programmes/{programme['id']}/narratives",
+                             {"period": PERIOD, "category": "outlook", "text": "More drains."})
+    others = reopened(partner, admin, org)      # the same organisation's other programme
+    theirs = partner.post(f"/v1/programmes/{others['id']}/narratives",
+                          {"period": PERIOD, "category": "outlook", "text": "Elsewhere."})
+    url = f"/v1/programmes/{programme['id']}/report-schedule/{item['id']}/submission"
+    refused = {n: partner.call("POST", url, {"narratives": [n]}, 422) for n in (theirs["id"], "zz-missing")}
+    assert [fields_of(r) for r in refused.values()] == [{"narratives.0"}, {"narratives.0"}]
+    assert len({r.json()["errors"][0]["messages"][0].replace(n, "<id>") for n, r in refused.items()}) == 1
+    submitted = partner.post(url, {"include_period_narratives": True}, expect=200)
+    assert (submitted["status"], [n["id"] for n in submitted["narratives"]]) == ("submitted", [narrative["id"]])
+    listed = partner.get(f"/v1/programmes/{programme['id']}/report-schedule")["items"][0]
+    assert [(n["id"], n["category"]) for n in listed["narratives"]] == [(narrative["id"], "outlook")]

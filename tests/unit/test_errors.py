@@ -16,6 +16,7 @@ from shared.errors import (
     NotFound,
     PeriodLocked,
     PlatformError,
+    SeparationOfDuties,
     ServiceUnavailable,
     flatten_messages,
     validate,
@@ -82,6 +83,7 @@ EXAMPLES = [
     Conflict("the programme is archived"),
     PeriodLocked("the reporting period 2020-01-01/2020-06-30 is locked since 2020-08-30", ["an admin reopens it"]),
     Forbidden("only admins approve results"),
+    SeparationOfDuties("the key that submitted version 1 may not approve it"),
     ServiceUnavailable("the grants service is not available"),
     DeadlineExceeded("the metrics service did not answer within 2s"),
 ]

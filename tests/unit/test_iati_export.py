@@ -184,7 +184,7 @@ class _Programmes:
         return next(p for p in self.items if p["id"] == programme_id)
 
     def list_results(self, query, actor):
-        assert query["status"] == "approved"
+        assert set(query) == {"programme_id", "limit"}   # every status: approved_values picks what counts
         return {"items": [], "next_cursor": None}
 
     def list_narratives(self, programme_id, query, actor):
@@ -210,6 +210,28 @@ def test_the_export_pages_with_the_cursor_as_the_caller_and_builds_lazily():
     assert lists[1] == ("list", {"status": "implementation", "limit": source.PAGE, "cursor": str(source.PAGE)},
                         "the-caller")
     assert {a[2] for a in programmes.asked} == {"the-caller"}
+
+
+class _Revised:
+    """A draft, an approved result, and one approved at version 1 whose revision (2) is pending."""
+    PARTS = {"sex": {"female": "6", "male": "4"}}
+
+    def list_results(self, query, actor):
+        items = [{"id": "r-draft", "version": 1, "approved_version": None, "value": "5", "disaggregations": {}},
+                 {"id": "r-ok", "version": 1, "approved_version": 1, "value": "7", "disaggregations": {}},
+                 {"id": "r-rev", "version": 2, "approved_version": 1, "value": "99", "disaggregations": {}}]
+        return {"items": items, "next_cursor": None}
+
+    def get_result(self, result_id, actor):
+        assert result_id == "r-rev"
+        return {"versions": [{"version": 1, "value": "10", "disaggregations": self.PARTS},
+                             {"version": 2, "value": "99", "disaggregations": {}}]}
+
+
+def test_the_export_keeps_only_approved_values_and_a_pending_revision_keeps_the_approved_one():
+    counted = source.approved_values(_Revised(), "p-1", actor="the-caller")
+    assert [(r["id"], r["value"], r["disaggregations"]) for r in counted] == [
+        ("r-ok", "7", {}), ("r-rev", "10", _Revised.PARTS)]
 
 
 def test_the_openapi_document_describes_the_xml_routes_without_an_etag():

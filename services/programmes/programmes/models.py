@@ -232,6 +232,7 @@ class ReportScheduleItem(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by: Mapped[str | None] = mapped_column(sa.String(200))
+    narrative_ids: Mapped[list] = mapped_column(sa.JSON, server_default="[]")   # submitted with the report
 
 
 class Narrative(Base):

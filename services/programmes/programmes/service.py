@@ -155,6 +155,11 @@ class ProgrammesService:
         return handlers.attach_file(self.uow(), narrative_id, data, actor=Actor.from_wire(actor))
 
     @rpc(expected_exceptions=PlatformError)
+    @command
+    def remove_attachment(self, narrative_id, attachment_id, actor=None):
+        return handlers.remove_attachment(self.uow(), narrative_id, attachment_id, actor=Actor.from_wire(actor))
+
+    @rpc(expected_exceptions=PlatformError)
     def get_attachment(self, narrative_id, attachment_id, actor=None):
         return handlers.attachment_of(self.uow(), narrative_id, attachment_id, actor=Actor.from_wire(actor))
 
@@ -178,8 +183,9 @@ class ProgrammesService:
 
     @rpc(expected_exceptions=PlatformError)
     @command
-    def submit_scheduled_report(self, programme_id, item_id, actor=None):
-        return handlers.submit_scheduled_report(self.uow(), programme_id, item_id, actor=Actor.from_wire(actor))
+    def submit_scheduled_report(self, programme_id, item_id, data=None, actor=None):
+        return handlers.submit_scheduled_report(self.uow(), programme_id, item_id, data,
+                                                actor=Actor.from_wire(actor))
 
     @timer(interval=SWEEP_INTERVAL)
     def sweep_on_timer(self):

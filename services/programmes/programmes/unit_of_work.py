@@ -13,9 +13,10 @@ Lock order (PostgreSQL; SQLite has one writer at a time): a change locks its row
 - a change of a result locks the result's row, then reads (without locking) its programme
   and indicator;
 - a report schedule item (its submission, the sweep's reminder or escalation) locks the item's
-  row, then reads its programme; scheduling locks the programme's row;
+  row, then reads its programme (and a submission the narratives it includes); scheduling locks
+  the programme's row;
 - writing a narrative locks the programme's row, then the narrative's (the unique slot refuses a
-  twin); attaching a file locks the narrative's row, then reads its programme.
+  twin); attaching or removing a file locks the narrative's row, then reads its programme.
 Drafting a result locks nothing: the unique slot (programme, indicator, city, period)
 refuses a second one. A transaction that holds two programme locks took them in one
 statement in id order, and no transaction takes a programme lock after a result's, so none

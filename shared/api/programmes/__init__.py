@@ -66,6 +66,7 @@ from shared.api.programmes.programme import (
     StatusChange,
 )
 from shared.api.programmes.reporting import (
+    NarrativeRefOut,
     PeriodStateOut,
     ReopeningIn,
     ReopeningOut,
@@ -73,6 +74,7 @@ from shared.api.programmes.reporting import (
     ScheduleItemIn,
     ScheduleItemOut,
     ScheduleOut,
+    SubmissionIn,
 )
 from shared.api.programmes.result import (
     IndicatorTotalOut,
@@ -96,6 +98,7 @@ __all__ = [
     "NarrativeList",
     "NarrativeListQuery",
     "NarrativeOut",
+    "NarrativeRefOut",
     "ProgrammeReportOut",
     "BaselineIn",
     "BaselineOut",
@@ -138,6 +141,7 @@ __all__ = [
     "ScheduleItemIn",
     "ScheduleItemOut",
     "ScheduleOut",
+    "SubmissionIn",
     "ResultCreate",
     "ResultListQuery",
     "ResultOut",

@@ -1,5 +1,8 @@
-"""API of reporting windows: an admin's reopening of a locked period for one programme."""
-from marshmallow import fields, validate
+"""API of reporting windows: an admin's reopening of a locked period for one programme; report
+schedules, whose submission names (or includes) the narratives of the report's period."""
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.api.programmes.pieces import PeriodIn, PeriodOut
 from shared.events.fields import Text, UTCDateTime
@@ -46,6 +49,15 @@ class ScheduleIn(StrictSchema):
     items = fields.List(fields.Nested(ScheduleItemIn), required=True, validate=validate.Length(min=1, max=50))
 
 
+class NarrativeRefOut(StrictSchema):
+    """A narrative a report includes (GET /v1/narratives/{id} has its text and attachments)."""
+    id = Text()
+    period = fields.Nested(PeriodOut)
+    indicator = Text(allow_none=True)
+    category = Text(allow_none=True)
+    updated_at = UTCDateTime()
+
+
 class ScheduleItemOut(StrictSchema):
     id = Text()
     programme_id = Text()
@@ -58,6 +70,22 @@ class ScheduleItemOut(StrictSchema):
     escalated_at = UTCDateTime(allow_none=True)
     submitted_at = UTCDateTime(allow_none=True)
     submitted_by = Text(allow_none=True)
+    narratives = fields.List(fields.Nested(NarrativeRefOut),
+                             metadata={"description": "the narratives submitted with the report"})
+
+
+class SubmissionIn(StrictSchema):
+    """The report is in: optionally with narratives of the programme, named or all of the report's period."""
+    narratives = fields.List(Text(validate=validate.Length(min=1, max=36)), load_default=list,
+                             validate=validate.Length(max=100),
+                             metadata={"description": "ids of the programme's narratives of the report's period"})
+    include_period_narratives = fields.Boolean(load_default=False, metadata={
+        "description": "include every narrative of the report's period (the item must name a period)"})
+
+    @validates_schema
+    def _one_way(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("narratives") and data.get("include_period_narratives"):
+            raise ValidationError("name narratives or include the period's, not both", "include_period_narratives")
 
 
 class ScheduleOut(StrictSchema):

@@ -26,6 +26,22 @@ def pages(method: Any, query: dict[str, Any], **kwargs: Any) -> Iterator[dict[st
             return
 
 
+def approved_values(programmes: Any, programme_id: str, *, actor: Any) -> list[dict[str, Any]]:
+    """The programme's results as they count: each with its approved version's value and parts,
+    never a draft, an unapproved value or a pending revision (a result under revision keeps its
+    approved value, read from its versions; the list carries the current one's parts only)."""
+    counted = []
+    for result in pages(programmes.list_results, {"programme_id": programme_id}, actor=actor):
+        if result["approved_version"] is None:
+            continue
+        if result["approved_version"] != result["version"]:
+            versions = programmes.get_result(result["id"], actor=actor)["versions"]
+            approved = next(v for v in versions if v["version"] == result["approved_version"])
+            result = {**result, "value": approved["value"], "disaggregations": approved["disaggregations"]}
+        counted.append(result)
+    return counted
+
+
 def activities(programmes: Any, grants: Any, query: dict[str, Any], *, actor: Any, provider: dict[str, Any],
                today: date, base_url: str) -> Iterator[etree._Element]:
     """One iati-activity per programme the caller sees under `query`, built as it is read;
@@ -33,8 +49,7 @@ def activities(programmes: Any, grants: Any, query: dict[str, Any], *, actor: An
     parents: dict[str, str | None] = {}
     for item in pages(programmes.list_programmes, query, actor=actor):
         programme = programmes.get_programme(item["id"], actor=actor)
-        results = list(pages(programmes.list_results, {"programme_id": programme["id"], "status": "approved"},
-                             actor=actor))
+        results = approved_values(programmes, programme["id"], actor=actor)
         narratives = programmes.list_narratives(programme["id"], {}, actor=actor)["items"]
         yield activity.build(programme, results=results,
                              transactions=transactions(grants, programme["id"], actor=actor, provider=provider),

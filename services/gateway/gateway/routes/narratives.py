@@ -2,6 +2,7 @@
 period about an indicator or a report section, their attachments (checked and kept here,
 through shared.storage; the programmes service keeps their descriptions and decides who sees
 them), and a period's report: its figures and its narratives."""
+import logging
 from typing import Any
 
 from marshmallow import validate
@@ -16,6 +17,7 @@ from shared.events.schemas import StrictSchema
 from shared.storage import StorageUnavailable, StoredFileMissing
 
 TAGS = ["programmes: narratives"]
+log = logging.getLogger(__name__)
 
 
 class AttachmentQuery(StrictSchema):
@@ -86,5 +88,15 @@ class NarrativeRoutes:
         return Response(data, content_type=found["content_type"], headers={
             "Content-Disposition": f'attachment; filename="{found["filename"]}"', "X-Content-Type-Options": "nosniff"})
 
-
-
+    @api("DELETE", "/v1/narratives/<string:narrative_id>/attachments/<string:attachment_id>", access="partner",
+         response=p.NarrativeOut, tags=TAGS,
+         responses={409: "The period is locked (the organisation's keys; admins remove in any period)"},
+         summary="Remove an attachment and its stored file (audited; a narrative.updated event follows)")
+    def remove_attachment(self, request, narrative_id, attachment_id):
+        answer = self.programmes.remove_attachment(narrative_id, attachment_id, actor=actor_of(request))
+        try:   # after the commit: a refused removal never loses the file of a described attachment
+            attachments.storage().delete(answer["key"])
+        except StorageUnavailable as exc:
+            log.warning("attachment %s removed, its file %s kept (an orphan named by no narrative, never "
+                        "served): %s", attachment_id, answer["key"], exc)
+        return answer["narrative"]

@@ -36,7 +36,9 @@ class ReportingRoutes:
         return self.programmes.get_report_schedule(programme_id, actor=actor_of(request))
 
     @api("POST", "/v1/programmes/<string:programme_id>/report-schedule/<string:item_id>/submission",
-         access="partner", response=p.ScheduleItemOut, tags=TAGS,
-         summary="Mark a scheduled report submitted: no reminder or escalation follows")
+         access="partner", body=p.SubmissionIn, response=p.ScheduleItemOut, tags=TAGS,
+         summary="Mark a scheduled report submitted (optionally with narratives of its period, named or all): "
+                 "no reminder or escalation follows")
     def submit_scheduled_report(self, request, programme_id, item_id):
-        return self.programmes.submit_scheduled_report(programme_id, item_id, actor=actor_of(request))
+        body = json_body(request) if request.get_data() else {}   # the body is optional
+        return self.programmes.submit_scheduled_report(programme_id, item_id, body, actor=actor_of(request))

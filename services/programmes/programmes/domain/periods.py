@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from programmes.domain.cities import new_id
+from programmes.domain.programmes import Programme
 from shared.errors import InvalidInput, PeriodLocked
 
 
@@ -42,6 +43,12 @@ class Reopening:
         if until < today:
             raise InvalidInput({"until": [f"{until} is in the past (today is {today})"]})
         return cls(new_id(), programme_id, period["start"], period["end"], until, reason, by, now)
+
+    def announce(self, programme: Programme) -> None:
+        """`period.reopened`, recorded on the programme (tracked by the reopening's transaction)."""
+        programme.record("period.reopened", {
+            **programme.ref(), "reopening_id": self.id, "period": {"start": self.period_start, "end": self.period_end},
+            "until": self.until, "reason": self.reason, "granted_by": self.granted_by, "granted_at": self.granted_at})
 
 
 def lock_date(rules: ReportingRules, period_end: date) -> date | None:

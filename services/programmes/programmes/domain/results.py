@@ -17,7 +17,7 @@ from programmes.domain.indicators import DIMENSIONS, Indicator, value_errors
 from programmes.domain.periods import ReportingRules
 from programmes.domain.programmes import REPORTING_STATUSES, REVISION_STATUSES, Programme
 from shared.aggregate import EventsMixin
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, InvalidInput, SeparationOfDuties
 
 RESULT_ACTIONS = {
     "draft": ("edit", "submit"),
@@ -105,14 +105,19 @@ class ResultVersion:
     denominator: Decimal | None = None
     submitted_at: datetime | None = None
     approved_at: datetime | None = None
-    log: list[dict[str, Any]] = field(default_factory=list)  # [{"action", "at", "by", "comment"}]
+    log: list[dict[str, Any]] = field(default_factory=list)  # [{"action", "at", "by", "comment", "key"}]
 
     @property
     def ratio(self) -> Ratio:
         return (self.numerator, self.denominator)
 
-    def log_action(self, action: str, at: datetime, by: str | None, comment: str | None = None) -> None:
-        self.log.append({"action": action, "at": at, "by": by, "comment": comment})
+    def log_action(self, action: str, at: datetime, by: str | None, comment: str | None = None,
+                   key: str | None = None) -> None:
+        """`key`: the API key that acted (kept for separation of duties, not shown)."""
+        self.log.append({"action": action, "at": at, "by": by, "comment": comment, "key": key})
+
+    def keys_that(self, *actions: str) -> set[str]:
+        return {e["key"] for e in self.log if e["action"] in actions and e.get("key")}
 
 
 @dataclass
@@ -209,37 +214,55 @@ class Result(EventsMixin):
         self._touch(now)
 
     def submit(self, programme: Programme, indicator: Indicator, *, now: datetime, by: str | None,
-               comment: str | None = None) -> None:
+               comment: str | None = None, key: str | None = None) -> None:
         self._require("submit")
         if programme.status not in REPORTING_STATUSES + ("closed",) or (
                 programme.status == "closed" and self.approved is None):
             raise Conflict(f"results are submitted while a programme is in implementation or finalisation; "
                            f"this one is {programme.status}", [f"status {s}" for s in REPORTING_STATUSES])
         self.current.status, self.current.submitted_at = "submitted", now
-        self.current.log_action("submitted", now, by, comment)
+        self.current.log_action("submitted", now, by, comment, key)
         self._touch(now)
         approved = self.approved
         self._event("result.submitted", programme, indicator, self.current,
                     replaces_version=approved.number if approved else None, submitted_at=now)
 
     def approve(self, programme: Programme, indicator: Indicator, *, now: datetime, by: str | None,
-                comment: str | None = None, rules: ReportingRules | None = None) -> ResultVersion | None:
+                comment: str | None = None, rules: ReportingRules | None = None,
+                key: str | None = None) -> ResultVersion | None:
         """Approve the submitted (or endorsed) version at the next level; returns the version that
         counted before and no longer does, if any."""
         self._require("approve")
         rules = rules or ReportingRules()
-        if self.approval_level(rules) == "first":
+        level = self.approval_level(rules)
+        self._require_other_hands(key, level, rules)
+        if level == "first":
             self.current.status = "endorsed"
-            self.current.log_action("approved_first_level", now, by, comment)
+            self.current.log_action("approved_first_level", now, by, comment, key)
             self._touch(now)
             self._event("result.approved_first_level", programme, indicator, self.current,
                         counts=rules.first_level_counts, approved_at=now)
             return self._count(programme, indicator, now, by) if rules.first_level_counts else None
         counted = self.current.approved_at is not None   # at the first level
         self.current.status = "approved"
-        self.current.log_action("approved", now, by, comment)
+        self.current.log_action("approved", now, by, comment, key)
         self._touch(now)
         return None if counted else self._count(programme, indicator, now, by)
+
+    def _require_other_hands(self, key: str | None, level: str, rules: ReportingRules) -> None:
+        """Four eyes where the plan asks for two levels (DHIS2's separation of duties), admins
+        included: the key that submitted a version approves it at neither level, the key that
+        approved it at the first level not at the secretariat's. Who acts without a key (the
+        system) is not a second pair of eyes to check."""
+        if key is None or rules.approval_levels < 2:
+            return
+        number = self.current.number
+        if key in self.current.keys_that("submitted", "revision_submitted"):
+            raise SeparationOfDuties(f"separation of duties: the key that submitted version {number} may not "
+                                     f"approve it at either level; another key approves")
+        if level == "secretariat" and key in self.current.keys_that("approved_first_level"):
+            raise SeparationOfDuties(f"separation of duties: the key that gave version {number} its first-level "
+                                     f"approval may not give the secretariat's; another key approves")
 
     def _count(self, programme: Programme, indicator: Indicator, now: datetime, by: str | None
                ) -> ResultVersion | None:
@@ -267,7 +290,8 @@ class Result(EventsMixin):
         self._event("result.returned", programme, indicator, self.current, comment=comment, returned_at=now)
 
     def revise(self, programme: Programme, indicator: Indicator, *, value: Decimal, disaggregations: Disaggregations,
-               comment: str, now: datetime, by: str | None, ratio: Ratio = NO_RATIO) -> ResultVersion:
+               comment: str, now: datetime, by: str | None, ratio: Ratio = NO_RATIO,
+               key: str | None = None) -> ResultVersion:
         """Correct the approved value: a new version, submitted for review. The approved
         version keeps counting until the new one is approved."""
         self._require("revise")
@@ -285,7 +309,7 @@ class Result(EventsMixin):
         version = ResultVersion(number=self.current.number + 1, value=value,
                                 disaggregations=_clean(disaggregations), status="submitted", created_at=now,
                                 comment=comment, submitted_at=now, numerator=ratio[0], denominator=ratio[1])
-        version.log_action("revision_submitted", now, by, comment)
+        version.log_action("revision_submitted", now, by, comment, key)
         self.versions.append(version)
         self._touch(now)
         self._event("result.submitted", programme, indicator, version, replaces_version=approved.number,

@@ -5,17 +5,20 @@ reminder `remind_days` before the due date (`programme_report.reminder_due`) and
 date has passed without the report, an escalation (`programme_report.overdue`). Each is sent
 once per item: the item keeps when it sent it, and the mark and the event commit together.
 A sweep that first sees an item after its due date sends the escalation only (a reminder of
-a date already missed helps nobody)."""
+a date already missed helps nobody). A submitted report is done: no reminder or escalation
+follows. Its submission may include narratives of the programme within the report's period."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from programmes.domain.cities import new_id
+from programmes.domain.narratives import Narrative
 from programmes.domain.programmes import Programme
 from shared.aggregate import EventsMixin
-from shared.errors import Conflict
+from shared.errors import Conflict, InvalidInput
 
 DEFAULT_REMIND_DAYS = 14
 MAX_REMIND_DAYS = 365     # the sweep looks this far ahead
@@ -36,6 +39,7 @@ class ScheduleItem(EventsMixin):
     escalated_at: datetime | None = None
     submitted_at: datetime | None = None
     submitted_by: str | None = None
+    narrative_ids: list[str] = field(default_factory=list)   # submitted with the report
 
     @classmethod
     def schedule(cls, programme: Programme, *, title: str, due_date: date, remind_days: int,
@@ -47,10 +51,24 @@ class ScheduleItem(EventsMixin):
     def status(self) -> str:
         return "submitted" if self.submitted_at else "overdue" if self.escalated_at else "due"
 
-    def submit(self, *, now: datetime, by: str | None) -> None:
+    def submit(self, *, now: datetime, by: str | None, narratives: Sequence[Narrative] = ()) -> None:
         if self.submitted_at is not None:
             raise Conflict(f"the report {self.title!r} was submitted on {self.submitted_at.date()}")
+        errors = {f"narratives.{i}": [why] for i, n in enumerate(narratives) if (why := self.misfit(n))}
+        if errors:
+            raise InvalidInput(errors)
         self.submitted_at, self.submitted_by = now, by
+        self.narrative_ids = list(dict.fromkeys(n.id for n in narratives))
+
+    def misfit(self, narrative: Narrative) -> str | None:
+        """Why the narrative is not one this report can include (None: it can)."""
+        if narrative.programme_id != self.programme_id:
+            return f"{narrative.id!r} is not a narrative of this programme"
+        if self.period_start is not None and self.period_end is not None and not (
+                self.period_start <= narrative.period_start and narrative.period_end <= self.period_end):
+            return (f"{narrative.id!r} is of {narrative.period_start}/{narrative.period_end}, not within the "
+                    f"report's period {self.period_start}/{self.period_end}")
+        return None
 
     def sweep(self, programme: Programme, today: date, now: datetime) -> list[str]:
         """Record what is due today (reminder, escalation), once each; the event types it recorded."""

@@ -13,6 +13,7 @@ from programmes.handlers.narratives import (
     get_narrative,
     list_narratives,
     programme_report,
+    remove_attachment,
     write_narrative,
 )
 from programmes.handlers.periods import period_state, reopen_period
@@ -47,7 +48,7 @@ __all__ = [
     "create_programme", "create_result", "define_indicator", "discard_import", "get_city", "get_narrative",
     "get_programme", "get_report_schedule", "get_result", "import_activities", "import_results", "list_cities",
     "list_indicators", "list_narratives", "list_programmes", "list_results", "period_state", "programme_report",
-    "programme_totals", "reopen_period", "return_result", "revise_result", "schedule_reports", "stage_activities",
-    "submit_result", "submit_scheduled_report", "sweep_schedules", "update_indicator", "update_programme",
-    "update_result", "write_narrative",
+    "programme_totals", "remove_attachment", "reopen_period", "return_result", "revise_result", "schedule_reports",
+    "stage_activities", "submit_result", "submit_scheduled_report", "sweep_schedules", "update_indicator",
+    "update_programme", "update_result", "write_narrative",
 ]

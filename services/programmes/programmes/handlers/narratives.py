@@ -1,6 +1,7 @@
 """Use cases of narratives (domain/narratives.py): write one for a period, attach a file the
-gateway stored and checked, read them, and a period's report (figures and narratives).
-Writing and attaching are entries: refused in a locked period (handlers/periods.py)."""
+gateway stored and checked (or remove one), read them, and a period's report (figures and
+narratives). Writing, attaching and removing are entries: refused in a locked period
+(handlers/periods.py), but for an admin's removal. Each change records `narrative.updated`."""
 from typing import Any
 
 from programmes import domain
@@ -26,7 +27,7 @@ def _narrative_for(uow: Any, narrative_id: Any, actor: Actor, *, for_update: boo
     narrative = uow.narratives.get(narrative_id, for_update=for_update) if isinstance(narrative_id, str) else None
     if narrative is None or not actor.owns(narrative.reporting_org_ref):
         raise NotFound("narrative", narrative_id)
-    return narrative
+    return uow.track(narrative) if for_update else narrative
 
 
 def write_narrative(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> dict[str, Any]:
@@ -45,9 +46,10 @@ def write_narrative(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> 
         if narrative is None:
             narrative = domain.Narrative.write(programme, period=period, indicator=fields["indicator"],
                                                category=fields["category"], text=text, now=now, by=by(actor))
-            uow.narratives.add(narrative)
+            uow.narratives.add(uow.track(narrative))
         else:
-            narrative.rewrite(text, now=now, by=by(actor))
+            uow.track(narrative)
+            narrative.rewrite(programme, text, now=now, by=by(actor))
             uow.narratives.save(narrative)
         uow.commit()
         return {"created": created, "narrative": narrative_view(narrative)}
@@ -64,10 +66,27 @@ def attach_file(uow: Any, narrative_id: Any, data: Any, *, actor: Actor) -> dict
     with uow:
         narrative = _narrative_for(uow, narrative_id, actor, for_update=True)
         require_open(uow, narrative.programme_id, narrative.period_start, narrative.period_end)
-        narrative.attach(attachment, now=utcnow(), by=by(actor))
+        narrative.attach(uow.programmes.get(narrative.programme_id), attachment, now=utcnow(), by=by(actor))
         uow.narratives.save(narrative)
         uow.commit()
         return narrative_view(narrative)
+
+
+def remove_attachment(uow: Any, narrative_id: Any, attachment_id: Any, *, actor: Actor) -> dict[str, Any]:
+    """{"key", "narrative"}: the attachment's description removed (the gateway then deletes the
+    file under `key`); by the organisation's keys while the period is open, by admins always."""
+    require_writer(actor)
+    with uow:
+        narrative = _narrative_for(uow, narrative_id, actor, for_update=True)
+        if not isinstance(attachment_id, str) or narrative.attachment(attachment_id) is None:
+            raise NotFound("attachment", attachment_id)
+        if not actor.is_admin:
+            require_open(uow, narrative.programme_id, narrative.period_start, narrative.period_end)
+        removed = narrative.detach(uow.programmes.get(narrative.programme_id), attachment_id, now=utcnow(),
+                                   by=by(actor))
+        uow.narratives.save(narrative)
+        uow.commit()
+        return {"key": removed["key"] if removed else None, "narrative": narrative_view(narrative)}
 
 
 def attachment_of(uow: Any, narrative_id: Any, attachment_id: Any, *, actor: Actor) -> dict[str, Any]:

@@ -46,5 +46,6 @@ def reopen_period(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> di
         reopening = domain.Reopening.grant(programme.id, period=fields["period"], until=fields["until"],
                                            reason=fields["reason"].strip(), today=now.date(), by=by(actor), now=now)
         uow.reopenings.add(reopening)
+        reopening.announce(programme)   # period.reopened: partners hear of it by webhook
         uow.commit()
         return _state(uow, programme.id, reopening.period_start, reopening.period_end)

@@ -105,7 +105,8 @@ def submit_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor) -
     fields = validate(_review, {} if data is None else data)
     with uow:
         result, programme, indicator = _context(uow, result_id, actor, entry=True)
-        result.submit(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"])
+        result.submit(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"],
+                      key=actor.key_id)
         return _stored(uow, result, programme)
 
 
@@ -124,7 +125,8 @@ def approve_result(uow: Any, result_id: Any, data: Any = None, *, actor: Actor,
                            + (" (the plan asks for one level: the secretariat's)" if rules.approval_levels == 1
                               else ""), result.allowed_actions)
         require_approver(actor, next_level)
-        result.approve(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"], rules=rules)
+        result.approve(programme, indicator, now=utcnow(), by=by(actor), comment=fields["comment"], rules=rules,
+                       key=actor.key_id)
         return _stored(uow, result, programme)
 
 
@@ -144,7 +146,8 @@ def revise_result(uow: Any, result_id: Any, data: Any, *, actor: Actor) -> dict[
     with uow:
         result, programme, indicator = _context(uow, result_id, actor, entry=True)
         result.revise(programme, indicator, value=fields["value"], disaggregations=fields["disaggregations"],
-                      comment=fields["comment"].strip(), now=utcnow(), by=by(actor), ratio=_ratio(fields))
+                      comment=fields["comment"].strip(), now=utcnow(), by=by(actor), ratio=_ratio(fields),
+                      key=actor.key_id)
         return _stored(uow, result, programme)
 
 

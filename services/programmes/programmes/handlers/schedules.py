@@ -1,5 +1,6 @@
 """Use cases of report schedules (domain/schedules.py): an admin schedules a programme's
-reports, the partner submits each, and the timer's sweep sends reminders and escalations."""
+reports, the partner submits each (with narratives of its period, named or all of them), and
+the timer's sweep sends reminders and escalations."""
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -8,20 +9,44 @@ from programmes import domain
 from programmes.access import by, programme_for, require_admin, require_writer
 from shared.actors import Actor
 from shared.api import programmes as api
-from shared.errors import NotFound, validate
+from shared.errors import InvalidInput, NotFound, validate
 from shared.events.fields import utcnow
 
 _schedule_in, _schedule_out, _item_out = api.ScheduleIn(), api.ScheduleOut(), api.ScheduleItemOut()
+_submission = api.SubmissionIn()
 
 
-def _item_data(item: domain.ScheduleItem) -> dict[str, Any]:
+def _item_data(item: domain.ScheduleItem, narratives: dict[str, domain.Narrative]) -> dict[str, Any]:
     period = {"start": item.period_start, "end": item.period_end} if item.period_start else None
-    return {**vars(item), "period": period, "status": item.status}
+    return {**vars(item), "period": period, "status": item.status,
+            "narratives": [{**vars(n), "period": {"start": n.period_start, "end": n.period_end},
+                            "indicator": n.indicator_code} for i in item.narrative_ids if (n := narratives.get(i))]}
 
 
 def _schedule(uow: Any, programme_id: str) -> dict[str, Any]:
-    return _schedule_out.dump({"programme_id": programme_id,
-                               "items": [_item_data(i) for i in uow.schedules.of(programme_id)]})
+    items = uow.schedules.of(programme_id)
+    narratives = uow.narratives.many(sorted({i for item in items for i in item.narrative_ids}))
+    return _schedule_out.dump({"programme_id": programme_id, "items": [_item_data(i, narratives) for i in items]})
+
+
+def _narratives_for(uow: Any, item: domain.ScheduleItem, fields: dict[str, Any]) -> list[domain.Narrative]:
+    """The narratives the submission names (another programme's read as missing: the domain names
+    both alike), or every one of the report's period."""
+    if fields["include_period_narratives"]:
+        if item.period_start is None:
+            raise InvalidInput({"include_period_narratives": [f"the report {item.title!r} names no period"]})
+        return uow.narratives.of(item.programme_id, {"period_start": item.period_start,
+                                                     "period_end": item.period_end})
+    found = uow.narratives.many(fields["narratives"])
+    errors = {}
+    for i, narrative_id in enumerate(fields["narratives"]):
+        narrative = found.get(narrative_id)
+        why = item.misfit(narrative) if narrative else f"{narrative_id!r} is not a narrative of this programme"
+        if why:
+            errors[f"narratives.{i}"] = [why]
+    if errors:
+        raise InvalidInput(errors)
+    return [found[n] for n in fields["narratives"]]
 
 
 def schedule_reports(uow: Any, programme_id: Any, data: Any, *, actor: Actor) -> dict[str, Any]:
@@ -44,18 +69,21 @@ def get_report_schedule(uow: Any, programme_id: Any, *, actor: Actor) -> dict[st
         return _schedule(uow, programme_for(uow, programme_id, actor).id)
 
 
-def submit_scheduled_report(uow: Any, programme_id: Any, item_id: Any, *, actor: Actor) -> dict[str, Any]:
-    """The partner says the report is in: no reminder or escalation follows."""
+def submit_scheduled_report(uow: Any, programme_id: Any, item_id: Any, data: Any = None, *,
+                            actor: Actor) -> dict[str, Any]:
+    """The partner says the report is in (with narratives of its period): no reminder or escalation follows."""
     require_writer(actor)
+    fields = validate(_submission, {} if data is None else data)
     with uow:
         programme = programme_for(uow, programme_id, actor)
         item = uow.schedules.get(item_id, for_update=True) if isinstance(item_id, str) else None
         if item is None or item.programme_id != programme.id:
             raise NotFound("report schedule item", item_id)
-        item.submit(now=utcnow(), by=by(actor))
+        narratives = _narratives_for(uow, item, fields)
+        item.submit(now=utcnow(), by=by(actor), narratives=narratives)
         uow.schedules.save(item)
         uow.commit()
-        return _item_out.dump(_item_data(item))
+        return _item_out.dump(_item_data(item, {n.id: n for n in narratives}))
 
 
 def sweep_schedules(make_uow: Callable[[], Any], now: datetime) -> dict[str, int]:

@@ -25,6 +25,11 @@ class SqlNarrativeRepository:
         row = self.session.execute(query.with_for_update() if for_update else query).first()
         return None if row is None else from_row(domain.Narrative, row)
 
+    def many(self, ids: list[str]) -> dict[str, domain.Narrative]:
+        """The narratives of `ids` that exist, by id."""
+        rows = self.session.execute(sa.select(N).where(N.c.id.in_(ids))).all() if ids else []
+        return {r.id: from_row(domain.Narrative, r) for r in rows}
+
     def add(self, narrative: domain.Narrative) -> None:
         self.session.execute(sa.insert(N).values(**to_row(N, narrative, subject=narrative.subject)))
 

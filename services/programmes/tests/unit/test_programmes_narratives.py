@@ -70,3 +70,43 @@ def test_a_periods_report_has_its_figures_and_its_words(uow, live):
     assert outside["results"] == [] and outside["narratives"] == []
     with pytest.raises(NotFound):
         handlers.programme_report(uow, live["id"], {"start": "2020-01-01", "end": "2020-12-31"}, actor=OTHER)
+
+
+def _narrative_events(uow):
+    return [e.payload for e in uow.events if e.type == "narrative.updated"]
+
+
+def test_every_change_of_a_narrative_is_an_event_that_never_names_a_storage_key(uow, live):
+    narrative = _write(uow, live)["narrative"]
+    _write(uow, live)
+    handlers.attach_file(uow, narrative["id"], FILE, actor=PARTNER)
+    handlers.remove_attachment(uow, narrative["id"], "a-1", actor=PARTNER)
+    sent = _narrative_events(uow)
+    assert [(e["change"], len(e["attachments"])) for e in sent] == [
+        ("written", 0), ("rewritten", 0), ("attachment_added", 1), ("attachment_removed", 0)]
+    assert {e["narrative_id"] for e in sent} == {narrative["id"]} and sent[0]["reporting_org_ref"] == "XM-ORG-1"
+    assert sent[2]["attachment"]["filename"] == "photo.png" and sent[3]["attachment"]["id"] == "a-1"
+    assert "key" not in sent[2]["attachment"] and "key" not in sent[2]["attachments"][0]
+
+
+def test_an_attachment_is_removed_by_its_organisation_while_the_period_is_open_and_by_admins_always(
+        uow, live, plan_with):
+    narrative = _write(uow, live)["narrative"]
+    for name in ("a-1", "a-2", "a-3"):
+        handlers.attach_file(uow, narrative["id"], {**FILE, "id": name, "key": f"narratives/n/{name}"}, actor=PARTNER)
+    removed = handlers.remove_attachment(uow, narrative["id"], "a-1", actor=PARTNER)
+    assert removed["key"] == "narratives/n/a-1"     # the gateway deletes the stored file
+    assert [a["id"] for a in removed["narrative"]["attachments"]] == ["a-2", "a-3"]
+    with pytest.raises(NotFound) as missing:
+        handlers.remove_attachment(uow, narrative["id"], "a-1", actor=PARTNER)
+    with pytest.raises(NotFound) as others:
+        handlers.remove_attachment(uow, narrative["id"], "a-2", actor=OTHER)
+    with pytest.raises(NotFound) as nowhere:
+        handlers.remove_attachment(uow, "n-404", "a-2", actor=OTHER)
+    assert (others.value.resource, missing.value.resource) == ("narrative", "attachment")
+    assert others.value.detail == nowhere.value.detail.replace("n-404", narrative["id"])
+    plan_with(grace_days=10)
+    with pytest.raises(Conflict):
+        handlers.remove_attachment(uow, narrative["id"], "a-2", actor=PARTNER)
+    assert [a["id"] for a in handlers.remove_attachment(uow, narrative["id"], "a-2", actor=ADMIN)["narrative"]
+            ["attachments"]] == ["a-3"]

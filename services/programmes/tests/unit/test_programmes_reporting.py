@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from programmes_requests import ADMIN, PARTNER, PERIOD, approved, city_id, handlers, new_result
 
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, SeparationOfDuties
 from shared.plan import PlanError, plans
 
 
@@ -133,6 +133,39 @@ def test_a_one_level_plan_has_no_first_level(uow, live, plan_with):
     assert handlers.approve_result(uow, result["id"], actor=ADMIN)["status"] == "approved"
 
 
+def test_four_eyes_no_key_approves_what_it_submitted_nor_twice_the_same_version_admins_included(
+        uow, live, plan_with):
+    plan_with(approval_levels=2, first_level_counts=False)
+    second_admin = {**ADMIN, "key_id": "k-admin-2"}
+    result = new_result(uow, live, actor=STAFF)
+    handlers.submit_result(uow, result["id"], actor=STAFF)
+    with pytest.raises(SeparationOfDuties) as caught:
+        handlers.approve_result(uow, result["id"], actor=STAFF, level="first")
+    assert "submitted version 1" in caught.value.detail
+    handlers.approve_result(uow, result["id"], actor=ADMIN, level="first")
+    with pytest.raises(SeparationOfDuties) as caught:
+        handlers.approve_result(uow, result["id"], actor=ADMIN)
+    assert "first-level approval" in caught.value.detail
+    assert handlers.get_result(uow, result["id"])["status"] == "endorsed"   # nothing written
+    assert handlers.approve_result(uow, result["id"], actor=second_admin)["status"] == "approved"
+
+    handlers.revise_result(uow, result["id"], {"value": 900, "comment": "double-counted"}, actor=second_admin)
+    for level in ("first", None):           # the reviser is the submitter of version 2: neither level
+        with pytest.raises(SeparationOfDuties):
+            handlers.approve_result(uow, result["id"], actor=second_admin, level=level)
+    handlers.approve_result(uow, result["id"], actor=STAFF, level="first")   # version 2 is new to STAFF
+    view = handlers.approve_result(uow, result["id"], actor=ADMIN)
+    assert (view["status"], view["approved_value"]) == ("approved", "900")
+    assert "key" not in view["versions"][1]["log"][0]                     # kept, not shown
+
+
+def test_a_one_level_plan_lets_the_admin_who_submitted_approve(uow, live, plan_with):
+    plan_with(approval_levels=1)
+    result = new_result(uow, live, actor=ADMIN)
+    handlers.submit_result(uow, result["id"], actor=ADMIN)
+    assert handlers.approve_result(uow, result["id"], actor=ADMIN)["status"] == "approved"
+
+
 @pytest.mark.parametrize("reporting, word", [
     ({"grace_days": -1}, "grace_days"), ({"grace_days": "30"}, "grace_days"),
     ({"approval_levels": 3}, "approval_levels"), ({"first_level_counts": "yes"}, "first_level_counts"),
@@ -142,3 +175,13 @@ def test_a_plan_with_bad_reporting_rules_is_refused_when_loaded(plan_with, repor
     with pytest.raises(PlanError) as caught:
         plans()
     assert word in str(caught.value)
+
+
+def test_a_reopening_is_an_event_for_the_programmes_organisation(uow, live, plan_with):
+    plan_with(grace_days=30)
+    _reopen(uow, live, actor=ADMIN)
+    assert uow.types()[-1] == "period.reopened"
+    sent = uow.events[-1].payload
+    assert (sent["programme_id"], sent["reporting_org_ref"], sent["reason"], sent["granted_by"]) == (
+        live["id"], "XM-ORG-1", "late audit", "platform")
+    assert {k: v.isoformat() for k, v in sent["period"].items()} == PERIOD

@@ -7,7 +7,7 @@ from programmes_builders import JINJA, LATER, NOW, PEOPLE, WOMEN_SHARE, errors_o
 
 from programmes import domain
 from programmes.domain import Programme, Result
-from shared.errors import Conflict
+from shared.errors import Conflict, SeparationOfDuties
 
 D = Decimal
 
@@ -40,6 +40,35 @@ def test_a_result_for_a_city_the_programme_does_not_have_names_city_id():
                        period={"start": date(2020, 1, 1), "end": date(2020, 1, 2)}, value=D(1), disaggregations={},
                        now=NOW, by=None)
     assert set(errors) == {"city_id"}
+
+
+@pytest.mark.parametrize("submitter, first, second, refused_at", [
+    ("k-partner", "k-partner", None, "first"),          # the submitter approves at neither level
+    ("k-partner", "k-admin", "k-partner", "secretariat"),
+    ("k-partner", "k-staff", "k-staff", "secretariat"),  # nor the first level's approver at the second
+    ("k-partner", "k-staff", "k-admin", None),
+    (None, None, None, None),                            # the system acts without a key: nothing to compare
+])
+def test_four_eyes_under_two_levels(submitter, first, second, refused_at):
+    p, two = implementing(), domain.ReportingRules(approval_levels=2)
+    r = draft(p)
+    r.submit(p, PEOPLE, now=LATER, by="XM-ORG-1", key=submitter)
+    for level, key in (("first", first), ("secretariat", second)):
+        if refused_at == level:
+            with pytest.raises(SeparationOfDuties):
+                r.approve(p, PEOPLE, now=LATER, by="x", rules=two, key=key)
+            assert r.status == ("submitted" if level == "first" else "endorsed")
+            return
+        r.approve(p, PEOPLE, now=LATER, by="x", rules=two, key=key)
+    assert r.status == "approved"
+
+
+def test_a_one_level_plan_asks_no_second_pair_of_eyes():
+    p = implementing()
+    r = draft(p)
+    r.submit(p, PEOPLE, now=LATER, by="platform", key="k-admin")
+    r.approve(p, PEOPLE, now=LATER, by="platform", key="k-admin")
+    assert r.status == "approved"
 
 
 def test_draft_submit_approve():

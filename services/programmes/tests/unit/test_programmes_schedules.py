@@ -78,3 +78,34 @@ def test_bad_schedules_are_refused_naming_the_field(uow, live, items, field):
         handlers.schedule_reports(uow, live["id"], {"items": items}, actor=ADMIN)
     assert field in caught.value.errors
     assert handlers.get_report_schedule(uow, live["id"])["items"] == []
+
+
+def test_a_submitted_report_includes_narratives_of_its_period_named_or_all_and_lists_them(uow, live):
+    annual, review = handlers.schedule_reports(uow, live["id"], {"items": ITEMS}, actor=ADMIN)["items"]
+
+    def words(start, end, category):
+        return handlers.write_narrative(uow, live["id"], {"period": {"start": start, "end": end}, "category": category,
+                                                          "text": "Drains cleared."}, actor=PARTNER)["narrative"]["id"]
+    first, second = words("2020-01-01", "2020-06-30", "progress"), words("2020-07-01", "2020-12-31", "challenges")
+    later = words("2021-01-01", "2021-06-30", "progress")
+
+    def submit(item, body):
+        return handlers.submit_scheduled_report(uow, live["id"], item["id"], body, actor=PARTNER)
+    with pytest.raises(InvalidInput) as caught:
+        submit(annual, {"narratives": [first, later, "n-404"]})
+    assert set(caught.value.errors) == {"narratives.1", "narratives.2"}
+    assert "not within the report's period" in caught.value.errors["narratives.1"][0]
+    with pytest.raises(InvalidInput) as caught:     # the mid-term review names no period
+        submit(review, {"include_period_narratives": True})
+    assert set(caught.value.errors) == {"include_period_narratives"}
+    with pytest.raises(InvalidInput) as caught:
+        submit(annual, {"narratives": [first], "include_period_narratives": True})
+    assert set(caught.value.errors) == {"include_period_narratives"}
+    assert [i["status"] for i in handlers.get_report_schedule(uow, live["id"])["items"]] == ["due", "due"]
+
+    assert [n["id"] for n in submit(annual, {"include_period_narratives": True})["narratives"]] == [first, second]
+    submit(review, {"narratives": [later]})         # a report without a period takes any of the programme's
+    listed = handlers.get_report_schedule(uow, live["id"], actor=PARTNER)["items"]
+    assert [[(n["id"], n["category"]) for n in i["narratives"]] for i in listed] == [
+        [(first, "progress"), (second, "challenges")], [(later, "progress")]]
+    assert _sweep(uow, "2021-07-01") == {"reminders": 0, "escalations": 0}   # submitted: nothing follows

@@ -45,6 +45,12 @@ from shared.events.contracts.programmes.report_schedule import (
     ProgrammeReportOverdueV1,
     ProgrammeReportReminderDueV1,
 )
+from shared.events.contracts.programmes.reporting import (
+    NARRATIVE_CHANGES,
+    NarrativeAttachmentSchema,
+    NarrativeUpdatedV1,
+    PeriodReopenedV1,
+)
 from shared.events.contracts.programmes.result import (
     ApprovedValueSchema,
     ResultApprovedFirstLevelV1,
@@ -60,8 +66,9 @@ from shared.events.contracts.programmes.upcasters import programme_created_v1
 __all__ = [
     "ACTIVITY_STATUSES", "AgeGroupSchema", "ApprovedValueSchema", "BaselineSchema", "CityRefSchema", "DatesSchema",
     "DisaggregationsSchema", "EXAMPLES", "INSTRUMENTS", "IndicatorDefinedV1", "IndicatorSchema", "KIND_CODES",
-    "MEASURES", "MigrantStatusSchema", "ORGANISATION_ROLES", "OrganisationSchema", "ParticipatingOrgSchema",
-    "PeriodSchema", "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1", "ProgrammeCitySchema",
+    "MEASURES", "MigrantStatusSchema", "NARRATIVE_CHANGES", "NarrativeAttachmentSchema", "NarrativeUpdatedV1",
+    "ORGANISATION_ROLES", "OrganisationSchema", "ParticipatingOrgSchema", "PeriodReopenedV1", "PeriodSchema",
+    "PolicyMarkerSchema", "ProgrammeChangesSchema", "ProgrammeCityAddedV1", "ProgrammeCitySchema",
     "ProgrammeCreatedV1", "ProgrammeCreatedV2", "ProgrammeRefSchema", "ProgrammeReportOverdueV1",
     "ProgrammeReportReminderDueV1", "ProgrammeStateSchema", "ProgrammeStatusChangedV1", "ProgrammeUpdatedV1", "REACH",
     "RESULT_STATUSES", "ReachSchema", "ResultApprovedFirstLevelV1", "ResultApprovedV1", "ResultIndicatorSchema",

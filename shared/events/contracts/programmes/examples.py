@@ -33,6 +33,8 @@ def _examples() -> dict[str, dict[str, Any]]:
               "period": {"start": date(2020, 1, 1), "end": date(2020, 6, 30)}, "value": Decimal("1200"),
               "disaggregations": {"sex": {"female": Decimal("700"), "male": Decimal("500")}},
               "numerator": None, "denominator": None}
+    photo = {"id": "a-1", "filename": "drain.png", "content_type": "image/png", "size": 48213,
+             "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
     return {
         "programme.created": state,
         "programme.updated": {**state, "title": "Secondary cities of Uganda and Kenya", "version": 2,
@@ -65,6 +67,15 @@ def _examples() -> dict[str, dict[str, Any]]:
             "due_date": date(2021, 3, 31), "period": {"start": date(2020, 1, 1), "end": date(2020, 12, 31)},
             **extra} for kind, extra in (("reminder_due", {"days_left": 14, "reminded_at": at}),
                                           ("overdue", {"days_overdue": 1, "overdue_at": at}))},
+        "period.reopened": {**ref, "reopening_id": "o-1", "period": {"start": date(2020, 1, 1),
+                                                                      "end": date(2020, 6, 30)},
+                            "until": date(2020, 9, 30), "reason": "the city council's audit came late",
+                            "granted_by": "platform", "granted_at": at},
+        "narrative.updated": {**ref, "narrative_id": "n-1", "period": {"start": date(2020, 1, 1),
+                                                                        "end": date(2020, 6, 30)},
+                              "indicator": None, "category": "progress", "change": "attachment_added",
+                              "text": "Drains cleared in three wards of Jinja.", "attachments": [photo],
+                              "attachment": photo, "updated_by": "XM-EXAMPLE-1", "updated_at": at},
         "result.recorded": {"result_id": "r-1", "programme_id": "p-1", "indicator": "people_reached",
                             "city": {"name": "Jinja", "country": "UG"}, "value": 1200, "recorded_at": at},
     }
