@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.helpers import free_port
+
 RABBIT_BIN = Path(os.environ.get("RABBITMQ_BIN", "/usr/lib/rabbitmq/bin"))  # not the wrapper in /usr/sbin: it su's
 START_TIMEOUT = 90.0
 
@@ -28,9 +30,10 @@ class Node:
 
 
 class RabbitCluster:
-    def __init__(self, size: int = 3, *, amqp_port: int = 5681, dist_port: int = 25681, prefix: str = "chaos"):
+    def __init__(self, size: int = 3, *, prefix: str = "chaos"):
+        """Ports are free ones, kept for the cluster's life (a restarted node comes back on its own)."""
         self.dir = Path(tempfile.mkdtemp(prefix="rabbit-cluster-"))
-        self.nodes = [Node(f"{prefix}-{chr(ord('a') + i)}@localhost", amqp_port + i, dist_port + i,
+        self.nodes = [Node(f"{prefix}-{chr(ord('a') + i)}-{os.getpid()}@localhost", free_port(), free_port(),
                            self.dir / chr(ord("a") + i)) for i in range(size)]
         home = self.dir / "home"
         home.mkdir()

@@ -11,6 +11,8 @@ import eventlet
 import sqlalchemy as sa
 from kombu import Connection
 
+from shared.messaging.brokers import connect_first_reachable
+
 CACHE_SECONDS = 1.0
 TIMEOUT_SECONDS = 2.0
 
@@ -20,8 +22,8 @@ Check = dict[str, Any]   # {"ok": bool, "detail": str}
 def broker_check(amqp_uri: str, timeout: float = TIMEOUT_SECONDS) -> Check:
     try:
         with eventlet.Timeout(timeout), Connection(amqp_uri, connect_timeout=timeout) as conn:  # type: ignore[no-untyped-call]
-            # One attempt and one retry at once (kombu's default waits 2 s between them).
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+            # Each address of the list once, at once (kombu's default waits 2 s between attempts).
+            connect_first_reachable(conn, timeout)
         return {"ok": True, "detail": "connected"}
     except (Exception, eventlet.Timeout) as exc:
         return {"ok": False, "detail": _reason(exc, timeout)}
