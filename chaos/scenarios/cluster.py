@@ -6,6 +6,7 @@ nothing unexpected; with the time to recover and the answers by status.
     python -m chaos.scenarios.cluster [--quick] [--backend sqlite|postgres]"""
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -80,12 +81,13 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
                 answers=dict(sorted(load.statuses.items())), acknowledged=len(load.acknowledged),
                 indeterminate=len(load.indeterminate), approved_in_source=len(sources),
                 lost=sorted(verdict.lost), counted_twice=sorted(verdict.duplicated),
-                unexpected=sorted(verdict.unexpected), ok=verdict.ok,
+                unexpected=sorted(verdict.unexpected),
+                ok=verdict.ok and all(f["recovered_s"] is not None for f in faults),   # and the API came back
                 node_start_s=[round(s, 1) for s in cluster.start_seconds],
                 total_s=round(time.monotonic() - began, 1))
     finally:
         cluster.stop()
-    if figures["ok"]:
+    if figures["ok"] and not os.environ.get("CHAOS_KEEP_LOGS"):
         shutil.rmtree(var_dir, ignore_errors=True)
     else:
         figures["logs"] = str(var_dir)   # the services' logs, kept to find out why

@@ -3,6 +3,9 @@ fails over to the next address. A service whose first address has no broker cons
 events and answers RPC through the second (docs/reliability.md)."""
 import pytest
 
+from scripts.run_platform import broker_answers
+from shared.messaging.publisher import ConfirmingPublisher
+from shared.runtime.readiness import broker_check
 from tests.backbone.test_undecodable import ProbeService, probe_queue, programme_event  # noqa: F401 (fixture)
 from tests.helpers import free_port, publish_event, rpc_proxy, wait_until
 
@@ -20,3 +23,18 @@ def test_a_service_moves_to_the_next_broker_address(container_factory, amqp_uri)
     wait_until(lambda: ProbeService.handled == ["through the second address"], message="the event handled")
     with rpc_proxy(amqp_uri) as proxy:
         assert proxy.probe.ping() == "pong"
+
+
+def test_short_lived_connections_try_every_address_in_turn(amqp_uri):
+    """Readiness, platformctl, `make run` and the relays' publisher: with two nodes of three away
+    they reach the third (kombu's own connect() tries two addresses)."""
+    closed = [amqp_uri.replace("127.0.0.1:5672", f"127.0.0.1:{free_port()}") for _ in range(2)]
+    addresses = ";".join([*closed, amqp_uri])
+    assert broker_check(addresses) == {"ok": True, "detail": "connected"}
+    assert broker_answers(addresses)
+    publisher = ConfirmingPublisher(addresses)
+    try:
+        publisher.publish_json({"ping": 1}, exchange="", routing_key="no-such-queue")   # confirmed, unroutable
+    finally:
+        publisher.close()
+    assert not broker_check(";".join(closed))["ok"] and not broker_answers(";".join(closed))
