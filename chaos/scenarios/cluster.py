@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -19,10 +20,11 @@ from chaos.checker import check
 from chaos.cluster import RabbitCluster
 from chaos.cluster_platform import approved_results, counted_periods, running_platform
 
-PROGRAMME = {"iati_identifier": "XM-CHAOS-CLUSTER-1", "reporting_org": {"ref": "XM-CHAOS", "name": "Chaos"},
-             "title": "Broker failover", "funding_window": "country_city", "instrument": "country_programme",
-             "themes": ["gender_equality"], "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}],
-             "indicators": [{"code": "people_reached"}]}
+PROGRAMME: dict[str, Any] = {
+    "iati_identifier": "XM-CHAOS-CLUSTER-1", "reporting_org": {"ref": "XM-CHAOS", "name": "Chaos"},
+    "title": "Broker failover", "funding_window": "country_city", "instrument": "country_programme",
+    "themes": ["gender_equality"], "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}],
+    "indicators": [{"code": "people_reached"}]}
 
 
 def _started_programme(base: str) -> dict:
@@ -47,6 +49,7 @@ def _recovery(load: ApprovalLoad, killed_at: float, until: float) -> dict:
 
 def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
     steady = 4.0 if quick else 10.0   # seconds of load before, between and after the faults
+    down = 8.0 if quick else 20.0     # a killed node stays away this long: the platform must not wait for it
     cluster = RabbitCluster()
     var_dir = Path(tempfile.mkdtemp(prefix="chaos-cluster-"))
     try:
@@ -59,14 +62,15 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
             figures["queue_replicas"] = sorted(set(cluster.queue_members().values()))
             load = ApprovalLoad(base, programme)
             load.start()
-            faults = []
+            faults: list[dict[str, Any]] = []
             try:
                 for node in cluster.nodes[:2]:   # the first is every service's first address
                     time.sleep(steady)
                     killed_at = time.monotonic()
                     cluster.kill(node)
+                    time.sleep(down)
                     restart_s = cluster.restart(node)
-                    faults.append({"sigkill": node.name, "node_restart_s": round(restart_s, 1),
+                    faults.append({"sigkill": node.name, "down_s": down, "node_restart_s": round(restart_s, 1),
                                    "killed_at": killed_at})
                 time.sleep(steady)
             finally:

@@ -17,7 +17,7 @@ def connect_first_reachable(conn: Connection, timeout: float) -> Connection:
     when none does. `timeout` is per address: an unreachable first node must not use up
     the time the second needs."""
     retries = max(1, len(conn.alt))
-    return conn.ensure_connection(  # type: ignore[no-any-return]
+    return conn.ensure_connection(  # type: ignore[no-any-return, no-untyped-call]
         max_retries=retries, interval_start=0, interval_step=0, timeout=timeout * (retries + 1))
 
 

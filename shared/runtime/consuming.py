@@ -11,11 +11,18 @@ Nothing here ever unpickles: kombu refuses any content type outside the accept l
 - ReliableEventHandler parks it in `<service>.dead-letters` (reason `undecodable`).
 - `rpc` (use it instead of nameko's) answers the caller at once with nameko's
   MalformedRequest, so the caller is not left waiting for its deadline.
-- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped."""
+- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped.
+
+The RPC request queue `rpc-<service>` is a quorum queue (nameko declares a classic one):
+replicated over a RabbitMQ cluster's nodes, so a service keeps answering when the node that
+held its queue dies (a classic queue is unusable until its node returns: 404 "home node ...
+is down"). Per-message TTL, which the deadline's expiry needs, holds for quorum queues
+from RabbitMQ 3.10."""
 import logging
 from functools import partial
 from typing import Any
 
+from kombu import Queue
 from kombu.message import Message
 from nameko.exceptions import MalformedRequest
 from nameko.messaging import QueueConsumer
@@ -46,6 +53,12 @@ class GuardedQueueConsumer(QueueConsumer):
 
 class GuardedRpcConsumer(RpcConsumer):
     queue_consumer = GuardedQueueConsumer()
+
+    def setup(self) -> None:
+        super().setup()
+        queue: Queue = self.queue  # type: ignore[has-type]  # nameko's name, exchange and binding; replicated
+        self.queue = Queue(queue.name, exchange=queue.exchange, routing_key=queue.routing_key,  # type: ignore[no-untyped-call]
+                           durable=True, queue_arguments={"x-queue-type": "quorum"})
 
     def handle_undecodable(self, message: Message, exc: Exception) -> None:
         reply_to = (message.properties or {}).get("reply_to")
