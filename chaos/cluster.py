@@ -137,6 +137,15 @@ class RabbitCluster:
                 members[name] = " ".join(rest).count("@")
         return members
 
+    def queues(self, vhost: str = "/") -> list[str]:
+        """Each queue with its type, leader, consumers and messages ready (to find out why)."""
+        for node in self.nodes:
+            out = self.ctl(node, "list_queues", "-p", vhost, "name", "type", "leader", "consumers", "messages_ready",
+                           "--no-table-headers", check=False, timeout=30)
+            if out.strip():
+                return sorted(line.replace("\t", " ") for line in out.splitlines())
+        return []
+
     def stop(self) -> None:
         """Every node killed (a graceful stop of a cluster takes a minute) and the directory deleted."""
         for node in self.nodes:

@@ -79,6 +79,7 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
             for fault, until in zip(faults, ends, strict=True):
                 fault.update(_recovery(load, fault.pop("killed_at"), until))
             sources, counted = _settled(urls, programme["id"])
+            queues = cluster.queues()
             verdict = check(load.acknowledged, sources, counted, load.indeterminate)
             figures.update(
                 faults=faults, results=load.results, requests=sum(load.statuses.values()),
@@ -94,7 +95,7 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
     if figures["ok"] and not os.environ.get("CHAOS_KEEP_LOGS"):
         shutil.rmtree(var_dir, ignore_errors=True)
     else:
-        figures["logs"] = str(var_dir)   # the services' logs, kept to find out why
+        figures.update(logs=str(var_dir), queues=queues)   # kept to find out why
     return figures
 
 
