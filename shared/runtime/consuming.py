@@ -19,9 +19,11 @@ held its queue dies (a classic queue is unusable until its node returns: 404 "ho
 is down"). Per-message TTL, which the deadline's expiry needs, holds for quorum queues
 from RabbitMQ 3.10."""
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Queue
 from kombu.message import Message
 from nameko.exceptions import MalformedRequest
@@ -32,7 +34,27 @@ log = logging.getLogger(__name__)
 
 
 class GuardedQueueConsumer(QueueConsumer):
-    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint."""
+    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint, and
+    surviving a worker that settles its message after the connection broke."""
+
+    def ack_message(self, message: Message) -> None:
+        self._settle(message, message.ack)
+
+    def requeue_message(self, message: Message) -> None:
+        self._settle(message, message.requeue)
+
+    def _settle(self, message: Message, settle: Callable[[], None]) -> None:
+        """nameko ignores only amqp's ConnectionError here: a socket error (the broker node
+        was killed, the connection reset) raised from a worker killed the whole service.
+        The broker takes back every unacknowledged message of a broken connection and
+        delivers it again (inboxes and request keys make that harmless): nothing to do."""
+        if not message.channel.connection:
+            return
+        try:
+            settle()
+        except (OSError, AmqpConnectionError) as exc:
+            log.warning("could not settle a message, its connection is gone (the broker delivers it again): %s",
+                        exc)
 
     def on_decode_error(self, message: Message, exc: Exception) -> None:
         provider = self._provider_of(message)
