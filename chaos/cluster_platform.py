@@ -1,5 +1,6 @@
 """The four services as processes (as `make run` starts them) against a broker address list,
 on SQLite files or fresh PostgreSQL databases; and what their databases hold, for the checker."""
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,8 +35,9 @@ def _databases(backend: str, var_dir: Path) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def running_platform(amqp_uri: str, var_dir: Path, backend: str = "sqlite") -> Iterator[tuple[str, dict[str, str]]]:
-    """Yields the gateway's base URL and each service's database URL."""
+def running_platform(amqp_uri: str, var_dir: Path,
+                     backend: str = "sqlite") -> Iterator[tuple[str, dict[str, str], dict[str, subprocess.Popen]]]:
+    """Yields the gateway's base URL, each service's database URL and its process."""
     port = free_port()
     env = platform_env(port, amqp_uri)
     env.update(AMQP_URI=amqp_uri, PLATFORM_VAR_DIR=str(var_dir), OUTBOX_RELAY_INTERVAL="0.5",
@@ -50,7 +52,7 @@ def running_platform(amqp_uri: str, var_dir: Path, backend: str = "sqlite") -> I
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for_http(f"{base}/health", timeout=90, procs=procs)
-            yield base, urls
+            yield base, urls, dict(zip(SERVICES, procs, strict=True))
         finally:
             stop(procs)
 

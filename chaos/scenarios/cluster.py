@@ -57,7 +57,7 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
         cluster.start()
         figures: dict = {"scenario": "cluster", "backend": backend,
                          "cluster_start_s": round(time.monotonic() - began, 1)}
-        with running_platform(cluster.amqp_uri(), var_dir, backend) as (base, urls):
+        with running_platform(cluster.amqp_uri(), var_dir, backend) as (base, urls, procs):
             programme = _started_programme(base)
             figures["queue_replicas"] = sorted(set(cluster.queue_members().values()))
             load = ApprovalLoad(base, programme)
@@ -80,14 +80,16 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
                 fault.update(_recovery(load, fault.pop("killed_at"), until))
             sources, counted = _settled(urls, programme["id"])
             queues = cluster.queues()
+            exited = sorted(name for name, proc in procs.items() if proc.poll() is not None)
             verdict = check(load.acknowledged, sources, counted, load.indeterminate)
             figures.update(
                 faults=faults, results=load.results, requests=sum(load.statuses.values()),
                 answers=dict(sorted(load.statuses.items())), acknowledged=len(load.acknowledged),
                 indeterminate=len(load.indeterminate), approved_in_source=len(sources),
                 lost=sorted(verdict.lost), counted_twice=sorted(verdict.duplicated),
-                unexpected=sorted(verdict.unexpected),
-                ok=verdict.ok and all(f["recovered_s"] is not None for f in faults),   # and the API came back
+                unexpected=sorted(verdict.unexpected), services_exited=exited,
+                # and the API came back, every service still running (none died of a broken connection)
+                ok=verdict.ok and all(f["recovered_s"] is not None for f in faults) and not exited,
                 node_start_s=[round(s, 1) for s in cluster.start_seconds],
                 total_s=round(time.monotonic() - began, 1))
     finally:
