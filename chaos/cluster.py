@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 
 RABBIT_BIN = Path(os.environ.get("RABBITMQ_BIN", "/usr/lib/rabbitmq/bin"))  # not the wrapper in /usr/sbin: it su's
 START_TIMEOUT = 90.0
@@ -82,7 +82,7 @@ class RabbitCluster:
         subprocess.Popen([str(RABBIT_BIN / "rabbitmq-server")], env=self._env(node), stdout=log,
                          stderr=subprocess.STDOUT, start_new_session=True, cwd=node.base)
         self.ctl(node, "wait", str(node.base / "pid"), "--timeout", str(int(START_TIMEOUT)), timeout=START_TIMEOUT + 10)
-        _wait_port(node.amqp_port, START_TIMEOUT)
+        wait_until(lambda: _listening(node.amqp_port), START_TIMEOUT, 0.2, f"{node.name} taking AMQP connections")
         took = time.monotonic() - began
         self.start_seconds.append(took)
         return took
@@ -118,7 +118,7 @@ class RabbitCluster:
     def kill(self, node: Node) -> None:
         """SIGKILL the node's Erlang VM: no goodbye to its peers or its clients."""
         os.kill(self.beam_pid(node), signal.SIGKILL)
-        _wait_closed(node.amqp_port, 10.0)
+        wait_until(lambda: not _listening(node.amqp_port), 10.0, 0.1, f"{node.name} gone")
 
     def restart(self, node: Node) -> float:
         """Starts a killed node again (same data: it rejoins) and waits until the cluster has it."""
@@ -127,23 +127,16 @@ class RabbitCluster:
         self.wait_members(len(self.nodes))
         return took
 
-    def queue_members(self, vhost: str = "/") -> dict[str, int]:
-        """Each quorum queue's number of members (its replicas)."""
-        out = self.ctl(self.nodes[0], "list_queues", "-p", vhost, "name", "type", "members", "--no-table-headers")
-        members = {}
-        for line in out.splitlines():
-            name, kind, *rest = line.split("\t")
-            if kind == "quorum":
-                members[name] = " ".join(rest).count("@")
-        return members
-
-    def queues(self, vhost: str = "/") -> list[str]:
-        """Each queue with its type, leader, consumers and messages ready (to find out why)."""
+    def queues(self, vhost: str = "/") -> list[dict[str, str | int]]:
+        """Each queue: name, type, leader, replicas (members), consumers and messages ready."""
         for node in self.nodes:
-            out = self.ctl(node, "list_queues", "-p", vhost, "name", "type", "leader", "consumers", "messages_ready",
-                           "--no-table-headers", check=False, timeout=30)
+            out = self.ctl(node, "list_queues", "-p", vhost, "name", "type", "leader", "members", "consumers",
+                           "messages_ready", "--no-table-headers", check=False, timeout=30)
             if out.strip():
-                return sorted(line.replace("\t", " ") for line in out.splitlines())
+                rows = [line.split("\t") for line in out.splitlines()]
+                return [{"name": name, "type": kind, "leader": leader, "replicas": members.count("@"),
+                         "consumers": int(consumers), "ready": int(ready)}
+                        for name, kind, leader, members, consumers, ready in rows]
         return []
 
     def stop(self) -> None:
@@ -156,23 +149,9 @@ class RabbitCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _wait_port(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"nothing listens on port {port} after {timeout:.0f}s") from None
-            time.sleep(0.2)
-
-
-def _wait_closed(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return
-        time.sleep(0.1)
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False

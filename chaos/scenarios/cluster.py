@@ -59,7 +59,7 @@ def run_cluster_scenario(quick: bool = False, backend: str = "sqlite") -> dict:
                          "cluster_start_s": round(time.monotonic() - began, 1)}
         with running_platform(cluster.amqp_uri(), var_dir, backend) as (base, urls, procs):
             programme = _started_programme(base)
-            figures["queue_replicas"] = sorted(set(cluster.queue_members().values()))
+            figures["queue_replicas"] = sorted({q["replicas"] for q in cluster.queues() if q["type"] == "quorum"})
             load = ApprovalLoad(base, programme)
             load.start()
             faults: list[dict[str, Any]] = []
