@@ -2,6 +2,8 @@
 fails over to the next address. A service whose first address has no broker consumes
 events and answers RPC through the second (docs/reliability.md)."""
 import pytest
+from amqp.exceptions import PreconditionFailed
+from kombu import Connection
 
 from scripts.run_platform import broker_answers
 from shared.messaging.publisher import ConfirmingPublisher
@@ -38,3 +40,13 @@ def test_short_lived_connections_try_every_address_in_turn(amqp_uri):
     finally:
         publisher.close()
     assert not broker_check(";".join(closed))["ok"] and not broker_answers(";".join(closed))
+
+
+@pytest.mark.usefixtures("probe_queue")
+def test_a_services_rpc_queue_is_a_quorum_queue(container_factory, amqp_uri):
+    """Replicated over a cluster's nodes: a classic queue is unusable while its one node is away."""
+    container_factory(ProbeService, {"AMQP_URI": amqp_uri}).start()
+    with Connection(amqp_uri) as conn:
+        with pytest.raises(PreconditionFailed, match="x-queue-type"):   # RabbitMQ names the argument that differs
+            conn.channel().queue_declare("rpc-probe", durable=True, auto_delete=False,
+                                         arguments={"x-queue-type": "classic"})
