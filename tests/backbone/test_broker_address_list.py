@@ -1,6 +1,8 @@
 """AMQP_URI may list several brokers, ';'-separated (a RabbitMQ cluster's nodes): kombu
 fails over to the next address. A service whose first address has no broker consumes
 events and answers RPC through the second (docs/reliability.md)."""
+from urllib.parse import urlparse, urlunparse
+
 import pytest
 from amqp.exceptions import PreconditionFailed
 from kombu import Connection
@@ -8,6 +10,7 @@ from kombu import Connection
 from scripts.run_platform import broker_answers
 from shared.messaging.publisher import ConfirmingPublisher
 from shared.runtime.readiness import broker_check
+from tests.backbone.tcp_proxy import HalfOpenProxy
 from tests.backbone.test_undecodable import ProbeService, probe_queue, programme_event  # noqa: F401 (fixture)
 from tests.helpers import free_port, publish_event, rpc_proxy, wait_until
 
@@ -50,3 +53,14 @@ def test_a_services_rpc_queue_is_a_quorum_queue(container_factory, amqp_uri):
         with pytest.raises(PreconditionFailed, match="x-queue-type"):   # RabbitMQ names the argument that differs
             conn.channel().queue_declare("rpc-probe", durable=True, auto_delete=False,
                                          arguments={"x-queue-type": "classic"})
+
+
+def test_readiness_leaves_the_next_node_time_when_the_first_never_answers(amqp_uri):
+    parts = urlparse(amqp_uri)
+    silent = HalfOpenProxy(parts.hostname, parts.port or 5672)
+    silent.pause()   # accepts, then answers nothing: a node behind a dead network path
+    try:
+        first = urlunparse(parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:{silent.port}"))
+        assert broker_check(f"{first};{amqp_uri}", timeout=2) == {"ok": True, "detail": "connected"}
+    finally:
+        silent.close()
