@@ -14,6 +14,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.timeout(600)   # 75 s on a quiet machine, 140 s while other runs load it
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_killing_cluster_nodes_under_load_loses_nothing(backend):
     figures = run_cluster_scenario(quick=True, backend=backend)
