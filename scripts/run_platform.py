@@ -25,22 +25,29 @@ METRICS_PORTS = {"programmes": 9101, "grants": 9102, "metrics": 9103}
 
 
 def broker_answers(amqp_uri: str, timeout: float = 2.0) -> bool:
+    """Whether any of AMQP_URI's addresses (';'-separated: a cluster's nodes) answers."""
     from kombu import Connection
+
+    from shared.messaging.brokers import connect_first_reachable
     try:
         with Connection(amqp_uri, connect_timeout=timeout) as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
+            connect_first_reachable(conn, timeout)
         return True
     except Exception:
         return False
 
 
 def ensure_broker(amqp_uri: str) -> None:
+    """A broker answers at one of AMQP_URI's addresses, or one local node is started (never
+    a cluster: its nodes are the operator's to start)."""
+    from shared.messaging.brokers import broker_addresses, redacted
     if broker_answers(amqp_uri):
         return
-    host = urlparse(amqp_uri).hostname
+    addresses = broker_addresses(amqp_uri)
+    host = urlparse(addresses[0]).hostname if addresses else None
     server = shutil.which("rabbitmq-server")
-    if host not in ("127.0.0.1", "localhost") or server is None:
-        sys.exit(f"No RabbitMQ answers at {amqp_uri}.\n"
+    if len(addresses) != 1 or host not in ("127.0.0.1", "localhost") or server is None:
+        sys.exit(f"No RabbitMQ answers at {redacted(amqp_uri)}.\n"
                  "Install one (Debian/Ubuntu: apt-get install rabbitmq-server; macOS: brew install rabbitmq),\n"
                  "or point AMQP_URI at a running broker, e.g. AMQP_URI=amqp://user:pass@host:5672/ make run")
     print("starting a local RabbitMQ node (rabbitmq-server -detached) ...", flush=True)
@@ -50,7 +57,7 @@ def ensure_broker(amqp_uri: str) -> None:
         if broker_answers(amqp_uri):
             return
         time.sleep(1)
-    sys.exit(f"RabbitMQ did not come up at {amqp_uri} within 90s; see its logs in /var/log/rabbitmq")
+    sys.exit(f"RabbitMQ did not come up at {redacted(amqp_uri)} within 90s; see its logs in /var/log/rabbitmq")
 
 
 def migrate(env: dict) -> None:
@@ -143,6 +150,7 @@ def main(argv=None) -> None:
     parser.add_argument("--migrate-only", action="store_true")
     args = parser.parse_args(argv)
 
+    from shared.messaging.brokers import redacted
     amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     env = platform_env(args.port, amqp_uri)
     ensure_broker(env["AMQP_URI"])
@@ -169,7 +177,7 @@ def main(argv=None) -> None:
         stop([s.proc for s in services])
         sys.exit(1)
     print(f"""
-The platform is up (broker {env['AMQP_URI'].split('@')[-1]}, data in {env['PLATFORM_VAR_DIR']}):
+The platform is up (broker {redacted(env['AMQP_URI'])}, data in {env['PLATFORM_VAR_DIR']}):
   health     {base}/health
   plan       {base}/v1/plan
   progress   {base}/v1/objective/progress

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 from amqp import Channel, Message
 from kombu import Connection, Exchange, Producer, Queue
 
+from shared.messaging.brokers import connect_first_reachable
+
 log = logging.getLogger(__name__)
 
 DEFAULT_HEARTBEAT = 30
@@ -85,7 +87,7 @@ class ConfirmingPublisher:
                               transport_options={"confirm_publish": True,
                                                  "write_timeout": self.confirm_timeout})
             try:
-                conn.connect()  # type: ignore[no-untyped-call]
+                connect_first_reachable(conn, self.connect_timeout)  # every node of a cluster's list
             except Exception:
                 conn.release()  # type: ignore[no-untyped-call]
                 raise

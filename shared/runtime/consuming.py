@@ -11,11 +11,20 @@ Nothing here ever unpickles: kombu refuses any content type outside the accept l
 - ReliableEventHandler parks it in `<service>.dead-letters` (reason `undecodable`).
 - `rpc` (use it instead of nameko's) answers the caller at once with nameko's
   MalformedRequest, so the caller is not left waiting for its deadline.
-- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped."""
+- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped.
+
+The RPC request queue `rpc-<service>` is a quorum queue (nameko declares a classic one):
+replicated over a RabbitMQ cluster's nodes, so a service keeps answering when the node that
+held its queue dies (a classic queue is unusable until its node returns: 404 "home node ...
+is down"). Per-message TTL, which the deadline's expiry needs, holds for quorum queues
+from RabbitMQ 3.10."""
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu import Queue
 from kombu.message import Message
 from nameko.exceptions import MalformedRequest
 from nameko.messaging import QueueConsumer
@@ -25,7 +34,27 @@ log = logging.getLogger(__name__)
 
 
 class GuardedQueueConsumer(QueueConsumer):
-    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint."""
+    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint, and
+    surviving a worker that settles its message after the connection broke."""
+
+    def ack_message(self, message: Message) -> None:
+        self._settle(message, message.ack)
+
+    def requeue_message(self, message: Message) -> None:
+        self._settle(message, message.requeue)
+
+    def _settle(self, message: Message, settle: Callable[[], None]) -> None:
+        """nameko ignores only amqp's ConnectionError here: a socket error (the broker node
+        was killed, the connection reset) raised from a worker killed the whole service.
+        The broker takes back every unacknowledged message of a broken connection and
+        delivers it again (inboxes and request keys make that harmless): nothing to do."""
+        if not message.channel.connection:
+            return
+        try:
+            settle()
+        except (OSError, AmqpConnectionError) as exc:
+            log.warning("could not settle a message, its connection is gone (the broker delivers it again): %s",
+                        exc)
 
     def on_decode_error(self, message: Message, exc: Exception) -> None:
         provider = self._provider_of(message)
@@ -46,6 +75,12 @@ class GuardedQueueConsumer(QueueConsumer):
 
 class GuardedRpcConsumer(RpcConsumer):
     queue_consumer = GuardedQueueConsumer()
+
+    def setup(self) -> None:
+        super().setup()
+        queue: Queue = self.queue  # type: ignore[has-type]  # nameko's name, exchange and binding; replicated
+        self.queue = Queue(queue.name, exchange=queue.exchange, routing_key=queue.routing_key,  # type: ignore[no-untyped-call]
+                           durable=True, queue_arguments={"x-queue-type": "quorum"})
 
     def handle_undecodable(self, message: Message, exc: Exception) -> None:
         reply_to = (message.properties or {}).get("reply_to")

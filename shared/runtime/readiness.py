@@ -11,6 +11,8 @@ import eventlet
 import sqlalchemy as sa
 from kombu import Connection
 
+from shared.messaging.brokers import broker_addresses, connect_first_reachable
+
 CACHE_SECONDS = 1.0
 TIMEOUT_SECONDS = 2.0
 
@@ -18,10 +20,14 @@ Check = dict[str, Any]   # {"ok": bool, "detail": str}
 
 
 def broker_check(amqp_uri: str, timeout: float = TIMEOUT_SECONDS) -> Check:
+    nodes = len(broker_addresses(amqp_uri))
+    # Each address of a list its share of the time: a first node that does not answer at all
+    # (not even a refusal) must leave the others time to.
+    per_address = timeout if nodes <= 1 else timeout / (nodes + 1)
     try:
-        with eventlet.Timeout(timeout), Connection(amqp_uri, connect_timeout=timeout) as conn:  # type: ignore[no-untyped-call]
-            # One attempt and one retry at once (kombu's default waits 2 s between them).
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+        with eventlet.Timeout(timeout), Connection(amqp_uri, connect_timeout=per_address) as conn:  # type: ignore[no-untyped-call]
+            # Each address once, at once (kombu's default waits 2 s between attempts).
+            connect_first_reachable(conn, per_address)
         return {"ok": True, "detail": "connected"}
     except (Exception, eventlet.Timeout) as exc:
         return {"ok": False, "detail": _reason(exc, timeout)}

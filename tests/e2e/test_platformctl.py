@@ -261,6 +261,17 @@ def test_topology_declares_every_queue_on_an_empty_vhost(vhost_factory):
         vhost_factory.delete(amqp_uri)
 
 
+def test_an_address_list_is_served_by_the_first_node_that_answers(vhost_factory):
+    amqp_uri = vhost_factory()
+    try:   # a RabbitMQ cluster's nodes, the first two away
+        nodes = ";".join(["amqp://guest:guest@127.0.0.1:9/", "amqp://guest:guest@127.0.0.1:7/", amqp_uri])
+        listed = ctl("dead-letters", "list", "--json", AMQP_URI=nodes)
+        assert listed.returncode == 0, listed.stderr
+        assert json.loads(listed.stdout) == []
+    finally:
+        vhost_factory.delete(amqp_uri)
+
+
 def test_migrate_brings_fresh_databases_to_head(tmp_path):
     first = ctl("migrate", "grants", "--json", PLATFORM_VAR_DIR=str(tmp_path))
     assert first.returncode == 0, first.stderr
@@ -280,7 +291,10 @@ def test_failures_are_one_clear_line_and_a_non_zero_exit(tmp_path):
     assert nokey.returncode == 1 and "PLATFORM_ADMIN_KEY" in nokey.stderr
     broker = ctl("dead-letters", "list", AMQP_URI="amqp://guest:secret@127.0.0.1:9/")
     assert broker.returncode == 1 and "does not answer" in broker.stderr and "secret" not in broker.stderr
+    nodes = ctl("dead-letters", "list", AMQP_URI="amqp://guest:secret@127.0.0.1:9/;amqp://guest:other@127.0.0.1:7/")
+    assert nodes.returncode == 1 and "127.0.0.1:7" in nodes.stderr and "secret" not in nodes.stderr + nodes.stdout
+    assert "other" not in nodes.stderr
     unreadable = ctl("iati", "import", str(tmp_path / "missing.xml"), PLATFORM_ADMIN_KEY="k")
     assert unreadable.returncode == 1 and "cannot read" in unreadable.stderr
-    for done in (down, nokey, broker, unreadable):
+    for done in (down, nokey, broker, nodes, unreadable):
         assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -49,6 +49,7 @@ def test_a_problem_is_one_line_naming_each_field():
 def test_a_uri_is_shown_without_its_password():
     assert redacted("amqp://platform:s3cret@rabbit:5672/prod") == "amqp://platform:***@rabbit:5672/prod"
     assert redacted("amqp://rabbit/") == "amqp://rabbit/"
+    assert redacted("amqp://u:p@r1:5672/v;amqp://u:p@r2/v") == "amqp://u:***@r1:5672/v;amqp://u:***@r2/v"
 
 
 def test_a_replayed_event_drops_retry_broker_and_parking_headers_and_keeps_the_rest():

@@ -1,25 +1,17 @@
-"""The broker as platformctl reaches it: a connection whose failure is one clear line."""
+"""The broker as platformctl reaches it (the first of AMQP_URI's addresses that answers): a
+connection whose failure is one clear line."""
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlparse, urlunparse
 
 from amqp.exceptions import AccessRefused, NotAllowed
 from kombu import Connection
 from kombu.exceptions import OperationalError
 
 from platformctl.errors import CtlError
+from shared.messaging.brokers import connect_first_reachable, redacted
 
 CONNECT_TIMEOUT = 5.0
-
-
-def redacted(uri: str) -> str:
-    """The AMQP URI without its password, for messages."""
-    parts = urlparse(uri)
-    if parts.password is None:
-        return uri
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunparse(parts._replace(netloc=netloc))
 
 
 @contextmanager
@@ -37,8 +29,8 @@ def connection(uri: str) -> Iterator[Connection]:
     with broker_errors(uri):
         conn = Connection(uri, connect_timeout=CONNECT_TIMEOUT)
         try:
-            # One attempt: an operator's command fails fast rather than waiting out kombu's retries.
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=CONNECT_TIMEOUT)
+            # Each address once: an operator's command fails fast rather than waiting out kombu's retries.
+            connect_first_reachable(conn, CONNECT_TIMEOUT)
             yield conn
         finally:
             conn.release()

@@ -17,6 +17,7 @@ from platformctl import output
 from platformctl.broker import CONNECT_TIMEOUT, queue_depth, redacted
 from platformctl.options import common
 from shared.messaging import topology
+from shared.messaging.brokers import connect_first_reachable
 
 SERVICES = ("programmes", "grants", "metrics")
 DEADLINE = 3.0
@@ -44,7 +45,7 @@ def gather(amqp_uri: str, gateway_url: str, deadline: float) -> dict[str, Any]:
                               "gateway": gateway_state(gateway_url), "dead_letters": {}}
     try:
         conn = Connection(amqp_uri, connect_timeout=CONNECT_TIMEOUT)
-        conn.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT)
+        connect_first_reachable(conn, CONNECT_TIMEOUT)
     except Exception as exc:  # a down broker is a finding, not a failure of the command
         report["broker"]["detail"] = f"{type(exc).__name__}: {exc}"
         report["services"] = {s: {"up": False, "replicas": None} for s in SERVICES}
