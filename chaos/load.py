@@ -107,6 +107,7 @@ class Load:
             "indicator": "women_empowered", "city_id": programme["cities"][0]["id"], "value": 1,
             "period": {"start": day.isoformat(), "end": day.isoformat()}})
         if draft is None or self._ok(f"/v1/results/{draft['id']}/submit", {}) is None:
+            time.sleep(0.5)   # refused for good: a finding, already recorded; not a tight loop
             return
         status, _ = self.post(f"/v1/results/{draft['id']}/approve", {})
         with self._lock:

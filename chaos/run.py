@@ -2,6 +2,8 @@
 one, one after the other), the load, the faults, then the wait for quiescence and the check.
 Each run gives a Record; `chaos/report.py` turns them into docs/reliability.md's tables."""
 import importlib
+import os
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -82,13 +84,16 @@ def run(names: list[str], backends: list[str], quick: bool, log=print) -> list[R
                 kwargs = scenario(name).platform(quick)
                 groups.setdefault(tuple(sorted(kwargs.items())), []).append(name)
         for kwargs, group in groups.items():
-            with tempfile.TemporaryDirectory(prefix=f"chaos-{backend}-") as tmp:
-                log(f"platform on {backend} {dict(kwargs) or ''} for {', '.join(group)} (logs in {tmp})")
-                p = Platform(backend, Path(tmp), **dict(kwargs))
-                try:
-                    p.start()
-                    for name in group:
-                        records.append(run_one(name, p, quick, log))
-                finally:
-                    p.stop()
+            tmp = tempfile.mkdtemp(prefix=f"chaos-{backend}-")
+            log(f"platform on {backend} {dict(kwargs) or ''} for {', '.join(group)} (logs in {tmp})")
+            p, done = Platform(backend, Path(tmp), **dict(kwargs)), len(records)
+            try:
+                p.start()
+                for name in group:
+                    records.append(run_one(name, p, quick, log))
+            finally:
+                p.stop()
+            if all(r.ok for r in records[done:]) and len(records) - done == len(group) and not os.environ.get(
+                    "CHAOS_KEEP"):
+                shutil.rmtree(tmp, ignore_errors=True)   # kept when something failed: the services' logs
     return records

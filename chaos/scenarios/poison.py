@@ -4,6 +4,7 @@ type no contract has. Each must be parked in metrics.dead-letters with its reaso
 stream of real events must go on being counted."""
 import json
 import pickle
+from datetime import datetime, timezone
 
 from chaos.scenarios import Faults
 from shared.events import make_envelope
@@ -16,7 +17,10 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 def _bodies() -> list[tuple[bytes, str, str]]:
-    unknown = make_envelope("programme.created", {}, producer="programmes", version=1).to_message()
+    unknown = make_envelope("programme.created", {
+        "programme_id": "chaos-poison", "title": "Poison", "funding_window": "global", "themes": ["cities_migration"],
+        "countries": ["UG"], "cities": [{"name": "Jinja", "country": "UG"}],
+        "created_at": datetime.now(timezone.utc)}, producer="programmes", version=1).to_message()
     unknown["type"] = "chaos.unknown"
     return [(b"{not json at all", "application/json", "utf-8"),
             (b"hello, plain text", "text/plain", "utf-8"),
