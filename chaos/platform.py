@@ -77,7 +77,7 @@ class Platform:
         base_env = platform_env(self.ports[0], amqp)
         base_env.update(AMQP_URI=amqp, PLATFORM_VAR_DIR=str(self.dir), OUTBOX_RELAY_INTERVAL="0.5",
                         RPC_DEADLINE_SECONDS="5", PLATFORM_ADMIN_KEY=ADMIN_KEY, RATE_LIMIT_PER_MINUTE="600000",
-                        RATE_LIMIT_BURST="50000", LOG_LEVEL="WARNING")
+                        RATE_LIMIT_BURST="50000", LOG_LEVEL=os.environ.get("CHAOS_LOG_LEVEL", "WARNING"))
         broker = urlparse(amqp)
         for service in SERVICES:
             proxy = self.broker_proxies[service] = HalfOpenProxy("127.0.0.1", broker.port or 5672)
