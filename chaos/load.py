@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from bench._write_load import programme_body
 
 INDETERMINATE = {503, 504, "error"}
+STILL_RUNNING = b"still being processed"   # the 409 of a retry while the first try runs: retry later
 GIVE_UP_SECONDS = 60.0   # retries of one request, past the longest fault
 DAYS = 1400              # periods per programme inside the plan's years (2018-2021)
 
@@ -77,7 +78,7 @@ class Load:
             finally:
                 conn.close()
             self._record(status)
-            if status not in INDETERMINATE:
+            if status not in INDETERMINATE and not (status == 409 and STILL_RUNNING in data):
                 if not (isinstance(status, int) and status < 300):
                     self.failures.append(f"POST {path}: {status} {data[:200]!r}")
                 return status, json.loads(data) if data else None

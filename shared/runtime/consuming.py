@@ -11,11 +11,21 @@ Nothing here ever unpickles: kombu refuses any content type outside the accept l
 - ReliableEventHandler parks it in `<service>.dead-letters` (reason `undecodable`).
 - `rpc` (use it instead of nameko's) answers the caller at once with nameko's
   MalformedRequest, so the caller is not left waiting for its deadline.
-- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped."""
+- Reply queues (shared.runtime.rpc) keep kombu's behaviour: logged and dropped.
+
+Nor dying with the broker connection: nameko kills the whole container (every worker, the
+process) when a worker's result handler raises, and an acknowledgement or an RPC reply sent
+as the broker goes away raises. GuardedQueueConsumer's acknowledgements and the RPC
+consumer's `handle_result` log that instead: the broker requeues what was not acknowledged,
+and the inbox (events) or the request key (commands) makes the second delivery harmless."""
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from amqp.exceptions import ChannelError as AmqpChannelError
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError
 from kombu.message import Message
 from nameko.exceptions import MalformedRequest
 from nameko.messaging import QueueConsumer
@@ -23,9 +33,29 @@ from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 log = logging.getLogger(__name__)
 
+# What the broker connection going away raises (sockets, kombu, py-amqp).
+BROKER_ERRORS = (OSError, OperationalError, AmqpConnectionError, AmqpChannelError)
+
+
+def settle(action: Callable[[Message], None], message: Message) -> None:
+    """`action` (a queue consumer's ack_message or requeue_message) on `message`; with the
+    connection gone, logged: the broker requeues the unacknowledged message by itself."""
+    try:
+        action(message)
+    except BROKER_ERRORS as exc:
+        log.warning("could not settle a message (%s): the broker connection is gone; it will be "
+                    "delivered again", exc)
+
 
 class GuardedQueueConsumer(QueueConsumer):
-    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint."""
+    """nameko's QueueConsumer, routing decode failures to the queue's entrypoint, and
+    acknowledging (or requeueing) without raising when the broker connection is gone."""
+
+    def ack_message(self, message: Message) -> None:
+        settle(super().ack_message, message)
+
+    def requeue_message(self, message: Message) -> None:
+        settle(super().requeue_message, message)
 
     def on_decode_error(self, message: Message, exc: Exception) -> None:
         provider = self._provider_of(message)
@@ -64,6 +94,18 @@ class GuardedRpcConsumer(RpcConsumer):
             log.exception("could not answer the undecodable RPC request %s", routing_key)
         finally:
             self.queue_consumer.ack_message(message)
+
+    def handle_result(self, message: Message, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        """nameko's (reply, then acknowledge), surviving a broker gone meanwhile: the request
+        is acknowledged even when the reply could not be sent (the caller has its 503/504 and
+        retries with its request key), and neither failure kills the container."""
+        try:
+            return super().handle_result(message, result, exc_info)  # type: ignore[no-any-return]
+        except BROKER_ERRORS as exc:
+            log.warning("could not answer RPC %s: the broker connection is gone (%s)",
+                        (message.delivery_info or {}).get("routing_key"), exc)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
 
 
 class GuardedRpc(Rpc):

@@ -1,4 +1,6 @@
 """Operational routes: health and the catch-all 404."""
+from typing import Any
+
 import eventlet
 
 from gateway.entrypoints import api
@@ -10,6 +12,7 @@ SERVICES = ("programmes", "grants", "metrics")
 
 
 class SystemRoutes(Routes):
+    ops: Any   # GatewayOps and the *_ops proxies (short deadlines) of the service class
 
     @api("GET", "/health", access="public", response=Health, tags=["system"],
          summary="Liveness, whether the broker is reachable and whether each service answers")
