@@ -31,6 +31,9 @@ from nameko.exceptions import MalformedRequest
 from nameko.messaging import QueueConsumer
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
+from shared.db import database_away
+from shared.errors import ServiceUnavailable
+
 log = logging.getLogger(__name__)
 
 # What the broker connection going away raises (sockets, kombu, py-amqp).
@@ -98,7 +101,14 @@ class GuardedRpcConsumer(RpcConsumer):
     def handle_result(self, message: Message, result: Any, exc_info: Any) -> tuple[Any, Any]:
         """nameko's (reply, then acknowledge), surviving a broker gone meanwhile: the request
         is acknowledged even when the reply could not be sent (the caller has its 503/504 and
-        retries with its request key), and neither failure kills the container."""
+        retries with its request key), and neither failure kills the container. A database
+        away is answered as ServiceUnavailable (the caller's 503 with Retry-After), not as the
+        driver's error (a 500)."""
+        if exc_info is not None and database_away(exc_info[1]):
+            log.warning("RPC %s: the database is not available: %s",
+                        (message.delivery_info or {}).get("routing_key"), exc_info[1])
+            error = ServiceUnavailable(f"the {self.container.service_name} service's database is not available")
+            exc_info = (ServiceUnavailable, error, None)
         try:
             return super().handle_result(message, result, exc_info)  # type: ignore[no-any-return]
         except BROKER_ERRORS as exc:
