@@ -15,8 +15,8 @@ from chaos.checker import Verdict, check
 from chaos.load import Load
 from chaos.platform import ADMIN_KEY, Platform
 
-WARMUP = {True: 4.0, False: 8.0}       # load before the faults
-AFTER = {True: 6.0, False: 10.0}       # load after the faults were lifted
+WARMUP = {True: 3.0, False: 8.0}       # load before the faults
+AFTER = {True: 4.0, False: 10.0}       # load after the faults were lifted
 CLIENTS = 4
 
 
