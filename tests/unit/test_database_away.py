@@ -2,28 +2,16 @@
 (500), from real drivers' errors."""
 import sqlalchemy as sa
 
-from shared.db import create_engine, database_away
-from tests.helpers import free_port
-
-
-def _error(url: str, sql: str = "SELECT 1") -> BaseException:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(sql))
-    except Exception as exc:  # the error is what is under test
-        return exc
-    finally:
-        engine.dispose()
-    raise AssertionError("no error")
+from shared.db import database_away
+from tests.helpers import database_error, free_port
 
 
 def test_postgresql_not_listening_is_away():
-    exc = _error(f"postgresql://postgres@127.0.0.1:{free_port()}/nothing?connect_timeout=2")
+    exc = database_error(f"postgresql://postgres@127.0.0.1:{free_port()}/nothing?connect_timeout=2")
     assert isinstance(exc, sa.exc.OperationalError) and database_away(exc)
 
 
 def test_a_statement_the_database_refuses_is_not_away(tmp_path):
-    exc = _error(f"sqlite:///{tmp_path / 'x.sqlite3'}", "SELECT * FROM no_such_table")
+    exc = database_error(f"sqlite:///{tmp_path / 'x.sqlite3'}", "SELECT * FROM no_such_table")
     assert isinstance(exc, sa.exc.OperationalError) and not database_away(exc)
     assert not database_away(ValueError("server closed the connection"))
