@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SERVICES := programmes grants metrics gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench bench-quick docs contracts clean install fuzz
+.PHONY: run lint test unit test-unit test-service test-e2e migrate topology bench bench-quick docs contracts clean install fuzz chaos chaos-quick
 
 $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) tools/platformctl/pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (set PYTHON=...)"; exit 1; }
@@ -64,6 +64,17 @@ bench-quick: $(STAMP)
 # FUZZ_STATEFUL_MAX_STEPS (10) each stateful scenario.
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.gateway.fuzz
+
+# Fault injection under load (chaos/, docs/reliability.md): SIGKILLs, the broker and the database away,
+# network faults, rolling restarts, replicas, duplicates and poison, on SQLite and PostgreSQL, each
+# checked by id (lost, counted twice, unexpected); writes the figures to docs/reliability.md.
+# Needs RabbitMQ (a private node is started for the broker scenario) and PostgreSQL. Under 20 minutes.
+chaos: $(STAMP)
+	$(BIN)/python -m chaos
+
+# The short forms of every scenario (CI runs four of them: tests/chaos/test_chaos_quick.py).
+chaos-quick: $(STAMP)
+	$(BIN)/python -m chaos --quick
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

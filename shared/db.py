@@ -81,5 +81,22 @@ def backbone_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return outbox, inbox
 
 
+# What drivers say when the database cannot be reached (now), as opposed to a statement it refuses.
+_AWAY = ("could not connect", "connection refused", "server closed the connection", "terminating connection",
+         "connection timed out", "timeout expired", "could not receive data", "could not send data",
+         "no connection to the server", "connection already closed", "ssl syscall", "database is locked")
+
+
+def database_away(exc: BaseException) -> bool:
+    """Whether `exc` says the database is away or busy (try again shortly: a 503), not that a
+    statement is wrong (a bug: a 500). SQLite's "no such table" is an OperationalError too."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        return any(marker in text for marker in _AWAY)
+    return isinstance(exc, sa.exc.DisconnectionError)
+
+
 def is_postgres(engine: sa.Engine) -> bool:
     return engine.dialect.name == "postgresql"

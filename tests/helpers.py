@@ -87,3 +87,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def database_error(url: str, sql: str = "SELECT 1") -> BaseException:
+    """The error a real driver raises running `sql` on `url` (a database away, a bad statement)."""
+    import sqlalchemy as sa
+
+    from shared.db import create_engine
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(sql))
+    except Exception as exc:  # the error is what the caller wants
+        return exc
+    finally:
+        engine.dispose()
+    raise AssertionError(f"{sql} on {url} did not fail")

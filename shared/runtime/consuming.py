@@ -17,44 +17,55 @@ The RPC request queue `rpc-<service>` is a quorum queue (nameko declares a class
 replicated over a RabbitMQ cluster's nodes, so a service keeps answering when the node that
 held its queue dies (a classic queue is unusable until its node returns: 404 "home node ...
 is down"). Per-message TTL, which the deadline's expiry needs, holds for quorum queues
-from RabbitMQ 3.10."""
+from RabbitMQ 3.10.
+
+A service does not die with the broker connection either: nameko kills the whole container (every worker, the
+process) when a worker's result handler raises, and an acknowledgement or an RPC reply sent
+as the broker goes away raises. GuardedQueueConsumer's acknowledgements and the RPC
+consumer's `handle_result` log that instead: the broker requeues what was not acknowledged,
+and the inbox (events) or the request key (commands) makes the second delivery harmless."""
 import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from amqp.exceptions import ChannelError as AmqpChannelError
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Queue
+from kombu.exceptions import OperationalError
 from kombu.message import Message
 from nameko.exceptions import MalformedRequest
 from nameko.messaging import QueueConsumer
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
+from shared.db import database_away
+from shared.errors import ServiceUnavailable
+
 log = logging.getLogger(__name__)
+
+# What the broker connection going away raises (sockets, kombu, py-amqp).
+BROKER_ERRORS = (OSError, OperationalError, AmqpConnectionError, AmqpChannelError)
+
+
+def settle(action: Callable[[Message], None], message: Message) -> None:
+    """`action` (a queue consumer's ack_message or requeue_message) on `message`; with the
+    connection gone, logged: the broker requeues the unacknowledged message by itself."""
+    try:
+        action(message)
+    except BROKER_ERRORS as exc:
+        log.warning("could not settle a message (%s): the broker connection is gone; it will be "
+                    "delivered again", exc)
 
 
 class GuardedQueueConsumer(QueueConsumer):
     """nameko's QueueConsumer, routing decode failures to the queue's entrypoint, and
-    surviving a worker that settles its message after the connection broke."""
+    acknowledging (or requeueing) without raising when the broker connection is gone."""
 
     def ack_message(self, message: Message) -> None:
-        self._settle(message, message.ack)
+        settle(super().ack_message, message)
 
     def requeue_message(self, message: Message) -> None:
-        self._settle(message, message.requeue)
-
-    def _settle(self, message: Message, settle: Callable[[], None]) -> None:
-        """nameko ignores only amqp's ConnectionError here: a socket error (the broker node
-        was killed, the connection reset) raised from a worker killed the whole service.
-        The broker takes back every unacknowledged message of a broken connection and
-        delivers it again (inboxes and request keys make that harmless): nothing to do."""
-        if not message.channel.connection:
-            return
-        try:
-            settle()
-        except (OSError, AmqpConnectionError) as exc:
-            log.warning("could not settle a message, its connection is gone (the broker delivers it again): %s",
-                        exc)
+        settle(super().requeue_message, message)
 
     def on_decode_error(self, message: Message, exc: Exception) -> None:
         provider = self._provider_of(message)
@@ -99,6 +110,25 @@ class GuardedRpcConsumer(RpcConsumer):
             log.exception("could not answer the undecodable RPC request %s", routing_key)
         finally:
             self.queue_consumer.ack_message(message)
+
+    def handle_result(self, message: Message, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        """nameko's (reply, then acknowledge), surviving a broker gone meanwhile: the request
+        is acknowledged even when the reply could not be sent (the caller has its 503/504 and
+        retries with its request key), and neither failure kills the container. A database
+        away is answered as ServiceUnavailable (the caller's 503 with Retry-After), not as the
+        driver's error (a 500)."""
+        if exc_info is not None and database_away(exc_info[1]):
+            log.warning("RPC %s: the database is not available: %s",
+                        (message.delivery_info or {}).get("routing_key"), exc_info[1])
+            error = ServiceUnavailable(f"the {self.container.service_name} service's database is not available")
+            exc_info = (ServiceUnavailable, error, None)
+        try:
+            return super().handle_result(message, result, exc_info)  # type: ignore[no-any-return]
+        except BROKER_ERRORS as exc:
+            log.warning("could not answer RPC %s: the broker connection is gone (%s)",
+                        (message.delivery_info or {}).get("routing_key"), exc)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
 
 
 class GuardedRpc(Rpc):

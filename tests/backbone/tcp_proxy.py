@@ -1,7 +1,10 @@
 """A TCP proxy for tests that can go half-open: paused, it keeps every connection open
 and reads what the client sends, but forwards nothing either way (what a dead NAT entry
 or a stalled peer looks like to the client: no error, no answer). Cut, it drops every
-connection and closes each new one at once (a server gone away) until restored."""
+connection and closes each new one at once (a server gone away) until restored. With a
+latency, every chunk waits that long before it is forwarded, each way (a slow link); a
+target that refuses is passed on as a connection closed at once. chaos/ drives the same
+three faults (stall = pause, cut, latency) under load."""
 import socket
 import threading
 import time
@@ -18,6 +21,7 @@ class HalfOpenProxy:
         self.port = self._server.getsockname()[1]
         self.connections = 0
         self.refusing = False
+        self.latency = 0.0   # seconds each chunk is held, each way
         self._closed = False
         self._sockets: list[socket.socket] = []
         self._threads = [threading.Thread(target=self._accept, daemon=True)]
@@ -50,7 +54,12 @@ class HalfOpenProxy:
             if self.refusing:
                 client.close()
                 continue
-            upstream = socket.create_connection(self.target)
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+                upstream.settimeout(None)
+            except OSError:   # the target is away: the client sees its connection closed
+                client.close()
+                continue
             self.connections += 1
             self._sockets += [client, upstream]
             for pair in ((client, upstream), (upstream, client)):
@@ -66,6 +75,8 @@ class HalfOpenProxy:
                     break
                 while self.paused.is_set() and not self._closed:
                     time.sleep(0.05)   # hold it: the peer hears nothing, the socket stays open
+                if self.latency:
+                    time.sleep(self.latency)
                 dst.sendall(data)
         except (OSError, EOFError):  # eventlet raises EOFError on a socket closed under it
             pass

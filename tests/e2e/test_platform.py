@@ -83,7 +83,8 @@ def test_plan_and_health(platform):
     assert {w["code"] for w in plan["windows"]} == {"country_city", "global"}
     assert len(plan["themes"]) == 4
     health = requests.get(f"{platform}/health", timeout=5, headers=ADMIN_HEADERS).json()
-    assert health == {"status": "ok", "services": {"programmes": "up", "grants": "up", "metrics": "up"}}
+    assert health == {"status": "ok", "broker": "up",
+                      "services": {"programmes": "up", "grants": "up", "metrics": "up"}}
 
 
 def test_request_id_is_echoed_and_generated(platform):

@@ -103,3 +103,13 @@ def test_a_service_away_says_when_to_try_again():
     assert int(response.headers["Retry-After"]) > 0
     assert response.mimetype == "application/problem+json"
     assert "Retry-After" not in from_exception(DeadlineExceeded("slow"), "req-2").headers
+
+
+def test_the_gateway_database_away_is_a_503_with_retry_after_and_a_bad_statement_a_500(tmp_path):
+    from tests.helpers import database_error, free_port
+    away = database_error(f"postgresql://postgres@127.0.0.1:{free_port()}/nothing?connect_timeout=2")
+    response = from_exception(away, "req-db")
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "database" in json.loads(response.get_data())["detail"]
+    refused = database_error(f"sqlite:///{tmp_path / 'x.sqlite3'}", "SELECT * FROM no_such_table")
+    assert from_exception(refused, "req-sql").status_code == 500

@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from shared.db import database_away
 from shared.errors import (
     Conflict,
     DeadlineExceeded,
@@ -152,6 +153,9 @@ def from_exception(exc: BaseException, request_id: str | None = None) -> Respons
 
 
 def _from_exception(exc: BaseException, request_id: str | None) -> Response:
+    if database_away(exc):   # the gateway's own database away or busy: try again shortly
+        log.warning("the gateway's database is not available [request %s]: %s", request_id, exc)
+        exc = ServiceUnavailable("the gateway's database is not available")
     if isinstance(exc, HTTPException):
         return problem(exc.code or 500, exc.name, exc.description or exc.name,
                        kind=exc.name.lower().replace(" ", "-"), request_id=request_id)

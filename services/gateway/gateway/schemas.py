@@ -50,6 +50,9 @@ class Problem(StrictSchema):
 
 class Health(StrictSchema):
     status = Text(required=True, validate=validate.OneOf(["ok", "degraded"]))
+    broker = Text(required=True, validate=validate.OneOf(["up", "unavailable"]),
+                  metadata={"description": "whether the gateway reaches the broker (every service is "
+                                           "unavailable without it)"})
     services = fields.Dict(keys=Text(), values=Text(validate=validate.OneOf(["up", "unavailable"])),
                            required=True)
 

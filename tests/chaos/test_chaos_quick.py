@@ -1,0 +1,21 @@
+"""The bounded form of `make chaos` that every change runs: SIGKILLs, the broker away,
+duplicates and poison, in their --quick form, on one SQLite platform run as processes
+(about a minute and a half). The full set, on both backends: `make chaos`."""
+import pytest
+
+from chaos import scenarios
+from chaos.run import run
+
+pytestmark = [pytest.mark.broker, pytest.mark.e2e]
+
+
+def test_quick_chaos_loses_nothing_and_counts_nothing_twice(capsys):
+    records = run(list(scenarios.QUICK), ["sqlite"], quick=True)
+    assert [r.scenario for r in records] == list(scenarios.QUICK)
+    for r in records:
+        assert r.verdict.acknowledged > 0, f"{r.scenario}: the load got nothing done"
+        assert r.fault_count > 0, f"{r.scenario}: no fault was injected"
+        assert not r.verdict.lost and not r.verdict.duplicated and not r.verdict.unexpected, \
+            f"{r.scenario}: {r.verdict.summary()}"
+        assert not r.problems, f"{r.scenario}: {r.problems}"
+        assert not [s for s in r.statuses if isinstance(s, int) and s >= 500 and s not in (503, 504)]
