@@ -36,7 +36,13 @@ def rich_portfolio(platform):
         budget={"amount": "1000000.00", "currency": "USD"},
         dates={"planned_start": "2019-07-01", "planned_end": "2021-06-30"},
         indicators=[{"code": "people_reached", "baseline": {"value": "100", "year": 2019},
-                     "targets": [{"period": PERIOD, "value": "5000"}]}, {"code": "women_empowered"}]))
+                     "targets": [{"period": PERIOD, "value": "5000"}]}, {"code": "women_empowered"},
+                    # every kind, reporting and non-default rule, to carry across the round trip
+                    {"code": "women_led", "title": "Enterprises led by women", "measure": "percentage"},
+                    {"code": "satisfaction", "title": "Residents' satisfaction", "measure": "qualitative",
+                     "rollup": "max", "scale": {"min": 0, "max": 10}},
+                    {"code": "connections", "title": "Water connections", "reporting": "cumulative",
+                     "rollup": "latest"}]))
     projects = [started(partner, programme_body(f"Project {n}", org=org, own_id=f"P{n}", parent_id=jwp["id"],
                                                 cities=[JINJA, KISUMU]))
                 for n in (1, 2)]
@@ -46,9 +52,9 @@ def rich_portfolio(platform):
         budget={"amount": "50000.00", "currency": "EUR"})), 201)
     foreign = started(stranger, programme_body("Not yours", org=other, own_id="X"))
 
-    def result(programme, value, city, period, approve=True, **extra):
+    def result(programme, value, city, period, approve=True, indicator="people_reached", **extra):
         made = partner.ok(partner.post(f"/v1/programmes/{programme['id']}/results", {
-            "indicator": "people_reached", "city_id": city_id(programme, city), "period": period,
+            "indicator": indicator, "city_id": city_id(programme, city), "period": period,
             "value": value, **extra}), 201)
         partner.ok(partner.post(f"/v1/results/{made['id']}/submit", {}))
         if approve:
@@ -57,6 +63,9 @@ def rich_portfolio(platform):
     result(jwp, "1200", "Jinja", PERIOD, disaggregations={"sex": {"female": "700", "male": "500"}})
     result(jwp, "300", "Kisumu", PERIOD, disaggregations={"sex": {"female": "100", "male": "200"}})
     result(jwp, "777", "Kisumu", LATER, approve=False)  # submitted, never approved
+    result(jwp, "40", "Jinja", PERIOD, indicator="women_led", numerator="4", denominator="10")
+    result(jwp, "8", "Kisumu", PERIOD, indicator="satisfaction")
+    result(jwp, "250", "Jinja", PERIOD, indicator="connections")
     # people reached directly and indirectly by one project: a reach split
     result(projects[1], "1000", "Jinja", PERIOD, disaggregations={"reach": {"direct": "600", "indirect": "400"}})
     grant = award_over_http(admin, projects[0]["id"], org["ref"], "75000.50", "EUR")

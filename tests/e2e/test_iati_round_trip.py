@@ -102,6 +102,20 @@ def test_export_import_export_gives_the_same_document(trip):
     assert second == first, "\n".join(difflib.unified_diff(first, second, "A", "B", lineterm=""))
 
 
+def _kinds(base, org):
+    [jwp] = [p for p in requests.get(f"{base}/v1/programmes", params={"organisation": org, "q": "Joint work"},
+                                     headers=ADMIN_HEADERS, timeout=10).json()["items"]]
+    items = requests.get(f"{base}/v1/programmes/{jwp['id']}/indicators", headers=ADMIN_HEADERS, timeout=10).json()
+    return {i["code"]: (i["measure"], i["reporting"], i["rollup"], i["scale"]) for i in items["items"]}
+
+
+def test_indicator_kinds_reporting_rules_and_scales_are_carried_across(trip, platform, empty):
+    kinds = _kinds(platform, trip["org"])
+    assert kinds["satisfaction"] == ("qualitative", "per_period", "max", {"min": 0, "max": 10})
+    assert kinds["women_led"][0] == "percentage" and kinds["connections"][1:3] == ("cumulative", "latest")
+    assert _kinds(empty, trip["org"]) == kinds
+
+
 def test_importing_the_same_document_again_changes_nothing(trip, empty):
     again = imported(empty, trip["first"])
     assert set(again.values()) == {"unchanged"}

@@ -238,6 +238,12 @@ def test_indicators_roll_up_by_their_rule_with_years_beside_the_whole_span(partn
     approved(partner, admin, programme, "3", indicator="satisfaction", period=y2022)
     approved(partner, admin, programme, "4", indicator="satisfaction", period=y2023, city="Kisumu")
     approved(partner, admin, programme, "90", indicator="km_drains", period=_year("2022-07-01", "2023-12-31"))
+    jinja, span = city_id(programme, "Jinja"), _year("2022-01-01", "2023-12-31")
+    partner.patch(f"/v1/programmes/{programme['id']}/indicators/beneficiaries", {"targets": SEMANTICS[0]["targets"] + [
+        {"period": span, "value": "500000", "city_id": jinja}]})
+    partner.patch(f"/v1/programmes/{programme['id']}/indicators/women_led", {"targets": [
+        {"period": y2023, "value": "50", "city_id": jinja},
+        {"period": y2023, "value": "30", "disaggregation": {"dimension": "sex", "category": "female"}}]})
 
     totals = {t["indicator"]: t for t in partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]}
     beneficiaries = totals["beneficiaries"]
@@ -247,6 +253,15 @@ def test_indicators_roll_up_by_their_rule_with_years_beside_the_whole_span(partn
     assert beneficiaries["disaggregations"] == {"sex": {"female": "310000"}}
     women_led = totals["women_led"]
     assert (women_led["numerator"], women_led["denominator"], women_led["total"]) == ("64", "110", "58.18")
+    scopes = {(s["city_id"], s["dimension"], s["category"]): s for s in beneficiaries["by_scope"]}
+    assert [(y["year"], y["value"], y["target"]) for y in scopes[(jinja, None, None)]["years"]] == [
+        (2022, "555950", None), (2023, "33584", "500000")]
+    assert (scopes[(jinja, None, None)]["total"], scopes[(jinja, None, None)]["achievement"]) == ("589534", "117.9")
+    assert (scopes[(None, "sex", "female")]["total"], scopes[(None, "sex", "female")]["achievement"]) == (
+        "310000", "155.0")
+    shares = {(s["city_id"], s["dimension"]): s for s in women_led["by_scope"]}
+    assert (shares[(jinja, None)]["total"], shares[(jinja, None)]["achievement"]) == ("40.00", "80.0")  # 4 of 10
+    assert shares[(None, "sex")]["total"] is None and shares[(None, "sex")]["not_aggregated"]   # flagged, not averaged
     assert totals["satisfaction"]["total"] == "4"                        # the latest score, never summed
     assert [(y["year"], y["value"]) for y in totals["km_drains"]["years"]] == [(2023, "90")]   # 18 months: 2023
 

@@ -322,3 +322,23 @@ def test_a_row_twice_in_a_sheet_is_an_error_not_an_update(reporting):
     errors = refused(upload_results(partner, sheet([new, {**new, "value": "9"}])))   # one slot, two new drafts
     assert [(row, column) for row, column, _ in errors] == [(3, "period.start")]
     assert len(export_results(partner, programme_id=programme["id"])) == 2
+
+
+def test_a_percentages_numerator_and_denominator_come_and_go_through_the_sheet(platform):
+    org, partner = partner_of(platform)
+    programme = started(partner, programme_body("Shares", org=org, indicators=[
+        {"code": "women_led", "title": "Enterprises led by women", "measure": "percentage"}]))
+    draft = partner.ok(partner.post(f"/v1/programmes/{programme['id']}/results", result_body(
+        programme, "40", indicator="women_led", numerator="4", denominator="10")), 201)
+    [row] = export_results(partner, programme_id=programme["id"])
+    assert (row["numerator"], row["denominator"]) == ("4", "10")
+    new = {**row, "id": "", "period.start": LATER["start"], "period.end": LATER["end"], "value": "25",
+           "numerator": "5", "denominator": "20"}
+    bad = {**new, "period.start": "2021-01-01", "period.end": "2021-06-30", "denominator": "30"}   # 5/30 is not 25 %
+    errors = refused(upload_results(partner, sheet([{**row, "value": "50", "numerator": "5"}, new, bad])))
+    assert [(r, column) for r, column, _ in errors] == [(4, "value")] and "16.67" in errors[0][2]
+    assert report(upload_results(partner, sheet([{**row, "value": "50", "numerator": "5"}, new]))) == [
+        (2, "updated"), (3, "created")]
+    assert sorted((r["value"], r["numerator"], r["denominator"]) for r in export_results(
+        partner, programme_id=programme["id"])) == [("25", "5", "20"), ("50", "5", "10")]
+    assert partner.ok(partner.get(f"/v1/results/{draft['id']}"))["numerator"] == "5"

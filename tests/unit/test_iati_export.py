@@ -9,6 +9,7 @@ from lxml import etree
 
 from gateway.iati import activity, document, organisation, source
 from gateway.iati.money import equal_percentages, pro_rata, sector_percentages, yearly_periods
+from gateway.iati_import.results import read_results
 from shared.iati.schema import safe_parser, validation_errors
 
 TODAY = date(2026, 6, 30)
@@ -344,7 +345,8 @@ def test_indicator_semantics_measure_aggregation_status_cumulative_and_actuals_b
         {"code": "women_led", "title": "Women-led", "measure": "percentage", "measure_code": "2", "ascending": True,
          "reach": "direct", "reporting": "per_period", "rollup": "sum", "baseline": None, "targets": []},
         {"code": "score", "title": "Satisfaction", "measure": "qualitative", "measure_code": "5", "ascending": True,
-         "reach": "direct", "reporting": "per_period", "rollup": "latest", "baseline": None, "targets": []}]
+         "reach": "direct", "reporting": "per_period", "rollup": "max", "baseline": None, "targets": [],
+         "scale": {"min": 0, "max": 10}}]
     results = [{"indicator": "women_led", "period": year, "value": "40", "numerator": "4", "denominator": "10",
                 "disaggregations": {}},
                {"indicator": "women_led", "period": year, "value": "60", "numerator": "60", "denominator": "100",
@@ -366,3 +368,11 @@ def test_indicator_semantics_measure_aggregation_status_cumulative_and_actuals_b
         ("5000", [], []), ("2500", [], ["female"]), ("3000", ["c1"], [])]
     assert indicator("women_led").xpath("period/actual/@value") == ["58.18"]   # 64 / 110, not the mean 50
     assert indicator("score").xpath("period/actual/@value") == ["4"]           # a score is never summed
+    assert (indicator("score").get(activity.ROLLUP), indicator("score").get(activity.SCALE)) == ("max", "0-10")
+    assert indicator("women_led").get(activity.ROLLUP) is None                 # the kind's default: not written
+    warnings = []
+    specs, _ = read_results(doc.find("iati-activity"), warnings)               # and the import reads them back
+    assert [(s["code"], s["measure"], s["reporting"], s.get("rollup"), s.get("scale")) for s in specs] == [
+        ("beneficiaries", "unit", "cumulative", None, None), ("women_led", "percentage", "per_period", None, None),
+        ("score", "qualitative", "per_period", "max", {"min": 0, "max": 10})]
+    assert warnings == []

@@ -9,6 +9,7 @@ from lxml import etree
 from gateway.iati_import import importer
 from gateway.iati_import.mapping import to_platform
 from gateway.iati_import.reading import read_activities
+from gateway.iati_import.results import read_results
 from gateway.problems import DocumentRefused
 from shared.actors import SYSTEM
 from tests.iati_documents import activity, document
@@ -119,3 +120,28 @@ def test_a_reach_split_reads_back_as_the_reach_disaggregation():
     both = mapped([("900", "direct"), ("600", "indirect")])
     assert [(r["value"], r["disaggregations"]) for r in both["results"]] == [
         ("1500", {"reach": {"direct": "900", "indirect": "600"}})]
+
+
+def _indicator(attributes, result_status="1"):
+    return etree.fromstring(
+        f'<result type="1" aggregation-status="{result_status}" xmlns:platform="urn:urban-partnership:iati-extension">'
+        f'<indicator {attributes}><title><narrative>X</narrative></title>'
+        '<reference vocabulary="99" code="x"/></indicator></result>')
+
+
+@pytest.mark.parametrize("attributes, result_status, expected, warned", [
+    ('measure="5"', "0", ("qualitative", "per_period", None), False),            # a score: latest by default
+    ('measure="2" aggregation-status="1"', "1", ("percentage", "per_period", None), False),
+    ('measure="1" aggregation-status="0"', "0", ("unit", "per_period", "latest"), True),   # never summed
+    ('measure="2"', "0", ("percentage", "per_period", "latest"), True),      # the result's status
+    ('measure="5" platform:cumulative="1" platform:rollup="sum"', "1", ("qualitative", "per_period", None), True),
+    ('measure="3"', "1", ("unit", "per_period", None), True),                   # nominal: a count, warned
+])
+def test_measures_and_aggregation_status_of_other_publishers_map_to_kinds_and_rules(attributes, result_status,
+                                                                                 expected, warned):
+    activity_element = etree.Element("iati-activity")
+    activity_element.append(_indicator(attributes, result_status))
+    warnings = []
+    [spec], _ = read_results(activity_element, warnings)
+    assert (spec["measure"], spec["reporting"], spec.get("rollup")) == expected
+    assert bool(warnings) == warned, warnings

@@ -1,6 +1,8 @@
 """Roll-up rules (shared.rollup) against naive oracles, on generated hierarchies: every rule rolls
 up through the hierarchy, disaggregations reach the parent's total, cumulative values are never
-added across periods, percentages come from numerators and denominators."""
+added across periods, percentages come from numerators and denominators, and a parent's
+achievement per city and part (programmes' totals) is its family's actuals of that scope
+against its children's targets of that scope, by the same rule."""
 from datetime import date
 from decimal import Decimal
 
@@ -8,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from programmes.domain import Approved, Indicator, roll_up
 from shared import rollup
 from shared.rollup import Observation, Semantics
 
@@ -125,3 +128,53 @@ def test_rules_that_make_no_sense_are_refused_naming_the_field(kind, reporting, 
 
 def test_defaults_by_kind():
     assert [Semantics.of(k).rollup for k in rollup.KINDS] == ["sum", "sum", "latest"]
+
+
+CITIES, FEMALE = ("kampala", "kisumu"), ("sex", "female")
+
+
+@st.composite
+def scoped_target(draw):
+    """A child's target of one city, one part, or a part in one city."""
+    city, part = draw(st.sampled_from([(c, None) for c in CITIES] + [(None, FEMALE)] + [(c, FEMALE) for c in CITIES]))
+    return draw(st.sampled_from(("a", "b"))), {
+        "period": {"start": date(2020, 1, 1), "end": draw(ends)}, "value": draw(amounts), "city_id": city,
+        "disaggregation": part and {"dimension": part[0], "category": part[1]}}
+
+
+def _figure_of(obs, sem, city, part):
+    """The oracle: each programme's figure of the city, rolled up into the parent by the rule."""
+    figure = rollup.combine((rollup.total([o for o in obs if o.series[0] == p and city in (None, o.series[1])], sem)
+                             for p in ("jwp", "a", "b")), sem)
+    if part is None or figure.end is None:
+        return figure.value(sem)
+    return figure.parts.get(part, Decimal(0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(observations, st.lists(scoped_target(), min_size=1, max_size=8), st.sampled_from(SEMANTICS))
+def test_a_parents_achievement_per_city_and_part_comes_from_its_family_by_the_same_rule(obs, targets, sem):
+    defs = {p: Indicator(p, "x", "X", False, measure=sem.kind, reporting=sem.reporting, rollup=sem.rollup,
+                         targets=[t for owner, t in targets if owner == p]) for p in ("a", "b")}
+    approved = [Approved(o.series[0], "x", o.series[1], o.end, o.value, o.numerator, o.denominator,
+                         {d: {c: v} for (d, c), v in o.parts.items()}) for o in obs]
+    if not approved:
+        return
+    [total] = roll_up("jwp", ["a", "b"], approved, {(p, "x"): i for p, i in defs.items()})
+    assert len(total["by_scope"]) == len({(t["city_id"], str(t["disaggregation"])) for _, t in targets})
+    for scope in total["by_scope"]:
+        city, part = scope["city_id"], scope["dimension"] and (scope["dimension"], scope["category"])
+        aims = [rollup.total([Observation((p, "*"), t["period"]["end"], t["value"]) for owner, t in targets
+                              if owner == p and (t["city_id"], t["disaggregation"] and FEMALE) == (city, part)], sem)
+                for p in ("a", "b")]
+        target = rollup.combine(aims, sem).value(sem)
+        if part is not None and sem.kind != "unit":        # a percentage's or a score's parts: flagged, never added
+            assert scope["total"] is None and scope["not_aggregated"]
+            continue
+        actual = _figure_of(obs, sem, city, part)
+        assert scope["total"] == (actual.quantize(Decimal("0.01")) if actual is not None and sem.kind == "percentage"
+                                  else actual)
+        assert Decimal(scope["target"]) == (target.quantize(Decimal("0.01")) if sem.kind == "percentage" else target)
+        assert scope["achievement"] == rollup.achievement(scope["total"], scope["target"])
+        if part is not None and city is None:                     # the part the totals show
+            assert scope["total"] == total["disaggregations"].get("sex", {}).get("female", Decimal(0))

@@ -56,7 +56,20 @@ def test_a_result_row_reads_back_to_the_result():
     entry, errors = results.to_entry(_through_csv(results.COLUMNS, results.to_row(RESULT)))
     assert errors == {}
     assert entry == {"id": "r1", "programme_id": "p1", "indicator": "people_reached", "city_id": "c1",
-                     "period": RESULT["period"], "value": "350", "disaggregations": RESULT["disaggregations"]}
+                     "period": RESULT["period"], "value": "350", "disaggregations": RESULT["disaggregations"],
+                     "numerator": None, "denominator": None}
+
+
+def test_a_percentages_numerator_and_denominator_read_back_and_a_sheet_without_them_keeps_them():
+    share = {**RESULT, "indicator": "women_led", "value": "40", "numerator": "4", "denominator": "10",
+             "disaggregations": {}}
+    entry, errors = results.to_entry(_through_csv(results.COLUMNS, results.to_row(share)))
+    assert errors == {} and (entry["numerator"], entry["denominator"]) == ("4", "10")
+    old_sheet = tuple(c for c in results.COLUMNS if c not in results.RATIO)
+    entry, errors = results.to_entry(_through_csv(old_sheet, results.to_row(share)))
+    assert errors == {} and not {"numerator", "denominator"} & set(entry)      # not given: the result's are kept
+    _, errors = results.to_entry({**results.to_row(share), "numerator": "4,0", "denominator": "-1"})
+    assert [results.column_of(path) for path in sorted(errors)] == ["denominator", "numerator"]
 
 
 def test_errors_are_the_json_apis_by_field_path():

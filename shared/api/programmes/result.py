@@ -140,6 +140,20 @@ class YearTotalOut(StrictSchema):
     achievement = DecimalString(allow_none=True, metadata={"description": "value / target x 100 (171.0 = 171 %)"})
 
 
+class ScopeTotalOut(StrictSchema):
+    """Targets of one city, one part or a part in one city against the actuals of that scope."""
+    city_id = Text(allow_none=True, metadata={"description": "null: every city"})
+    dimension = Text(allow_none=True, metadata={"description": "null: the whole value"})
+    category = Text(allow_none=True)
+    total = DecimalString(allow_none=True, metadata={"description": "the scope's actuals rolled up by the rule "
+                                                                    "(null: nothing reported, or not aggregated)"})
+    target = DecimalString(allow_none=True)
+    achievement = DecimalString(allow_none=True, metadata={"description": "total / target x 100"})
+    years = fields.List(fields.Nested(YearTotalOut))
+    not_aggregated = Text(allow_none=True, metadata={
+        "description": "why a part of a percentage or a score has no actual (its parts cannot be added)"})
+
+
 class IndicatorTotalOut(StrictSchema):
     """Rolled up by the indicator's rule (docs/programmes.md "Indicators")."""
     indicator = Text()
@@ -163,6 +177,10 @@ class IndicatorTotalOut(StrictSchema):
                                                                              "the total"})
     disaggregations = fields.Dict(keys=Text(), values=fields.Dict(keys=Text(), values=DecimalString()), metadata={
         "description": "parts of the total by dimension (counts only)"})
+    parts_not_aggregated = fields.List(Text(), metadata={
+        "description": "dimension.category parts reported but not carried (a percentage's or a score's)"})
+    by_scope = fields.List(fields.Nested(ScopeTotalOut), metadata={
+        "description": "achievement per city and per part: its targets against its actuals, by the same rule"})
 
 
 class TotalsOut(StrictSchema):

@@ -23,10 +23,14 @@ DATE_TYPES = (("planned_start", "1"), ("actual_start", "2"), ("planned_end", "3"
 # The reporting organisation's type when the programme does not say (OrganisationType 90, other).
 OTHER_ORGANISATION = "90"
 ACCOUNTABLE = "2"
-# IATI 2.03 has no attribute saying an indicator is cumulative: the platform's own namespace
-# carries it (the schema allows attributes of other namespaces on `indicator`).
+# IATI 2.03 has no attribute saying an indicator is cumulative, which rule it rolls up by (beyond
+# aggregation-status) or a score's scale: the platform's own namespace carries them (the schema
+# allows attributes of other namespaces on `indicator`); written only when not the default.
 PLATFORM_NS = "urn:urban-partnership:iati-extension"
 CUMULATIVE = f"{{{PLATFORM_NS}}}cumulative"
+ROLLUP = f"{{{PLATFORM_NS}}}rollup"
+SCALE = f"{{{PLATFORM_NS}}}scale"        # "min-max"
+DEFAULT_SCALE = {"min": 1, "max": 5}
 KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
 
@@ -191,6 +195,12 @@ def _indicator(result: etree._Element, indicator: dict[str, Any], approved: list
                            "aggregation-status": summable})
     if indicator.get("reporting") == "cumulative":
         element.set(CUMULATIVE, "1")
+    sem = _semantics(indicator)
+    if sem.rollup != rollup.DEFAULT_RULE[sem.kind]:
+        element.set(ROLLUP, sem.rollup)
+    scale = indicator.get("scale")
+    if sem.kind == "qualitative" and scale and scale != DEFAULT_SCALE:
+        element.set(SCALE, f"{scale['min']}-{scale['max']}")
     narrative(element, "title", indicator["title"])
     sub(element, "reference", vocabulary="99", code=indicator["code"])
     baseline = indicator.get("baseline")

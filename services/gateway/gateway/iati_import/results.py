@@ -10,12 +10,12 @@ from typing import Any, cast
 
 from marshmallow import fields
 
-from gateway.iati.activity import CUMULATIVE
+from gateway.iati.activity import CUMULATIVE, KIND_BY_CODE, ROLLUP, SCALE
 from gateway.iati_import.values import decimal, narrative, slug
+from shared import rollup
 from shared.api.programmes.pieces import DisaggregationsIn
-from shared.events.contracts.programmes import MEASURES
 
-MEASURE_BY_CODE = {code: name for name, code in MEASURES.items()}
+SCALE_FORM = re.compile(r"(\d{1,3})-(\d{1,3})")
 # the platform's disaggregations and their categories, as its API takes them ("reach" marks the total)
 CATEGORIES = {name: tuple(cast(fields.Nested, field).schema.fields)
               for name, field in DisaggregationsIn().fields.items() if name != "reach"}
@@ -38,12 +38,8 @@ def read_results(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any
         while any(i["code"] == code for i in indicators):
             code, n = f"{base}_{n}", n + 1
         spec: dict[str, Any] = {"code": code, "title": title[:500],
-                                "measure": MEASURE_BY_CODE.get(element.get("measure") or "1", "unit"),
-                                "ascending": element.get("ascending", "1") in ("1", "true"), "targets": []}
-        if element.get(CUMULATIVE) in ("1", "true"):   # the platform's own export says so
-            spec["reporting"] = "cumulative"
-        if element.get("measure") not in (None, *MEASURE_BY_CODE):
-            warnings.append(f"indicator {code}: measure {element.get('measure')} is kept as a unit count")
+                                "ascending": element.get("ascending", "1") in ("1", "true"), "targets": [],
+                                **_semantics(element, code, warnings)}
         baseline = element.find("baseline")
         if baseline is not None and decimal(baseline.get("value")) is not None:
             year = baseline.get("year") or (baseline.get("iso-date") or "")[:4]
@@ -66,6 +62,33 @@ def read_results(activity: Any, warnings: list[str]) -> tuple[list[dict[str, Any
                 results.append({"indicator": code, "period": span, **result})
         indicators.append(spec)
     return indicators, results
+
+
+def _semantics(element: Any, code: str, warnings: list[str]) -> dict[str, Any]:
+    """measure (1 unit, 2 percentage, 5 qualitative), reporting and rule: the platform's own
+    attributes when given, else `aggregation-status` 0 (values that do not add up) read as
+    `latest`; a score's scale from `platform:scale`, else 1 to 5."""
+    measure = element.get("measure") or "1"
+    kind = KIND_BY_CODE.get(measure, "unit")
+    if measure not in KIND_BY_CODE:
+        warnings.append(f"indicator {code}: measure {measure} is kept as a unit count")
+    reporting = "cumulative" if element.get(CUMULATIVE) in ("1", "true") else "per_period"
+    status = element.get("aggregation-status") or element.getparent().get("aggregation-status")
+    rule = element.get(ROLLUP) or ("latest" if status in ("0", "false") and kind != "qualitative" else None)
+    if rule is not None and element.get(ROLLUP) is None:
+        warnings.append(f"indicator {code}: not suitable for aggregation, so it rolls up by latest, never summed")
+    for name, problems in (("rollup", rollup.rule_errors(kind, "per_period", rule)),
+                           ("reporting", rollup.rule_errors(kind, reporting, None))):
+        for message in problems.get(name, ()):
+            warnings.append(f"indicator {code}: {message}: ignored")
+            rule, reporting = (None, reporting) if name == "rollup" else (rule, "per_period")
+    spec: dict[str, Any] = {"measure": kind, "reporting": reporting}
+    if rule is not None:
+        spec["rollup"] = rule
+    scale = SCALE_FORM.fullmatch(element.get(SCALE) or "")
+    if kind == "qualitative" and scale:
+        spec["scale"] = {"min": int(scale[1]), "max": int(scale[2])}
+    return spec
 
 
 def _actual(period: Any, code: str, warnings: list[str]) -> dict[str, Any] | None:

@@ -1,7 +1,9 @@
 """The results sheet, defined once for export and import: one row per result (its latest
 version), the period as dotted columns, the value as a plain decimal string, disaggregations
-as `dimension.category=value` joined with ';'. `id` names the result a row edits (empty: a
-new draft); `city.name` and `status` are for the reader and not imported. Rows are
+as `dimension.category=value` joined with ';', a percentage's `numerator` and `denominator`
+(empty for other kinds; a sheet without these columns keeps what a result has). `id` names
+the result a row edits (empty: a new draft); `city.name` and `status` are for the reader and
+not imported. Rows are
 validated by the JSON API's schema (ResultCreate); programmes.import_results applies them."""
 from typing import Any
 
@@ -10,7 +12,8 @@ from shared.api import programmes as api
 from shared.errors import InvalidInput, validate
 
 COLUMNS = ("id", "programme_id", "indicator", "city_id", "city.name", "period.start", "period.end", "value",
-           "disaggregations", "status")
+           "numerator", "denominator", "disaggregations", "status")
+RATIO = ("numerator", "denominator")
 REQUIRED = ("id", "programme_id", "indicator", "city_id", "period.start", "period.end", "value")
 KEY = "id"   # what a row is; a sheet names each once
 SEPARATOR = ";"
@@ -25,7 +28,12 @@ def to_row(result: dict[str, Any]) -> dict[str, str]:
     return {"id": result["id"], "programme_id": result["programme_id"], "indicator": result["indicator"],
             "city_id": result["city_id"], "city.name": (result.get("city") or {}).get("name") or "",
             "period.start": result["period"]["start"], "period.end": result["period"]["end"],
-            "value": str(result["value"]), "disaggregations": SEPARATOR.join(parts), "status": result["status"]}
+            "value": str(result["value"]), **{name: _text(result.get(name)) for name in RATIO},
+            "disaggregations": SEPARATOR.join(parts), "status": result["status"]}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _disaggregations(cell: str, errors: dict[str, list[str]]) -> dict[str, dict[str, str]]:
@@ -48,6 +56,7 @@ def to_entry(cells: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]
     data: dict[str, Any] = {name: get(name) for name in ("indicator", "city_id", "value") if get(name)}
     data["period"] = {name: get(f"period.{name}") for name in ("start", "end") if get(f"period.{name}")}
     data["disaggregations"] = _disaggregations(get("disaggregations") or "", errors)
+    data.update({name: get(name) or None for name in RATIO if name in cells})   # a column left out: kept
     try:
         validate(_result_in, data)
     except InvalidInput as exc:

@@ -1,6 +1,7 @@
 """Programme totals: the approved values of a programme and its children rolled up per indicator
 by the indicator's rule (shared.rollup), over the whole span and per calendar year, with the
-targets beside them and how far they are achieved (above 100 % when over-achieved)."""
+targets beside them and how far they are achieved (above 100 % when over-achieved), whole and per
+city and part (domain.achievement)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,11 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from programmes.domain.achievement import by_scope, shown, targets_of, unaggregated_parts
 from programmes.domain.indicators import Indicator
 from shared import rollup
 from shared.rollup import Figure, Observation, Semantics
-
-PERCENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,6 @@ class Approved:
                            self.denominator, parts)
 
 
-def _targets(indicators: list[Indicator]) -> list[Observation]:
-    """Whole-indicator targets (not per city or part) as observations, one series per programme."""
-    return [Observation((i.programme_id, "*"), t["period"]["end"], t["value"]) for i in indicators
-            for t in i.targets if not t.get("city_id") and not t.get("disaggregation")]
-
-
-def _shown(figure: Figure, sem: Semantics) -> Decimal | None:
-    value = figure.value(sem)
-    if value is not None and sem.kind == "percentage":
-        return value.quantize(PERCENT)
-    return value
-
-
 def roll_up(programme_id: str, children: list[str], approved: list[Approved],
             indicators: dict[tuple[str, str], Indicator]) -> list[dict[str, Any]]:
     """Totals per indicator of a programme and its children, each result once. `indicators`:
@@ -61,22 +48,24 @@ def roll_up(programme_id: str, children: list[str], approved: list[Approved],
         own = rollup.total([o for o in obs if o.series[0] == programme_id], sem)
         kids = rollup.total([o for o in obs if o.series[0] != programme_id], sem)
         whole = rollup.combine([own, kids], sem)
-        targets = _targets([defs[programme_id]] if programme_id in defs and _targets([defs[programme_id]])
-                           else [defs[c] for c in children if c in defs])
-        target = _shown(rollup.total(targets, sem), sem)
-        total = _shown(whole, sem)
+        whole_scope = (None, None)
+        targets = (targets_of([defs[programme_id]], whole_scope) if programme_id in defs else []) or targets_of(
+            [defs[c] for c in children if c in defs], whole_scope)
+        target = shown(rollup.total(targets, sem), sem)
+        total = shown(whole, sem)
         years = []
         for year in rollup.years(obs + targets):
-            value, aim = (_shown(rollup.in_year(x, sem, year), sem) for x in (obs, targets))
+            value, aim = (shown(rollup.in_year(x, sem, year), sem) for x in (obs, targets))
             years.append({"year": year, "value": value, "target": aim, "achievement": rollup.achievement(value, aim)})
         ratio = sem.kind == "percentage" and sem.rollup == "sum"
         out.append({
             "indicator": code, "corporate": main.corporate if main else False, "measure": sem.kind,
-            "reporting": sem.reporting, "rollup": sem.rollup, "own": _shown(own, sem) or Decimal(0),
-            "children": _shown(kids, sem) or Decimal(0), "total": total, "results": len(obs),
+            "reporting": sem.reporting, "rollup": sem.rollup, "own": shown(own, sem) or Decimal(0),
+            "children": shown(kids, sem) or Decimal(0), "total": total, "results": len(obs),
             "numerator": whole.amount if ratio else None, "denominator": whole.denominator if ratio else None,
             "target": target, "achievement": rollup.achievement(total, target), "years": years,
-            "disaggregations": _parts(whole)})
+            "disaggregations": _parts(whole), "parts_not_aggregated": unaggregated_parts(obs, sem),
+            "by_scope": by_scope(programme_id, children, defs, obs, sem)})
     return out
 
 

@@ -13,7 +13,7 @@ from programmes import domain
 from programmes.access import by, programme_for, require_writer, result_for
 from programmes.handlers.periods import require_open
 from programmes.handlers.programmes import merge
-from programmes.handlers.results import _exists, _indicator_of
+from programmes.handlers.results import _exists, _indicator_of, _ratio
 from shared.actors import Actor
 from shared.api import programmes as api
 from shared.errors import InvalidInput, NotFound, PlatformError, validate
@@ -69,7 +69,7 @@ def _draft(uow: Any, row: dict[str, Any], fields: dict[str, Any], actor: Actor, 
     indicator = _indicator_of(uow, programme, fields["indicator"])
     result = domain.Result.draft(programme, indicator, city_id=fields["city_id"], period=fields["period"],
                                  value=fields["value"], disaggregations=fields["disaggregations"], now=now,
-                                 by=by(actor))
+                                 by=by(actor), ratio=_ratio(fields))
     require_open(uow, programme.id, result.period_start, result.period_end)
     existing = uow.results.id_in_slot(programme.id, indicator.code, result.city_id, result.period_start,
                                       result.period_end)
@@ -90,9 +90,11 @@ def _edit(uow: Any, row: dict[str, Any], fields: dict[str, Any], actor: Actor, n
         return None
     require_open(uow, result.programme_id, result.period_start, result.period_end)
     disaggregations = {k: v for k, v in fields["disaggregations"].items() if v}
-    if result.current.value == fields["value"] and result.current.disaggregations == disaggregations:
+    ratio = _ratio(fields) if {"numerator", "denominator"} & set(row) else result.current.ratio   # no column: kept
+    if (result.current.value, result.current.disaggregations, result.current.ratio) == (
+            fields["value"], disaggregations, ratio):
         return {"id": result.id, "outcome": "unchanged"}
     result.edit(uow.indicators.get(result.programme_id, result.indicator), value=fields["value"],
-                disaggregations=fields["disaggregations"], now=now, by=by(actor))
+                disaggregations=fields["disaggregations"], now=now, by=by(actor), ratio=ratio)
     uow.results.save(result)
     return {"id": result.id, "outcome": "updated"}

@@ -86,3 +86,60 @@ def test_a_parent_without_its_own_targets_takes_its_childrens():
     [total] = domain.roll_up("jwp", ["a"], approved, {("a", "beneficiaries"): child})
     assert (total["own"], total["children"], total["target"], total["achievement"]) == (
         Decimal(0), Decimal(150), Decimal(100), Decimal("150.0"))
+
+
+def _scope(total, city=None, dimension=None):
+    return next(s for s in total["by_scope"] if (s["city_id"], s["dimension"]) == (city, dimension))
+
+
+def test_achievement_per_city_and_per_part_by_the_same_rule_over_the_span_and_per_year():
+    previous = {"start": date(2022, 1, 1), "end": date(2022, 12, 31)}
+    female = {"dimension": "sex", "category": "female"}
+    reached = define("reached", reporting="cumulative", targets=[
+        target(1000), target(400, city_id="c-jinja"), target(300, disaggregation=female),
+        target(100, city_id="c-kisumu", disaggregation=female), {"period": previous, "value": Decimal(200),
+                                                                  "city_id": "c-jinja"}])
+    approved = [domain.Approved("p", "reached", "c-jinja", date(2022, 12, 31), Decimal(150), None, None,
+                                {"sex": {"female": Decimal(50)}}),
+                domain.Approved("p", "reached", "c-jinja", date(2023, 12, 31), Decimal(500), None, None,
+                                {"sex": {"female": Decimal(200)}}),          # to date: never added to 2022's
+                domain.Approved("p", "reached", "c-kisumu", date(2023, 12, 31), Decimal(300), None, None,
+                                {"sex": {"female": Decimal(120)}})]
+    [total] = domain.roll_up("p", [], approved, {("p", "reached"): reached})
+    assert (total["total"], total["achievement"]) == (Decimal(800), Decimal("80.0"))
+    jinja = _scope(total, "c-jinja")
+    assert (jinja["total"], jinja["target"], jinja["achievement"]) == (Decimal(500), Decimal(400), Decimal("125.0"))
+    assert [(y["year"], y["value"], y["target"], y["achievement"]) for y in jinja["years"]] == [
+        (2022, Decimal(150), Decimal(200), Decimal("75.0")), (2023, Decimal(350), Decimal(200), Decimal("175.0"))]
+    women = _scope(total, None, "sex")
+    assert (women["category"], women["total"], women["target"], women["achievement"]) == (
+        "female", Decimal(320), Decimal(300), Decimal("106.7"))
+    assert women["total"] == total["disaggregations"]["sex"]["female"]      # the parts the totals show
+    kisumu_women = _scope(total, "c-kisumu", "sex")
+    assert (kisumu_women["total"], kisumu_women["achievement"], kisumu_women["not_aggregated"]) == (
+        Decimal(120), Decimal("120.0"), None)
+
+
+def test_a_parent_without_scoped_targets_of_its_own_takes_its_childrens_per_scope():
+    child = define("reached", targets=[target(100, city_id="c-jinja"), target(40, city_id="c-kisumu")])
+    child.programme_id = "a"
+    approved = [domain.Approved("a", "reached", "c-jinja", date(2023, 12, 31), Decimal(150)),
+                domain.Approved("jwp", "reached", "c-jinja", date(2023, 6, 30), Decimal(50))]
+    [total] = domain.roll_up("jwp", ["a"], approved, {("a", "reached"): child})
+    assert [(s["city_id"], s["total"], s["target"], s["achievement"]) for s in total["by_scope"]] == [
+        ("c-jinja", Decimal(200), Decimal(100), Decimal("200.0")), ("c-kisumu", None, Decimal(40), None)]
+
+
+def test_a_percentages_parts_are_flagged_not_averaged_but_its_cities_add_up_by_ratio():
+    share = define("women_led", measure="percentage", targets=[
+        target(50, city_id="c-jinja"), target(30, disaggregation={"dimension": "age", "category": "age_15_24"})])
+    approved = [domain.Approved("p", "women_led", "c-jinja", date(2023, 12, 31), Decimal(40), Decimal(4),
+                                Decimal(10), {"age": {"age_15_24": Decimal(25)}}),
+                domain.Approved("p", "women_led", "c-jinja", date(2023, 6, 30), Decimal(60), Decimal(60),
+                                Decimal(100))]
+    [total] = domain.roll_up("p", [], approved, {("p", "women_led"): share})
+    jinja, youth = _scope(total, "c-jinja"), _scope(total, None, "age")
+    assert (jinja["total"], jinja["achievement"]) == (Decimal("58.18"), Decimal("116.4"))   # 64 / 110, not 50
+    assert (youth["total"], youth["target"], youth["achievement"]) == (None, Decimal(30), None)
+    assert "numerators and denominators" in youth["not_aggregated"]
+    assert (total["disaggregations"], total["parts_not_aggregated"]) == ({}, ["age.age_15_24"])
