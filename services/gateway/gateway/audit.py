@@ -104,7 +104,7 @@ def record(store, item: dict) -> None:
 
 def record_in(conn, item: dict) -> None:
     """Record `item` in the caller's transaction (with the change it audits)."""
-    conn.execute(models.audit_log.insert().values(**item))
+    conn.execute(models.audit_log.insert(), item)
     log.info("%s", as_line(item))
 
 

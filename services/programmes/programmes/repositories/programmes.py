@@ -43,7 +43,7 @@ class SqlProgrammeRepository:
         return self.session.execute(sa.select(P.c.id).where(P.c.iati_identifier == iati_identifier)).scalar()
 
     def add(self, programme: domain.Programme) -> None:
-        self.session.execute(P.insert().values(**programme_row(programme)))
+        self.session.execute(P.insert(), programme_row(programme))
         self._write_links(programme)
 
     def save(self, programme: domain.Programme) -> None:

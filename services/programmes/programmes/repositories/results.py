@@ -40,7 +40,7 @@ class SqlResultRepository:
             R.c.period_start == start, R.c.period_end == end)).scalar()
 
     def add(self, result: domain.Result) -> None:
-        self.session.execute(R.insert().values(**result_row(result)))
+        self.session.execute(R.insert(), result_row(result))
         self.session.execute(RV.insert(), [version_row(result.id, v) for v in result.versions])
 
     def save(self, result: domain.Result) -> None:
@@ -52,7 +52,7 @@ class SqlResultRepository:
                 self.session.execute(RV.update().where(RV.c.result_id == result.id, RV.c.number == v.number)
                                      .values(**values))
             else:
-                self.session.execute(RV.insert().values(**values))
+                self.session.execute(RV.insert(), values)
 
     def page(self, *, filters: dict[str, Any], organisation: str | None = None, cursor: str | None = None,
              limit: int = 50) -> Page:
