@@ -15,7 +15,7 @@ from programmes.repositories.rows import (
     result_summary_from_row,
     version_row,
 )
-from shared.persistence import Page, get, keyset_page
+from shared.persistence import Page, get, keyset_page, update
 
 COLUMN_FILTERS = {"programme_id": R.c.programme_id, "indicator": R.c.indicator_code, "city": R.c.city_id,
                   "status": R.c.status}
@@ -44,13 +44,12 @@ class SqlResultRepository:
         self.session.execute(RV.insert(), [version_row(result.id, v) for v in result.versions])
 
     def save(self, result: domain.Result) -> None:
-        self.session.execute(R.update().where(R.c.id == result.id).values(**result_row(result)))
+        update(self.session, R, result_row(result))
         stored = set(self.session.execute(sa.select(RV.c.number).where(RV.c.result_id == result.id)).scalars())
         for v in result.versions:
             values = version_row(result.id, v)
             if v.number in stored:
-                self.session.execute(RV.update().where(RV.c.result_id == result.id, RV.c.number == v.number)
-                                     .values(**values))
+                update(self.session, RV, values)
             else:
                 self.session.execute(RV.insert(), values)
 
