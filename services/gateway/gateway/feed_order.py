@@ -37,12 +37,10 @@ def place(conn, row: dict, previous: int | None) -> list[int]:
 
 def release_overdue(conn) -> list[int]:
     """Append the held events that waited longer than HOLD_SECONDS, oldest producer sequence first."""
-    h = models.event_feed_held
-    overdue = conn.execute(sa.select(h).where(h.c.received_at <= _cutoff())
-                           .order_by(h.c.producer, h.c.producer_sequence)).all()
+    overdue = conn.execute(_OVERDUE, {"cutoff": _cutoff()}).all()
     sequences: list[int] = []
     for held in overdue:
-        if conn.execute(sa.delete(h).where(h.c.event_id == held.event_id)).rowcount:  # not released above
+        if conn.execute(_UNHOLD, {"event_id": held.event_id}).rowcount:  # not released above
             sequences += _append_and_release(conn, {c: getattr(held, c) for c in _FEED_COLUMNS})
     return sequences
 
@@ -64,6 +62,10 @@ _WAITING = (sa.select(models.event_feed_held)
             .where(models.event_feed_held.c.producer == sa.bindparam("producer"),
                    models.event_feed_held.c.previous == sa.bindparam("previous"))
             .order_by(models.event_feed_held.c.producer_sequence))
+# Every feed transaction looks for overdue held events.
+_OVERDUE = (sa.select(models.event_feed_held).where(models.event_feed_held.c.received_at <= sa.bindparam("cutoff"))
+            .order_by(models.event_feed_held.c.producer, models.event_feed_held.c.producer_sequence))
+_UNHOLD = sa.delete(models.event_feed_held).where(models.event_feed_held.c.event_id == sa.bindparam("event_id"))
 
 
 def _in_feed(conn, producer: str, producer_sequence: int) -> bool:
@@ -72,7 +74,6 @@ def _in_feed(conn, producer: str, producer_sequence: int) -> bool:
 
 def _append_and_release(conn, row: dict) -> list[int]:
     """Append `row`, then every held event that was waiting for it (transitively)."""
-    h = models.event_feed_held
     sequences, todo = [], [row]
     while todo:
         current = todo.pop(0)
@@ -82,7 +83,7 @@ def _append_and_release(conn, row: dict) -> list[int]:
         waiting = conn.execute(_WAITING, {"producer": current["producer"],
                                           "previous": current["producer_sequence"]}).all()
         for held in waiting:
-            conn.execute(sa.delete(h).where(h.c.event_id == held.event_id))
+            conn.execute(_UNHOLD, {"event_id": held.event_id})
             todo.append({c: getattr(held, c) for c in _FEED_COLUMNS})
     return sequences
 
