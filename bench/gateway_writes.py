@@ -12,7 +12,7 @@ as `make run` starts it, on a vhost of its own. Load: CONNECTIONS keep-alive con
 
     python bench/gateway_writes.py   (make bench runs it; BENCH_ONLY=gateway_writes)
     env: BENCH_CONNECTIONS (8), BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_FRESHNESS (60),
-         BENCH_PROFILE=dir (py-spy records the gateway and programmes into dir while writing),
+         BENCH_PROFILE=dir (py-spy records the gateway, programmes and metrics into dir while writing),
          BENCH_REPLICAS (1): processes each of programmes and metrics (PostgreSQL only: a SQLite
          file has one writer; bench/scale_out.py compares 2 with 1)"""
 import json
@@ -82,7 +82,7 @@ def profile(procs: list, kind: str) -> list:
     return [subprocess.Popen([spy, "record", "--pid", str(procs[i].pid), "--duration", str(int(DURATION)),
                               "--rate", "100", "--format", "raw", "-o", f"{PROFILE}/{kind}-{name}.txt"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for i, name in ((1, "programmes"), (4, "gateway"))]
+            for i, name in ((1, "programmes"), (3, "metrics"), (4, "gateway"))]
 
 
 def platform(work: Path, broker: str, port: int, bare_port: int, procs: list) -> None:

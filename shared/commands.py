@@ -6,6 +6,7 @@ worker died after commit and before the reply) gets the first outcome back inste
 running again: the same body, or the same error.
 
 Outcomes are kept COMMANDS_TTL_HOURS (24), pruned now and then after a command."""
+import functools
 import logging
 import os
 import threading
@@ -72,17 +73,24 @@ def replay(outcome: str) -> Any:
 
 # -- the table --------------------------------------------------------------------------------
 
+@functools.cache
+def _recall_statement(table: sa.Table) -> sa.Select[Any]:
+    """Built once per table: every command looks its key up, and building the select each
+    time cost more than running it (bench: third round)."""
+    return sa.select(table.c.outcome).where(table.c.request_key == sa.bindparam("key"),
+                                            table.c.command == sa.bindparam("command"))
+
+
 def recall(session: Any, table: sa.Table, key: str, command: str) -> str | None:
-    row = session.execute(sa.select(table.c.outcome).where(
-        table.c.request_key == key, table.c.command == command)).first()
+    row = session.execute(_recall_statement(table), {"key": key, "command": command}).first()
     return None if row is None else str(row.outcome)
 
 
 def remember(session: Any, table: sa.Table, key: str, command: str, outcome: str) -> None:
     """Insert the outcome; a concurrent twin that got there first makes the flush fail
     (IntegrityError), and its transaction, change included, rolls back."""
-    session.execute(table.insert().values(request_key=key, command=command, outcome=outcome,
-                                          created_at=utcnow()))
+    session.execute(table.insert(), {"request_key": key, "command": command, "outcome": outcome,
+                                     "created_at": utcnow()})
     session.flush()
 
 

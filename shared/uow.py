@@ -84,14 +84,22 @@ class UnitOfWork:
             self._lock.__exit__(exc_type, exc, traceback)
 
     def emit(self, event_type: str, payload: dict[str, Any]) -> Envelope:
-        envelope = make_envelope(event_type, payload, producer=self.producer,
-                                 correlation_id=self.correlation_id)
-        self.session.execute(self.outbox.insert().values(
-            event_id=envelope.event_id, event_type=envelope.type, producer=envelope.producer,
-            correlation_id=envelope.correlation_id, body=json.dumps(envelope.to_message()),
-            created_at=utcnow(), published_at=None))
-        self.emitted.append(envelope)
-        return envelope
+        return self._emit_all([(event_type, payload)])[0]
+
+    def _emit_all(self, events: list[tuple[str, dict[str, Any]]]) -> list[Envelope]:
+        """The events' outbox rows in one statement (an executemany, in this order). Rows are
+        parameters of a plain `insert()`, never `.values(...)`: SQLAlchemy then reuses its
+        compiled statement instead of building and compiling one per row (bench: third round)."""
+        envelopes = [make_envelope(event_type, payload, producer=self.producer, correlation_id=self.correlation_id)
+                     for event_type, payload in events]
+        if envelopes:
+            now = utcnow()
+            self.session.execute(self.outbox.insert(), [
+                {"event_id": e.event_id, "event_type": e.type, "producer": e.producer,
+                 "correlation_id": e.correlation_id, "body": json.dumps(e.to_message()), "created_at": now,
+                 "published_at": None} for e in envelopes])
+        self.emitted.extend(envelopes)
+        return envelopes
 
     def track(self, aggregate: Tracked) -> Tracked:
         """Remember an aggregate loaded or added in this transaction: the events it records
@@ -103,16 +111,15 @@ class UnitOfWork:
     def collect_events(self) -> None:
         """Write the events the tracked aggregates recorded, in the order they recorded them."""
         events = [event for aggregate in self.seen for event in aggregate.take_events()]
-        for event in sorted(events, key=lambda e: e.sequence):
-            self.emit(event.type, event.payload)
+        self._emit_all([(event.type, event.payload) for event in sorted(events, key=lambda e: e.sequence)])
 
     def record_inbox(self, envelope: Envelope) -> None:
         """Claim `envelope` for this transaction; raises DuplicateEvent if it was
         already processed (possibly by another replica, concurrently)."""
         try:
-            self.session.execute(self.inbox.insert().values(
-                event_id=envelope.event_id, event_type=envelope.type,
-                producer=envelope.producer, processed_at=utcnow()))
+            self.session.execute(self.inbox.insert(), {
+                "event_id": envelope.event_id, "event_type": envelope.type,
+                "producer": envelope.producer, "processed_at": utcnow()})
         except IntegrityError:
             raise DuplicateEvent(envelope.event_id) from None
 

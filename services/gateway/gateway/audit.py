@@ -104,8 +104,9 @@ def record(store, item: dict) -> None:
 
 def record_in(conn, item: dict) -> None:
     """Record `item` in the caller's transaction (with the change it audits)."""
-    conn.execute(models.audit_log.insert().values(**item))
-    log.info("%s", as_line(item))
+    conn.execute(models.audit_log.insert(), item)
+    if log.isEnabledFor(logging.INFO):   # the line is built only when it is written
+        log.info("%s", as_line(item))
 
 
 def count_refusal(store, item: dict) -> int:

@@ -64,11 +64,14 @@ def live_actor(conn, key_id: str) -> Actor | None:
     return actor_of_row(row) if row is not None else None
 
 
+# Built once: every request with a key runs it (building it cost more than running it).
+_BY_HASH = sa.select(models.api_keys).where(models.api_keys.c.key_hash == sa.bindparam("key_hash"))
+
+
 def authenticate(store, key: str) -> Actor:
     """The actor owning `key`; Unauthenticated if it is unknown or revoked."""
     with store.begin() as conn:
-        row = conn.execute(sa.select(models.api_keys).where(
-            models.api_keys.c.key_hash == hash_key(key))).first()
+        row = conn.execute(_BY_HASH, {"key_hash": hash_key(key)}).first()
     if row is None:
         raise Unauthenticated("the API key is not valid", "invalid_token")
     if row.revoked_at is not None:

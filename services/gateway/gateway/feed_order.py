@@ -31,18 +31,16 @@ def place(conn, row: dict, previous: int | None) -> list[int]:
     feed, else hold it; returns the feed sequences handed out (it and what it released)."""
     if row.get("producer_sequence") is None or not previous or _in_feed(conn, row["producer"], previous):
         return _append_and_release(conn, row)
-    conn.execute(models.event_feed_held.insert().values(**row, previous=previous))
+    conn.execute(models.event_feed_held.insert(), {**row, "previous": previous})
     return []
 
 
 def release_overdue(conn) -> list[int]:
     """Append the held events that waited longer than HOLD_SECONDS, oldest producer sequence first."""
-    h = models.event_feed_held
-    overdue = conn.execute(sa.select(h).where(h.c.received_at <= _cutoff())
-                           .order_by(h.c.producer, h.c.producer_sequence)).all()
+    overdue = conn.execute(_OVERDUE, {"cutoff": _cutoff()}).all()
     sequences: list[int] = []
     for held in overdue:
-        if conn.execute(sa.delete(h).where(h.c.event_id == held.event_id)).rowcount:  # not released above
+        if conn.execute(_UNHOLD, {"event_id": held.event_id}).rowcount:  # not released above
             sequences += _append_and_release(conn, {c: getattr(held, c) for c in _FEED_COLUMNS})
     return sequences
 
@@ -56,33 +54,42 @@ def _cutoff():
     return utcnow() - timedelta(seconds=HOLD_SECONDS)
 
 
+# The per-event statements, built once (building one cost more than running it: bench, third round).
+_IN_FEED = (sa.select(models.event_feed.c.sequence)
+            .where(models.event_feed.c.producer == sa.bindparam("producer"),
+                   models.event_feed.c.producer_sequence == sa.bindparam("producer_sequence")).limit(1))
+_WAITING = (sa.select(models.event_feed_held)
+            .where(models.event_feed_held.c.producer == sa.bindparam("producer"),
+                   models.event_feed_held.c.previous == sa.bindparam("previous"))
+            .order_by(models.event_feed_held.c.producer_sequence))
+# Every feed transaction looks for overdue held events.
+_OVERDUE = (sa.select(models.event_feed_held).where(models.event_feed_held.c.received_at <= sa.bindparam("cutoff"))
+            .order_by(models.event_feed_held.c.producer, models.event_feed_held.c.producer_sequence))
+_UNHOLD = sa.delete(models.event_feed_held).where(models.event_feed_held.c.event_id == sa.bindparam("event_id"))
+
+
 def _in_feed(conn, producer: str, producer_sequence: int) -> bool:
-    f = models.event_feed
-    return conn.execute(sa.select(f.c.sequence).where(f.c.producer == producer,
-                                                      f.c.producer_sequence == producer_sequence)
-                        .limit(1)).first() is not None
+    return conn.execute(_IN_FEED, {"producer": producer, "producer_sequence": producer_sequence}).first() is not None
 
 
 def _append_and_release(conn, row: dict) -> list[int]:
     """Append `row`, then every held event that was waiting for it (transitively)."""
-    h = models.event_feed_held
     sequences, todo = [], [row]
     while todo:
         current = todo.pop(0)
         sequences.append(_append(conn, current))
         if current.get("producer_sequence") is None:
             continue
-        waiting = conn.execute(sa.select(h).where(h.c.producer == current["producer"],
-                                                  h.c.previous == current["producer_sequence"])
-                               .order_by(h.c.producer_sequence)).all()
+        waiting = conn.execute(_WAITING, {"producer": current["producer"],
+                                          "previous": current["producer_sequence"]}).all()
         for held in waiting:
-            conn.execute(sa.delete(h).where(h.c.event_id == held.event_id))
+            conn.execute(_UNHOLD, {"event_id": held.event_id})
             todo.append({c: getattr(held, c) for c in _FEED_COLUMNS})
     return sequences
 
 
 def _append(conn, row: dict) -> int:
-    sequence = conn.execute(models.event_feed.insert().values(**row)).inserted_primary_key[0]
+    sequence = conn.execute(models.event_feed.insert(), row).inserted_primary_key[0]
     enqueue(conn, event_id=row["event_id"], event_type=row["type"], sequence=sequence,
             organisation=row["organisation"])
     return sequence

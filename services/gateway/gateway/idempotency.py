@@ -114,9 +114,9 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
         if row is None:
             try:
                 with conn.begin_nested():
-                    conn.execute(t.insert().values(actor=actor, key=key, method=method, path=path,
-                                                   body_hash=body_hash, status=None, headers=None, body=None,
-                                                   created_at=now, claimed_until=until))
+                    conn.execute(t.insert(), {"actor": actor, "key": key, "method": method, "path": path,
+                                               "body_hash": body_hash, "status": None, "headers": None, "body": None,
+                                               "created_at": now, "claimed_until": until})
                 return None
             except IntegrityError:
                 row = conn.execute(sa.select(t).where(t.c.actor == actor, t.c.key == key)).first()

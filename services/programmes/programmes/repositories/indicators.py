@@ -31,7 +31,7 @@ class SqlIndicatorRepository:
     def add(self, indicator: domain.Indicator) -> None:
         position = self.session.execute(sa.select(sa.func.count()).select_from(IND)
                                         .where(IND.c.programme_id == indicator.programme_id)).scalar_one()
-        self.session.execute(IND.insert().values(position=position + 1, **indicator_row(indicator)))
+        self.session.execute(IND.insert(), {"position": position + 1, **indicator_row(indicator)})
 
     def save(self, indicator: domain.Indicator) -> None:
         self.session.execute(IND.update().where(IND.c.programme_id == indicator.programme_id,

@@ -5,7 +5,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from programmes import domain, models
-from shared.persistence import from_row, get, to_row
+from shared.persistence import from_row, get, to_row, update
 
 N = cast(sa.Table, models.Narrative.__table__)
 
@@ -34,7 +34,7 @@ class SqlNarrativeRepository:
         self.session.execute(sa.insert(N).values(**to_row(N, narrative, subject=narrative.subject)))
 
     def save(self, narrative: domain.Narrative) -> None:
-        self.session.execute(N.update().where(N.c.id == narrative.id).values(**to_row(N, narrative)))
+        update(self.session, N, to_row(N, narrative))
 
     def of(self, programme_id: str, filters: dict[str, Any]) -> list[domain.Narrative]:
         """A programme's narratives by period then subject; `filters`: periods starting on or after

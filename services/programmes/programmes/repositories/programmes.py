@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from programmes import domain
 from programmes.repositories.cities import like
 from programmes.repositories.rows import PC, C, F, P, city_from_row, programme_from_row, programme_row
-from shared.persistence import Page, get, get_many, keyset_page
+from shared.persistence import Page, get, get_many, keyset_page, update
 
 # SQLite only (migration 0003): the full-text index of titles and the table it indexes.
 SEARCH = sa.table("programme_search", sa.column("rowid"), sa.column("programme_id"))
@@ -21,6 +21,14 @@ FACET_FILTERS = {"theme": "theme", "country": "country", "city": "city", "sdg_go
 FACET_PRIORITY = ("city", "organisation", "country", "sdg_goal", "theme")
 COLUMN_FILTERS = {"funding_window": P.c.funding_window, "instrument": P.c.instrument,
                   "status": P.c.status, "parent_id": P.c.parent_id}
+
+
+# Built once, run with parameters: every create and every command on a programme runs them, and
+# building a statement cost more than running it (bench: third round).
+_BY_IATI = sa.select(P.c.id).where(P.c.iati_identifier == sa.bindparam("iati"))
+_CITIES_OF = (sa.select(PC.c.programme_id, C).join(C, C.c.id == PC.c.city_id)
+              .where(PC.c.programme_id.in_(sa.bindparam("ids", expanding=True)))
+              .order_by(PC.c.programme_id, PC.c.position))
 
 
 class SqlProgrammeRepository:
@@ -40,14 +48,14 @@ class SqlProgrammeRepository:
         get_many(self.session, P, programme_ids, for_update=True)
 
     def id_of_iati_identifier(self, iati_identifier: str) -> str | None:
-        return self.session.execute(sa.select(P.c.id).where(P.c.iati_identifier == iati_identifier)).scalar()
+        return self.session.execute(_BY_IATI, {"iati": iati_identifier}).scalar()
 
     def add(self, programme: domain.Programme) -> None:
-        self.session.execute(P.insert().values(**programme_row(programme)))
-        self._write_links(programme)
+        self.session.execute(P.insert(), programme_row(programme))
+        self._write_links(programme, new=True)
 
     def save(self, programme: domain.Programme) -> None:
-        self.session.execute(P.update().where(P.c.id == programme.id).values(**programme_row(programme)))
+        update(self.session, P, programme_row(programme))
         self._write_links(programme)
 
     def touch(self, programme_id: str, at: datetime) -> None:
@@ -56,8 +64,10 @@ class SqlProgrammeRepository:
         self.session.execute(F.update().where(F.c.programme_id == programme_id, F.c.updated_at < at)
                              .values(updated_at=at))
 
-    def _write_links(self, programme: domain.Programme) -> None:
-        self.session.execute(F.delete().where(F.c.programme_id == programme.id))
+    def _write_links(self, programme: domain.Programme, *, new: bool = False) -> None:
+        """Facets and city links; a `new` programme has none yet: nothing to delete or look up."""
+        if not new:
+            self.session.execute(F.delete().where(F.c.programme_id == programme.id))
         facets = {(kind, code) for kind, codes in (
             ("theme", programme.themes), ("country", programme.countries), ("sdg_goal", programme.sdg_goals),
             ("sdg_target", programme.sdg_targets), ("sector", [s["code"] for s in programme.sectors]),
@@ -65,20 +75,18 @@ class SqlProgrammeRepository:
         if facets:
             self.session.execute(F.insert(), [{"programme_id": programme.id, "kind": kind, "code": code,
                                                "updated_at": programme.updated_at} for kind, code in sorted(facets)])
-        linked = set(self.session.execute(sa.select(PC.c.city_id).where(PC.c.programme_id == programme.id))
-                     .scalars())
-        new = [(i, c) for i, c in enumerate(programme.cities) if c.id not in linked]
-        if new:
+        linked: set[str] = set() if new else set(self.session.execute(
+            sa.select(PC.c.city_id).where(PC.c.programme_id == programme.id)).scalars())
+        unlinked = [(i, c) for i, c in enumerate(programme.cities) if c.id not in linked]
+        if unlinked:
             self.session.execute(PC.insert(), [{"programme_id": programme.id, "city_id": c.id, "position": i,
-                                                "added_at": programme.updated_at} for i, c in new])
+                                                "added_at": programme.updated_at} for i, c in unlinked])
 
     def _cities_of(self, programme_ids: list[str]) -> dict[str, list[domain.City]]:
         out: dict[str, list[domain.City]] = {pid: [] for pid in programme_ids}
         if not programme_ids:
             return out
-        rows = self.session.execute(
-            sa.select(PC.c.programme_id, C).join(C, C.c.id == PC.c.city_id)
-            .where(PC.c.programme_id.in_(programme_ids)).order_by(PC.c.programme_id, PC.c.position)).all()
+        rows = self.session.execute(_CITIES_OF, {"ids": programme_ids}).all()
         for row in rows:
             out[row.programme_id].append(city_from_row(row))
         return out

@@ -15,10 +15,19 @@ from programmes.repositories.rows import (
     result_summary_from_row,
     version_row,
 )
-from shared.persistence import Page, get, keyset_page
+from shared.persistence import Page, get, keyset_page, update
 
 COLUMN_FILTERS = {"programme_id": R.c.programme_id, "indicator": R.c.indicator_code, "city": R.c.city_id,
                   "status": R.c.status}
+
+
+# Built once (every submission looks its slot up; see programmes.py's statements).
+_IN_SLOT = sa.select(R.c.id).where(
+    R.c.programme_id == sa.bindparam("programme_id"), R.c.indicator_code == sa.bindparam("indicator"),
+    R.c.city_id == sa.bindparam("city_id"), R.c.period_start == sa.bindparam("start"),
+    R.c.period_end == sa.bindparam("end"))
+_VERSIONS = sa.select(RV).where(RV.c.result_id == sa.bindparam("result_id")).order_by(RV.c.number)
+_VERSION_NUMBERS = sa.select(RV.c.number).where(RV.c.result_id == sa.bindparam("result_id"))
 
 
 class SqlResultRepository:
@@ -30,29 +39,26 @@ class SqlResultRepository:
         row = get(self.session, R, result_id, for_update=for_update)
         if row is None:
             return None
-        versions = self.session.execute(sa.select(RV).where(RV.c.result_id == result_id)
-                                        .order_by(RV.c.number)).all()
+        versions = self.session.execute(_VERSIONS, {"result_id": result_id}).all()
         return result_from_row(row, versions)
 
     def id_in_slot(self, programme_id: str, indicator: str, city_id: str, start: Any, end: Any) -> str | None:
-        return self.session.execute(sa.select(R.c.id).where(
-            R.c.programme_id == programme_id, R.c.indicator_code == indicator, R.c.city_id == city_id,
-            R.c.period_start == start, R.c.period_end == end)).scalar()
+        return self.session.execute(_IN_SLOT, {"programme_id": programme_id, "indicator": indicator,
+                                               "city_id": city_id, "start": start, "end": end}).scalar()
 
     def add(self, result: domain.Result) -> None:
-        self.session.execute(R.insert().values(**result_row(result)))
+        self.session.execute(R.insert(), result_row(result))
         self.session.execute(RV.insert(), [version_row(result.id, v) for v in result.versions])
 
     def save(self, result: domain.Result) -> None:
-        self.session.execute(R.update().where(R.c.id == result.id).values(**result_row(result)))
-        stored = set(self.session.execute(sa.select(RV.c.number).where(RV.c.result_id == result.id)).scalars())
+        update(self.session, R, result_row(result))
+        stored = set(self.session.execute(_VERSION_NUMBERS, {"result_id": result.id}).scalars())
         for v in result.versions:
             values = version_row(result.id, v)
             if v.number in stored:
-                self.session.execute(RV.update().where(RV.c.result_id == result.id, RV.c.number == v.number)
-                                     .values(**values))
+                update(self.session, RV, values)
             else:
-                self.session.execute(RV.insert().values(**values))
+                self.session.execute(RV.insert(), values)
 
     def page(self, *, filters: dict[str, Any], organisation: str | None = None, cursor: str | None = None,
              limit: int = 50) -> Page:

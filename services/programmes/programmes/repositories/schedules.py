@@ -5,7 +5,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from programmes import domain, models
-from shared.persistence import from_row, get, to_row
+from shared.persistence import from_row, get, to_row, update
 
 RS = cast(sa.Table, models.ReportScheduleItem.__table__)
 
@@ -22,7 +22,7 @@ class SqlScheduleRepository:
         return None if row is None else from_row(domain.ScheduleItem, row)
 
     def save(self, item: domain.ScheduleItem) -> None:
-        self.session.execute(RS.update().where(RS.c.id == item.id).values(**to_row(RS, item)))
+        update(self.session, RS, to_row(RS, item))
 
     def of(self, programme_id: str) -> list[domain.ScheduleItem]:
         rows = self.session.execute(sa.select(RS).where(RS.c.programme_id == programme_id)
