@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from metrics import as_of as dated
 from metrics import clock, domain, plans, recompute, registry, schemas
 from metrics.unit_of_work import MetricsUnitOfWork, PlansNotReady
 from shared import plan as shared_plan
@@ -69,7 +70,7 @@ def _query(plan_id, as_of):
 def get_progress(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan)
+        snap = dated.snapshot(uow.projection, plan, day)
         revision = uow.projection.published_revision(plan.id)
     return domain.progress(plan, snap, today=day or clock.today(), as_of=day, revision=revision)
 
@@ -79,21 +80,21 @@ def get_breakdown(uow: MetricsUnitOfWork, dimension: str, plan_id: str | None = 
         raise NotFound("dimension", dimension)
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan, cells=dimension != "fund", dims=True, applications=False)
+        snap = dated.snapshot(uow.projection, plan, day, cells=dimension != "fund", dims=True, applications=False)
     return domain.breakdown(plan, snap, dimension, today=day or clock.today(), as_of=day)
 
 
 def get_history(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan, applications=False)
+        snap = dated.snapshot(uow.projection, plan, day, applications=False)
     return domain.history(plan, snap, today=day or clock.today(), as_of=day)
 
 
 def get_pipeline(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan, dims=True)
+        snap = dated.snapshot(uow.projection, plan, day, dims=True)
     return domain.pipeline(plan, snap, today=day or clock.today(), as_of=day)
 
 

@@ -10,8 +10,10 @@ the two can be compared (reconcile, the property-based test) and rendered by the
 functions."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from metrics import domain
-from metrics.domain import NONE, Plan, ProgrammeDim, Snapshot, SourceState
+from metrics.domain import NONE, Plan, ProgrammeDim, ResultFact, Snapshot, SourceState
 from metrics.registry import fold
 
 
@@ -29,10 +31,11 @@ def programmes_with_placeholders(state: SourceState) -> dict[str, ProgrammeDim]:
     return out
 
 
-def snapshot(plan: Plan, state: SourceState) -> Snapshot:
-    """The aggregates of one plan, recomputed from scratch."""
+def result_rows(plan: Plan, facts: Iterable[ResultFact]) -> tuple[list, list, list]:
+    """The plan's (totals, city references, cells) from result facts, by straightforward
+    grouping (non-zero rows only)."""
     cells: dict = {}
-    for fact in state.results.values():
+    for fact in facts:
         if plan.counts(fact):
             for key, (part, positive) in domain.contributions(fact).items():
                 v, n = cells.get(key, (0, 0))
@@ -45,20 +48,27 @@ def snapshot(plan: Plan, state: SourceState) -> Snapshot:
         totals[tk] = (tv + v, tn + n)
         ck = domain.city_key(cell)
         cities[ck] = cities.get(ck, 0) + n
+    return ([k + v for k, v in totals.items() if v != (0, 0)], [k + (n,) for k, n in cities.items() if n != 0],
+            [k + v for k, v in cells.items() if v != (0, 0)])
+
+
+def snapshot(plan: Plan, state: SourceState) -> Snapshot:
+    """The aggregates of one plan, recomputed from scratch."""
+    totals, cities, cells = result_rows(plan, state.results.values())
     money: dict = {}
     for txn in state.money.values():
         if txn.amount:
             money[txn.cell] = money.get(txn.cell, 0) + txn.amount
     return Snapshot(
-        totals=[k + v for k, v in totals.items() if v != (0, 0)],
-        cities=[k + (n,) for k, n in cities.items() if n != 0],
+        totals=totals,
+        cities=cities,
         money=[k + (a,) for k, a in money.items() if a != 0],
         applications=[a for a in state.applications.values() if a.status == "under_review"],
-        cells=[k + v for k, v in cells.items() if v != (0, 0)],
+        cells=cells,
         programmes=programmes_with_placeholders(state),
         city_names=dict(state.cities),
         funds=dict(state.funds),
     )
 
 
-__all__ = ["SourceState", "fold", "snapshot", "NONE"]
+__all__ = ["SourceState", "fold", "result_rows", "snapshot", "NONE"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from metrics.domain.numbers import NONE, as_date, scale_money, scale_value
+from metrics.domain.numbers import NONE, as_date, as_timestamp, scale_money, scale_value
 
 Payload = dict[str, Any]
 
@@ -35,6 +35,7 @@ class ResultFact:
     value: int            # scaled by VALUE_SCALE
     split_direct: int = 0     # the result's `reach` disaggregation (scaled): the parts it says are
     split_indirect: int = 0   # direct and indirect; the rest of the value counts as `reach`
+    approved_at: datetime | None = None   # when this version was approved: valid from then (as_of)
 
     def as_row(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -53,7 +54,7 @@ def result_from_event(event_type: str, p: Payload) -> ResultFact:
         city = p["city"]
         return ResultFact(p["result_id"], 1, p["programme_id"], None, p["indicator"], True, "unit", "direct",
                           f"{city['country']}:{city['name']}", city["name"], city["country"], day, day,
-                          scale_value(p["value"]))
+                          scale_value(p["value"]), approved_at=as_timestamp(p["recorded_at"]))
     if event_type in ("result.approved", "result.revised"):
         ind, city, period = p["indicator"], p["city"], p["period"]
         split = (p.get("disaggregations") or {}).get("reach") or {}
@@ -61,7 +62,8 @@ def result_from_event(event_type: str, p: Payload) -> ResultFact:
                           bool(ind["corporate"]), ind["measure"], ind["reach"], city["id"], city["name"],
                           city["country"], as_date(period["start"]), as_date(period["end"]),
                           scale_value(p["value"]), scale_value(split.get("direct", 0)),
-                          scale_value(split.get("indirect", 0)))
+                          scale_value(split.get("indirect", 0)),
+                          as_timestamp(p["approved_at"] if event_type == "result.approved" else p["revised_at"]))
     raise ValueError(f"{event_type} is not a result event")
 
 

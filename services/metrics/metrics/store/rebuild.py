@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from metrics import models as m
 from metrics.domain import Plan, ProgrammeDim, SourceState
 from metrics.store.facts import application_row, programme_row
+from metrics.store.versions import VersionStore
 from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, PlansNotReady, Store
 from shared.events.fields import utcnow
 from shared.persistence import get_many, to_row, upsert
@@ -92,6 +93,7 @@ class Rebuilder(Store):
         for fact in state.results.values():
             programmes.setdefault(fact.programme_id, ProgrammeDim(fact.programme_id, 0, fact.parent_id, None, None))
         self._bulk(m.result_facts, [f.as_row() for f in state.results.values()])
+        self._bulk(m.result_versions, VersionStore.version_rows(list(state.versions.values())))
         self._bulk(m.metric_programmes, [programme_row(p) for p in programmes.values()])
         self._bulk(m.metric_cities, [{"city_id": cid, "name": name, "country": country}
                                      for cid, (name, country) in state.cities.items()])

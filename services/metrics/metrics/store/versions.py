@@ -1,0 +1,61 @@
+"""Valid-time history of results in SQL (`result_versions`): every approved version with when it
+counted, [approved_at, superseded_at), kept by each result event at a cost that depends only on
+that result's versions, and the facts as they stood at the end of a day (`metrics.domain.versions`
+is the rule). The result's `result_facts` row is held while its versions are written, so writers
+of one result are serialised (lock order step 2, `metrics.store`)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from metrics import models as m
+from metrics.domain import Plan, ResultFact
+from metrics.domain.versions import approved, end_of, superseded_at
+from metrics.store.sql import Store
+from shared.persistence import from_row
+
+FACT_COLUMNS = tuple(c.name for c in m.result_facts.c)
+
+
+class VersionStore(Store):
+    def record_version(self, fact: ResultFact) -> None:
+        """Add a version (once: a redelivery adds nothing), close it at the first approval of a
+        higher version, and close the lower versions still open at its approval."""
+        v = m.result_versions
+        at = approved(fact)
+        higher = self.run(sa.select(sa.func.min(v.c.approved_at))
+                          .where(v.c.result_id == fact.result_id, v.c.version > fact.version)).scalar()
+        inserted = self.claim(v, ("result_id", "version"),
+                              {**fact.as_row(), "approved_at": at, "superseded_at": higher}).rowcount
+        if inserted == 1:
+            self.run(v.update().where(v.c.result_id == fact.result_id, v.c.version < fact.version,
+                                      sa.or_(v.c.superseded_at.is_(None), v.c.superseded_at > at))
+                     .values(superseded_at=at))
+
+    @staticmethod
+    def facts_on(day: date) -> sa.Subquery:
+        """The result facts as they stood at the end of `day`: each result at the version that
+        counted then, with result_facts' columns (a drop-in for the table in queries)."""
+        v, end = m.result_versions.c, end_of(day)
+        return (sa.select(*(v[name] for name in FACT_COLUMNS))
+                .where(v.approved_at < end, sa.or_(v.superseded_at.is_(None), v.superseded_at >= end))
+                .subquery("facts_on"))
+
+    def counted_on(self, plan: Plan, day: date) -> list[ResultFact]:
+        """The plan's counted facts as they stood at the end of `day` (read time: O(versions))."""
+        f = self.facts_on(day).c
+        rows = self.run(sa.select(*f).where(f.corporate.is_(True), f.measure == "unit",
+                                            f.indicator.in_(plan.indicators), f.period_end >= plan.start,
+                                            f.period_end <= plan.end))
+        return [fact for fact in (from_row(ResultFact, r) for r in rows) if plan.counts(fact)]
+
+    @staticmethod
+    def version_rows(versions: list[ResultFact]) -> list[dict[str, Any]]:
+        """Rows of every version with its valid time (a rebuild from the sources' state)."""
+        by_result: dict[str, list[ResultFact]] = {}
+        for fact in versions:
+            by_result.setdefault(fact.result_id, []).append(fact)
+        return [{**fact.as_row(), "approved_at": approved(fact),
+                 "superseded_at": superseded_at(fact, by_result[fact.result_id])} for fact in versions]
