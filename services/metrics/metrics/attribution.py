@@ -1,6 +1,7 @@
 """Donor attribution as a use case: the plan's summed figures by contributor to the pooled
 funds, read from the stored facts (result cells, as of a date the results' versions that counted
-then, and money transactions naming their contributor or grant) and computed by `metrics.domain.attribution` (the rule: docs/metrics.md)."""
+then, and money transactions naming their contributor or grant) and computed by
+`metrics.domain.attribution` (the rule: docs/metrics.md)."""
 from __future__ import annotations
 
 from typing import Any

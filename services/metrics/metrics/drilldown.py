@@ -25,6 +25,7 @@ from shared.actors import Actor, org_key
 from shared.errors import NotFound
 from shared.persistence import from_row, keyset_page
 
+
 def _facts(as_of: Any) -> sa.FromClause:
     """The result facts now, or as they stood at the end of `as_of` (the versions that counted then)."""
     return m.result_facts if as_of is None else VersionStore.facts_on(as_of)

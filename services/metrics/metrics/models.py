@@ -185,5 +185,5 @@ metric_published = sa.Table(
 )
 
 AGGREGATES = (metric_cells, metric_totals, metric_city_refs)
-FACTS = (result_facts, result_versions, metric_programmes, metric_cities, metric_funds, metric_money_txns, metric_applications,
-         metric_money)
+FACTS = (result_facts, result_versions, metric_programmes, metric_cities, metric_funds, metric_money_txns,
+         metric_applications, metric_money)

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from metrics import models as m
 from metrics.domain import Plan, ProgrammeDim, SourceState
 from metrics.store.facts import application_row, programme_row
-from metrics.store.versions import VersionStore
 from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, PlansNotReady, Store
+from metrics.store.versions import VersionStore
 from shared.events.fields import utcnow
 from shared.persistence import get_many, to_row, upsert
 
