@@ -1,7 +1,8 @@
 """Per-event cost of the metrics projection with 1k, 100k and 1M results already stored, and the
 time to rebuild the projections from 1M results.
 
-For each size N: a fresh, migrated database is bulk-loaded (SQLAlchemy core) with N result facts,
+For each size N: a fresh, migrated database is bulk-loaded (SQLAlchemy core) with N result facts
+(and their N versions, the valid-time history),
 N inbox rows, their programmes and cities, and the aggregates are built from them (the rebuild:
 timed). Then 2,000 events (half new approved results, half revisions of stored results) go
 through the real handler and unit of work, one transaction each; the median per event is
@@ -54,6 +55,13 @@ def facts(n, rng):
                "value": rng.randint(0, 5000) * 10_000}
 
 
+def store(conn, batch):
+    """Facts and their history (one approved version each, as a migrated or rebuilt store holds)."""
+    from metrics import models as m
+    conn.execute(m.result_facts.insert(), [{**row, "approved_at": AT} for row in batch])
+    conn.execute(m.result_versions.insert(), [{**row, "approved_at": AT, "superseded_at": None} for row in batch])
+
+
 def load(url, n, rng):
     from metrics import models as m
     engine = create_engine(url)
@@ -63,10 +71,10 @@ def load(url, n, rng):
         for row in facts(n, rng):
             batch.append(row)
             if len(batch) == chunk:
-                conn.execute(m.result_facts.insert(), batch)
+                store(conn, batch)
                 batch = []
         if batch:
-            conn.execute(m.result_facts.insert(), batch)
+            store(conn, batch)
         for i in range(0, n, chunk):
             conn.execute(m.inbox.insert(), [{"event_id": str(uuid.UUID(int=rng.getrandbits(128))),
                                              "event_type": "result.approved", "producer": "programmes",

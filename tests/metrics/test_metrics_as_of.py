@@ -80,8 +80,14 @@ def test_as_of_counts_the_version_that_counted_then_and_a_rebuild_keeps_it(db):
         handlers.apply_event(db.uow(), envelope)
     check_as_of(db)
     assert handlers.reconcile(db.uow(), HISTORY)["drift"] is False
+    with db.engine.begin() as conn:   # a history that drifted (say, backfilled by migration 0007)
+        conn.execute(m.result_versions.update().where(m.result_versions.c.result_id == "r-3")
+                     .values(approved_at=datetime(2019, 12, 31, tzinfo=timezone.utc)))
+    report = handlers.reconcile(db.uow(), HISTORY)
+    assert report["drift"] is True and [len(report["versions"][k]) for k in ("unexpected", "missing")] == [1, 1]
     handlers.rebuild(db.uow(), HISTORY)   # the versions and their approval times, from the sources' events
     check_as_of(db)
+    assert handlers.reconcile(db.uow(), HISTORY)["drift"] is False
 
 
 def test_migration_0007_backfills_each_fact_as_approved_at_its_period_end(request, tmp_path):

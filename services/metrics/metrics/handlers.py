@@ -125,7 +125,8 @@ def publish_progress(uow: MetricsUnitOfWork, plan_id: str, includes=()) -> int |
 
 def reconcile(uow: MetricsUnitOfWork, events, *, examples: int = 5) -> dict:
     """Recompute every plan from the sources' events (commit order) and compare with the
-    projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}}."""
+    projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}, "versions":
+    {"unexpected": [...], "missing": [...]}} (result versions and their valid time, examples)."""
     events = list(events)
     state = recompute.fold(events)
     plans_report: dict[str, Any] = {}
@@ -151,6 +152,11 @@ def reconcile(uow: MetricsUnitOfWork, events, *, examples: int = 5) -> dict:
             drift = bool(parts or figures)
             report["drift"] |= drift
             plans_report[plan.id] = {"drift": drift, "figures": figures, "rows": parts}
+        # the valid-time history behind as_of: every version with its interval
+        have = set(map(repr, uow.projection.stored_versions()))
+        want = set(map(repr, uow.projection.version_keys(list(state.versions.values()))))
+        report["versions"] = {"unexpected": sorted(have - want)[:examples], "missing": sorted(want - have)[:examples]}
+        report["drift"] |= have != want
     return report
 
 

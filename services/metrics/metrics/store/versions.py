@@ -59,3 +59,13 @@ class VersionStore(Store):
             by_result.setdefault(fact.result_id, []).append(fact)
         return [{**fact.as_row(), "approved_at": approved(fact),
                  "superseded_at": superseded_at(fact, by_result[fact.result_id])} for fact in versions]
+
+    @staticmethod
+    def version_keys(versions: list[ResultFact]) -> list[tuple[Any, ...]]:
+        """(result id, version, approved_at, superseded_at) of each version, as reconcile compares."""
+        return [(r["result_id"], r["version"], r["approved_at"], r["superseded_at"])
+                for r in VersionStore.version_rows(versions)]
+
+    def stored_versions(self) -> list[tuple[Any, ...]]:
+        v = m.result_versions.c
+        return [tuple(r) for r in self.run(sa.select(v.result_id, v.version, v.approved_at, v.superseded_at))]
