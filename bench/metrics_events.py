@@ -160,11 +160,15 @@ def run(backend, n, tmp):
         t0 = time.perf_counter()
         handlers.get_progress(uow())
         read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        handlers.get_progress(uow(), as_of="2021-12-31")   # grouped from the versions current then
+        read_as_of = time.perf_counter() - t0
         engine.dispose()
         return {"backend": backend, "stored": n, "results_after": stored, "cells": cells,
                 "load_s": round(loaded, 1), "rebuild_s": round(rebuild, 2),
                 "median_us": round(statistics.median(costs) * 1e6), "p90_us": round(
-                    statistics.quantiles(costs, n=10)[-1] * 1e6), "progress_read_ms": round(read * 1e3, 1)}
+                    statistics.quantiles(costs, n=10)[-1] * 1e6), "progress_read_ms": round(read * 1e3, 1),
+                "as_of_read_ms": round(read_as_of * 1e3, 1)}
     finally:
         drop()
 
@@ -173,7 +177,7 @@ def main():
     os.environ.pop("PLAN_FILES", None)
     print(f"metrics: per-event cost (median of {EVENTS - WARMUP} events: half new results, half revisions) "
           f"with N results stored; rebuild = aggregates from the N stored results (SQL)")
-    print("backend    stored N  events median µs  p90 µs  rebuild s  load s  cells  progress read ms")
+    print("backend    stored N  events median µs  p90 µs  rebuild s  load s  cells  progress read ms  as-of read ms")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in BACKENDS:
@@ -181,7 +185,8 @@ def main():
                 row = run(backend, n, Path(tmp))
                 rows.append(row)
                 print(f"{backend:9} {n:9,}  {row['median_us']:16,}  {row['p90_us']:6,}  {row['rebuild_s']:9}  "
-                      f"{row['load_s']:6}  {row['cells']:,}  {row['progress_read_ms']}", flush=True)
+                      f"{row['load_s']:6}  {row['cells']:,}  {row['progress_read_ms']}  {row['as_of_read_ms']}",
+                      flush=True)
     for backend in BACKENDS:
         mine = [r for r in rows if r["backend"] == backend]
         if len(mine) > 1:

@@ -24,15 +24,17 @@ class VersionStore(Store):
         """Add a version (once: a redelivery adds nothing), close it at the first approval of a
         higher version, and close the lower versions still open at its approval."""
         v = m.result_versions
+        key = {"rid": fact.result_id, "v": fact.version}
+        higher = self.run(self.cached(("versions", "higher"), lambda: sa.select(sa.func.min(v.c.approved_at)).where(
+            v.c.result_id == sa.bindparam("rid"), v.c.version > sa.bindparam("v"))), key).scalar()
         at = approved(fact)
-        higher = self.run(sa.select(sa.func.min(v.c.approved_at))
-                          .where(v.c.result_id == fact.result_id, v.c.version > fact.version)).scalar()
         inserted = self.claim(v, ("result_id", "version"),
                               {**fact.as_row(), "approved_at": at, "superseded_at": higher}).rowcount
         if inserted == 1:
-            self.run(v.update().where(v.c.result_id == fact.result_id, v.c.version < fact.version,
-                                      sa.or_(v.c.superseded_at.is_(None), v.c.superseded_at > at))
-                     .values(superseded_at=at))
+            self.run(self.cached(("versions", "close"), lambda: v.update().where(
+                v.c.result_id == sa.bindparam("rid"), v.c.version < sa.bindparam("v"),
+                sa.or_(v.c.superseded_at.is_(None), v.c.superseded_at > sa.bindparam("at", type_=v.c.approved_at.type)))
+                .values(superseded_at=sa.bindparam("at", type_=v.c.approved_at.type))), {**key, "at": at})
 
     @staticmethod
     def facts_on(day: date) -> sa.Subquery:
