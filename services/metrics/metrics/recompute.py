@@ -10,10 +10,8 @@ the two can be compared (reconcile, the property-based test) and rendered by the
 functions."""
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from metrics import domain
-from metrics.domain import NONE, Plan, ProgrammeDim, ResultFact, Snapshot, SourceState
+from metrics.domain import NONE, Plan, ProgrammeDim, Snapshot, SourceState
 from metrics.registry import fold
 
 
@@ -31,11 +29,10 @@ def programmes_with_placeholders(state: SourceState) -> dict[str, ProgrammeDim]:
     return out
 
 
-def result_rows(plan: Plan, facts: Iterable[ResultFact]) -> tuple[list, list, list]:
-    """The plan's (totals, city references, cells) from result facts, by straightforward
-    grouping (non-zero rows only)."""
+def snapshot(plan: Plan, state: SourceState) -> Snapshot:
+    """The aggregates of one plan, recomputed from scratch."""
     cells: dict = {}
-    for fact in facts:
+    for fact in state.results.values():
         if plan.counts(fact):
             for key, (part, positive) in domain.contributions(fact).items():
                 v, n = cells.get(key, (0, 0))
@@ -48,27 +45,20 @@ def result_rows(plan: Plan, facts: Iterable[ResultFact]) -> tuple[list, list, li
         totals[tk] = (tv + v, tn + n)
         ck = domain.city_key(cell)
         cities[ck] = cities.get(ck, 0) + n
-    return ([k + v for k, v in totals.items() if v != (0, 0)], [k + (n,) for k, n in cities.items() if n != 0],
-            [k + v for k, v in cells.items() if v != (0, 0)])
-
-
-def snapshot(plan: Plan, state: SourceState) -> Snapshot:
-    """The aggregates of one plan, recomputed from scratch."""
-    totals, cities, cells = result_rows(plan, state.results.values())
     money: dict = {}
     for txn in state.money.values():
         if txn.amount:
             money[txn.cell] = money.get(txn.cell, 0) + txn.amount
     return Snapshot(
-        totals=totals,
-        cities=cities,
+        totals=[k + v for k, v in totals.items() if v != (0, 0)],
+        cities=[k + (n,) for k, n in cities.items() if n != 0],
         money=[k + (a,) for k, a in money.items() if a != 0],
         applications=[a for a in state.applications.values() if a.status == "under_review"],
-        cells=cells,
+        cells=[k + v for k, v in cells.items() if v != (0, 0)],
         programmes=programmes_with_placeholders(state),
         city_names=dict(state.cities),
         funds=dict(state.funds),
     )
 
 
-__all__ = ["SourceState", "fold", "result_rows", "snapshot", "NONE"]
+__all__ = ["SourceState", "fold", "snapshot", "NONE"]

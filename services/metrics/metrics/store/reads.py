@@ -1,12 +1,18 @@
-"""Reads of the metrics store: one plan's aggregates as a `Snapshot`, the programmes and the
-applications under review, and the publishing bookkeeping (the last progress published)."""
+"""Reads of the metrics store: one plan's aggregates as a `Snapshot` (or its result rows as of a
+date), the programmes and the applications under review, and the publishing bookkeeping (the
+last progress published)."""
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from metrics import models as m
 from metrics.domain import Application, Plan, ProgrammeDim, Snapshot
+from metrics.store.rebuild import Rebuilder
 from metrics.store.sql import Store
+from metrics.store.versions import VersionStore
 from shared.events.fields import utcnow
 from shared.persistence import from_row
 
@@ -40,6 +46,22 @@ class Reader(Store):
                           for f in self.run(sa.select(m.metric_funds))}
         snap.updated_at = self.run(sa.select(sa.func.max(m.inbox.c.processed_at))).scalar_one()
         return snap
+
+    def result_rows_on(self, plan: Plan, day: date, *, cells: bool = False) -> tuple[list, list, list]:
+        """The plan's (totals, city references, cells) from the facts as they stood at the end of
+        `day` (each result at the version current then), grouped in SQL as `rebuild_plan` groups
+        the current facts; cells only when asked for (breakdowns, attribution)."""
+        facts = VersionStore.facts_on(day)
+        parts = Rebuilder._reach_parts(Rebuilder.counted(plan, facts), facts)
+        p, positive = parts.c, sa.func.sum(sa.case((parts.c.part > 0, 1), else_=0))
+
+        def grouped(*keys: Any, value: bool = True) -> list[tuple[Any, ...]]:
+            sums = (sa.func.sum(p.part), positive) if value else (positive,)
+            rows = self.run(sa.select(*keys, *sums).where(p.part != 0).group_by(*keys))
+            return [tuple(r[:len(keys)]) + tuple(int(x) for x in r[len(keys):]) for r in rows]
+        return (grouped(p.indicator, p.reach, p.period_end),
+                [r for r in grouped(p.indicator, p.city_id, p.country, p.period_end, value=False) if r[-1] != 0],
+                grouped(p.indicator, p.reach, p.programme_id, p.city_id, p.country, p.period_end) if cells else [])
 
     def programmes(self) -> dict[str, ProgrammeDim]:
         return {p.programme_id: from_row(ProgrammeDim, p, themes=tuple(p.themes or ()),

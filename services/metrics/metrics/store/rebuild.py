@@ -40,12 +40,10 @@ class Rebuilder(Store):
 
     def rebuild_plan(self, plan: Plan) -> None:
         """Replace one plan's aggregates with a recomputation from the stored result facts (SQL)."""
-        r, c = m.result_facts.c, m.metric_cells.c
+        c = m.metric_cells.c
         for table in m.AGGREGATES:
             self.run(table.delete().where(table.c.plan_id == plan.id))
-        counted = sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit",
-                          r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
-        parts = self._reach_parts(counted)
+        parts = self._reach_parts(self.counted(plan, m.result_facts))
         positive = sa.func.sum(sa.case((parts.c.part > 0, 1), else_=0))
         groups = (parts.c.indicator, parts.c.reach, parts.c.programme_id, parts.c.city_id, parts.c.country,
                   parts.c.period_end)
@@ -66,9 +64,16 @@ class Rebuilder(Store):
                {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
 
     @staticmethod
-    def _reach_parts(counted: sa.ColumnElement[bool]) -> sa.Subquery:
+    def counted(plan: Plan, facts: sa.FromClause) -> sa.ColumnElement[bool]:
+        """`plan.counts` as SQL, on result_facts or on the facts as of a date (same columns)."""
+        r = facts.c
+        return sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit",
+                       r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
+
+    @staticmethod
+    def _reach_parts(counted: sa.ColumnElement[bool], facts: sa.FromClause = m.result_facts) -> sa.Subquery:
         """The counted facts' direct and indirect parts, one row each, as `ResultFact.reach_parts`."""
-        r = m.result_facts.c
+        r = facts.c
         rest = r.value - r.split_direct - r.split_indirect
         keys = (r.indicator, r.programme_id, r.city_id, r.country, r.period_end)
         direct = r.split_direct + sa.case((r.reach == "direct", rest), else_=0)

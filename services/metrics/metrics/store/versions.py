@@ -11,10 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from metrics import models as m
-from metrics.domain import Plan, ResultFact
+from metrics.domain import ResultFact
 from metrics.domain.versions import approved, end_of, superseded_at
 from metrics.store.sql import Store
-from shared.persistence import from_row
 
 FACT_COLUMNS = tuple(c.name for c in m.result_facts.c)
 
@@ -44,14 +43,6 @@ class VersionStore(Store):
         return (sa.select(*(v[name] for name in FACT_COLUMNS))
                 .where(v.approved_at < end, sa.or_(v.superseded_at.is_(None), v.superseded_at >= end))
                 .subquery("facts_on"))
-
-    def counted_on(self, plan: Plan, day: date) -> list[ResultFact]:
-        """The plan's counted facts as they stood at the end of `day` (read time: O(versions))."""
-        f = self.facts_on(day).c
-        rows = self.run(sa.select(*f).where(f.corporate.is_(True), f.measure == "unit",
-                                            f.indicator.in_(plan.indicators), f.period_end >= plan.start,
-                                            f.period_end <= plan.end))
-        return [fact for fact in (from_row(ResultFact, r) for r in rows) if plan.counts(fact)]
 
     @staticmethod
     def version_rows(versions: list[ResultFact]) -> list[dict[str, Any]]:
