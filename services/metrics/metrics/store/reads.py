@@ -4,12 +4,11 @@ last progress published)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 
 from metrics import models as m
-from metrics.domain import Application, Plan, ProgrammeDim, Snapshot
+from metrics.domain import NONE, Application, Plan, ProgrammeDim, Snapshot, roll_up
 from metrics.store.rebuild import Rebuilder
 from metrics.store.sql import Store
 from metrics.store.versions import VersionStore
@@ -49,19 +48,20 @@ class Reader(Store):
 
     def result_rows_on(self, plan: Plan, day: date, *, cells: bool = False) -> tuple[list, list, list]:
         """The plan's (totals, city references, cells) from the facts as they stood at the end of
-        `day` (each result at the version current then), grouped in SQL as `rebuild_plan` groups
-        the current facts; cells only when asked for (breakdowns, attribution)."""
+        `day` (each result at the version current then): one scan grouped in SQL as `rebuild_plan`
+        groups the current facts, by cell (by city only, when cells are not asked for), rolled up
+        to totals and city references as the projection rolls up its deltas."""
         facts = VersionStore.facts_on(day)
-        parts = Rebuilder._reach_parts(Rebuilder.counted(plan, facts), facts)
-        p, positive = parts.c, sa.func.sum(sa.case((parts.c.part > 0, 1), else_=0))
-
-        def grouped(*keys: Any, value: bool = True) -> list[tuple[Any, ...]]:
-            sums = (sa.func.sum(p.part), positive) if value else (positive,)
-            rows = self.run(sa.select(*keys, *sums).where(p.part != 0).group_by(*keys))
-            return [tuple(r[:len(keys)]) + tuple(int(x) for x in r[len(keys):]) for r in rows]
-        return (grouped(p.indicator, p.reach, p.period_end),
-                [r for r in grouped(p.indicator, p.city_id, p.country, p.period_end, value=False) if r[-1] != 0],
-                grouped(p.indicator, p.reach, p.programme_id, p.city_id, p.country, p.period_end) if cells else [])
+        p = Rebuilder._reach_parts(Rebuilder.counted(plan, facts), facts).c
+        programme = p.programme_id if cells else sa.literal(NONE, sa.String).label("programme_id")
+        keys = (p.indicator, p.reach, programme, p.city_id, p.country, p.period_end)
+        rows = self.run(sa.select(*keys, sa.func.sum(p.part), sa.func.sum(sa.case((p.part > 0, 1), else_=0)))
+                        .where(p.part != 0).group_by(*(k for k in keys if k is not programme or cells)))
+        grouped = {(plan.id, *r[:6]): (int(r[6]), int(r[7])) for r in rows}
+        totals, cities = roll_up(grouped)
+        return ([k[1:] + v for k, v in totals.items() if v != (0, 0)],
+                [k[1:] + (n,) for k, n in cities.items() if n != 0],
+                [k[1:] + v for k, v in grouped.items()] if cells else [])
 
     def programmes(self) -> dict[str, ProgrammeDim]:
         return {p.programme_id: from_row(ProgrammeDim, p, themes=tuple(p.themes or ()),
