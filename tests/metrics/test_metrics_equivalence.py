@@ -195,8 +195,7 @@ def _dated_bodies(plan, snap, day):
     snap.updated_at = None
     out = {"progress": domain.progress(plan, snap, today=day, as_of=day),
            "history": domain.history(plan, snap, today=day, as_of=day)}
-    for dimension in ("programme", "city", "theme"):
-        out[dimension] = domain.breakdown(plan, snap, dimension, today=day, as_of=day)
+    out["programme"] = domain.breakdown(plan, snap, "programme", today=day, as_of=day)
     return out
 
 
@@ -216,19 +215,19 @@ def _check_as_of(world, plan, state, commit_order, day):
     for snap in (expected, only_then):
         snap.programmes = actual.programmes   # programmes known only from later results: no figures
     assert actual.canonical() == expected.canonical() == only_then.canonical()
-    assert _dated_bodies(plan, actual, day) == _dated_bodies(plan, expected, day) == _dated_bodies(
-        plan, only_then, day)
+    assert _dated_bodies(plan, actual, day) == _dated_bodies(plan, expected, day)
     figures = domain.progress(plan, expected, today=day, as_of=day)["figures"]
     # the use cases: progress and attribution read as of the date from the store
     assert handlers.get_progress(world.uow(), plan.id, day)["figures"] == figures
     credited = {**get_attribution(world.uow(), plan.id, day), "updated_at": None}   # the store's last event
     assert credited == attribution(plan, expected, state.money.values(), today=day, as_of=day)
     for figure in plan.figures:   # the drill-down as of the date adds up to the figure as of the date
-        summary = drilldown.list_results(world.uow(), figure.code, plan.id, day, actor=ADMIN, limit=1)["summary"]
+        behind = drilldown.list_results(world.uow(), figure.code, plan.id, day, actor=ADMIN, limit=200)
         if figure.measure == "sum":
-            assert summary["value"] == figures[figure.code]["value"]
-        else:
-            assert summary["results"] >= figures[figure.code]["value"]
+            assert behind["summary"]["value"] == figures[figure.code]["value"]
+        else:   # the results behind a distinct count are in exactly the cities (countries) it counts
+            place = "id" if figure.measure == "distinct_cities" else "country"
+            assert len({i["city"][place] for i in behind["items"]}) == figures[figure.code]["value"]
 
 
 @settings(max_examples=int(os.environ.get("METRICS_EQUIVALENCE_EXAMPLES", 300)), deadline=None,
