@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics import as_of, clock, domain, drilldown, handlers, plans, recompute
-from metrics.attribution import get_attribution, money_txns
+from metrics.attribution import money_txns
 from metrics.domain.attribution import attribution
 from metrics.domain.numbers import as_timestamp
 from metrics.domain.versions import end_of
@@ -206,7 +206,7 @@ def _approved_by(event, day):
     return at is None or as_timestamp(event.payload[at]) < end_of(day)
 
 
-def _check_as_of(world, plan, state, commit_order, day):
+def _check_as_of(world, plan, state, commit_order, txns, day):
     with world.uow() as uow:
         actual = as_of.snapshot(uow.projection, plan, day, cells=True, dims=True)
     expected = recompute.snapshot(plan, state.as_of(day))
@@ -217,10 +217,8 @@ def _check_as_of(world, plan, state, commit_order, day):
     assert actual.canonical() == expected.canonical() == only_then.canonical()
     assert _dated_bodies(plan, actual, day) == _dated_bodies(plan, expected, day)
     figures = domain.progress(plan, expected, today=day, as_of=day)["figures"]
-    # the use cases: progress and attribution read as of the date from the store
-    assert handlers.get_progress(world.uow(), plan.id, day)["figures"] == figures
-    credited = {**get_attribution(world.uow(), plan.id, day), "updated_at": None}   # the store's last event
-    assert credited == attribution(plan, expected, state.money.values(), today=day, as_of=day)
+    assert attribution(plan, actual, txns, today=day, as_of=day) == attribution(
+        plan, expected, state.money.values(), today=day, as_of=day)
     for figure in plan.figures:   # the drill-down as of the date adds up to the figure as of the date
         behind = drilldown.list_results(world.uow(), figure.code, plan.id, day, actor=ADMIN, limit=200)
         if figure.measure == "sum":
@@ -232,7 +230,7 @@ def _check_as_of(world, plan, state, commit_order, day):
 
 @settings(max_examples=int(os.environ.get("METRICS_EQUIVALENCE_EXAMPLES", 300)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(history=histories(), day=st.dates(date(2017, 6, 1), date(2024, 12, 31)))
+@given(history=histories(), day=st.one_of(st.none(), st.none(), st.dates(date(2017, 6, 1), date(2024, 12, 31))))
 def test_incremental_projection_equals_full_recomputation(world, history, day):
     commit_order, deliveries = history
     world.empty()
@@ -269,4 +267,5 @@ def test_incremental_projection_equals_full_recomputation(world, history, day):
         expected_direct = sum(domain.scale_value(_direct_part(p)) for p in counted)
         figure = domain.figure_value(plan, people, actual)
         assert (figure["value"], figure["direct"]) == (expected_people, expected_direct)
-        _check_as_of(world, plan, state, commit_order, day)
+        if day is not None:   # as of a date (a third of the examples: it doubles an example's cost)
+            _check_as_of(world, plan, state, commit_order, txns, day)
