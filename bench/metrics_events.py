@@ -1,7 +1,8 @@
 """Per-event cost of the metrics projection with 1k, 100k and 1M results already stored, and the
 time to rebuild the projections from 1M results.
 
-For each size N: a fresh, migrated database is bulk-loaded (SQLAlchemy core) with N result facts,
+For each size N: a fresh, migrated database is bulk-loaded (SQLAlchemy core) with N result facts
+(and their N versions, the valid-time history),
 N inbox rows, their programmes and cities, and the aggregates are built from them (the rebuild:
 timed). Then 2,000 events (half new approved results, half revisions of stored results) go
 through the real handler and unit of work, one transaction each; the median per event is
@@ -54,6 +55,13 @@ def facts(n, rng):
                "value": rng.randint(0, 5000) * 10_000}
 
 
+def store(conn, batch):
+    """Facts and their history (one approved version each, as a migrated or rebuilt store holds)."""
+    from metrics import models as m
+    conn.execute(m.result_facts.insert(), [{**row, "approved_at": AT} for row in batch])
+    conn.execute(m.result_versions.insert(), [{**row, "approved_at": AT, "superseded_at": None} for row in batch])
+
+
 def load(url, n, rng):
     from metrics import models as m
     engine = create_engine(url)
@@ -63,10 +71,10 @@ def load(url, n, rng):
         for row in facts(n, rng):
             batch.append(row)
             if len(batch) == chunk:
-                conn.execute(m.result_facts.insert(), batch)
+                store(conn, batch)
                 batch = []
         if batch:
-            conn.execute(m.result_facts.insert(), batch)
+            store(conn, batch)
         for i in range(0, n, chunk):
             conn.execute(m.inbox.insert(), [{"event_id": str(uuid.UUID(int=rng.getrandbits(128))),
                                              "event_type": "result.approved", "producer": "programmes",
@@ -152,11 +160,15 @@ def run(backend, n, tmp):
         t0 = time.perf_counter()
         handlers.get_progress(uow())
         read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        handlers.get_progress(uow(), as_of="2021-12-31")   # grouped from the versions current then
+        read_as_of = time.perf_counter() - t0
         engine.dispose()
         return {"backend": backend, "stored": n, "results_after": stored, "cells": cells,
                 "load_s": round(loaded, 1), "rebuild_s": round(rebuild, 2),
                 "median_us": round(statistics.median(costs) * 1e6), "p90_us": round(
-                    statistics.quantiles(costs, n=10)[-1] * 1e6), "progress_read_ms": round(read * 1e3, 1)}
+                    statistics.quantiles(costs, n=10)[-1] * 1e6), "progress_read_ms": round(read * 1e3, 1),
+                "as_of_read_ms": round(read_as_of * 1e3, 1)}
     finally:
         drop()
 
@@ -165,7 +177,7 @@ def main():
     os.environ.pop("PLAN_FILES", None)
     print(f"metrics: per-event cost (median of {EVENTS - WARMUP} events: half new results, half revisions) "
           f"with N results stored; rebuild = aggregates from the N stored results (SQL)")
-    print("backend    stored N  events median µs  p90 µs  rebuild s  load s  cells  progress read ms")
+    print("backend    stored N  events median µs  p90 µs  rebuild s  load s  cells  progress read ms  as-of read ms")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in BACKENDS:
@@ -173,7 +185,8 @@ def main():
                 row = run(backend, n, Path(tmp))
                 rows.append(row)
                 print(f"{backend:9} {n:9,}  {row['median_us']:16,}  {row['p90_us']:6,}  {row['rebuild_s']:9}  "
-                      f"{row['load_s']:6}  {row['cells']:,}  {row['progress_read_ms']}", flush=True)
+                      f"{row['load_s']:6}  {row['cells']:,}  {row['progress_read_ms']}  {row['as_of_read_ms']}",
+                      flush=True)
     for backend in BACKENDS:
         mine = [r for r in rows if r["backend"] == backend]
         if len(mine) > 1:

@@ -19,7 +19,8 @@ class FigureResultsQuery(ProgressQuery):
 
 class FigureResultOut(StrictSchema):
     result_id = Text()
-    version = fields.Integer(metadata={"description": "the approved version counted (the highest)"})
+    version = fields.Integer(metadata={"description": "the approved version counted: the highest approved (as of "
+                                                      "the date: the highest approved by the end of that day)"})
     programme_id = Text()
     programme_title = Text(allow_none=True)
     indicator = Text()
@@ -28,6 +29,7 @@ class FigureResultOut(StrictSchema):
     value = fields.Raw(metadata={"description": "the value counted (integer or Decimal string)"})
     direct = fields.Raw()
     indirect = fields.Raw()
+    approved_at = Text(allow_none=True, metadata={"description": "when this version was approved (UTC ISO 8601)"})
 
 
 class FigureResultsOut(StrictSchema):

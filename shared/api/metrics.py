@@ -3,8 +3,9 @@
 response schemas (for the OpenAPI document; bodies are built by metrics.domain).
 
 Every read takes `plan` (a plan id; the first plan by id when absent) and `as_of` (an ISO
-date: only results whose period ended on or before it, and money dated on or before it, count;
-status and projection are evaluated at that date). Figures: sums are whole numbers (or a
+date: only results whose period ended on or before it, each at the version approved by the end
+of that day and not yet superseded, and money dated on or before it, count; status and
+projection are evaluated at that date). Figures: sums are whole numbers (or a
 Decimal string when a value has a fractional part), distinct counts integers; money is a
 Decimal string per currency; dates ISO 8601; times UTC ISO 8601."""
 from marshmallow import fields, validate
@@ -22,7 +23,8 @@ class PlanQuery(StrictSchema):
 
 
 class ProgressQuery(PlanQuery):
-    as_of = fields.Date(metadata={"description": "ISO date: count results whose period ended by then and "
+    as_of = fields.Date(metadata={"description": "ISO date: count results whose period ended by then, each at "
+                                                 "the version approved and current at the end of that day, and "
                                                  "evaluate status and projection at that date"})
 
 

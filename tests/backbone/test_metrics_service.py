@@ -174,6 +174,9 @@ def test_two_replicas_consuming_at_once_give_exact_figures(container_factory, se
             breakdown = rpc.metrics.get_breakdown(dimension)
             assert breakdown["items"] == domain.breakdown(plan, recompute.snapshot(plan, state), dimension,
                                                           today=date(2020, 12, 31), as_of=None)["items"]
+        day = date(2020, 6, 30)   # as of a date: the versions approved by then (builders: at period end)
+        then = domain.progress(plan, recompute.snapshot(plan, state.as_of(day)), today=day, as_of=day)
+        assert rpc.metrics.get_progress(as_of=day.isoformat())["figures"] == then["figures"]
         # Both replicas publish (and both outbox relays may publish a row twice: at-least-once, same
         # event id). A revision is never given to two different states, and the highest revision
         # is the final state: what a subscriber keeping the highest revision holds.

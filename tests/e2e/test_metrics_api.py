@@ -3,7 +3,7 @@ and revise results through the programmes API and watch the public progress, bre
 history and pipeline follow."""
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -224,9 +224,16 @@ def test_every_figure_links_to_the_approved_results_behind_it(platform):
     assert theirs["items"] == [] and theirs["summary"]["not_listed"] == first["summary"]["results"]
     public = get(platform, "/v1/objective/progress/figures/people_reached/results")
     assert public["items"] == [] and public["summary"] == theirs["summary"]
-    # as of a date: only results whose period had ended
+    # as of a date: only results whose period had ended, at the version approved by the end of that day
     before, _ = every_page(admin, link.split("?")[0], as_of="2020-06-29", limit=200)
     assert result["id"] not in [i["result_id"] for i in before]
+    today = datetime.now(timezone.utc).date()
+    for day, listed_then in ((today - timedelta(days=1), False), (today, True)):   # approved today
+        then, then_page = every_page(admin, link.split("?")[0], as_of=day.isoformat(), limit=200)
+        assert (result["id"] in [i["result_id"] for i in then]) is listed_then
+        figure = get(platform, "/v1/objective/progress", as_of=day.isoformat())["figures"]["people_reached"]
+        assert Decimal(str(then_page["summary"]["value"])) == Decimal(str(figure["value"]))
+    assert mine["approved_at"].startswith(today.isoformat())
     assert requests.get(f"{platform}/v1/objective/progress/figures/nothing/results", timeout=10).status_code == 404
     bad = requests.get(f"{platform}{link.split('?')[0]}", params={"limit": 0}, timeout=10)
     assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["limit"]

@@ -2,7 +2,7 @@
 database for the metrics service's real unit of work (SQLite, migrated once, emptied per use)."""
 import copy
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -42,8 +42,9 @@ def programme(programme_id, *, version=1, parent_id=None, window="country_city",
 
 def result(result_id, value, *, version=1, programme_id="p-1", parent_id=None, indicator="people_reached",
            corporate=True, reach="direct", city="c-jinja", period_end=date(2020, 6, 30), measure="unit",
-           period_start=None, reach_split=None, **semantics):
+           period_start=None, reach_split=None, approved_at=None, **semantics):
     """An approved (version 1) or revised result; `reach_split`: its `reach` disaggregation;
+    approved (revised) at `approved_at`, by default at noon UTC on the day its period ends;
     `semantics`: the indicator's kind, reporting and rollup (absent: as before they existed)."""
     event_type = "result.approved" if version == 1 else "result.revised"
     p = copy.deepcopy(PROGRAMMES[event_type])
@@ -55,8 +56,10 @@ def result(result_id, value, *, version=1, programme_id="p-1", parent_id=None, i
                         "reach": reach, "ascending": True, **semantics},
              city={"id": city, "name": name, "country": country},
              period={"start": period_start or date(period_end.year, 1, 1), "end": period_end})
+    at = approved_at or datetime.combine(period_end, time(12), tzinfo=timezone.utc)
     if version > 1:
         p["previous"] = {"version": version - 1, "value": Decimal("1"), "disaggregations": {}, "approved_at": AT}
+    p["revised_at" if version > 1 else "approved_at"] = at
     return event_type, p
 
 

@@ -1,12 +1,14 @@
 """Donor attribution as a use case: the plan's summed figures by contributor to the pooled
-funds, read from the stored facts (result cells, and money transactions naming their contributor
-or grant) and computed by `metrics.domain.attribution` (the rule: docs/metrics.md)."""
+funds, read from the stored facts (result cells, as of a date the results' versions that counted
+then, and money transactions naming their contributor or grant) and computed by
+`metrics.domain.attribution` (the rule: docs/metrics.md)."""
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
 
+from metrics import as_of as dated
 from metrics import clock, handlers
 from metrics import models as m
 from metrics.domain import MoneyTxn
@@ -29,7 +31,7 @@ def get_attribution(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of: A
     (404 when it has contributed nothing as of the date)."""
     plan, day = handlers._query(plan_id, as_of)   # the one validation of plan and as_of
     with uow:
-        snap = uow.projection.snapshot(plan, cells=True, dims=True, applications=False)
+        snap = dated.snapshot(uow.projection, plan, day, cells=True, dims=True, applications=False)
         txns = money_txns(uow.projection)
     body = attribution(plan, snap, txns, today=day or clock.today(), as_of=day)
     if contributor is not None:

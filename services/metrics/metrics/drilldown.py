@@ -1,5 +1,7 @@
-"""Drill-down: the approved results behind one figure of the progress, as of a date, as metrics
-holds them (each result at its winning version), one page at a time.
+"""Drill-down: the approved results behind one figure of the progress, one page at a time: now,
+each result at its winning version; as of a date, at the version that counted then (approved by
+the end of that day and not yet superseded: `metrics.domain.versions`), so the sums equal the
+progress as of that date.
 
 Access follows the programmes API, which lists a programme's results to its reporting
 organisation and to administrators only: an administrator sees every result listed; a key of an
@@ -15,25 +17,41 @@ import sqlalchemy as sa
 from metrics import handlers
 from metrics import models as m
 from metrics.domain import ResultFact, value_out
+from metrics.domain.numbers import timestamp
 from metrics.domain.plan import Figure, Plan
+from metrics.store.rebuild import Rebuilder
+from metrics.store.versions import VersionStore
 from metrics.unit_of_work import MetricsUnitOfWork
 from shared.actors import Actor, org_key
 from shared.errors import NotFound
 from shared.persistence import from_row, keyset_page
 
-RESULT_COLUMNS = [c for c in m.result_facts.c]
+
+def _facts(as_of: Any, name: str = "facts_on") -> sa.FromClause:
+    """The result facts now, or as they stood at the end of `as_of` (the versions that counted then)."""
+    return m.result_facts.alias(name) if as_of is None else VersionStore.facts_on(as_of, name)
 
 
-def _behind(plan: Plan, figure: Figure, as_of: Any) -> sa.Select[Any]:
-    """The result facts the figure counts (plan.counts, as SQL), with their programme's title
-    and organisation: a distinct count counts results with a positive value."""
-    r, p = m.result_facts.c, m.metric_programmes.c
+def _behind(plan: Plan, figure: Figure, facts: sa.FromClause, as_of: Any) -> sa.Select[Any]:
+    """The result facts the figure counts (the rebuild's `counted`, the plan's rule as SQL), with
+    their programme's title and organisation: a distinct count counts results with a positive
+    value. Of a cumulative series (shared.rollup) only its latest fact by the date: the figure
+    adds up the series' growth, which comes to that fact's value."""
+    r, p = facts.c, m.metric_programmes.c
     indicators = list(plan.indicators) if figure.indicator == "*" else [figure.indicator]
     end = min(plan.end, as_of) if as_of else plan.end
-    query = (sa.select(*RESULT_COLUMNS, p.title.label("programme_title"), p.organisation)
-             .select_from(m.result_facts.outerjoin(m.metric_programmes, p.programme_id == r.programme_id))
-             .where(r.version >= 1, r.corporate.is_(True), r.measure == "unit", r.indicator.in_(indicators),
-                    r.period_end >= plan.start, r.period_end <= end))
+    later = _facts(as_of, "later")
+    l_ = later.c
+    superseded = sa.exists().where(   # a later fact of the same series, in counted_contributions' order
+        l_.indicator == r.indicator, l_.programme_id == r.programme_id, l_.city_id == r.city_id,
+        Rebuilder.counted(plan, later), l_.period_end <= end,
+        sa.or_(l_.period_end > r.period_end,
+               sa.and_(l_.period_end == r.period_end, l_.value > r.value),
+               sa.and_(l_.period_end == r.period_end, l_.value == r.value, l_.result_id > r.result_id)))
+    query = (sa.select(*facts.c, p.title.label("programme_title"), p.organisation)
+             .select_from(facts.outerjoin(m.metric_programmes, p.programme_id == r.programme_id))
+             .where(Rebuilder.counted(plan, facts), r.indicator.in_(indicators), r.period_end <= end,
+                    sa.or_(r.reporting != "cumulative", sa.not_(superseded))))
     return query if figure.measure == "sum" else query.where(r.value > 0)
 
 
@@ -50,7 +68,8 @@ def _item(row: Any) -> dict[str, Any]:
             "programme_title": row.programme_title, "indicator": fact.indicator,
             "city": {"id": fact.city_id, "name": fact.city_name, "country": fact.country},
             "period": {"start": fact.period_start.isoformat(), "end": fact.period_end.isoformat()},
-            "value": value_out(fact.value), "direct": value_out(direct), "indirect": value_out(indirect)}
+            "value": value_out(fact.value), "direct": value_out(direct), "indirect": value_out(indirect),
+            "approved_at": timestamp(fact.approved_at)}
 
 
 def list_results(uow: MetricsUnitOfWork, figure_code: str, plan_id: str | None = None, as_of: Any = None, *,
@@ -59,9 +78,9 @@ def list_results(uow: MetricsUnitOfWork, figure_code: str, plan_id: str | None =
     figure = next((f for f in plan.figures if f.code == figure_code), None)
     if figure is None:
         raise NotFound("figure", figure_code)
-    behind = _behind(plan, figure, day)
+    facts = _facts(day, "facts")
+    behind = _behind(plan, figure, facts, day)
     listed = None if actor.is_anonymous else behind if actor.is_admin else _own(behind, actor, mine=True)
-    r = m.result_facts.c
     with uow:
         def totals(query: sa.Select[Any]) -> tuple[int, int]:
             sub = query.subquery()
@@ -69,7 +88,7 @@ def list_results(uow: MetricsUnitOfWork, figure_code: str, plan_id: str | None =
                                       .select_from(sub)).one()
             return int(n), int(v)
         n, v = totals(behind)
-        page = keyset_page(uow.projection.session, listed, [r.result_id], limit=limit, cursor=cursor) \
+        page = keyset_page(uow.projection.session, listed, [facts.c.result_id], limit=limit, cursor=cursor) \
             if listed is not None else None
         seen = (n, v) if actor.is_admin else totals(listed) if listed is not None else (0, 0)
     return {"plan_id": plan.id, "figure": figure.code, "measure": figure.measure, "as_of": day and day.isoformat(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from metrics import as_of as dated
 from metrics import clock, domain, plans, recompute, registry, schemas
 from metrics.unit_of_work import MetricsUnitOfWork, PlansNotReady
 from shared import plan as shared_plan
@@ -69,7 +70,7 @@ def _query(plan_id, as_of):
 def get_progress(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan)
+        snap = dated.snapshot(uow.projection, plan, day)
         revision = uow.projection.published_revision(plan.id)
     return domain.progress(plan, snap, today=day or clock.today(), as_of=day, revision=revision)
 
@@ -79,21 +80,21 @@ def get_breakdown(uow: MetricsUnitOfWork, dimension: str, plan_id: str | None = 
         raise NotFound("dimension", dimension)
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan, cells=dimension != "fund", dims=True, applications=False)
+        snap = dated.snapshot(uow.projection, plan, day, cells=dimension != "fund", dims=True, applications=False)
     return domain.breakdown(plan, snap, dimension, today=day or clock.today(), as_of=day)
 
 
 def get_history(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan, applications=False)
+        snap = dated.snapshot(uow.projection, plan, day, applications=False)
     return domain.history(plan, snap, today=day or clock.today(), as_of=day)
 
 
 def get_pipeline(uow: MetricsUnitOfWork, plan_id: str | None = None, as_of=None) -> dict:
     plan, day = _query(plan_id, as_of)
     with uow:
-        snap = uow.projection.snapshot(plan, dims=True)
+        snap = dated.snapshot(uow.projection, plan, day, dims=True)
     return domain.pipeline(plan, snap, today=day or clock.today(), as_of=day)
 
 
@@ -124,7 +125,8 @@ def publish_progress(uow: MetricsUnitOfWork, plan_id: str, includes=()) -> int |
 
 def reconcile(uow: MetricsUnitOfWork, events, *, examples: int = 5) -> dict:
     """Recompute every plan from the sources' events (commit order) and compare with the
-    projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}}."""
+    projection. Returns a drift report: {"drift": bool, "events": n, "plans": {...}, "versions":
+    {"unexpected": [...], "missing": [...]}} (result versions and their valid time, examples)."""
     events = list(events)
     state = recompute.fold(events)
     plans_report: dict[str, Any] = {}
@@ -150,6 +152,11 @@ def reconcile(uow: MetricsUnitOfWork, events, *, examples: int = 5) -> dict:
             drift = bool(parts or figures)
             report["drift"] |= drift
             plans_report[plan.id] = {"drift": drift, "figures": figures, "rows": parts}
+        # the valid-time history behind as_of: every version with its interval
+        have = set(map(repr, uow.projection.stored_versions()))
+        want = set(map(repr, uow.projection.version_keys(list(state.versions.values()))))
+        report["versions"] = {"unexpected": sorted(have - want)[:examples], "missing": sorted(want - have)[:examples]}
+        report["drift"] |= have != want
     return report
 
 

@@ -1,7 +1,8 @@
 """Read model of the metrics service, projected from events.
 
 Facts (one row per thing, the winning version kept): result_facts, metric_programmes,
-metric_cities, metric_funds, metric_money_txns, metric_applications.
+metric_cities, metric_funds, metric_money_txns, metric_applications; and result_versions, every
+approved version of a result with when it counted (valid time, for as_of).
 Aggregates (updated by deltas in the same transaction as the inbox record, so the cost of an
 event does not grow with history): metric_cells (plan, indicator, reach, programme, city,
 country, period end), metric_totals (plan, indicator, reach, period end), metric_city_refs
@@ -49,6 +50,17 @@ result_facts = sa.Table(
     # the indicator's reporting and roll-up rule (shared.rollup): a cumulative series counts its growth
     sa.Column("reporting", sa.String(12), nullable=False, server_default="per_period"),
     sa.Column("rollup", sa.String(8), nullable=False, server_default="sum"),
+    sa.Column("approved_at", UTCDateTime, nullable=True),        # 0007: when this version was approved
+)
+
+# 0007: every approved version of every result with its valid time, [approved_at, superseded_at):
+# the version that counted on a past date (as_of), metrics.domain.versions
+result_versions = sa.Table(
+    "result_versions", metadata,
+    *(sa.Column(c.name, c.type, primary_key=c.name in ("result_id", "version"), nullable=c.nullable,
+                server_default=c.server_default) for c in result_facts.c if c.name != "approved_at"),
+    sa.Column("approved_at", UTCDateTime, nullable=False),
+    sa.Column("superseded_at", UTCDateTime, nullable=True),     # a higher version's approval; NULL: current
 )
 
 metric_programmes = sa.Table(
@@ -176,5 +188,5 @@ metric_published = sa.Table(
 )
 
 AGGREGATES = (metric_cells, metric_totals, metric_city_refs)
-FACTS = (result_facts, metric_programmes, metric_cities, metric_funds, metric_money_txns, metric_applications,
-         metric_money)
+FACTS = (result_facts, result_versions, metric_programmes, metric_cities, metric_funds, metric_money_txns,
+         metric_applications, metric_money)

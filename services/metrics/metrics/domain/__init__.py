@@ -10,6 +10,8 @@ The package, by responsibility:
 - `counting`: the change a new version of a result makes to the aggregate cells of every plan
   (`cell_deltas`), and the totals and city references rolled up from cells (`roll_up`).
 - `state`: the sources' state folded from their histories (`SourceState`), for recomputation.
+- `versions`: valid time of result versions: which version counted on a date (`as_of`;
+  imported from its module, `metrics.domain.versions`).
 - `snapshot`: one plan's aggregates as assembly reads them (`Snapshot`), figures and series.
 - `projection`: share, least-squares trend and status of a target.
 - `attribution`: donor attribution (contributors credited exactly, largest remainder; imported

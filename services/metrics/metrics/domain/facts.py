@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from metrics.domain.numbers import NONE, as_date, scale_money, scale_value
+from metrics.domain.numbers import NONE, as_date, as_timestamp, scale_money, scale_value
 
 Payload = dict[str, Any]
 
@@ -37,6 +37,7 @@ class ResultFact:
     split_indirect: int = 0   # direct and indirect; the rest of the value counts as `reach`
     reporting: str = "per_period"   # cumulative: a value is the series' total so far (shared.rollup)
     rollup: str = "sum"
+    approved_at: datetime | None = None   # when this version was approved: valid from then (as_of)
 
     def as_row(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -55,7 +56,7 @@ def result_from_event(event_type: str, p: Payload) -> ResultFact:
         city = p["city"]
         return ResultFact(p["result_id"], 1, p["programme_id"], None, p["indicator"], True, "unit", "direct",
                           f"{city['country']}:{city['name']}", city["name"], city["country"], day, day,
-                          scale_value(p["value"]))
+                          scale_value(p["value"]), approved_at=as_timestamp(p["recorded_at"]))
     if event_type in ("result.approved", "result.revised"):
         ind, city, period = p["indicator"], p["city"], p["period"]
         split = (p.get("disaggregations") or {}).get("reach") or {}
@@ -64,7 +65,8 @@ def result_from_event(event_type: str, p: Payload) -> ResultFact:
                           city["name"], city["country"], as_date(period["start"]), as_date(period["end"]),
                           scale_value(p["value"]), scale_value(split.get("direct", 0)),
                           scale_value(split.get("indirect", 0)), ind.get("reporting") or "per_period",
-                          ind.get("rollup") or "sum")
+                          ind.get("rollup") or "sum",
+                          as_timestamp(p["approved_at"] if event_type == "result.approved" else p["revised_at"]))
     raise ValueError(f"{event_type} is not a result event")
 
 

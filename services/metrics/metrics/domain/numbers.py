@@ -51,6 +51,12 @@ def as_date(x: Any) -> date:
     return date.fromisoformat(str(x)[:10])
 
 
+def as_timestamp(x: Any) -> datetime:
+    """An aware UTC datetime from a datetime (naive: UTC) or an ISO string (a trailing Z allowed)."""
+    at = x if isinstance(x, datetime) else datetime.fromisoformat(str(x).replace("Z", "+00:00"))
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+
+
 def iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 

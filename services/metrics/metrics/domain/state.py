@@ -3,9 +3,12 @@ in commit order (their outboxes), where the last word on a key is the truth. `me
 computes the aggregates from it by straightforward grouping."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from datetime import date
 
 from metrics.domain.facts import Application, Fund, MoneyTxn, ProgrammeDim, ResultFact
+from metrics.domain.versions import current_on
 
 
 @dataclass
@@ -16,10 +19,16 @@ class SourceState:
     applications: dict[str, Application] = field(default_factory=dict)  # current status
     funds: dict[str, dict[str, str]] = field(default_factory=dict)      # fund_id -> {"name", "window", "currency"}
     cities: dict[str, tuple[str, str]] = field(default_factory=dict)    # city_id -> (name, country)
+    versions: dict[tuple[str, int], ResultFact] = field(default_factory=dict)  # every approved version
 
     def add_result(self, fact: ResultFact) -> None:
         self.results[fact.result_id] = fact
+        self.versions.setdefault((fact.result_id, fact.version), fact)
         self.cities.setdefault(fact.city_id, (fact.city_name, fact.country))
+
+    def as_of(self, day: date) -> SourceState:
+        """The state with each result at the version that counted on `day` (`domain.versions`)."""
+        return dataclasses.replace(self, results=current_on(self.versions.values(), day))
 
     def add_programme(self, dim: ProgrammeDim) -> None:
         self.programmes[dim.programme_id] = dim

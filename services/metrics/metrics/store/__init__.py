@@ -7,6 +7,8 @@ as the inbox record, and the snapshot queries that assembly reads.
 - `facts`: applying a fact (results, programmes, funds, money, applications) and its deltas.
 - `rebuild`: the plans' bookkeeping and the rebuilds (aggregates from facts, facts from sources).
 - `reads`: snapshots of one plan's aggregates and the publishing bookkeeping.
+- `versions`: every approved version of a result with its valid time, and the facts as they
+  stood on a past date (as_of).
 
 Lock order (replicas rely on it: two or more consume the same queues, so it must hold in every
 transaction, and a new write must take its locks in this order):
@@ -18,7 +20,8 @@ transaction, and a new write must take its locks in this order):
    so that the facts of its series hold still while their growth is computed; then
    the fact's own row: claimed (INSERT ... ON CONFLICT DO NOTHING), then held with
    `Store.held` (SELECT ... FOR UPDATE on PostgreSQL) before versions are compared. Results
-   first claim their programme and city rows (DO NOTHING: no lock waits on existing rows).
+   first claim their programme and city rows (DO NOTHING: no lock waits on existing rows), and
+   write their `result_versions` rows only while holding the result's row.
 3. Counter rows in one global order: cells, then totals, then city references, each sorted by
    key; money counters after the money transaction row.
 4. `metric_published` (the publisher, in its own transaction: `lock_published`).

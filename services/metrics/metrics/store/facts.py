@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from metrics import domain
 from metrics import models as m
 from metrics.domain import Application, Fund, MoneyTxn, ProgrammeDim, ResultFact
-from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, Store
+from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS
+from metrics.store.versions import VersionStore
 from shared.persistence import from_row, to_row
 
 
@@ -22,7 +23,7 @@ def application_row(app: Application) -> dict[str, Any]:
     return to_row(m.metric_applications, app, targets=[list(x) for x in app.targets])
 
 
-class FactWriter(Store):
+class FactWriter(VersionStore):
     def apply_result(self, fact: ResultFact) -> bool:
         """Keep the highest version of a result; move its contribution from the version held to
         this one."""
@@ -36,6 +37,7 @@ class FactWriter(Store):
         self.claim(m.result_facts, ("result_id",), {**row, "version": 0})
         held_row = self.held(m.result_facts, fact.result_id)
         held = from_row(ResultFact, held_row) if held_row.version > 0 else None
+        self.record_version(fact)   # every version, for as_of: even one that never wins now
         if not domain.newer(fact.version, held.version if held else None):
             return False
         self.update(m.result_facts, "result_id", fact.result_id, {k: v for k, v in row.items() if k != "result_id"})

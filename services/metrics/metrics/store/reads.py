@@ -1,12 +1,17 @@
-"""Reads of the metrics store: one plan's aggregates as a `Snapshot`, the programmes and the
-applications under review, and the publishing bookkeeping (the last progress published)."""
+"""Reads of the metrics store: one plan's aggregates as a `Snapshot` (or its result rows as of a
+date), the programmes and the applications under review, and the publishing bookkeeping (the
+last progress published)."""
 from __future__ import annotations
+
+from datetime import date
 
 import sqlalchemy as sa
 
 from metrics import models as m
-from metrics.domain import Application, Plan, ProgrammeDim, Snapshot
+from metrics.domain import NONE, Application, Plan, ProgrammeDim, ResultFact, Snapshot, counted_contributions, roll_up
+from metrics.store.rebuild import Rebuilder
 from metrics.store.sql import Store
+from metrics.store.versions import VersionStore
 from shared.events.fields import utcnow
 from shared.persistence import from_row
 
@@ -40,6 +45,31 @@ class Reader(Store):
                           for f in self.run(sa.select(m.metric_funds))}
         snap.updated_at = self.run(sa.select(sa.func.max(m.inbox.c.processed_at))).scalar_one()
         return snap
+
+    def result_rows_on(self, plan: Plan, day: date, *, cells: bool = False) -> tuple[list, list, list]:
+        """The plan's (totals, city references, cells) from the facts as they stood at the end of
+        `day` (each result at the version current then): one scan grouped in SQL as `rebuild_plan`
+        groups the current facts, by cell (by city only, when cells are not asked for), rolled up
+        to totals and city references as the projection rolls up its deltas."""
+        facts = VersionStore.facts_on(day)
+        counted = Rebuilder.counted(plan, facts)
+        p = Rebuilder._reach_parts(sa.and_(counted, facts.c.reporting != "cumulative"), facts).c
+        programme = p.programme_id if cells else sa.literal(NONE, sa.String).label("programme_id")
+        keys = (p.indicator, p.reach, programme, p.city_id, p.country, p.period_end)
+        rows = self.run(sa.select(*keys, sa.func.sum(p.part), sa.func.sum(sa.case((p.part > 0, 1), else_=0)))
+                        .where(p.part != 0).group_by(*(k for k in keys if k is not programme or cells)))
+        grouped = {(plan.id, *r[:6]): (int(r[6]), int(r[7])) for r in rows}
+        # cumulative series: their growth per period end as it stood then, as rebuild_plan adds it
+        cumulative = [from_row(ResultFact, row) for row in self.run(
+            sa.select(facts).where(counted, facts.c.reporting == "cumulative"))]
+        for (indicator, reach, programme_id, *rest), (value, n) in counted_contributions(cumulative).items():
+            key = (plan.id, indicator, reach, programme_id if cells else NONE, *rest)
+            was = grouped.get(key, (0, 0))
+            grouped[key] = (was[0] + value, was[1] + n)
+        totals, cities = roll_up(grouped)
+        return ([k[1:] + v for k, v in totals.items() if v != (0, 0)],
+                [k[1:] + (n,) for k, n in cities.items() if n != 0],
+                [k[1:] + v for k, v in grouped.items()] if cells else [])
 
     def programmes(self) -> dict[str, ProgrammeDim]:
         return {p.programme_id: from_row(ProgrammeDim, p, themes=tuple(p.themes or ()),

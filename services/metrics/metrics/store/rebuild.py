@@ -11,6 +11,7 @@ from metrics import models as m
 from metrics.domain import Plan, ProgrammeDim, ResultFact, SourceState
 from metrics.store.facts import application_row, programme_row
 from metrics.store.sql import CELL_KEYS, CITY_KEYS, MONEY_KEYS, TOTAL_KEYS, PlansNotReady, Store
+from metrics.store.versions import VersionStore
 from shared.events.fields import utcnow
 from shared.persistence import from_row, get_many, to_row, upsert
 
@@ -40,11 +41,11 @@ class Rebuilder(Store):
 
     def rebuild_plan(self, plan: Plan) -> None:
         """Replace one plan's aggregates with a recomputation from the stored result facts (SQL)."""
-        r, c = m.result_facts.c, m.metric_cells.c
+        c = m.metric_cells.c
         for table in m.AGGREGATES:
             self.run(table.delete().where(table.c.plan_id == plan.id))
-        counted = sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit", r.rollup == "sum",
-                          r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
+        r = m.result_facts.c
+        counted = self.counted(plan, m.result_facts)
         parts = self._reach_parts(sa.and_(counted, r.reporting != "cumulative"))
         positive = sa.func.sum(sa.case((parts.c.part > 0, 1), else_=0))
         groups = (parts.c.indicator, parts.c.reach, parts.c.programme_id, parts.c.city_id, parts.c.country,
@@ -72,9 +73,16 @@ class Rebuilder(Store):
                {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
 
     @staticmethod
-    def _reach_parts(counted: sa.ColumnElement[bool]) -> sa.Subquery:
+    def counted(plan: Plan, facts: sa.FromClause) -> sa.ColumnElement[bool]:
+        """`plan.counts` as SQL, on result_facts or on the facts as of a date (same columns)."""
+        r = facts.c
+        return sa.and_(r.version > 0, r.corporate.is_(True), r.measure == "unit", r.rollup == "sum",
+                       r.indicator.in_(plan.indicators), r.period_end >= plan.start, r.period_end <= plan.end)
+
+    @staticmethod
+    def _reach_parts(counted: sa.ColumnElement[bool], facts: sa.FromClause = m.result_facts) -> sa.Subquery:
         """The counted facts' direct and indirect parts, one row each, as `ResultFact.reach_parts`."""
-        r = m.result_facts.c
+        r = facts.c
         rest = r.value - r.split_direct - r.split_indirect
         keys = (r.indicator, r.programme_id, r.city_id, r.country, r.period_end)
         direct = r.split_direct + sa.case((r.reach == "direct", rest), else_=0)
@@ -99,6 +107,7 @@ class Rebuilder(Store):
         for fact in state.results.values():
             programmes.setdefault(fact.programme_id, ProgrammeDim(fact.programme_id, 0, fact.parent_id, None, None))
         self._bulk(m.result_facts, [f.as_row() for f in state.results.values()])
+        self._bulk(m.result_versions, VersionStore.version_rows(list(state.versions.values())))
         self._bulk(m.metric_programmes, [programme_row(p) for p in programmes.values()])
         self._bulk(m.metric_cities, [{"city_id": cid, "name": name, "country": country}
                                      for cid, (name, country) in state.cities.items()])
