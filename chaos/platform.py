@@ -144,10 +144,9 @@ class Platform:
             proxy.close()
         if self._vhost:
             self._vhosts.delete(self._vhost)
-        if self.node:
-            self.node.stop()
-        if self.cluster:
-            self.cluster.stop()
+        for rabbit in (self.node, self.cluster):
+            if rabbit:
+                rabbit.stop()
         if self.backend == "postgresql":
             for url in self.database_urls.values():
                 _admin(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
