@@ -30,7 +30,7 @@ def inject(p, load, quick: bool) -> Faults:
         time.sleep(down)
         took = p.cluster.restart(node)
         kills.append((node.node.split("-")[1], killed_at, took))
-    notes.append(f"quorum queues' replicas before the kills: {replicas}; node starts "
+    notes.append(f"quorum queues' replicas before the kills: {replicas}; node starts (a, b, c, then a, b again) "
                  f"{', '.join(f'{s:.1f}' for s in p.cluster.start_seconds)} s")
     return Faults(f"SIGKILL of node a, then of node b, each away {down:.0f} s and restarted", len(kills),
                   time.monotonic(), notes, {"load": load, "kills": kills, "pids": pids})
