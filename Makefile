@@ -66,9 +66,10 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tests.gateway.fuzz
 
 # Fault injection under load (chaos/, docs/reliability.md): SIGKILLs, the broker and the database away,
-# network faults, rolling restarts, replicas, duplicates and poison, on SQLite and PostgreSQL, each
-# checked by id (lost, counted twice, unexpected); writes the figures to docs/reliability.md.
-# Needs RabbitMQ (a private node is started for the broker scenario) and PostgreSQL. Under 20 minutes.
+# network faults, rolling restarts, replicas, duplicates, poison and a three-node RabbitMQ cluster
+# losing nodes, on SQLite and PostgreSQL, each checked by id (lost, counted twice, unexpected);
+# writes the figures to docs/reliability.md. Needs RabbitMQ (private nodes are started for the
+# broker and cluster scenarios) and PostgreSQL. Under 20 minutes.
 chaos: $(STAMP)
 	$(BIN)/python -m chaos
 

@@ -34,6 +34,7 @@ class Load:
         self.programmes: list[str] = []
         self.successes: list[float] = []         # monotonic times of approvals answered 2xx
         self.failures: list[str] = []            # requests refused for good (a 4xx or 500): the run's findings
+        self.troubles: list[float] = []          # monotonic times of answers to retry: recovery per fault
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -55,9 +56,11 @@ class Load:
         for thread in self._threads:
             thread.join(GIVE_UP_SECONDS * 3 + 30)
 
-    def _record(self, status) -> None:
+    def _record(self, status, retry: bool) -> None:
         with self._lock:
             self.statuses[status] += 1
+            if retry:
+                self.troubles.append(time.monotonic())
 
     def post(self, path: str, body: dict) -> tuple[object, dict | None]:
         """(final status, body): retried with the same Idempotency-Key while indeterminate."""
@@ -77,8 +80,9 @@ class Load:
                 status, data, retry_after = "error", b"", None
             finally:
                 conn.close()
-            self._record(status)
-            if status not in INDETERMINATE and not (status == 409 and STILL_RUNNING in data):
+            retry = status in INDETERMINATE or (status == 409 and STILL_RUNNING in data)
+            self._record(status, retry)
+            if not retry:
                 if not (isinstance(status, int) and status < 300):
                     self.failures.append(f"POST {path}: {status} {data[:200]!r}")
                 return status, json.loads(data) if data else None

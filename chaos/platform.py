@@ -5,8 +5,9 @@ database, through a TCP proxy of its own (tests/backbone/tcp_proxy.py), so fault
 between one service and a backend or between all of them and it.
 
 Nothing shared is touched: a vhost of its own on the shared broker (or a private RabbitMQ node,
-chaos/rabbit_node.py), SQLite files in a temporary directory or PostgreSQL databases of its
-own, all removed by `stop()`."""
+chaos/rabbit_node.py, or a private cluster of `cluster` nodes, chaos/cluster.py: AMQP_URI then
+lists the nodes, reached without proxies), SQLite files in a temporary directory or PostgreSQL
+databases of its own, all removed by `stop()`."""
 import os
 import threading
 import time
@@ -16,6 +17,7 @@ from urllib.parse import quote, urlparse, urlunparse
 
 import psycopg2
 
+from chaos.cluster import RabbitCluster
 from chaos.rabbit_node import RabbitNode
 from scripts.run_platform import METRICS_PORTS, SERVICES, platform_env, start_service, stop, wait_for_http
 from scripts.supervise import Supervised
@@ -28,10 +30,12 @@ ADMIN_KEY = "chaos-admin-key-0123456789abcdefghijklmnop"
 
 
 class Platform:
-    def __init__(self, backend: str, work_dir: Path, replicas: int = 1, private_broker: bool = False):
+    def __init__(self, backend: str, work_dir: Path, replicas: int = 1, private_broker: bool = False,
+                 cluster: int = 0):
         assert backend in ("sqlite", "postgresql")
         self.backend, self.dir, self.replicas, self.private = backend, Path(work_dir), replicas, private_broker
         self.node: RabbitNode | None = None
+        self.cluster = RabbitCluster(cluster, self.dir / "rabbit") if cluster else None
         self.broker_proxies: dict[str, HalfOpenProxy] = {}
         self.db_proxies: dict[str, HalfOpenProxy] = {}
         self.database_urls: dict[str, str] = {}   # direct (not proxied): for the checker's reads
@@ -41,6 +45,8 @@ class Platform:
 
     # --- the backends ------------------------------------------------------------------------
     def _broker(self) -> str:
+        if self.cluster:
+            return self.cluster.start().amqp_uri()
         if self.private:
             port = free_port()
             self.node = RabbitNode(f"chaos-{port}", port, free_port(), self.dir / "rabbit")
@@ -80,9 +86,10 @@ class Platform:
                         RATE_LIMIT_BURST="50000", LOG_LEVEL=os.environ.get("CHAOS_LOG_LEVEL", "WARNING"))
         broker = urlparse(amqp)
         for service in SERVICES:
-            proxy = self.broker_proxies[service] = HalfOpenProxy("127.0.0.1", broker.port or 5672)
-            env = dict(base_env, AMQP_URI=amqp.replace(f"{broker.hostname}:{broker.port}",
-                                                       f"127.0.0.1:{proxy.port}"))
+            env = dict(base_env)
+            if not self.cluster:
+                proxy = self.broker_proxies[service] = HalfOpenProxy("127.0.0.1", broker.port or 5672)
+                env["AMQP_URI"] = amqp.replace(f"{broker.hostname}:{broker.port}", f"127.0.0.1:{proxy.port}")
             if self.backend == "postgresql":
                 db = urlparse(self.database_urls[service])
                 self.db_proxies[service] = HalfOpenProxy(db.hostname or "127.0.0.1", db.port or 5432)
@@ -137,8 +144,9 @@ class Platform:
             proxy.close()
         if self._vhost:
             self._vhosts.delete(self._vhost)
-        if self.node:
-            self.node.stop()
+        for rabbit in (self.node, self.cluster):
+            if rabbit:
+                rabbit.stop()
         if self.backend == "postgresql":
             for url in self.database_urls.values():
                 _admin(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')

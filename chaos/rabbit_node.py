@@ -5,8 +5,9 @@ directory (the system's /etc/rabbitmq is not read: it names the shared node and 
     node = RabbitNode("chaos-5700", 5700, 25700, Path("/tmp/chaos/rabbit"))
     node.start(); node.wait_ready(); node.stop_app(); node.start_app(); node.kill(); node.stop()
 
-Cluster nodes share an Erlang cookie: pass the same `cookie` to each (written to the HOME the
-node and its rabbitmqctl calls run with). `ctl()` runs any other rabbitmqctl command."""
+Cluster nodes (chaos/cluster.py) share an Erlang cookie: pass the same `cookie` to each (written
+to the HOME the node and its rabbitmqctl calls run with), and `conf` adds rabbitmq.conf lines.
+`ctl()` runs any other rabbitmqctl command."""
 import os
 import signal
 import subprocess
@@ -21,16 +22,17 @@ DEFAULT_COOKIE = "PLATFORMCHAOSCOOKIE"
 
 class RabbitNode:
     def __init__(self, name: str, port: int, dist_port: int, data_dir: Path, cookie: str = DEFAULT_COOKIE,
-                 host: str = "localhost"):
+                 host: str = "localhost", conf: str = ""):
         self.node = f"{name}@{host}"
         self.port, self.dist_port, self.dir = port, dist_port, Path(data_dir)
-        self.cookie = cookie
+        self.cookie, self.conf = cookie, conf
         self.amqp_uri = f"amqp://guest:guest@127.0.0.1:{port}/"
 
     def env(self) -> dict:
         d = self.dir
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("RABBITMQ_", "ERL_"))}
         return dict(
-            os.environ, HOME=str(d), RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
+            inherited, HOME=str(d), RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
             RABBITMQ_NODE_PORT=str(self.port), RABBITMQ_DIST_PORT=str(self.dist_port),
             RABBITMQ_MNESIA_BASE=str(d / "mnesia"), RABBITMQ_LOG_BASE=str(d / "log"),
             RABBITMQ_PID_FILE=str(d / "node.pid"), RABBITMQ_CONFIG_FILE=str(d / "rabbitmq.conf"),
@@ -42,7 +44,7 @@ class RabbitNode:
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "log").mkdir(exist_ok=True)
         (self.dir / "rabbitmq.conf").write_text(
-            f"listeners.tcp.local = 127.0.0.1:{self.port}\nloopback_users = none\n")
+            f"listeners.tcp.local = 127.0.0.1:{self.port}\nloopback_users = none\n{self.conf}")
         (self.dir / "rabbitmq-env.conf").write_text("")   # nothing from /etc/rabbitmq/rabbitmq-env.conf
         (self.dir / "enabled_plugins").write_text("[].\n")  # no management listener on 15672
         (self.dir / "advanced.config").write_text("[].\n")
@@ -54,12 +56,13 @@ class RabbitNode:
     def start(self) -> None:
         """Starts the node detached (returns at once; `wait_ready` for it to accept connections)."""
         self._write_config()
+        (self.dir / "node.pid").unlink(missing_ok=True)   # a killed node's: `kill` must find the new one
         subprocess.run([str(SBIN / "rabbitmq-server"), "-detached"], env=self.env(), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def ctl(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    def ctl(self, *args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run([str(SBIN / "rabbitmqctl"), "-n", self.node, *args], env=self.env(),
-                              capture_output=True, text=True, timeout=timeout, check=True)
+                              capture_output=True, text=True, timeout=timeout, check=check)
 
     def answers(self, timeout: float = 1.0) -> bool:
         try:

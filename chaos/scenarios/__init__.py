@@ -7,7 +7,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 
-ORDER = ("sigkill", "broker", "database", "network", "rolling", "duplicates", "poison", "replicas")
+ORDER = ("sigkill", "broker", "database", "network", "rolling", "duplicates", "poison", "replicas", "cluster")
 QUICK = ("sigkill", "broker", "duplicates", "poison")   # the bounded form CI runs
 
 
