@@ -98,14 +98,12 @@ def cell_deltas(old: ResultFact | None, new: ResultFact | None, plans: Iterable[
     return {k: v for k, v in out.items() if v != (0, 0)}
 
 
-def roll_up(cells: Iterable[tuple[PlanCellKey, Counter]]) -> tuple[dict[PlanTotalsKey, Counter],
-                                                                   dict[PlanCityKey, int]]:
+def roll_up(cells: dict[PlanCellKey, Counter]) -> tuple[dict[PlanTotalsKey, Counter], dict[PlanCityKey, int]]:
     """Totals {(plan, indicator, reach, period_end): (value, n)} and city references
-    {(plan, indicator, city, country, period_end): n} from (key, counter) pairs of cells (or cell
-    deltas), in one pass: a rebuild streams a plan's cells through it."""
+    {(plan, indicator, city, country, period_end): n} from cells (or cell deltas)."""
     totals: dict[PlanTotalsKey, Counter] = {}
     cities: dict[PlanCityKey, int] = {}
-    for key, (value, n) in cells:
+    for key, (value, n) in cells.items():
         plan_id, cell = key[0], key[1:]
         tk = (plan_id, *totals_key(cell))
         v, c = totals.get(tk, (0, 0))

@@ -56,7 +56,7 @@ class FactWriter(Store):
         each sorted by key (the lock order)."""
         if not deltas:
             return
-        totals, cities = domain.roll_up(deltas.items())
+        totals, cities = domain.roll_up(deltas)
         self.add(m.metric_cells, CELL_KEYS, [dict(zip(CELL_KEYS, k, strict=True), value=v, n=n)
                                              for k, (v, n) in sorted(deltas.items())], ("value", "n"))
         self.add(m.metric_totals, TOTAL_KEYS, [dict(zip(TOTAL_KEYS, k, strict=True), value=v, n=n)

@@ -59,15 +59,15 @@ class Rebuilder(Store):
         self.add(m.metric_cells, CELL_KEYS, [dict(zip(CELL_KEYS, (plan.id, *k), strict=True), value=v, n=n)
                                              for k, (v, n) in sorted(domain.counted_contributions(cumulative).items())],
                  ("value", "n"))
-        # Totals and city references from the cells in one streamed pass (domain.roll_up, as for an
-        # event's deltas): two GROUP BYs sorted all the cells twice (SQLite has no hash aggregate),
-        # the larger part of a rebuild at 1M results (docs/benchmarks.md, figure 6).
-        cells = self.run(sa.select(*(c[k] for k in CELL_KEYS), c.value, c.n).where(c.plan_id == plan.id)
-                         .execution_options(yield_per=10_000))
-        totals, cities = domain.roll_up((tuple(row[:7]), (row[7], row[8])) for row in cells)
-        self._bulk(m.metric_totals, [dict(zip(TOTAL_KEYS, k, strict=True), value=v, n=n)
-                                     for k, (v, n) in sorted(totals.items())])
-        self._bulk(m.metric_city_refs, [dict(zip(CITY_KEYS, k, strict=True), n=n) for k, n in sorted(cities.items())])
+        of_plan = c.plan_id == plan.id
+        self.run(m.metric_totals.insert().from_select(
+            list(TOTAL_KEYS) + ["value", "n"],
+            sa.select(c.plan_id, c.indicator, c.reach, c.period_end, sa.func.sum(c.value), sa.func.sum(c.n))
+            .where(of_plan).group_by(c.plan_id, c.indicator, c.reach, c.period_end)))
+        self.run(m.metric_city_refs.insert().from_select(
+            list(CITY_KEYS) + ["n"],
+            sa.select(c.plan_id, c.indicator, c.city_id, c.country, c.period_end, sa.func.sum(c.n))
+            .where(of_plan).group_by(c.plan_id, c.indicator, c.city_id, c.country, c.period_end)))
         upsert(self.session, m.metric_plans,
                {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
 
