@@ -6,7 +6,9 @@ the medians over BENCH_REPEAT runs (ratios taken within each run, then their med
     python bench/run.py --quick    small sizes and short rounds, under 5 minutes (`make bench-quick`)
     BENCH_ONLY=name[,name]         a subset; BENCH_REPEAT (3; quick 1) runs of gateway_writes on SQLite
                                    (and, full only, one on PostgreSQL)
-Full only: scale_out (figure 8), metrics_events on PostgreSQL too, the 1M-row sizes.
+Full only: scale_out (figure 8), metrics_events on PostgreSQL too, the 1M-row sizes (figures 5, 6
+and 7: on the shared 2 cores the 1M loads alone took 3-14 min each, and memory's 100,000 events at
+~60/s near half an hour: budget an hour or more for `make bench`).
 
 Everything in docs/benchmarks.md below the HAND_WRITTEN marker (the profile, the analysis) is
 kept as it is; the part above it is replaced by each run."""

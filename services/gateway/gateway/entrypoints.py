@@ -65,14 +65,17 @@ class ApiEndpoint(HttpRequestHandler):
     `documented=False` leaves the route out of the OpenAPI document (an endless event stream,
     which OpenAPI cannot describe and a fuzzer would wait on);
     `consistency="token"` marks a write that moves the objective (its success carries
-    Platform-Consistency-Token), `consistency="wait"` the read that takes `wait_for`."""
+    Platform-Consistency-Token), `consistency="wait"` the read that takes `wait_for`;
+    `view(state, request)` answers a read from the gateway's own memory (`GatewayState`) in the
+    request's greenthread, without a nameko worker (no dependencies to inject, no RPC), or returns
+    None to let the route run."""
 
     store_extension = GatewayStore()
 
     def __init__(self, method, url, *, access="admin", scope=None, body=None, query=None, response=None,
                  status=200, tags=(), summary=None, description=None, csv=False, idempotent=True,
                  responses=None, media=("application/json",), body_media=None, streamed=False, documented=True,
-                 consistency=None, **kwargs):
+                 consistency=None, view=None, **kwargs):
         if access not in ACCESS_LEVELS:
             raise ValueError(f"access must be one of {ACCESS_LEVELS}, not {access!r}")
         if scope is not None and scope not in SCOPES:
@@ -84,6 +87,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.csv, self.idempotent, self.extra_responses = csv, idempotent, dict(responses or {})
         self.media = (media,) if isinstance(media, str) else tuple(media)
         self.streamed, self.documented, self.consistency = streamed, documented, consistency
+        self.view = view
         self.body_media = body_media   # a body that is not JSON (e.g. "application/xml"): the route reads it
 
     def setup(self):
@@ -163,6 +167,10 @@ class ApiEndpoint(HttpRequestHandler):
         return conditional(request, response)
 
     def _run(self, request, request_id):
+        if self.view is not None:
+            response = self.view(self._state(), request)
+            if response is not None:
+                return response
         args, kwargs = self.get_entrypoint_parameters(request)
         self.check_signature(args, kwargs)
         event = Event()
@@ -195,11 +203,15 @@ class ApiEndpoint(HttpRequestHandler):
     def _wait_for_write(self, request):
         """Wait (bounded) until the progress view includes the write named by `wait_for`; here,
         in the request's own greenthread, so a waiting reader holds none of the service's workers."""
-        if getattr(self, "_progress", None) is None:
-            self._progress = next(d for d in self.container.dependencies if isinstance(d, GatewayState)).progress
         query = query_of(request)
-        request.environ[WAITED] = self._progress.wait_for(resolve_plan(query.get("plan")), query["wait_for"],
+        request.environ[WAITED] = self._state().progress.wait_for(resolve_plan(query.get("plan")), query["wait_for"],
                                                           query["wait"])
+
+    def _state(self) -> GatewayState:
+        """The service's GatewayState (its progress view): found once."""
+        if getattr(self, "_gateway_state", None) is None:
+            self._gateway_state = next(d for d in self.container.dependencies if isinstance(d, GatewayState))
+        return self._gateway_state
 
     def _method_not_allowed(self, request):
         if getattr(self, "_url_map", None) is None:

@@ -164,7 +164,7 @@ def rebuild(uow: MetricsUnitOfWork, events=None) -> dict:
     """Replace the projections: from the sources' events when given (facts and aggregates), else
     the aggregates from the stored facts. Holds the plans' rows exclusively meanwhile, so event
     handlers (which take them shared) wait and then apply on top of the rebuilt state."""
-    ensure_plans(uow)
+    fresh = set(ensure_plans(uow))   # built from the stored facts just now: not built twice
     with uow:
         uow.projection.lock_plans(exclusive=True)
         if events is not None:
@@ -175,7 +175,8 @@ def rebuild(uow: MetricsUnitOfWork, events=None) -> dict:
         else:
             uow.projection.rebuild_money()
             for plan in uow.projection.plans.values():
-                uow.projection.rebuild_plan(plan)
+                if plan.id not in fresh:
+                    uow.projection.rebuild_plan(plan)
             counts = {}
         uow.commit()
     return {"rebuilt": sorted(plans.current()), **counts}

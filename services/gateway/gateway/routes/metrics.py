@@ -18,6 +18,26 @@ def _plan_and_as_of(request) -> tuple:
     return query.get("plan"), as_of.isoformat() if as_of is not None else None
 
 
+def _waited(request) -> dict:
+    """`wait_for`: the entrypoint waited already (gateway.entrypoints._wait_for_write). The view
+    includes a write once metrics applied it, so an as_of read asked after that has it too."""
+    waited = request.environ.get(WAITED)
+    return {} if waited is None else {INCLUDED_HEADER: "included" if waited else "not-included"}
+
+
+def _answer(entry, request) -> Response:
+    return Response(entry.body, mimetype="application/json", headers={"ETag": entry.etag, **_waited(request)})
+
+
+def _from_view(state, request) -> Response | None:
+    """GET /v1/objective/progress from the gateway's progress view (gateway/progress.py, kept
+    current by metrics' objective.progress_changed events): body and ETag were made once per
+    change, and the entrypoint answers with no worker; None lets the route run (as_of, no entry)."""
+    plan_id, as_of = _plan_and_as_of(request)
+    entry = None if as_of is not None else state.progress.get(resolve_plan(plan_id))
+    return None if entry is None else _answer(entry, request)
+
+
 class MetricsRoutes(Routes):
 
     @api("GET", "/v1/plans", access="public", response=m.PlansOut, tags=TAGS,
@@ -30,23 +50,19 @@ class MetricsRoutes(Routes):
         return self.metrics.get_plan(query_of(request).get("plan"))
 
     @api("GET", "/v1/objective/progress", access="public", query=m.ProgressReadQuery, response=m.ProgressOut,
-         tags=TAGS, consistency="wait",
+         tags=TAGS, consistency="wait", view=_from_view,
          summary="Headline figures against the plan's targets, status and projection, money")
     def get_progress(self, request):
+        # What the view could not answer (_from_view): a read as of a date, or a view holding
+        # nothing current for the plan yet (then filled by RPC).
         plan_id, as_of = _plan_and_as_of(request)
-        # `wait_for`: the entrypoint waited already (gateway.entrypoints._wait_for_write). The view
-        # includes a write once metrics applied it, so an as_of read asked after that has it too.
-        waited = request.environ.get(WAITED)
-        headers = {} if waited is None else {INCLUDED_HEADER: "included" if waited else "not-included"}
         if as_of is not None:
-            return 200, headers, self.metrics.get_progress(plan_id, as_of)
-        # Served from the gateway's progress view (gateway/progress.py), kept current by
-        # metrics' objective.progress_changed events; an RPC only when the view has nothing.
+            return 200, _waited(request), self.metrics.get_progress(plan_id, as_of)
         plan_id = resolve_plan(plan_id)
         entry = self.state.progress.get(plan_id)
         if entry is None:
             entry = self.state.progress.put(plan_id, self.metrics.get_progress(plan_id), from_event=False)
-        return Response(entry.body, mimetype="application/json", headers={"ETag": entry.etag, **headers})
+        return _answer(entry, request)
 
     @api("GET", "/v1/objective/progress/<string:dimension>", access="public", query=m.ProgressQuery,
          response=m.BreakdownOut, tags=TAGS,
