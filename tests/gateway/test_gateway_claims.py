@@ -6,9 +6,12 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
 
 from gateway import idempotency, models
 from gateway.store import Store
+from shared.actors import Actor
 from shared.db import database_away
 from shared.errors import Conflict
 from tests.backbone.tcp_proxy import HalfOpenProxy
@@ -108,3 +111,22 @@ def test_a_release_refused_while_the_database_is_away_lands_once_it_is_back(gate
     finally:
         proxied.dispose()
         proxy.close()
+
+
+def test_a_gateway_stopping_opens_the_claims_of_the_requests_it_cuts(store):
+    """The rolling restart's 409s: a request cut by its gateway's restart held its retries off
+    for the whole lease; the stopping gateway releases it, and a retry takes it over at once."""
+    request = Request(EnvironBuilder(method="POST", path="/v1/contributions", data=b"{}",
+                                     headers={idempotency.HEADER: "k-2"}).get_environ())
+    actor = Actor(kind="key", key_id="key_1")
+    retried = []
+
+    def run():   # the gateway stops while this request runs
+        assert idempotency.release_in_flight(store) == 1
+        retried.append(idempotency.begin(store, actor="key_1", key="k-2", method="POST", path="/v1/contributions",
+                                         body_hash=idempotency.request_hash("POST", "/v1/contributions", b"{}"),
+                                         lease=60))
+        return Response("{}", status=201)
+
+    idempotency.around(store, request, actor, run, lease=60)
+    assert retried == [None] and idempotency.release_in_flight(store) == 0

@@ -86,6 +86,13 @@ class ApiEndpoint(HttpRequestHandler):
         self.streamed, self.documented, self.consistency = streamed, documented, consistency
         self.body_media = body_media   # a body that is not JSON (e.g. "application/xml"): the route reads it
 
+    def stop(self):
+        try:   # before the web server goes: the requests it cuts must not hold retries off
+            idempotency.release_in_flight(self.store)
+        except Exception:
+            log.warning("releasing Idempotency-Key claims in flight failed", exc_info=True)
+        super().stop()
+
     def setup(self):
         super().setup()
         self.store = self.store_extension.ensure().store

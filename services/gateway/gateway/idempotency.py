@@ -110,7 +110,11 @@ def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: 
         response.headers["Idempotent-Replayed"] = "true"
         return response
     request.environ[REQUEST_KEY] = request_key(who, key)
-    response = run()
+    _in_flight.add((who, key))
+    try:
+        response = run()
+    finally:
+        _in_flight.discard((who, key))
     try:
         if response.status_code >= 500:
             release(store, actor=who, key=key)
@@ -141,6 +145,17 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
 
 
 _HELD = object()   # the claim is another try's, in flight
+_in_flight: set[tuple[str, str]] = set()   # this process's claims whose request is running
+
+
+def release_in_flight(store) -> int:
+    """A gateway stopping (a rolling restart) cuts its requests in flight: open their claims
+    to a retry at once rather than after their lease. A try that still ends writes its outcome
+    over the release, and the services answer a retry with what they did (the request key)."""
+    held = list(_in_flight)
+    for actor, key in held:
+        release(store, actor=actor, key=key)
+    return len(held)
 
 
 def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, lease: float):
