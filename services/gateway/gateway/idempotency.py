@@ -153,6 +153,7 @@ def release_in_flight(store) -> int:
     to a retry at once rather than after their lease. A try that still ends writes its outcome
     over the release, and the services answer a retry with what they did (the request key)."""
     held = list(_in_flight)
+    _in_flight.clear()   # once: a second release could reopen a claim a retry has since taken over
     for actor, key in held:
         release(store, actor=actor, key=key)
     return len(held)
