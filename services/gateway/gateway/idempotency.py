@@ -152,11 +152,12 @@ def release_in_flight(store) -> int:
     """A gateway stopping (a rolling restart) cuts its requests in flight: open their claims
     to a retry at once rather than after their lease. A try that still ends writes its outcome
     over the release, and the services answer a retry with what they did (the request key)."""
-    held = list(_in_flight)
-    _in_flight.clear()   # once: a second release could reopen a claim a retry has since taken over
-    for actor, key in held:
+    released = 0
+    while _in_flight:   # each once: a second release could reopen a claim a retry has since taken over
+        actor, key = _in_flight.pop()
         release(store, actor=actor, key=key)
-    return len(held)
+        released += 1
+    return released
 
 
 def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, lease: float):
