@@ -13,7 +13,7 @@ from gateway import idempotency, models
 from gateway.store import Store
 from shared.actors import Actor
 from shared.db import database_away
-from shared.errors import Conflict
+from shared.errors import Conflict, ServiceUnavailable
 from tests.backbone.tcp_proxy import HalfOpenProxy
 
 pytestmark = pytest.mark.postgres
@@ -130,3 +130,9 @@ def test_a_gateway_stopping_opens_the_claims_of_the_requests_it_cuts(store):
 
     idempotency.around(store, request, actor, run, lease=60)
     assert retried == [None] and idempotency.release_in_flight(store) == 0
+    late = Request(EnvironBuilder(method="POST", path="/v1/contributions", data=b"{}",
+                                  headers={idempotency.HEADER: "k-3"}).get_environ())
+    with pytest.raises(ServiceUnavailable):   # a request reaching the stopping gateway claims nothing
+        idempotency.around(store, late, actor, lambda: Response("{}", status=201), lease=60)
+    assert idempotency.begin(store, actor="key_1", key="k-3", method="POST", path="/v1/contributions",
+                             body_hash=idempotency.request_hash("POST", "/v1/contributions", b"{}"), lease=60) is None

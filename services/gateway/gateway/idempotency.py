@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -30,7 +31,7 @@ from gateway import models
 from gateway.request import client_of
 from shared.actors import Actor
 from shared.db import database_away
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from shared.events.fields import utcnow
 
 HEADER = "Idempotency-Key"
@@ -109,12 +110,16 @@ def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: 
         response = Response(replay.body, status=replay.status, headers=replay.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response
+    if store in _stopping:   # taken while this gateway stops: its request would be cut, so give it back
+        release(store, actor=who, key=key)
+        raise ServiceUnavailable("the gateway is stopping; retry with the same Idempotency-Key")
     request.environ[REQUEST_KEY] = request_key(who, key)
-    _in_flight.add((who, key))
+    running = _in_flight.setdefault(store, set())
+    running.add((who, key))
     try:
         response = run()
     finally:
-        _in_flight.discard((who, key))
+        running.discard((who, key))
     try:
         if response.status_code >= 500:
             release(store, actor=who, key=key)
@@ -145,19 +150,21 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
 
 
 _HELD = object()   # the claim is another try's, in flight
-_in_flight: set[tuple[str, str]] = set()   # this process's claims whose request is running
+# Per store (one per gateway): the claims whose request is running, and the stores whose
+# gateway is stopping (a claim taken then is given back at once: 503, retry).
+_in_flight: "weakref.WeakKeyDictionary[object, set[tuple[str, str]]]" = weakref.WeakKeyDictionary()
+_stopping: "weakref.WeakSet[object]" = weakref.WeakSet()
 
 
 def release_in_flight(store) -> int:
     """A gateway stopping (a rolling restart) cuts its requests in flight: open their claims
     to a retry at once rather than after their lease. A try that still ends writes its outcome
     over the release, and the services answer a retry with what they did (the request key)."""
-    released = 0
-    while _in_flight:   # each once: a second release could reopen a claim a retry has since taken over
-        actor, key = _in_flight.pop()
+    _stopping.add(store)
+    running = _in_flight.pop(store, set())   # once: a second release could reopen a retry's claim
+    for actor, key in running:
         release(store, actor=actor, key=key)
-        released += 1
-    return released
+    return len(running)
 
 
 def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, lease: float):
