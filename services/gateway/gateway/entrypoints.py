@@ -90,12 +90,20 @@ class ApiEndpoint(HttpRequestHandler):
         self.view = view
         self.body_media = body_media   # a body that is not JSON (e.g. "application/xml"): the route reads it
 
+    def stop(self):
+        try:   # before the web server goes: the requests it cuts must not hold retries off
+            idempotency.release_in_flight(self.store)
+        except Exception:
+            log.warning("releasing Idempotency-Key claims in flight failed", exc_info=True)
+        super().stop()
+
     def setup(self):
         super().setup()
         self.store = self.store_extension.ensure().store
         self.limiter = self.store_extension.ensure().limiter
         self.proxies = self.store_extension.ensure().proxies
         self.claim_seconds = idempotency.claim_seconds(self.container.config)
+        self.claim_wait = idempotency.claim_wait(self.container.config)
         self._query = self.query_schema() if self.query_schema else None
         self._body = self.body_schema() if self.body_schema else None
         self.catch_all = "<path:" in self.url and self.url.startswith("/<")
@@ -161,7 +169,8 @@ class ApiEndpoint(HttpRequestHandler):
                 return problems.from_exception(exc, request_id)
 
         if request.method == "POST" and self.idempotent:
-            response = idempotency.around(self.store, request, actor, run, lease=self.claim_seconds)
+            response = idempotency.around(self.store, request, actor, run, lease=self.claim_seconds,
+                                        wait=self.claim_wait)
         else:
             response = run()
         return conditional(request, response)

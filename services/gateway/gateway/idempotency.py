@@ -8,10 +8,18 @@ services run each command once per key (shared.commands). A claim whose outcome 
 (a 5xx: a 504 while the service may still commit, a lost connection) is therefore never
 abandoned: it is released, and a retry re-sends the request with the same request key and
 gets what the service did, or runs it if the service did nothing. A claim held by a gateway
-that crashed expires after its lease (`claim_seconds`: the RPC deadline plus a margin)."""
+that crashed expires after its lease (`claim_seconds`: the RPC deadline plus a margin).
+
+A retry never meets a 409 for a try that has ended: a release the gateway's database refused
+(away when the try failed) is written again until it lands, and a retry finding the claim held
+waits (up to `wait`) for it to be finished, replayed, or released, taken over."""
 import hashlib
 import json
+import logging
 import re
+import threading
+import time
+import weakref
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -22,7 +30,8 @@ from werkzeug.wrappers import Response
 from gateway import models
 from gateway.request import client_of
 from shared.actors import Actor
-from shared.errors import Conflict, InvalidInput
+from shared.db import database_away
+from shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from shared.events.fields import utcnow
 
 HEADER = "Idempotency-Key"
@@ -31,6 +40,8 @@ REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Platform-Consistency-To
 REQUEST_KEY = "platform.request_key"   # request.environ: the key the request's RPCs carry
 CLAIM_MARGIN_SECONDS = 5.0
 RPCS_PER_REQUEST = 2   # a route makes at most two RPCs in a row (e.g. an application's programme check)
+POLL_SECONDS = 0.2     # how often a waiting retry, or a release not yet written, tries again
+log = logging.getLogger(__name__)
 
 
 class Replay:
@@ -72,13 +83,20 @@ def claim_seconds(config) -> float:
     return RPCS_PER_REQUEST * float(config.get("RPC_DEADLINE_SECONDS", 5)) + CLAIM_MARGIN_SECONDS
 
 
+def claim_wait(config) -> float:
+    """How long a retry waits for a claim in flight before a 409: one RPC deadline, so a
+    retry of a try that is ending (or whose release is being written again) gets its outcome."""
+    return float(config.get("RPC_DEADLINE_SECONDS", 5))
+
+
 def request_key(actor: str, key: str) -> str:
     """The request key of (caller, Idempotency-Key): the same on every retry, another
     caller's equal key never meets it, and the client's key is not stored in the services."""
     return "idem:" + hashlib.sha256(f"{actor}\n{key}".encode()).hexdigest()
 
 
-def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: float = 15.0) -> Response:
+def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: float = 15.0,
+           wait: float = 0.0) -> Response:
     """`run()` the request, once per (caller, Idempotency-Key) when the request has the header:
     a retry gets the stored first response back. A 5xx is not stored and the claim is released,
     so a retry runs again, with the same request key: the services answer what they did."""
@@ -87,25 +105,69 @@ def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: 
         return run()
     key, who = valid_key(key), actor_key(actor, client_of(request))
     replay = begin(store, actor=who, key=key, method=request.method, path=request.path,
-                   body_hash=request_hash(request.method, request.path, request.get_data()), lease=lease)
+                   body_hash=request_hash(request.method, request.path, request.get_data()), lease=lease, wait=wait)
     if replay is not None:
         response = Response(replay.body, status=replay.status, headers=replay.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response
-    request.environ[REQUEST_KEY] = request_key(who, key)
-    response = run()
-    if response.status_code >= 500:
+    if store in _stopping:   # taken while this gateway stops: its request would be cut, so give it back
         release(store, actor=who, key=key)
-    else:
-        finish(store, actor=who, key=key, status=response.status_code, headers=dict(response.headers),
-               body=response.get_data(as_text=True))
+        raise ServiceUnavailable("the gateway is stopping; retry with the same Idempotency-Key")
+    request.environ[REQUEST_KEY] = request_key(who, key)
+    running = _in_flight.setdefault(store, set())
+    running.add((who, key))
+    try:
+        response = run()
+    finally:
+        running.discard((who, key))
+    try:
+        if response.status_code >= 500:
+            release(store, actor=who, key=key)
+        else:
+            finish(store, actor=who, key=key, status=response.status_code, headers=dict(response.headers),
+                   body=response.get_data(as_text=True))
+    except Exception as exc:
+        if database_away(exc):   # the answer is a 503; the claim must not hold the retry off for its lease
+            release_later(store, actor=who, key=key, within=lease)
+        raise
     return response
 
 
-def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str, lease: float = 15.0):
+def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str, lease: float = 15.0,
+          wait: float = 0.0):
     """Claim (actor, key) for `lease` seconds: returns None if this request should run (the
-    caller must then `finish` or `release`), or the stored Replay; raises for a mismatch or
-    a request in flight. A released or expired claim is taken over (by one retry only)."""
+    caller must then `finish` or `release`), or the stored Replay; raises for a mismatch, or
+    for a request still in flight after `wait` seconds. A released or expired claim is taken
+    over (by one retry only)."""
+    give_up = time.monotonic() + wait
+    while True:
+        outcome = _claim(store, actor, key, method, path, body_hash, lease)
+        if outcome is not _HELD:
+            return outcome
+        if time.monotonic() >= give_up:
+            raise Conflict("a request with this Idempotency-Key is still being processed; retry later")
+        time.sleep(POLL_SECONDS)
+
+
+_HELD = object()   # the claim is another try's, in flight
+# Per store (one per gateway): the claims whose request is running, and the stores whose
+# gateway is stopping (a claim taken then is given back at once: 503, retry).
+_in_flight: "weakref.WeakKeyDictionary[object, set[tuple[str, str]]]" = weakref.WeakKeyDictionary()
+_stopping: "weakref.WeakSet[object]" = weakref.WeakSet()
+
+
+def release_in_flight(store) -> int:
+    """A gateway stopping (a rolling restart) cuts its requests in flight: open their claims
+    to a retry at once rather than after their lease. A try that still ends writes its outcome
+    over the release, and the services answer a retry with what they did (the request key)."""
+    _stopping.add(store)
+    running = _in_flight.pop(store, set())   # once: a second release could reopen a retry's claim
+    for actor, key in running:
+        release(store, actor=actor, key=key)
+    return len(running)
+
+
+def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, lease: float):
     t = models.idempotency_keys
     now = utcnow()
     until = now + timedelta(seconds=lease)
@@ -128,9 +190,7 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
         taken = conn.execute(t.update().where(
             t.c.actor == actor, t.c.key == key, t.c.status.is_(None),
             sa.or_(t.c.claimed_until.is_(None), t.c.claimed_until <= now)).values(claimed_until=until)).rowcount
-    if not taken:
-        raise Conflict("a request with this Idempotency-Key is still being processed; retry later")
-    return None
+    return None if taken else _HELD
 
 
 def finish(store, *, actor: str, key: str, status: int, headers: dict, body: str) -> None:
@@ -149,6 +209,22 @@ def release(store, *, actor: str, key: str) -> None:
     with store.begin() as conn:
         conn.execute(t.update().where(t.c.actor == actor, t.c.key == key, t.c.status.is_(None))
                      .values(claimed_until=None))
+
+
+def release_later(store, *, actor: str, key: str, within: float) -> None:
+    """Write the release once the database is back (a thread: green under nameko), for at most
+    `within` seconds: by then the claim's lease has ended anyway."""
+    def keep_trying() -> None:
+        give_up = time.monotonic() + within
+        while time.monotonic() < give_up:
+            try:
+                return release(store, actor=actor, key=key)
+            except Exception as exc:
+                if not database_away(exc):
+                    log.warning("releasing Idempotency-Key claim failed", exc_info=True)
+                    return
+            time.sleep(POLL_SECONDS)
+    threading.Thread(target=keep_trying, daemon=True, name="idempotency-release").start()
 
 
 def purge(store, ttl_hours: float = 24.0) -> int:
