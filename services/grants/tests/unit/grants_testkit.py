@@ -295,6 +295,10 @@ class FakeUnitOfWork:
         self.emitted.append(envelope)
         return envelope
 
+    def _emit_all(self, items):
+        """What UnitOfWork.collect_events writes through (one multi-row insert there)."""
+        return [self.emit(event_type, payload) for event_type, payload in items]
+
     def commit(self):
         assert self.active, "commit outside a transaction"
         self.collect_events()
