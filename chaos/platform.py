@@ -15,15 +15,13 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote, urlparse, urlunparse
 
-import psycopg2
-
 from chaos.cluster import RabbitCluster
 from chaos.rabbit_node import RabbitNode
 from scripts.run_platform import METRICS_PORTS, SERVICES, platform_env, start_service, stop, wait_for_http
 from scripts.supervise import Supervised
 from shared.migrations import upgrade
 from tests.backbone.tcp_proxy import HalfOpenProxy
-from tests.fixtures import BROKER_URI, POSTGRES_ADMIN_URL, _Vhosts
+from tests.fixtures import BROKER_URI, POSTGRES_ADMIN_URL, _Vhosts, postgres_admin
 from tests.helpers import free_port
 
 ADMIN_KEY = "chaos-admin-key-0123456789abcdefghijklmnop"
@@ -63,7 +61,7 @@ class Platform:
                 url = f"sqlite:///{self.dir / (service + '.sqlite3')}"
             else:
                 name = f"chaos_{uuid.uuid4().hex[:10]}_{service}"
-                _admin(f'CREATE DATABASE "{name}"')
+                postgres_admin(f'CREATE DATABASE "{name}"')
                 url = urlunparse(urlparse(POSTGRES_ADMIN_URL)._replace(path="/" + name))
             upgrade(service, url)
             self.database_urls[service] = url
@@ -149,14 +147,5 @@ class Platform:
                 rabbit.stop()
         if self.backend == "postgresql":
             for url in self.database_urls.values():
-                _admin(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+                postgres_admin(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
 
-
-def _admin(sql: str) -> None:
-    conn = psycopg2.connect(POSTGRES_ADMIN_URL)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()

@@ -151,21 +151,24 @@ def amqp_uri(vhost_factory):
     vhost_factory.delete(uri)
 
 
+def postgres_admin(sql):
+    """Run one statement as PostgreSQL's administrator, outside a transaction (CREATE/DROP DATABASE)."""
+    import psycopg2
+    conn = psycopg2.connect(POSTGRES_ADMIN_URL)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope="session")
 def postgres_database_factory():
     """Creates databases (from `template`, a database URL, when given; dropped with
     `.drop(url)` or at the end of the session); returns their URLs."""
-    import psycopg2
     created = []
-
-    def _execute(sql):
-        conn = psycopg2.connect(POSTGRES_ADMIN_URL)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-        finally:
-            conn.close()
+    _execute = postgres_admin
 
     def make(template=None):
         name = f"test_{uuid.uuid4().hex[:12]}"

@@ -103,3 +103,12 @@ def database_error(url: str, sql: str = "SELECT 1") -> BaseException:
     finally:
         engine.dispose()
     raise AssertionError(f"{sql} on {url} did not fail")
+
+
+def programme_created(n):
+    """A delivered programme.created event for programme `p-<n>` (feed tests)."""
+    from shared.events import load_envelope, make_envelope
+    from shared.events.contracts.programmes import EXAMPLES
+    return load_envelope(make_envelope("programme.created", {**EXAMPLES["programme.created"],
+                                                             "programme_id": f"p-{n}"},
+                                       producer="programmes").to_message())

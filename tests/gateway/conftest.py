@@ -88,3 +88,13 @@ def admin(start_gateway):
     """An admin client of a started gateway."""
     client, _container = start_gateway()
     return client
+
+
+@pytest.fixture
+def store(gateway_database_url):
+    """The gateway's own store on its test database (feed, idempotency, audit)."""
+    from gateway.store import Store
+    store = Store(gateway_database_url)
+    yield store
+    store.dispose()
+

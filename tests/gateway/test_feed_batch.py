@@ -6,23 +6,8 @@ import pytest
 
 from gateway import feed
 from gateway.feed_batch import FeedBatcher
-from gateway.store import Store
 from shared.actors import SYSTEM
-from shared.events import load_envelope, make_envelope
-from shared.events.contracts.programmes import EXAMPLES
-
-
-@pytest.fixture
-def store(gateway_database_url):
-    store = Store(gateway_database_url)
-    yield store
-    store.dispose()
-
-
-def event(n):
-    return load_envelope(make_envelope("programme.created", {**EXAMPLES["programme.created"],
-                                                             "programme_id": f"p-{n}"},
-                                       producer="programmes").to_message())
+from tests.helpers import programme_created as event
 
 
 class Recording:

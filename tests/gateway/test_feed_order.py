@@ -11,25 +11,13 @@ from programmes import models as programmes_models
 from programmes.service import ProgrammesService
 from shared.actors import SYSTEM
 from shared.db import create_engine
-from shared.events import load_envelope, make_envelope
-from shared.events.contracts.programmes import EXAMPLES
+from tests.helpers import programme_created as event
 from tests.helpers import rpc_proxy
 from tests.programmes_flow import programme_body
 
 PARTNER_ORG = "XM-TEST-1"   # tests.programmes_flow.ORGANISATION
 
 
-@pytest.fixture
-def store(gateway_database_url):
-    store = Store(gateway_database_url)
-    yield store
-    store.dispose()
-
-
-def event(n):
-    return load_envelope(make_envelope("programme.created", {**EXAMPLES["programme.created"],
-                                                             "programme_id": f"p-{n}"},
-                                       producer="programmes").to_message())
 
 
 def feed_ids(store, actor=SYSTEM):
