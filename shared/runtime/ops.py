@@ -25,7 +25,7 @@ from shared.messaging import topology
 from shared.runtime.backbone import Backbone
 from shared.runtime.events import ReliableEventHandler
 from shared.runtime.logcontext import set_event
-from shared.runtime.readiness import TIMEOUT_SECONDS, Readiness, broker_check, database_check
+from shared.runtime.readiness import HEALTH_TIMEOUT_SECONDS, TIMEOUT_SECONDS, Readiness, broker_check, database_check
 from shared.runtime.telemetry import RPC_DURATION
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class Ops(DependencyProvider):
         self.address = str(config.get("METRICS_ADDRESS") or "0.0.0.0")
         self.readiness = Readiness({"broker": lambda: broker_check(self.amqp_uri),
                                     "database": lambda: database_check(self.engine())})
+        self.health = Readiness({"database": lambda: database_check(self.engine(), HEALTH_TIMEOUT_SECONDS)})
         self._started: dict[int, float] = {}
         self.server: Any = None
 
@@ -91,6 +92,17 @@ class Ops(DependencyProvider):
 
     def broker_ok(self) -> bool:
         return bool(self.readiness.run()["broker"]["ok"])
+
+    def database_ok(self) -> bool:
+        """Whether the database answers `SELECT 1` within HEALTH_TIMEOUT_SECONDS (cached 1 s)."""
+        try:
+            return bool(self.health.run()["database"]["ok"])
+        except Exception:  # the engine itself could not be made (the gateway's store not set up)
+            return False
+
+    def ping(self) -> str:
+        """What a service's `ping` RPC answers, for the gateway's /health."""
+        return "pong" if self.database_ok() else "database_unavailable"
 
     def outbox(self) -> dict[str, float] | None:
         if not any(isinstance(d, Backbone) for d in self.container.dependencies):

@@ -15,6 +15,7 @@ from shared.messaging.brokers import broker_addresses, connect_first_reachable
 
 CACHE_SECONDS = 1.0
 TIMEOUT_SECONDS = 2.0
+HEALTH_TIMEOUT_SECONDS = 0.5   # /health's own database checks: it answers within 1 s
 
 Check = dict[str, Any]   # {"ok": bool, "detail": str}
 

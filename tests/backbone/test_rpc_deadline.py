@@ -1,7 +1,9 @@
 """Gateway-to-service RPC has a deadline: a request never hangs. A service that is
 not there answers 503; one that is there but too slow answers 504; both within
 the deadline (plus a small margin)."""
+import os
 import time
+from urllib.parse import urlparse, urlunparse
 
 import eventlet
 import pytest
@@ -10,7 +12,9 @@ from nameko.rpc import rpc
 
 from gateway.service import GatewayService
 from programmes.service import ProgrammesService
-from tests.helpers import free_port
+from shared.runtime.readiness import CACHE_SECONDS
+from tests.backbone.tcp_proxy import HalfOpenProxy
+from tests.helpers import free_port, wait_until
 from tests.programmes_flow import programme_body
 
 pytestmark = pytest.mark.broker
@@ -77,6 +81,37 @@ def test_health_reports_unavailable_services_without_hanging(gateway):
     started = time.monotonic()
     response = requests.get(f"{gateway}/health", timeout=30)
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "broker": "up", "services": {
+    assert response.json() == {"status": "degraded", "broker": "up", "database": "up", "services": {
         "programmes": "unavailable", "grants": "unavailable", "metrics": "unavailable"}}
     assert time.monotonic() - started < DEADLINE + 1.5
+
+
+@pytest.mark.postgres
+def test_health_names_a_database_that_is_away(gateway, container_factory, amqp_uri, postgres_database_factory,
+                                              migrated_databases, tmp_path):
+    # programmes on PostgreSQL through a proxy that stalls (no error, no answer: the hardest to
+    # bound), the gateway's own database an SQLite file moved away.
+    url = postgres_database_factory(template=migrated_databases("postgres", "programmes"))
+    parts = urlparse(url)
+    proxy = HalfOpenProxy(parts.hostname, parts.port or 5432)
+    try:
+        proxied = urlunparse(parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}"))
+        container_factory(ProgrammesService, {"AMQP_URI": amqp_uri, "DATABASE_URL": proxied}).start()
+        wait_until(lambda: requests.get(f"{gateway}/health", timeout=5).json()["services"]["programmes"] == "up",
+                   message="programmes up")
+        proxy.pause()
+        os.rename(tmp_path / "gateway.sqlite3", tmp_path / "away")
+        time.sleep(CACHE_SECONDS)   # the last answers (up) are reused that long
+        started = time.monotonic()
+        body = requests.get(f"{gateway}/health", timeout=30).json()
+        assert time.monotonic() - started < 2   # the database checks' bound, not a ping's deadline
+        assert body == {"status": "degraded", "broker": "up", "database": "unavailable", "services": {
+            "programmes": "database_unavailable", "grants": "unavailable", "metrics": "unavailable"}}
+        proxy.resume()
+        os.rename(tmp_path / "away", tmp_path / "gateway.sqlite3")
+        wait_until(lambda: (requests.get(f"{gateway}/health", timeout=5).json()["services"]["programmes"],
+                            requests.get(f"{gateway}/health", timeout=5).json()["database"]) == ("up", "up"),
+                   timeout=15, message="both databases back")
+    finally:
+        proxy.close()
+        postgres_database_factory.drop(url)

@@ -83,7 +83,7 @@ def test_plan_and_health(platform):
     assert {w["code"] for w in plan["windows"]} == {"country_city", "global"}
     assert len(plan["themes"]) == 4
     health = requests.get(f"{platform}/health", timeout=5, headers=ADMIN_HEADERS).json()
-    assert health == {"status": "ok", "broker": "up",
+    assert health == {"status": "ok", "broker": "up", "database": "up",
                       "services": {"programmes": "up", "grants": "up", "metrics": "up"}}
 
 

@@ -76,7 +76,7 @@ def test_a_killed_service_is_restarted_and_sigterm_still_stops_everything(vhost_
                                message="programmes restarted").pop()
         assert restarted != doomed and not alive(doomed)
         assert any(f"programmes (pid {doomed}) exited with code -9" in line for line in script.lines)
-        wait_until(lambda: health(base) == {"status": "ok", "broker": "up", "services": dict.fromkeys(
+        wait_until(lambda: health(base) == {"status": "ok", "broker": "up", "database": "up", "services": dict.fromkeys(
             ("programmes", "grants", "metrics"), "up")}, timeout=60, interval=0.5, message="health ok again")
         assert alive(restarted)
 

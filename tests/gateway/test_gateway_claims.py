@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from gateway import idempotency, models
+from gateway import idempotency, idempotency_release, models
 from gateway.store import Store
 from shared.actors import Actor
 from shared.db import database_away
@@ -50,7 +50,7 @@ def test_a_claim_of_a_crashed_gateway_expires_after_its_lease(store):
 
 def test_a_released_claim_is_kept_and_taken_over_by_one_retry(store):
     assert idempotency.begin(store, **CLAIM, lease=60) is None
-    idempotency.release(store, actor="key_1", key="k-1")   # the first attempt answered 504
+    idempotency_release.release(store, actor="key_1", key="k-1")   # the first attempt answered 504
     assert claims(store) == [("k-1", None)]               # kept: its outcome is unknown
     assert idempotency.begin(store, **CLAIM, lease=60) is None
     with pytest.raises(Conflict):
@@ -64,7 +64,7 @@ def test_a_released_claim_is_kept_and_taken_over_by_one_retry(store):
 def test_a_finished_claim_stays_finished(store):
     assert idempotency.begin(store, **CLAIM, lease=60) is None
     idempotency.finish(store, actor="key_1", key="k-1", status=200, headers={}, body="{}")
-    idempotency.release(store, actor="key_1", key="k-1")
+    idempotency_release.release(store, actor="key_1", key="k-1")
     assert claims(store) == [("k-1", 200)]
 
 
@@ -102,9 +102,9 @@ def test_a_release_refused_while_the_database_is_away_lands_once_it_is_back(gate
         assert idempotency.begin(proxied, **CLAIM, lease=60) is None
         proxy.cut()
         with pytest.raises(sa.exc.DBAPIError) as refused:
-            idempotency.release(proxied, actor="key_1", key="k-1")
+            idempotency_release.release(proxied, actor="key_1", key="k-1")
         assert database_away(refused.value)
-        idempotency.release_later(proxied, actor="key_1", key="k-1", within=30)
+        idempotency_release.release_later(proxied, actor="key_1", key="k-1", within=30)
         time.sleep(0.5)
         proxy.restore()
         assert idempotency.begin(proxied, **CLAIM, lease=60, wait=10) is None   # taken over, well within the lease
@@ -122,14 +122,14 @@ def test_a_gateway_stopping_opens_the_claims_of_the_requests_it_cuts(store):
     retried = []
 
     def run():   # the gateway stops while this request runs
-        assert idempotency.release_in_flight(store) == 1
+        assert idempotency_release.release_in_flight(store) == 1
         retried.append(idempotency.begin(store, actor="key_1", key="k-2", method="POST", path="/v1/contributions",
                                          body_hash=idempotency.request_hash("POST", "/v1/contributions", b"{}"),
                                          lease=60))
         return Response("{}", status=201)
 
     idempotency.around(store, request, actor, run, lease=60)
-    assert retried == [None] and idempotency.release_in_flight(store) == 0
+    assert retried == [None] and idempotency_release.release_in_flight(store) == 0
     late = Request(EnvironBuilder(method="POST", path="/v1/contributions", data=b"{}",
                                   headers={idempotency.HEADER: "k-3"}).get_environ())
     with pytest.raises(ServiceUnavailable):   # a request reaching the stopping gateway claims nothing

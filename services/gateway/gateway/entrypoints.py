@@ -17,7 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
-from gateway import audit, auth, idempotency, problems
+from gateway import audit, auth, idempotency, idempotency_release, problems
 from gateway.access import ACCESS_LEVELS, authorise
 from gateway.dependencies import GatewayState
 from gateway.progress import TOKEN_HEADER, WAITED, resolve_plan
@@ -92,7 +92,7 @@ class ApiEndpoint(HttpRequestHandler):
 
     def stop(self):
         try:   # before the web server goes: the requests it cuts must not hold retries off
-            idempotency.release_in_flight(self.store)
+            idempotency_release.release_in_flight(self.store)
         except Exception:
             log.warning("releasing Idempotency-Key claims in flight failed", exc_info=True)
         super().stop()

@@ -15,11 +15,8 @@ A retry never meets a 409 for a try that has ended: a release the gateway's data
 waits (up to `wait`) for it to be finished, replayed, or released, taken over."""
 import hashlib
 import json
-import logging
 import re
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -28,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from gateway import models
+from gateway.idempotency_release import POLL_SECONDS, in_flight, release, release_later, stopping
 from gateway.request import client_of
 from shared.actors import Actor
 from shared.db import database_away
@@ -40,8 +38,6 @@ REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Platform-Consistency-To
 REQUEST_KEY = "platform.request_key"   # request.environ: the key the request's RPCs carry
 CLAIM_MARGIN_SECONDS = 5.0
 RPCS_PER_REQUEST = 2   # a route makes at most two RPCs in a row (e.g. an application's programme check)
-POLL_SECONDS = 0.2     # how often a waiting retry, or a release not yet written, tries again
-log = logging.getLogger(__name__)
 
 
 class Replay:
@@ -110,11 +106,11 @@ def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: 
         response = Response(replay.body, status=replay.status, headers=replay.headers)
         response.headers["Idempotent-Replayed"] = "true"
         return response
-    if store in _stopping:   # taken while this gateway stops: its request would be cut, so give it back
+    if store in stopping:   # taken while this gateway stops: its request would be cut, so give it back
         release(store, actor=who, key=key)
         raise ServiceUnavailable("the gateway is stopping; retry with the same Idempotency-Key")
     request.environ[REQUEST_KEY] = request_key(who, key)
-    running = _in_flight.setdefault(store, set())
+    running = in_flight.setdefault(store, set())
     running.add((who, key))
     try:
         response = run()
@@ -150,21 +146,8 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
 
 
 _HELD = object()   # the claim is another try's, in flight
-# Per store (one per gateway): the claims whose request is running, and the stores whose
-# gateway is stopping (a claim taken then is given back at once: 503, retry).
-_in_flight: "weakref.WeakKeyDictionary[object, set[tuple[str, str]]]" = weakref.WeakKeyDictionary()
-_stopping: "weakref.WeakSet[object]" = weakref.WeakSet()
 
 
-def release_in_flight(store) -> int:
-    """A gateway stopping (a rolling restart) cuts its requests in flight: open their claims
-    to a retry at once rather than after their lease. A try that still ends writes its outcome
-    over the release, and the services answer a retry with what they did (the request key)."""
-    _stopping.add(store)
-    running = _in_flight.pop(store, set())   # once: a second release could reopen a retry's claim
-    for actor, key in running:
-        release(store, actor=actor, key=key)
-    return len(running)
 
 
 def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, lease: float):
@@ -199,32 +182,6 @@ def finish(store, *, actor: str, key: str, status: int, headers: dict, body: str
     with store.begin() as conn:
         conn.execute(t.update().where(t.c.actor == actor, t.c.key == key)
                      .values(status=status, headers=json.dumps(kept), body=body))
-
-
-def release(store, *, actor: str, key: str) -> None:
-    """Open a claim whose request failed on our side (5xx) to a retry at once. It is kept, not
-    deleted: the services may have done the work (a 504), and the retry, sending the same
-    request key, gets that outcome; a new claim would make them do it twice."""
-    t = models.idempotency_keys
-    with store.begin() as conn:
-        conn.execute(t.update().where(t.c.actor == actor, t.c.key == key, t.c.status.is_(None))
-                     .values(claimed_until=None))
-
-
-def release_later(store, *, actor: str, key: str, within: float) -> None:
-    """Write the release once the database is back (a thread: green under nameko), for at most
-    `within` seconds: by then the claim's lease has ended anyway."""
-    def keep_trying() -> None:
-        give_up = time.monotonic() + within
-        while time.monotonic() < give_up:
-            try:
-                return release(store, actor=actor, key=key)
-            except Exception as exc:
-                if not database_away(exc):
-                    log.warning("releasing Idempotency-Key claim failed", exc_info=True)
-                    return
-            time.sleep(POLL_SECONDS)
-    threading.Thread(target=keep_trying, daemon=True, name="idempotency-release").start()
 
 
 def purge(store, ttl_hours: float = 24.0) -> int:

@@ -53,8 +53,12 @@ class Health(StrictSchema):
     broker = Text(required=True, validate=validate.OneOf(["up", "unavailable"]),
                   metadata={"description": "whether the gateway reaches the broker (every service is "
                                            "unavailable without it)"})
-    services = fields.Dict(keys=Text(), values=Text(validate=validate.OneOf(["up", "unavailable"])),
-                           required=True)
+    database = Text(validate=validate.OneOf(["up", "unavailable"]),
+                    metadata={"description": "whether the gateway's own database answers (within 0.5 s)"})
+    services = fields.Dict(keys=Text(), values=Text(validate=validate.OneOf(
+        ["up", "unavailable", "database_unavailable"])), required=True,
+        metadata={"description": "each service: up, unavailable (does not answer), or "
+                                 "database_unavailable (answers, but its database does not)"})
 
 
 class Liveness(StrictSchema):

@@ -226,7 +226,8 @@ class ProgrammesService:
 
     @rpc
     def ping(self):
-        return "pong"
+        """"pong", or "database_unavailable" when its database does not answer (the gateway's /health)."""
+        return self.ops.ping()
 
     @rpc
     def ops_state(self):
