@@ -9,6 +9,8 @@ from gateway.schemas import Health
 from shared.errors import NotFound
 
 SERVICES = ("programmes", "grants", "metrics")
+# A service silent this long is `unavailable`: /health answers within a second, whatever hangs.
+HEALTH_PING_SECONDS = 0.8
 
 
 class SystemRoutes(Routes):
@@ -27,10 +29,11 @@ class SystemRoutes(Routes):
                 return name, "up" if self.ops.database_ok() else "unavailable"
             if broker != "up":
                 return name, "unavailable"
-            try:   # the probes' short deadline, not a request's; the service checks its database
-                answer = getattr(self, f"{name}_ops").ping()
+            try:   # shorter than the probes' deadline; the service checks its database
+                with eventlet.Timeout(HEALTH_PING_SECONDS):
+                    answer = getattr(self, f"{name}_ops").ping()
                 return name, "database_unavailable" if answer == "database_unavailable" else "up"
-            except Exception:  # the broker lost meanwhile, no consumer, too slow: never a 500
+            except (Exception, eventlet.Timeout):  # the broker lost meanwhile, no consumer, too slow: never a 500
                 return name, "unavailable"
         answers = dict(eventlet.GreenPool().imap(check, ("database", *SERVICES)))
         database = answers.pop("database")
