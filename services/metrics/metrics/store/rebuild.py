@@ -15,6 +15,14 @@ from metrics.store.versions import VersionStore
 from shared.events.fields import utcnow
 from shared.persistence import from_row, get_many, to_row, upsert
 
+# A rebuild's sums of one plan's cells per indicator, reach, city and period end (`_roll_up`):
+# created and dropped inside the rebuild's transaction, not part of the schema.
+_SUMS = sa.Table(
+    "metric_rebuild_sums", sa.MetaData(),
+    *(sa.Column(k, m.metric_cells.c[k].type, nullable=False)
+      for k in ("indicator", "reach", "city_id", "country", "period_end", "value", "n")),
+    prefixes=["TEMPORARY"])
+
 
 class Rebuilder(Store):
     def lock_plans(self, *, exclusive: bool = False) -> None:
@@ -41,7 +49,6 @@ class Rebuilder(Store):
 
     def rebuild_plan(self, plan: Plan) -> None:
         """Replace one plan's aggregates with a recomputation from the stored result facts (SQL)."""
-        c = m.metric_cells.c
         for table in m.AGGREGATES:
             self.run(table.delete().where(table.c.plan_id == plan.id))
         r = m.result_facts.c
@@ -60,17 +67,31 @@ class Rebuilder(Store):
         self.add(m.metric_cells, CELL_KEYS, [dict(zip(CELL_KEYS, (plan.id, *k), strict=True), value=v, n=n)
                                              for k, (v, n) in sorted(domain.counted_contributions(cumulative).items())],
                  ("value", "n"))
-        of_plan = c.plan_id == plan.id
-        self.run(m.metric_totals.insert().from_select(
-            list(TOTAL_KEYS) + ["value", "n"],
-            sa.select(c.plan_id, c.indicator, c.reach, c.period_end, sa.func.sum(c.value), sa.func.sum(c.n))
-            .where(of_plan).group_by(c.plan_id, c.indicator, c.reach, c.period_end)))
-        self.run(m.metric_city_refs.insert().from_select(
-            list(CITY_KEYS) + ["n"],
-            sa.select(c.plan_id, c.indicator, c.city_id, c.country, c.period_end, sa.func.sum(c.n))
-            .where(of_plan).group_by(c.plan_id, c.indicator, c.city_id, c.country, c.period_end)))
+        self._roll_up(plan)
         upsert(self.session, m.metric_plans,
                {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
+
+    def _roll_up(self, plan: Plan) -> None:
+        """The plan's totals and city references from its cells through one sort of the cells:
+        their sums per indicator, reach, city and period end (a temporary table, a few rows per
+        city) hold both, so neither sorts the cells again (docs/benchmarks.md, figure 6)."""
+        c, s = m.metric_cells.c, _SUMS.c
+        conn = self.session.connection()
+        _SUMS.create(conn)
+        keys = (c.indicator, c.reach, c.city_id, c.country, c.period_end)
+        self.run(_SUMS.insert().from_select(
+            [k.name for k in keys] + ["value", "n"],
+            sa.select(*keys, sa.func.sum(c.value), sa.func.sum(c.n)).where(c.plan_id == plan.id).group_by(*keys)))
+        plan_id = sa.literal(plan.id, sa.String)
+        self.run(m.metric_totals.insert().from_select(
+            list(TOTAL_KEYS) + ["value", "n"],
+            sa.select(plan_id, s.indicator, s.reach, s.period_end, sa.func.sum(s.value), sa.func.sum(s.n))
+            .group_by(s.indicator, s.reach, s.period_end)))
+        self.run(m.metric_city_refs.insert().from_select(
+            list(CITY_KEYS) + ["n"],
+            sa.select(plan_id, s.indicator, s.city_id, s.country, s.period_end, sa.func.sum(s.n))
+            .group_by(s.indicator, s.city_id, s.country, s.period_end)))
+        _SUMS.drop(conn)
 
     @staticmethod
     def counted(plan: Plan, facts: sa.FromClause) -> sa.ColumnElement[bool]:
