@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from metrics import models as m
-from metrics.domain import NONE, Application, Plan, ProgrammeDim, ResultFact, Snapshot, counted_contributions, roll_up
+from metrics.domain import NONE, Application, Plan, ProgrammeDim, Snapshot, roll_up
 from metrics.store.rebuild import Rebuilder
 from metrics.store.sql import Store
 from metrics.store.versions import VersionStore
@@ -60,9 +60,8 @@ class Reader(Store):
                         .where(p.part != 0).group_by(*(k for k in keys if k is not programme or cells)))
         grouped = {(plan.id, *r[:6]): (int(r[6]), int(r[7])) for r in rows}
         # cumulative series: their growth per period end as it stood then, as rebuild_plan adds it
-        cumulative = [from_row(ResultFact, row) for row in self.run(
-            sa.select(facts).where(counted, facts.c.reporting == "cumulative"))]
-        for (indicator, reach, programme_id, *rest), (value, n) in counted_contributions(cumulative).items():
+        for (indicator, reach, programme_id, *rest), (value, n) in Rebuilder.cumulative_cells(self, plan,
+                                                                                            facts).items():
             key = (plan.id, indicator, reach, programme_id if cells else NONE, *rest)
             was = grouped.get(key, (0, 0))
             grouped[key] = (was[0] + value, was[1] + n)

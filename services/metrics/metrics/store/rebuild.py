@@ -61,12 +61,9 @@ class Rebuilder(Store):
             list(CELL_KEYS) + ["value", "n"],
             sa.select(sa.literal(plan.id, sa.String), *groups, sa.func.sum(parts.c.part), positive)
             .where(parts.c.part != 0).group_by(*groups)))
-        # cumulative series: their growth per period end (domain.counted_contributions), added in Python
-        cumulative = [from_row(ResultFact, row) for row in self.run(
-            sa.select(m.result_facts).where(counted, r.reporting == "cumulative"))]
+        cumulative = Rebuilder.cumulative_cells(self, plan, m.result_facts)
         self.add(m.metric_cells, CELL_KEYS, [dict(zip(CELL_KEYS, (plan.id, *k), strict=True), value=v, n=n)
-                                             for k, (v, n) in sorted(domain.counted_contributions(cumulative).items())],
-                 ("value", "n"))
+                                             for k, (v, n) in sorted(cumulative.items())], ("value", "n"))
         self._roll_up(plan)
         upsert(self.session, m.metric_plans,
                {"plan_id": plan.id, "definition_hash": plan.definition_hash, "built_at": utcnow()})
@@ -92,6 +89,13 @@ class Rebuilder(Store):
             sa.select(plan_id, s.indicator, s.city_id, s.country, s.period_end, sa.func.sum(s.n))
             .group_by(s.indicator, s.city_id, s.country, s.period_end)))
         _SUMS.drop(conn)
+
+    @staticmethod
+    def cumulative_cells(store: Store, plan: Plan, facts: sa.FromClause) -> dict[Any, tuple[int, int]]:
+        """What the plan's cumulative series add to their cells: their growth per period end
+        (domain.counted_contributions, in Python), from result_facts or the facts as of a date."""
+        return domain.counted_contributions(from_row(ResultFact, row) for row in store.run(
+            sa.select(facts).where(Rebuilder.counted(plan, facts), facts.c.reporting == "cumulative")))
 
     @staticmethod
     def counted(plan: Plan, facts: sa.FromClause) -> sa.ColumnElement[bool]:
