@@ -148,8 +148,6 @@ def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str
 _HELD = object()   # the claim is another try's, in flight
 
 
-
-
 def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, lease: float):
     t = models.idempotency_keys
     now = utcnow()
