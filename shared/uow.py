@@ -9,12 +9,11 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import commands, failpoints
 from shared.aggregate import Event
-from shared.db import DbLock
+from shared.db import DbLock, claim_inbox
 from shared.events import Envelope, make_envelope
 from shared.events.fields import utcnow
 
@@ -116,12 +115,8 @@ class UnitOfWork:
     def record_inbox(self, envelope: Envelope) -> None:
         """Claim `envelope` for this transaction; raises DuplicateEvent if it was
         already processed (possibly by another replica, concurrently)."""
-        try:
-            self.session.execute(self.inbox.insert(), {
-                "event_id": envelope.event_id, "event_type": envelope.type,
-                "producer": envelope.producer, "processed_at": utcnow()})
-        except IntegrityError:
-            raise DuplicateEvent(envelope.event_id) from None
+        if not claim_inbox(self.session, self.inbox, envelope):
+            raise DuplicateEvent(envelope.event_id)
 
     def commit(self) -> None:
         self.collect_events()

@@ -6,15 +6,13 @@ producer has not arrived yet is held back until it has); GET /v1/events?after=<s
 pages through them, so a partner can pull the events in order and replay from any point.
 Appending is exactly-once (the inbox records the event id in the same transaction) and
 queues the webhook deliveries in that same transaction, so a delivery is never lost or doubled."""
-import functools
 import json
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway import event_policy, feed_order, models
 from shared.actors import Actor
+from shared.db import claim_inbox
 from shared.events import Envelope
 from shared.events.contracts import contract_for
 from shared.events.fields import utcnow
@@ -77,21 +75,10 @@ def _lock(conn) -> None:
         conn.exec_driver_sql("LOCK TABLE event_feed IN EXCLUSIVE MODE")
 
 
-@functools.cache
-def _claim_statement(dialect: str) -> Any:
-    """Built once per dialect, values as parameters: SQLAlchemy reuses its compiled form."""
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(models.inbox).on_conflict_do_nothing(index_elements=["event_id"])
-
-
 def _claim(conn, envelope: Envelope) -> None:
-    """The inbox record, on a connection already in a transaction. One INSERT .. ON CONFLICT DO
-    NOTHING rather than shared.uow's savepoint around an INSERT: two statements fewer per event,
-    and a duplicate leaves the batch's transaction usable either way."""
-    claimed = conn.execute(_claim_statement(conn.dialect.name), {
-        "event_id": envelope.event_id, "event_type": envelope.type, "producer": envelope.producer,
-        "processed_at": utcnow()}).rowcount
-    if not claimed:
+    """The inbox record, on a connection already in a transaction (a duplicate leaves the batch's
+    transaction usable: shared.db.claim_inbox)."""
+    if not claim_inbox(conn, models.inbox, envelope):
         raise DuplicateEvent(envelope.event_id)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from metrics import as_of as dated
 from metrics import clock, domain, plans, recompute, registry, schemas
 from metrics.unit_of_work import MetricsUnitOfWork, PlansNotReady
+from shared import failpoints
 from shared import plan as shared_plan
 from shared.errors import InvalidInput, NotFound, validate
 from shared.events import Envelope
@@ -20,22 +21,35 @@ log = logging.getLogger(__name__)
 def apply_event(uow: MetricsUnitOfWork, envelope: Envelope) -> bool:
     """Project one event exactly once, with its inbox record in the same transaction.
     Returns False for a duplicate (already in the inbox)."""
+    return apply_events(uow, [envelope])[0]
+
+
+def apply_events(uow: MetricsUnitOfWork, envelopes: list[Envelope]) -> list[bool]:
+    """Project several events in ONE transaction (the events delivered together: the service's
+    `Projector`), each with its own inbox record, so a duplicate (already in the inbox, or twice
+    in `envelopes`) is skipped alone. Returns `apply_event`'s answer for each, in order; an error
+    rolls back all of them."""
     for attempt in (1, 2):
         try:
             with uow:
-                try:
-                    uow.record_inbox(envelope)
-                except DuplicateEvent:
-                    return False
                 uow.projection.lock_plans()
-                registry.project(uow.projection, envelope.type, envelope.payload)
+                applied = []
+                for envelope in envelopes:
+                    try:
+                        uow.record_inbox(envelope)
+                    except DuplicateEvent:
+                        applied.append(False)
+                        continue
+                    registry.project(uow.projection, envelope.type, envelope.payload)
+                    applied.append(True)
+                failpoints.hit("metrics.apply_events.before_commit")   # tests: =raise: a crash mid-batch
                 uow.commit()
-            return True
+            return applied
         except PlansNotReady:
             if attempt == 2:
                 raise
             ensure_plans(uow)
-    return True  # pragma: no cover
+    return []  # pragma: no cover
 
 
 def ensure_plans(uow: MetricsUnitOfWork) -> list[str]:
@@ -182,5 +196,5 @@ def rebuild(uow: MetricsUnitOfWork, events=None) -> dict:
     return {"rebuilt": sorted(plans.current()), **counts}
 
 
-__all__ = ["apply_event", "ensure_plans", "get_plan", "list_plans", "get_progress", "get_breakdown", "get_history",
-           "get_pipeline", "publish_progress", "reconcile", "rebuild", "InvalidInput"]
+__all__ = ["apply_event", "apply_events", "ensure_plans", "get_plan", "list_plans", "get_progress", "get_breakdown",
+           "get_history", "get_pipeline", "publish_progress", "reconcile", "rebuild", "InvalidInput"]

@@ -2,7 +2,7 @@
 from nameko.dependency_providers import Config
 
 from metrics import attribution, drilldown, handlers
-from metrics.dependencies import backbone
+from metrics.dependencies import Projector, backbone
 from metrics.publisher import ProgressPublisher, configured_timer
 from shared import failpoints
 from shared.actors import Actor
@@ -18,12 +18,13 @@ class MetricsService:
 
     config = Config()
     uow = backbone()
+    project = Projector()   # the events delivered together, in one transaction
     ops = Ops(projection=True)  # METRICS_PORT: /metrics, /livez, /readyz; RPC timing (shared.runtime.ops)
     publisher = ProgressPublisher()
 
     def _apply(self, envelope):
         failpoints.hit(f"metrics.apply.{envelope.type}")  # tests: =sleep:S holds an event in hand
-        if handlers.apply_event(self.uow(), envelope):
+        if self.project(envelope):
             # Results, money and applications (an award, a rejection) are what the writes that hand
             # out consistency tokens produce: their tokens go out with the next publish even when the
             # figures stay the same, so a waiting reader learns it at once.
