@@ -13,6 +13,13 @@ in order. Nothing changes for the guarantees: a worker returns, and its delivery
 only after the transaction holding its item committed; and when a batch's transaction fails, each
 of its items is written again alone, so a bad one fails (and is retried or parked) alone.
 
+Acknowledgements stay one per delivery (each worker's own, once its batch committed), not one
+`multiple` ack per batch: that settles every lower delivery tag of the channel, and with nameko's
+consumer those include deliveries outside the batch (prefetched ones waiting for a worker, one
+being retried or parked, one that failed alone and is requeued). kombu would ack each of those
+again when it settles, which the broker answers by closing the channel (PRECONDITION_FAILED,
+unknown delivery tag), so everything unacknowledged on it comes again.
+
 Used by the gateway's feed (gateway.feed_batch) and metrics' projection (metrics.dependencies)."""
 import logging
 import threading

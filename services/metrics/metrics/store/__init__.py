@@ -26,8 +26,12 @@ transaction, and a new write must take its locks in this order):
    key; money counters after the money transaction row.
 4. `metric_published` (the publisher, in its own transaction: `lock_published`).
 
-So two transactions never wait on each other in a cycle. SQLite's BEGIN IMMEDIATE serialises
-writers, and FOR UPDATE / FOR SHARE render as nothing there."""
+So two transactions of one event each never wait on each other in a cycle. SQLite's BEGIN
+IMMEDIATE serialises writers, and FOR UPDATE / FOR SHARE render as nothing there. A batch (the
+events delivered together, one transaction: `handlers.apply_events`) takes each event's locks in
+this order, but the second event's after the first's: two replicas' batches on PostgreSQL can
+deadlock; PostgreSQL then aborts one, and that batch is re-done one event at a time
+(shared.runtime.batching), each in the order above."""
 from metrics.store.facts import FactWriter
 from metrics.store.reads import Reader
 from metrics.store.rebuild import Rebuilder
