@@ -10,8 +10,9 @@ per key. The service names its unit-of-work factory `uow` and the dependency `re
         @command
         def approve_result(self, result_id, data=None, actor=None): ...
 
-The units of work the method opens through `self.uow()` join the command: their `commit`
-holds the transaction open, and the outcome is stored in it before it commits. A call
+The command's transaction opens before the method runs and first reads the key's stored
+outcome; the method's `self.uow()` is that transaction, its `commit` holds it open, and the
+outcome is stored in it before it commits. A call
 without a request key (operator tools, tests) runs as a plain RPC."""
 import functools
 import inspect
@@ -39,33 +40,68 @@ class RequestKey(DependencyProvider):
 
 
 class CommandRun:
-    """One run of `name` under `key`, through the service's unit-of-work factory."""
+    """One run of `name` under `key`, through the service's unit-of-work factory. `begin` opens
+    the command's transaction and reads the key's stored outcome in it; the method's first unit
+    of work is that transaction (one BEGIN/COMMIT per command, not a lookup of its own first)."""
 
     def __init__(self, make_uow: Callable[[], UnitOfWork], key: str, name: str) -> None:
         self.make_uow, self.key, self.name = make_uow, key, name
         self.opened: list[UnitOfWork] = []
+        self.spare: UnitOfWork | None = None  # opened by `begin`, not yet handed to the method
 
-    def uow(self) -> UnitOfWork:
-        if any(u.held for u in self.opened):
-            raise RuntimeError(f"{self.name}: a command commits one unit of work")
+    def _unit(self) -> UnitOfWork:
         unit = self.make_uow()
         unit.command = (self.key, self.name)
         self.opened.append(unit)
         return unit
+
+    def begin(self) -> str | None:
+        """The stored outcome (its transaction closed), or None with the transaction kept open."""
+        unit = self._unit().open_ahead()
+        try:
+            outcome = self.stored(unit)
+        except BaseException:
+            unit.release()
+            raise
+        if outcome is not None:
+            unit.release()
+            return outcome
+        self.spare = unit
+        return None
+
+    def uow(self) -> UnitOfWork:
+        if any(u.held for u in self.opened):
+            raise RuntimeError(f"{self.name}: a command commits one unit of work")
+        if self.spare is not None:
+            unit, self.spare = self.spare, None
+            return unit
+        for unit in self.opened:  # a second unit: the first, never entered, gives its transaction up
+            if unit.ahead:
+                unit.release()
+        return self._unit()
 
     def _table(self, unit: UnitOfWork) -> sa.Table:
         if unit.commands is None:
             raise RuntimeError(f"{type(unit).__name__}.commands is not set: no table for command outcomes")
         return unit.commands
 
-    def stored(self) -> str | None:
-        with self.make_uow() as unit:
+    def stored(self, unit: UnitOfWork | None = None) -> str | None:
+        """The key's outcome, read in `unit`'s transaction, else in a unit of work of its own."""
+        if unit is not None:
             return commands.recall(unit.session, self._table(unit), self.key, self.name)
+        with self.make_uow() as own:
+            return commands.recall(own.session, self._table(own), self.key, self.name)
 
     def _store(self, outcome: str) -> None:
-        with self.make_uow() as unit:
-            commands.remember(unit.session, self._table(unit), self.key, self.name, outcome)
-            unit.session.commit()
+        """The outcome in the command's open transaction (with its change, if any), else in one
+        of its own: nothing committed, or the change was rolled back."""
+        for unit in self.opened:
+            if unit.held or unit.ahead:
+                unit.finish_command(outcome)
+                return
+        with self.make_uow() as own:
+            commands.remember(own.session, self._table(own), self.key, self.name, outcome)
+            own.session.commit()
 
     def _twin(self, exc: BaseException) -> Any:
         """A run with the same key committed first: answer what it answered."""
@@ -80,21 +116,20 @@ class CommandRun:
         except BaseException:
             self.release()
             raise
-        held = [u for u in self.opened if u.held]
         try:
-            if held:
-                held[0].finish_command(outcome)
-            else:  # nothing committed (nothing to change): the answer is still the answer
-                self._store(outcome)
+            self._store(outcome)
         except IntegrityError as exc:
             return self._twin(exc)
         self._housekeeping()
         return result
 
     def failed(self, exc: BaseException) -> Any:
-        self.release()
+        for unit in self.opened:  # a change made before the failure is rolled back
+            if unit.held:
+                unit.release()
         outcome = commands.error_outcome(exc)
         if outcome is None:
+            self.release()
             raise exc
         try:
             self._store(outcome)
@@ -133,7 +168,7 @@ def command(method: Method) -> Method:
             return method(service, *args, **kwargs)
         factory = service.uow
         attempt = CommandRun(factory, key, method.__name__)
-        outcome = attempt.stored()
+        outcome = attempt.begin()
         if outcome is not None:
             return commands.replay(outcome)
         service.uow = attempt.uow
