@@ -5,11 +5,12 @@ it to find its pool and acquires and releases a producer from it: a fixed cost o
 `mandatory` and UndeliverableMessage) publishing on a `ProducerShelf` instead (replies:
 `KeptResponder`, shared.runtime.consuming; requests: `KeptServiceProxy`, shared.runtime.rpc): producers on
 connections of their own, made once and lent to one greenthread at a time (a channel waiting
-for its publish confirm cannot be shared), as many as were ever publishing at once.
+for its publish confirm cannot be shared): as many as are publishing at once, KEEP of them kept.
 
 A broken connection heals as in nameko: kombu's `ensure` (retry=True, the retry policy)
 reconnects the producer's connection; a publish that still fails closes it without a word to
 the broker (`collect`: the peer may be gone) and the next publish makes a fresh one."""
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,7 @@ from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.rpc import MethodProxy, Responder, ServiceProxy
 
+KEEP = 8   # idle producers (connections) kept per shelf; a burst's extra ones are closed after it
 _OPTIONS = ("delivery_mode", "mandatory", "priority", "expiration", "serializer", "compression", "retry",
             "retry_policy")
 
@@ -40,7 +42,10 @@ class ProducerShelf:
         except BaseException:
             producer.connection.collect()
             raise
-        self.free.append(producer)
+        if len(self.free) < KEEP:
+            self.free.append(producer)
+        else:
+            producer.connection.release()
 
     def _make(self) -> Producer:
         options = dict(DEFAULT_TRANSPORT_OPTIONS, confirm_publish=self.confirms)
@@ -50,6 +55,7 @@ class ProducerShelf:
 
 
 _shelves: dict[tuple[str, bool, Any, Any], ProducerShelf] = {}
+os.register_at_fork(after_in_child=_shelves.clear)   # a child never shares its parent's sockets
 
 
 def shelf(amqp_uri: str, confirms: bool, ssl: Any = None, login_method: Any = None) -> ProducerShelf:

@@ -1,15 +1,16 @@
 """RPC publishing on kept producers (shared.runtime.kept_producers), on the real broker: one
 connection serves publish after publish, a connection broken under its producer is healed
 or replaced with nothing lost, and an unroutable mandatory publish is nameko's
-UndeliverableMessage, the producer kept."""
+UndeliverableMessage, the producer kept; a burst leaves KEEP connections, not one per publisher."""
 import socket
 import uuid
+from contextlib import ExitStack
 
 import pytest
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import UndeliverableMessage
 
-from shared.runtime.kept_producers import KeptPublisher, shelf
+from shared.runtime.kept_producers import KEEP, KeptPublisher, ProducerShelf, shelf
 
 pytestmark = pytest.mark.broker
 
@@ -56,3 +57,11 @@ def test_an_unroutable_mandatory_publish_is_undeliverable_and_the_producer_kept(
     producer = kept.free[-1]
     publisher.publish({"n": 1}, exchange=exchange, routing_key=key, mandatory=True)
     assert kept.free[-1] is producer and drained(bound, 1) == [1]
+
+
+def test_a_burst_leaves_at_most_keep_producers(amqp_uri):
+    kept = ProducerShelf(amqp_uri, True)
+    with ExitStack() as stack:
+        lent = [stack.enter_context(kept.lend()) for _ in range(KEEP + 3)]
+        assert len({id(p) for p in lent}) == KEEP + 3   # one greenthread at a time each
+    assert len(kept.free) == KEEP and set(map(id, kept.free)) <= set(map(id, lent))
