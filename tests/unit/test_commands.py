@@ -10,7 +10,8 @@ from shared import commands
 from shared.db import backbone_tables, create_engine, session_factory
 from shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from shared.events.fields import utcnow
-from shared.runtime.commands import PRUNE, CommandRun, command
+from shared.runtime.command_run import PRUNE, CommandRun
+from shared.runtime.commands import command
 from shared.uow import UnitOfWork, process_lock
 
 metadata = sa.MetaData()
