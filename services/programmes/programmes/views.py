@@ -5,9 +5,11 @@ from typing import Any
 
 from programmes import domain
 from shared.api import programmes as api
+from shared.api.dumping import compiled
 
 _programme_out, _city_out, _indicator_out = api.ProgrammeOut(), api.CityOut(), api.IndicatorOut()
 _result_out, _totals_out = api.ResultOut(), api.TotalsOut()
+_dump_programme = compiled(_programme_out)
 
 
 def _fields(obj: Any) -> dict[str, Any]:
@@ -39,8 +41,9 @@ def _programme_data(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def programme_page_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A list's programmes from their fields (repositories.rows.programme_values), in one dump."""
-    return _programme_out.dump([_programme_data(r) for r in rows], many=True)
+    """A list's programmes from their fields (repositories.rows.programme_values), dumped by the
+    response schema compiled once (shared.api.dumping: the same output, a fraction of the CPU)."""
+    return [_dump_programme(_programme_data(r)) for r in rows]
 
 
 def programme_view(p: domain.Programme, *, indicators: list[domain.Indicator] | None = None,
