@@ -56,8 +56,19 @@ class UnitOfWork:
         # holds the transaction open until the command's outcome joins it (`finish_command`).
         self.command: tuple[str, str] | None = None
         self.held = False
+        self.ahead = False  # opened by `open_ahead`, not yet entered by the code it was made for
+
+    def open_ahead(self) -> Self:
+        """Open the transaction now (shared.runtime.commands reads the command's stored outcome
+        in it); the next `with` joins it instead of opening another."""
+        self.__enter__()
+        self.ahead = True
+        return self
 
     def __enter__(self) -> Self:
+        if self.ahead:
+            self.ahead = False
+            return self
         self._lock.__enter__()
         self.session = self.session_factory()
         self.emitted = []
@@ -138,11 +149,12 @@ class UnitOfWork:
             self.after_commit()
 
     def finish_command(self, outcome: str) -> None:
-        """Store the held command's outcome with its change and commit both. Raises
-        IntegrityError (everything rolled back) when a twin with the same key won."""
-        assert self.command is not None and self.commands is not None and self.held
+        """Store the command's outcome with its held change (or in its transaction opened ahead and
+        left unused) and commit both. Raises IntegrityError (everything rolled back) when a twin
+        with the same key won."""
+        assert self.command is not None and self.commands is not None and (self.held or self.ahead)
         key, name = self.command
-        self.held = False
+        self.held = self.ahead = False
         try:
             failpoints.hit(f"command.{name}.before_commit")
             commands.remember(self.session, self.commands, key, name, outcome)
@@ -159,9 +171,10 @@ class UnitOfWork:
             self._close()
 
     def release(self) -> None:
-        """Roll back a held transaction (the command failed after `commit`)."""
-        if self.held:
-            self.held = False
+        """Roll back a held transaction (the command failed after `commit`), or one opened ahead
+        and never entered."""
+        if self.held or self.ahead:
+            self.held = self.ahead = False
             self._close()
 
     def rollback(self) -> None:

@@ -34,12 +34,14 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Queue
 from kombu.exceptions import OperationalError
 from kombu.message import Message
+from nameko.constants import AMQP_SSL_CONFIG_KEY, DEFAULT_SERIALIZER, LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY
 from nameko.exceptions import MalformedRequest
 from nameko.messaging import QueueConsumer
-from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
+from nameko.rpc import Rpc, RpcConsumer, get_rpc_exchange
 
 from shared.db import database_away
 from shared.errors import ServiceUnavailable
+from shared.runtime.kept_producers import KeptResponder
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,11 @@ class GuardedRpcConsumer(RpcConsumer):
         self.queue = Queue(queue.name, exchange=queue.exchange, routing_key=queue.routing_key,  # type: ignore[no-untyped-call]
                            durable=True, queue_arguments={"x-queue-type": "quorum"})
 
+    def _responder(self, message: Message, serializer: str) -> KeptResponder:
+        config = self.container.config
+        return KeptResponder(config["AMQP_URI"], get_rpc_exchange(config), serializer, message,
+                             ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+
     def handle_undecodable(self, message: Message, exc: Exception) -> None:
         reply_to = (message.properties or {}).get("reply_to")
         routing_key = (message.delivery_info or {}).get("routing_key")
@@ -103,9 +110,7 @@ class GuardedRpcConsumer(RpcConsumer):
                 # Answer as JSON whatever the request's content type claimed to be.
                 message.properties["content_type"] = "application/json"
                 error = MalformedRequest(f"undecodable request body ({message.content_type}): {exc}")
-                config = self.container.config
-                Responder(config["AMQP_URI"], get_rpc_exchange(config), "json", message).send_response(
-                    None, (MalformedRequest, error, None))
+                self._responder(message, "json").send_response(None, (MalformedRequest, error, None))
         except Exception:
             log.exception("could not answer the undecodable RPC request %s", routing_key)
         finally:
@@ -122,8 +127,9 @@ class GuardedRpcConsumer(RpcConsumer):
                         (message.delivery_info or {}).get("routing_key"), exc_info[1])
             error = ServiceUnavailable(f"the {self.container.service_name} service's database is not available")
             exc_info = (ServiceUnavailable, error, None)
-        try:
-            return super().handle_result(message, result, exc_info)  # type: ignore[no-any-return]
+        try:  # nameko's handle_result, the reply on a kept producer (shared.runtime.kept_producers)
+            serializer = self.container.config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER)
+            result, exc_info = self._responder(message, serializer).send_response(result, exc_info)
         except BROKER_ERRORS as exc:
             log.warning("could not answer RPC %s: the broker connection is gone (%s)",
                         (message.delivery_info or {}).get("routing_key"), exc)

@@ -26,6 +26,7 @@ from nameko.rpc import RPC_REPLY_QUEUE_TEMPLATE, ReplyListener, RpcProxy, get_rp
 from shared.errors import DeadlineExceeded, ServiceUnavailable
 from shared.runtime.backbone import correlation_id_of
 from shared.runtime.consuming import GuardedQueueConsumer
+from shared.runtime.kept_producers import KeptServiceProxy
 from shared.runtime.logcontext import set_correlation_id
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,8 @@ class DeadlineRpc(RpcProxy):
 
     def get_dependency(self, worker_ctx: WorkerContext) -> "_DeadlineProxy":
         correlation_id_of(worker_ctx)  # so the id travels in the call's headers
-        return _DeadlineProxy(super().get_dependency(worker_ctx), self.target_service, self.deadline,
-                              self.container.config["AMQP_URI"])
+        proxy = KeptServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **self.options)
+        return _DeadlineProxy(proxy, self.target_service, self.deadline, self.container.config["AMQP_URI"])
 
 
 class _DeadlineProxy:

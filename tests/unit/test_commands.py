@@ -10,7 +10,8 @@ from shared import commands
 from shared.db import backbone_tables, create_engine, session_factory
 from shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from shared.events.fields import utcnow
-from shared.runtime.commands import CommandRun, command
+from shared.runtime.command_run import PRUNE, CommandRun
+from shared.runtime.commands import command
 from shared.uow import UnitOfWork, process_lock
 
 metadata = sa.MetaData()
@@ -115,14 +116,40 @@ def test_a_twin_that_committed_first_wins_and_the_loser_answers_its_outcome(engi
     # A twin that looked the key up before the first committed runs, and its change is rolled back.
     looked_up, stored = [], CommandRun.stored
 
-    def first_lookup_misses(run):
+    def first_lookup_misses(run, unit=None):
         looked_up.append(1)
-        return None if len(looked_up) == 1 else stored(run)
+        return None if len(looked_up) == 1 else stored(run, unit)
 
     monkeypatch.setattr(CommandRun, "stored", first_lookup_misses)
     late = Pledges(engine, "key-1")
     assert late.pledge(10) == first
     assert late.runs == 1 and count(engine) == 1 and len(looked_up) == 2
+
+
+def test_the_lookup_and_the_change_are_one_transaction(engine, monkeypatch):
+    monkeypatch.setattr(PRUNE, "due", lambda: False)   # housekeeping has a transaction of its own
+    begins = []
+    sa.event.listen(engine, "begin", lambda conn: begins.append(1))
+    Pledges(engine, "key-1").pledge(10)
+    assert len(begins) == 1
+    Pledges(engine, "key-1").pledge(10)   # the repeat: only its lookup
+    assert len(begins) == 2 and count(engine) == 1 and count(engine, table) == 1
+
+
+def test_a_second_unit_of_work_takes_over_from_the_first_never_entered(engine):
+    service = Pledges(engine, "key-1")
+    unused = []
+
+    @command
+    def pledge_twice(self, amount):
+        unused.append(self.uow())   # asked for, never entered: its transaction is given up
+        with self.uow() as uow:
+            uow.session.execute(pledges.insert().values(amount=amount))
+            uow.commit()
+        return {"amount": amount}
+
+    assert pledge_twice(service, 4) == {"amount": 4} == pledge_twice(Pledges(engine, "key-1"), 4)
+    assert not unused[0].ahead and count(engine) == 1 and count(engine, table) == 1
 
 
 def test_no_key_runs_as_a_plain_rpc(engine):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from grants import domain, handlers
-from grants.unit_of_work import SqlReviews
+from grants.repositories import SqlReviews
 from shared.actors import SYSTEM, Actor
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.migrations import alembic_config, upgrade
