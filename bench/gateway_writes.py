@@ -14,7 +14,7 @@ missing. With wrk, submits and approvals are two runs over the same drafts (made
 the pair's rate is 1/(1/submits + 1/approvals), its p50/p99 the sums of the two runs'.
 
     python bench/gateway_writes.py   (make bench runs it; BENCH_ONLY=gateway_writes)
-    env: BENCH_CONNECTIONS (8), BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_FRESHNESS (60),
+    env: BENCH_DURATION (8), BENCH_WARMUP (2), BENCH_FRESHNESS (60) (connections: 8, fixed),
          BENCH_PROFILE=dir (py-spy records the gateway, programmes and metrics into dir while writing),
          BENCH_REPLICAS (1): processes each of programmes and metrics (PostgreSQL only: a SQLite
          file has one writer; bench/scale_out.py compares 2 with 1)"""
