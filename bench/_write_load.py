@@ -1,5 +1,6 @@
-"""The write benchmark's client and load generator (bench/gateway_writes.py): keep-alive
-http.client connections, each a thread of a separate process, recording every latency."""
+"""The write benchmark's client (bench/gateway_writes.py: setup, drafts, the freshness probe)
+and its load generator when wrk is missing: keep-alive http.client connections, each a thread
+of a separate process, recording every latency."""
 import http.client
 import itertools
 import json
@@ -67,6 +68,15 @@ class Client:
             return [client.draft() for _ in range(count // CONNECTIONS + 1)]
         with ThreadPoolExecutor(CONNECTIONS) as pool:
             return [r for batch in pool.map(make, range(CONNECTIONS)) for r in batch][:count]
+
+    def submitted(self) -> list:
+        """Every result of the programme in status submitted (what a run of submits left)."""
+        ids, path = [], f"/v1/results?programme_id={self.programme}&status=submitted&limit=200"
+        while path:
+            _, page = self.request("GET", path)
+            ids += [r["id"] for r in page["items"]]
+            path = page["next"] and page["next"][len(self.base):]
+        return ids
 
     def women_empowered(self) -> int:
         _, body = self.request("GET", "/v1/objective/progress")

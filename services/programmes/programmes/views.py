@@ -5,9 +5,11 @@ from typing import Any
 
 from programmes import domain
 from shared.api import programmes as api
+from shared.api.dumping import compiled
 
 _programme_out, _city_out, _indicator_out = api.ProgrammeOut(), api.CityOut(), api.IndicatorOut()
 _result_out, _totals_out = api.ResultOut(), api.TotalsOut()
+_dump_programme = compiled(_programme_out)
 
 
 def _fields(obj: Any) -> dict[str, Any]:
@@ -30,11 +32,23 @@ def indicator_view(indicator: domain.Indicator) -> dict[str, Any]:
     return _indicator_out.dump(indicator_data(indicator))
 
 
+def _programme_data(fields: dict[str, Any]) -> dict[str, Any]:
+    """A programme's fields (cities as dicts) with what the view derives from them."""
+    return {**fields, "status_code": domain.ACTIVITY_STATUSES[fields["status"]],
+            "allowed_statuses": list(domain.TRANSITIONS[fields["status"]]),
+            "participating_orgs": [{**o, "role_code": domain.ROLE_CODES[o["role"]]}
+                                   for o in fields["participating_orgs"]]}
+
+
+def programme_page_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list's programmes from their fields (repositories.rows.programme_values), dumped by the
+    response schema compiled once (shared.api.dumping: the same output, a fraction of the CPU)."""
+    return [_dump_programme(_programme_data(r)) for r in rows]
+
+
 def programme_view(p: domain.Programme, *, indicators: list[domain.Indicator] | None = None,
                    children: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    data = {**_fields(p), "status_code": p.status_code, "allowed_statuses": p.allowed_statuses,
-            "cities": [city_data(c) for c in p.cities],
-            "participating_orgs": [{**o, "role_code": domain.ROLE_CODES[o["role"]]} for o in p.participating_orgs]}
+    data = _programme_data({**_fields(p), "cities": [city_data(c) for c in p.cities]})
     if indicators is not None:
         data["indicators"] = [indicator_data(i) for i in indicators]
     if children is not None:

@@ -8,7 +8,7 @@ from programmes import domain
 from programmes.access import list_scope, parent_for, programme_for, require_writer
 from programmes.handlers.cities import resolve_city
 from programmes.plans import corporate_titles, instruments_by_window
-from programmes.views import full_programme_view, programme_view, totals_view
+from programmes.views import full_programme_view, programme_page_view, programme_view, totals_view
 from shared.actors import Actor
 from shared.api import programmes as api
 from shared.errors import InvalidInput, validate
@@ -121,7 +121,7 @@ def list_programmes(uow: Any, query: Any = None, *, actor: Actor) -> dict[str, A
     with uow:
         page = uow.programmes.page(filters=filters, organisation=list_scope(actor), cursor=q["cursor"],
                                    limit=q["limit"])
-    return {"items": [programme_view(p) for p in page.rows], "next_cursor": page.next_cursor}
+    return {"items": programme_page_view(page.rows), "next_cursor": page.next_cursor}
 
 
 def programme_totals(uow: Any, programme_id: Any, *, actor: Actor) -> dict[str, Any]:

@@ -7,7 +7,17 @@ import sqlalchemy as sa
 
 from programmes import domain
 from programmes.repositories.cities import like
-from programmes.repositories.rows import PC, C, F, P, city_from_row, programme_from_row, programme_row
+from programmes.repositories.rows import (
+    PC,
+    C,
+    F,
+    P,
+    city_from_row,
+    city_values,
+    programme_from_row,
+    programme_row,
+    programme_values,
+)
 from shared.persistence import Page, get, get_many, keyset_page, update
 
 # SQLite only (migration 0003): the full-text index of titles and the table it indexes.
@@ -82,18 +92,20 @@ class SqlProgrammeRepository:
             self.session.execute(PC.insert(), [{"programme_id": programme.id, "city_id": c.id, "position": i,
                                                 "added_at": programme.updated_at} for i, c in unlinked])
 
-    def _cities_of(self, programme_ids: list[str]) -> dict[str, list[domain.City]]:
-        out: dict[str, list[domain.City]] = {pid: [] for pid in programme_ids}
+    def _cities_of(self, programme_ids: list[str], convert: Any = city_from_row) -> dict[str, list[Any]]:
+        """Each programme's cities in its order, one query for them all; `convert` makes each row's city."""
+        out: dict[str, list[Any]] = {pid: [] for pid in programme_ids}
         if not programme_ids:
             return out
         rows = self.session.execute(_CITIES_OF, {"ids": programme_ids}).all()
         for row in rows:
-            out[row.programme_id].append(city_from_row(row))
+            out[row.programme_id].append(convert(row))
         return out
 
     def page(self, *, filters: dict, organisation: str | None = None, cursor: str | None = None,
              limit: int = 50) -> Page:
-        """A page of programmes in (updated_at, id) order; `organisation`: only those it reports."""
+        """A page of programmes in (updated_at, id) order; `organisation`: only those it reports.
+        Its rows are rows.programme_values: what a list shows, with no domain object to build."""
         # The most selective facet drives the scan (a city has few programmes, a theme many).
         facet_filters = [(FACET_FILTERS[name], filters[name]) for name in FACET_PRIORITY if filters.get(name)]
         if facet_filters:
@@ -120,8 +132,8 @@ class SqlProgrammeRepository:
         if filters.get("modified_since") is not None:
             query = query.where(order[0] >= filters["modified_since"])
         page = keyset_page(self.session, query, list(order), limit=limit, cursor=cursor)
-        cities = self._cities_of([r.id for r in page.rows])
-        return Page([programme_from_row(r, cities[r.id]) for r in page.rows], page.next_cursor)
+        cities = self._cities_of([r.id for r in page.rows], city_values)
+        return Page([programme_values(r, cities[r.id]) for r in page.rows], page.next_cursor)
 
     def _title_contains(self, text: str):
         """`q`: on PostgreSQL ILIKE (trigram GIN index); on SQLite the FTS5 trigram index of

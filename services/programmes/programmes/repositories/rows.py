@@ -5,6 +5,7 @@ dates inside JSON columns (as strings), and a result's current and approved vers
 
 Decimal columns (ExactDecimal) come back at their column's scale ("1200.0000"); values are
 given back normalized ("1200", "12.5"), as the API and the events have always shown them."""
+import dataclasses
 import functools
 from datetime import date, datetime
 from decimal import Decimal
@@ -64,15 +65,31 @@ def programme_row(p: domain.Programme) -> dict[str, Any]:
                   **{k: p.dates.get(k) for k in domain.programmes.DATES})
 
 
-def programme_from_row(row: Any, cities: list[domain.City]) -> domain.Programme:
-    return from_row(
-        domain.Programme, row, cities=cities,
+def _programme_spelled_out(row: Any) -> dict[str, Any]:
+    return dict(
         reporting_org={"ref": row.reporting_org_ref, "name": row.reporting_org_name, "type": row.reporting_org_type},
         sectors=[{"code": s["code"], "percentage": None if s.get("percentage") is None else Decimal(s["percentage"])}
                  for s in row.sectors],
         budget={"amount": row.budget_amount.quantize(CENTS), "currency": row.budget_currency}
         if row.budget_currency else None,
         dates={k: getattr(row, k) for k in domain.programmes.DATES})
+
+
+def programme_from_row(row: Any, cities: list[domain.City]) -> domain.Programme:
+    return from_row(domain.Programme, row, cities=cities, **_programme_spelled_out(row))
+
+
+_PROGRAMME_FIELDS = tuple(f.name for f in dataclasses.fields(domain.Programme))
+_CITY_FIELDS = tuple(f.name for f in dataclasses.fields(domain.City))
+
+
+def programme_values(row: Any, cities: list[dict[str, Any]]) -> dict[str, Any]:
+    """A programme's fields as programme_from_row gives them, in a dict and not copied: for a
+    list's page, which only shows them (a read needs no domain object: bench, fourth round)."""
+    mapping = row._mapping
+    values = {name: mapping[name] for name in _PROGRAMME_FIELDS if name in mapping}
+    values.update(cities=cities, **_programme_spelled_out(row))
+    return values
 
 
 # --- cities and indicators --------------------------------------------------------------------
@@ -83,6 +100,13 @@ def city_row(city: domain.City) -> dict[str, Any]:
 
 def city_from_row(row: Any) -> domain.City:
     return from_row(domain.City, row, latitude=normal(row.latitude), longitude=normal(row.longitude))
+
+
+def city_values(row: Any) -> dict[str, Any]:
+    """A city's fields as city_from_row gives them, in a dict (see programme_values)."""
+    mapping = row._mapping
+    return {**{name: mapping[name] for name in _CITY_FIELDS}, "latitude": normal(row.latitude),
+            "longitude": normal(row.longitude)}
 
 
 def indicator_row(i: domain.Indicator) -> dict[str, Any]:
