@@ -82,19 +82,27 @@ def problem_detail(response) -> dict | None:
 
 
 def record_response(store, request, request_id: str, route: str, response) -> None:
-    """Record the entry of a request that must be audited (a write, a refusal)."""
-    if not should_audit(request.method, response.status_code):
-        return
+    """Record the entry of a request that must be audited (a write, a refusal), alone (a
+    request answered through gateway.request_writes has it written with its batch's)."""
     try:
-        item = entry(request_id=request_id, actor=actor_of(request), client=client_of(request),
-                     method=request.method, path=request.path, route=route, status=response.status_code,
-                     detail=problem_detail(response))
+        item = entry_of(request, request_id, route, response)
+        if item is None:
+            return
         if item["outcome"] == "refused":
             count_refusal(store, item)
         else:
             record(store, item)
     except Exception:  # the response still goes out; operators see the failure
         log.exception("could not write the audit entry [request %s]", request_id)
+
+
+def entry_of(request, request_id: str, route: str, response) -> dict | None:
+    """The entry of a request that must be audited (a write, a refusal), or None."""
+    if not should_audit(request.method, response.status_code):
+        return None
+    return entry(request_id=request_id, actor=actor_of(request), client=client_of(request),
+                 method=request.method, path=request.path, route=route, status=response.status_code,
+                 detail=problem_detail(response))
 
 
 def record(store, item: dict) -> None:
@@ -105,8 +113,13 @@ def record(store, item: dict) -> None:
 def record_in(conn, item: dict) -> None:
     """Record `item` in the caller's transaction (with the change it audits)."""
     conn.execute(models.audit_log.insert(), item)
+    logged([item])
+
+
+def logged(items: list[dict]) -> None:
     if log.isEnabledFor(logging.INFO):   # the line is built only when it is written
-        log.info("%s", as_line(item))
+        for item in items:
+            log.info("%s", as_line(item))
 
 
 def count_refusal(store, item: dict) -> int:

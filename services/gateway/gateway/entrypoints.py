@@ -17,7 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
-from gateway import audit, auth, idempotency, idempotency_release, problems
+from gateway import auth, idempotency, idempotency_release, problems
 from gateway.access import ACCESS_LEVELS, authorise
 from gateway.dependencies import GatewayState
 from gateway.progress import TOKEN_HEADER, WAITED, resolve_plan
@@ -102,6 +102,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.store = self.store_extension.ensure().store
         self.limiter = self.store_extension.ensure().limiter
         self.proxies = self.store_extension.ensure().proxies
+        self.writes = self.store_extension.ensure().writes
         self.claim_seconds = idempotency.claim_seconds(self.container.config)
         self.claim_wait = idempotency.claim_wait(self.container.config)
         self._query = self.query_schema() if self.query_schema else None
@@ -126,12 +127,13 @@ class ApiEndpoint(HttpRequestHandler):
             response = self._handle(request, request_id)
         except Exception as exc:  # never a stack trace to the client
             response = problems.from_exception(exc, request_id)
+        # Answered once its audit entry and stored response committed (grouped: gateway.request_writes).
+        response = self.writes.record(request, request_id, self.method_name, response)
         response.headers["X-Request-ID"] = request_id
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-cache" if response.status_code in (200, 304) \
                 and request.method == "GET" else "no-store"
-        audit.record_response(self.store, request, request_id, self.method_name, response)
         labels = (self.url, request.method, str(response.status_code))  # the route's pattern: bounded
         HTTP_REQUESTS.labels(*labels).inc()
         HTTP_DURATION.labels(*labels).observe(time.perf_counter() - started)
@@ -170,7 +172,7 @@ class ApiEndpoint(HttpRequestHandler):
 
         if request.method == "POST" and self.idempotent:
             response = idempotency.around(self.store, request, actor, run, lease=self.claim_seconds,
-                                        wait=self.claim_wait)
+                                          wait=self.claim_wait, deferred=True)
         else:
             response = run()
         return conditional(request, response)

@@ -36,6 +36,7 @@ HEADER = "Idempotency-Key"
 _VALID = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces or control characters
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Platform-Consistency-Token")
 REQUEST_KEY = "platform.request_key"   # request.environ: the key the request's RPCs carry
+FINISH = "platform.idempotency_finish"   # request.environ: the response to store (`around(deferred=True)`)
 CLAIM_MARGIN_SECONDS = 5.0
 RPCS_PER_REQUEST = 2   # a route makes at most two RPCs in a row (e.g. an application's programme check)
 
@@ -92,10 +93,12 @@ def request_key(actor: str, key: str) -> str:
 
 
 def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: float = 15.0,
-           wait: float = 0.0) -> Response:
+           wait: float = 0.0, deferred: bool = False) -> Response:
     """`run()` the request, once per (caller, Idempotency-Key) when the request has the header:
     a retry gets the stored first response back. A 5xx is not stored and the claim is released,
-    so a retry runs again, with the same request key: the services answer what they did."""
+    so a retry runs again, with the same request key: the services answer what they did.
+    `deferred`: the response to store is left in request.environ[FINISH] for the caller, which
+    writes it with the request's audit entry (gateway.request_writes) and then answers."""
     key = request.headers.get(HEADER)
     if key is None:
         return run()
@@ -116,17 +119,31 @@ def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: 
         response = run()
     finally:
         running.discard((who, key))
+    if response.status_code >= 500:
+        stored(store, lambda: release(store, actor=who, key=key), actor=who, key=key, lease=lease)
+        return response
+    done = {"actor": who, "key": key, "status": response.status_code, "headers": dict(response.headers),
+            "body": response.get_data(as_text=True), "lease": lease}
+    if deferred:
+        request.environ[FINISH] = done
+    else:
+        finish_now(store, done)
+    return response
+
+
+def finish_now(store, done: dict) -> None:
+    """Store the response `done` (as `around` left it) in a transaction of its own."""
+    stored(store, lambda: finish(store, **{k: v for k, v in done.items() if k != "lease"}),
+           actor=done["actor"], key=done["key"], lease=done["lease"])
+
+
+def stored(store, write: Callable[[], None], *, actor: str, key: str, lease: float) -> None:
     try:
-        if response.status_code >= 500:
-            release(store, actor=who, key=key)
-        else:
-            finish(store, actor=who, key=key, status=response.status_code, headers=dict(response.headers),
-                   body=response.get_data(as_text=True))
+        write()
     except Exception as exc:
         if database_away(exc):   # the answer is a 503; the claim must not hold the retry off for its lease
-            release_later(store, actor=who, key=key, within=lease)
+            release_later(store, actor=actor, key=key, within=lease)
         raise
-    return response
 
 
 def begin(store, *, actor: str, key: str, method: str, path: str, body_hash: str, lease: float = 15.0,
@@ -175,11 +192,16 @@ def _claim(store, actor: str, key: str, method: str, path: str, body_hash: str, 
 
 
 def finish(store, *, actor: str, key: str, status: int, headers: dict, body: str) -> None:
+    with store.begin() as conn:
+        finish_in(conn, actor=actor, key=key, status=status, headers=headers, body=body)
+
+
+def finish_in(conn, *, actor: str, key: str, status: int, headers: dict, body: str, **_) -> None:
+    """Store the first response to (actor, key) in the caller's transaction."""
     t = models.idempotency_keys
     kept = {k: v for k, v in headers.items() if k in REPLAYED_HEADERS}
-    with store.begin() as conn:
-        conn.execute(t.update().where(t.c.actor == actor, t.c.key == key)
-                     .values(status=status, headers=json.dumps(kept), body=body))
+    conn.execute(t.update().where(t.c.actor == actor, t.c.key == key)
+                 .values(status=status, headers=json.dumps(kept), body=body))
 
 
 def purge(store, ttl_hours: float = 24.0) -> int:

@@ -75,7 +75,9 @@ class GatewayStore(SharedExtension):
         from gateway import auth
         from gateway.client_address import TrustedProxies, parse_networks
         from gateway.ratelimit import limiter_for
+        from gateway.request_writes import RequestWrites
         self.limiter = limiter_for(config)
+        self.writes = RequestWrites(self.store)   # shared by every route: their rows grouped
         self.proxies = TrustedProxies(parse_networks(config.get("TRUSTED_PROXIES")))
         admin_key = config.get("PLATFORM_ADMIN_KEY") or os.environ.get("PLATFORM_ADMIN_KEY")
         if admin_key:
