@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench import _bulk as bulk  # noqa: E402
 from shared.db import create_engine, session_factory  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
@@ -62,13 +63,13 @@ def facts(n, rng):
 def store(conn, batch):
     """Facts and their history (one approved version each, as a migrated or rebuilt store holds)."""
     from metrics import models as m
-    conn.execute(m.result_facts.insert(), [{**row, "approved_at": AT} for row in batch])
-    conn.execute(m.result_versions.insert(), [{**row, "approved_at": AT, "superseded_at": None} for row in batch])
+    bulk.insert(conn, m.result_facts, [{**row, "approved_at": AT} for row in batch])
+    bulk.insert(conn, m.result_versions, [{**row, "approved_at": AT, "superseded_at": None} for row in batch])
 
 
 def load(url, n, rng):
     from metrics import models as m
-    engine = create_engine(url)
+    engine = bulk.engine(url)
     chunk = 20_000
     with engine.begin() as conn:
         batch = []
@@ -80,15 +81,15 @@ def load(url, n, rng):
         if batch:
             store(conn, batch)
         for i in range(0, n, chunk):
-            conn.execute(m.inbox.insert(), [{"event_id": str(uuid.UUID(int=rng.getrandbits(128))),
+            bulk.insert(conn, m.inbox, [{"event_id": str(uuid.UUID(int=rng.getrandbits(128))),
                                              "event_type": "result.approved", "producer": "programmes",
                                              "processed_at": AT} for _ in range(i, min(n, i + chunk))])
         programmes = max(10, n // 400)
-        conn.execute(m.metric_programmes.insert(), [{
+        bulk.insert(conn, m.metric_programmes, [{
             "programme_id": f"p-{p}", "version": 1, "parent_id": f"p-{p - p % 10}" if p % 10 else None,
             "title": f"Programme {p}", "window": "global", "themes": ["gender_equality"], "sdg_goals": ["11"],
             "countries": ["UG"], "status": "implementation"} for p in range(programmes)])
-        conn.execute(m.metric_cities.insert(), [{"city_id": c, "name": name, "country": country}
+        bulk.insert(conn, m.metric_cities, [{"city_id": c, "name": name, "country": country}
                                                 for c, name, country in CITIES])
     engine.dispose()
 
