@@ -52,10 +52,15 @@ def insert(conn: sa.Connection, table: sa.Table, rows: Sequence[dict]) -> None:
               for row in rows]
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     if dialect.name == "postgresql":
+        from psycopg2 import extensions
         text = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in values))
-        cursor = conn.connection.dbapi_connection.cursor()   # type: ignore[union-attr]
-        cursor.copy_expert(f"COPY {table.name} ({columns}) FROM STDIN", text)
-        cursor.close()
+        green = extensions.get_wait_callback()   # shared.db makes psycopg2 green; COPY refuses that
+        extensions.set_wait_callback(None)
+        try:
+            with conn.connection.dbapi_connection.cursor() as cursor:   # type: ignore[union-attr]
+                cursor.copy_expert(f"COPY {table.name} ({columns}) FROM STDIN", text)
+        finally:
+            extensions.set_wait_callback(green)
     else:
         marks = ", ".join("?" * len(names))
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
