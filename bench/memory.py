@@ -51,7 +51,7 @@ def rss_kb(pid: int) -> tuple[int, int]:
 def load(work: Path) -> None:
     from metrics import handlers, models
     from metrics.unit_of_work import MetricsUnitOfWork
-    programmes_list.load(create_engine(f"sqlite:///{work / 'programmes.sqlite3'}"))
+    programmes_list.load(f"sqlite:///{work / 'programmes.sqlite3'}")
     url = f"sqlite:///{work / 'metrics.sqlite3'}"
     metrics_events.load(url, N, random.Random(N))
     sessions = session_factory(create_engine(url))
@@ -66,11 +66,15 @@ def queued(broker: str) -> int:
                    for s in ("metrics", "gateway"))
 
 
-def publish(broker: str, events: list) -> None:
+def publish(broker: str, events: list, progress) -> None:
+    """As fast as the consumers take them (the backlog bound paces it): the rate is what the
+    platform consumes, reported as it goes (`progress`, every 10,000 events)."""
     publisher = ConfirmingPublisher(broker)
     exchange = topology.event_exchange("programmes").name
     try:
         for i in range(0, len(events), 200):
+            if i and i % 10_000 == 0:
+                progress(i)
             publisher.publish_batch([Outgoing(json.dumps(e.to_message()), exchange, e.type,
                                               {"nameko.correlation_id": e.correlation_id}, e.event_id)
                                      for e in events[i:i + 200]])
@@ -95,6 +99,7 @@ def main() -> int:
         started = time.monotonic()
         load(work)
         loaded = time.monotonic() - started
+        print(f"loaded {N:,} results in {loaded:.0f}s", flush=True)
         for service in SERVICES:
             procs.append(start(["--config", str(config_path(service)), service_class(service)], env,
                                work / f"{service}.log"))
@@ -112,7 +117,13 @@ def main() -> int:
         time.sleep(1)
         events = metrics_events.events(N, E, random.Random(E))
         marks["start"] = time.monotonic()
-        publish(broker, events)
+
+        def progress(sent: int) -> None:
+            took = time.monotonic() - marks["start"]
+            print(f"{sent:,} events sent in {took:.0f}s ({sent / took:.0f}/s; load {os.getloadavg()[0]:.1f}); VmRSS/"
+                  "private MB " + ", ".join(f"{s} {samples[s][-1][1] / 1024:.0f}/{samples[s][-1][2] / 1024:.0f}"
+                                            for s in SERVICES), flush=True)
+        publish(broker, events, progress)
         while queued(broker):
             time.sleep(0.5)
         time.sleep(2)   # the last deliveries in flight

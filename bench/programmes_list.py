@@ -32,6 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "services" / "programmes")]
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench import _bulk as bulk  # noqa: E402
 from programmes import domain, handlers, models  # noqa: E402
 from programmes.unit_of_work import ProgrammesUnitOfWork  # noqa: E402
 from shared.actors import SYSTEM  # noqa: E402
@@ -160,18 +161,20 @@ def generate(rng: random.Random):
         yield "result_versions", versions_chunk
 
 
-def load(engine) -> dict:
+def load(url: str) -> dict:
+    engine = bulk.engine(url)
     tables = {t.name: t for t in models.metadata.sorted_tables}
     counts = {}
     started = time.monotonic()
     with engine.begin() as conn:
         for name, rows in generate(random.Random(SEED)):
-            conn.execute(tables[name].insert(), rows)
+            bulk.insert(conn, tables[name], rows)
             counts[name] = counts.get(name, 0) + len(rows)
     loaded = time.monotonic() - started
     with engine.connect() as conn:  # fresh statistics for the planner, as autovacuum/optimize would keep
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
+    engine.dispose()
     return {"rows": counts, "seconds": loaded}
 
 
@@ -280,8 +283,8 @@ def main() -> int:
                 admin.close()
         try:
             upgrade("programmes", url)
+            loaded = load(url)
             engine = create_engine(url)
-            loaded = load(engine)
             report(backend, loaded, time_queries(engine))
             engine.dispose()
         finally:
