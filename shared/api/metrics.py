@@ -31,7 +31,9 @@ class ProgressQuery(PlanQuery):
 class ProgressReadQuery(ProgressQuery):
     wait_for = Text(validate=validate.Regexp(r"^[A-Za-z0-9._:-]{1,128}$", error="not a consistency token"),
                     metadata={"description": "a write's `Platform-Consistency-Token`: wait until the figures "
-                                             "include it (at most `wait` seconds), then answer"})
+                                             "include it (at most `wait` seconds), then answer; a token is "
+                                             "remembered for 10 minutes after the figures included it (use it "
+                                             "right after the write)"})
     wait = fields.Float(load_default=2.0, validate=validate.Range(min=0, max=5),
                         metadata={"description": "the most seconds to wait for `wait_for` (default 2, at most 5)"})
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway.progress import INCLUDED_HEADER, WAITED, ProgressView, default_plan_id
+from gateway.progress import INCLUDED_HEADER, REMEMBERED_SECONDS, WAITED, ProgressView, default_plan_id
 from gateway.routes.metrics import _from_view
 
 
@@ -31,6 +31,19 @@ def test_a_token_of_another_plan_or_never_included_runs_the_wait_out():
     view.include("other", ["t-1"])
     assert view.wait_for("plan", "t-1", 0.05) is False
     assert view._waiters == {}                               # the waiter does not linger
+
+
+def test_tokens_are_remembered_for_a_while_not_for_ever():
+    now = [0.0]
+    view = ProgressView(clock=lambda: now[0])
+    view.include("plan", ["old"])
+    now[0] = REMEMBERED_SECONDS - 1
+    view.include("plan", ["recent"])
+    assert view.wait_for("plan", "old", 0) is True           # still within the window
+    now[0] = REMEMBERED_SECONDS + 1
+    view.include("plan", ["new"])                             # forgets what is older than the window
+    assert [view.wait_for("plan", t, 0) for t in ("old", "recent", "new")] == [False, True, True]
+    assert len(view._included) == 2
 
 
 def test_the_progress_read_is_answered_from_the_view_without_a_worker_only_when_the_view_can():

@@ -28,7 +28,11 @@ from shared.errors import NotFound
 
 TOKEN_HEADER = "Platform-Consistency-Token"   # on writes that move the objective
 INCLUDED_HEADER = "Platform-Consistency"       # on a read that waited: "included" or "not-included"
-REMEMBERED_TOKENS = 100_000                    # per replica: the latest tokens the view included
+# Per replica, the tokens the view included, so that a wait for a write already counted answers at
+# once: those of the last REMEMBERED_SECONDS (a client reads its write right after it), at most
+# REMEMBERED_TOKENS. Memory then follows the write rate, not the writes ever made (figure 7).
+REMEMBERED_TOKENS = 100_000
+REMEMBERED_SECONDS = 600.0
 WAITED = "platform.consistency_included"       # request.environ: whether the waited-for write is in
 
 
@@ -72,7 +76,7 @@ class ProgressView:
         self.live = False
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
-        self._included: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._included: OrderedDict[tuple[str, str], float] = OrderedDict()   # -> when included
         self._waiters: dict[tuple[str, str], list[threading.Event]] = {}
 
     def get(self, plan_id: str) -> Entry | None:
@@ -109,15 +113,17 @@ class ProgressView:
 
     def include(self, plan_id: str, tokens) -> None:
         """The view of `plan_id` now includes the writes of `tokens` (call after `put`)."""
-        woken = []
+        woken, now = [], self.clock()
         with self._lock:
             for token in tokens:
                 key = (plan_id, token)
-                self._included[key] = None
+                self._included[key] = now
                 self._included.move_to_end(key)
                 woken += self._waiters.pop(key, [])
-            while len(self._included) > REMEMBERED_TOKENS:
-                self._included.popitem(last=False)
+            included = self._included
+            while included and (len(included) > REMEMBERED_TOKENS
+                                or now - next(iter(included.values())) > REMEMBERED_SECONDS):
+                included.popitem(last=False)
         for event in woken:
             event.set()
 
