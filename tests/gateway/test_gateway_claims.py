@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from gateway import idempotency, idempotency_release, models
+from gateway import idempotency, idempotency_keys, idempotency_release, models
 from gateway.store import Store
 from shared.actors import Actor
 from shared.db import database_away
@@ -69,14 +69,14 @@ def test_a_finished_claim_stays_finished(store):
 
 
 def test_the_lease_is_the_rpc_deadline_of_each_rpc_plus_a_margin():
-    assert idempotency.claim_seconds({"RPC_DEADLINE_SECONDS": 5}) == 15.0
-    assert idempotency.claim_seconds({"RPC_DEADLINE_SECONDS": 5, "IDEMPOTENCY_CLAIM_SECONDS": "3"}) == 3.0
+    assert idempotency_keys.claim_seconds({"RPC_DEADLINE_SECONDS": 5}) == 15.0
+    assert idempotency_keys.claim_seconds({"RPC_DEADLINE_SECONDS": 5, "IDEMPOTENCY_CLAIM_SECONDS": "3"}) == 3.0
 
 
 def test_the_request_key_is_the_same_on_every_retry_and_belongs_to_its_caller():
-    key = idempotency.request_key("key_1", "k-1")
-    assert key == idempotency.request_key("key_1", "k-1") and key.startswith("idem:")
-    assert key != idempotency.request_key("key_2", "k-1") and "k-1" not in key
+    key = idempotency_keys.request_key("key_1", "k-1")
+    assert key == idempotency_keys.request_key("key_1", "k-1") and key.startswith("idem:")
+    assert key != idempotency_keys.request_key("key_2", "k-1") and "k-1" not in key
 
 
 def test_a_retry_waits_for_the_try_in_flight_and_gets_its_outcome(store):
@@ -117,22 +117,23 @@ def test_a_gateway_stopping_opens_the_claims_of_the_requests_it_cuts(store):
     """The rolling restart's 409s: a request cut by its gateway's restart held its retries off
     for the whole lease; the stopping gateway releases it, and a retry takes it over at once."""
     request = Request(EnvironBuilder(method="POST", path="/v1/contributions", data=b"{}",
-                                     headers={idempotency.HEADER: "k-2"}).get_environ())
+                                     headers={idempotency_keys.HEADER: "k-2"}).get_environ())
     actor = Actor(kind="key", key_id="key_1")
     retried = []
 
     def run():   # the gateway stops while this request runs
         assert idempotency_release.release_in_flight(store) == 1
         retried.append(idempotency.begin(store, actor="key_1", key="k-2", method="POST", path="/v1/contributions",
-                                         body_hash=idempotency.request_hash("POST", "/v1/contributions", b"{}"),
+                                         body_hash=idempotency_keys.request_hash("POST", "/v1/contributions", b"{}"),
                                          lease=60))
         return Response("{}", status=201)
 
     idempotency.around(store, request, actor, run, lease=60)
     assert retried == [None] and idempotency_release.release_in_flight(store) == 0
     late = Request(EnvironBuilder(method="POST", path="/v1/contributions", data=b"{}",
-                                  headers={idempotency.HEADER: "k-3"}).get_environ())
+                                  headers={idempotency_keys.HEADER: "k-3"}).get_environ())
     with pytest.raises(ServiceUnavailable):   # a request reaching the stopping gateway claims nothing
         idempotency.around(store, late, actor, lambda: Response("{}", status=201), lease=60)
     assert idempotency.begin(store, actor="key_1", key="k-3", method="POST", path="/v1/contributions",
-                             body_hash=idempotency.request_hash("POST", "/v1/contributions", b"{}"), lease=60) is None
+                             body_hash=idempotency_keys.request_hash("POST", "/v1/contributions", b"{}"),
+                             lease=60) is None

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from gateway import audit, auth, idempotency, problems, webhooks
+from gateway import audit, auth, idempotency_keys, problems, webhooks
 from gateway.pagination import page
 from gateway.progress import ProgressView
 from gateway.ratelimit import RateLimiter, TokenBucket
@@ -130,21 +130,21 @@ def test_what_is_audited(method, status, audited, outcome):
 # -- idempotency ----------------------------------------------------------------------------
 
 def test_the_request_hash_ignores_json_formatting_but_not_content():
-    a = idempotency.request_hash("POST", "/v1/keys", b'{"a": 1, "b": [1, 2]}')
-    assert a == idempotency.request_hash("post", "/v1/keys", b'{"b":[1,2],"a":1}')
-    assert a != idempotency.request_hash("POST", "/v1/keys", b'{"a": 2, "b": [1, 2]}')
-    assert a != idempotency.request_hash("POST", "/v1/webhooks", b'{"a": 1, "b": [1, 2]}')
-    assert idempotency.request_hash("POST", "/x", b"not json") != idempotency.request_hash("POST", "/x", b"")
+    a = idempotency_keys.request_hash("POST", "/v1/keys", b'{"a": 1, "b": [1, 2]}')
+    assert a == idempotency_keys.request_hash("post", "/v1/keys", b'{"b":[1,2],"a":1}')
+    assert a != idempotency_keys.request_hash("POST", "/v1/keys", b'{"a": 2, "b": [1, 2]}')
+    assert a != idempotency_keys.request_hash("POST", "/v1/webhooks", b'{"a": 1, "b": [1, 2]}')
+    assert idempotency_keys.request_hash("POST", "/x", b"not json") != idempotency_keys.request_hash("POST", "/x", b"")
 
 
 @pytest.mark.parametrize("key, ok", [("abc-123", True), ("a" * 255, True), ("a" * 256, False), ("has space", False),
                                      ("new\nline", False), ("", False)])
 def test_idempotency_keys_are_visible_ascii(key, ok):
     if ok:
-        assert idempotency.valid_key(key) == key
+        assert idempotency_keys.valid_key(key) == key
     else:
         with pytest.raises(InvalidInput):
-            idempotency.valid_key(key)
+            idempotency_keys.valid_key(key)
 
 
 # -- problems -------------------------------------------------------------------------------
@@ -209,8 +209,9 @@ def test_an_anonymous_audit_entry_names_no_key():
 
 
 def test_idempotency_keys_are_per_api_key_or_per_address():
-    assert idempotency.actor_key(Actor.key(key_id="key_1", organisation="acme", role="partner"), "1.2.3.4") == "key_1"
-    assert idempotency.actor_key(ANONYMOUS, "1.2.3.4") == "anonymous:1.2.3.4"
+    partner = Actor.key(key_id="key_1", organisation="acme", role="partner")
+    assert idempotency_keys.actor_key(partner, "1.2.3.4") == "key_1"
+    assert idempotency_keys.actor_key(ANONYMOUS, "1.2.3.4") == "anonymous:1.2.3.4"
 
 
 # -- ETag, CSV, cursors, progress view ------------------------------------------------------

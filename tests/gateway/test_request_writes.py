@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from gateway import idempotency, models, request_writes
+from gateway import idempotency, idempotency_keys, models, request_writes
 from gateway.entrypoints import ApiEndpoint
 from gateway.request import set_actor
 from gateway.request_writes import RequestWrites
@@ -50,7 +50,7 @@ def test_concurrent_writes_are_grouped_and_each_answer_finds_its_rows(start_gate
 
     def create(n):   # half of them with an Idempotency-Key: its stored response joins the batch
         rid = f"req-{n}"
-        headers = {"X-Request-ID": rid, **({idempotency.HEADER: f"k-{rid}"} if n % 2 else {})}
+        headers = {"X-Request-ID": rid, **({idempotency_keys.HEADER: f"k-{rid}"} if n % 2 else {})}
         response = admin.post("/v1/keys", {"organisation": f"XM-ORG{n}", "role": "reader"}, headers=headers)
         return response.status_code, rows_of(engine, rid)   # read as soon as the answer arrives
 
@@ -97,7 +97,7 @@ def test_a_failing_batch_is_redone_one_request_at_a_time(store):
 def test_rows_that_fail_even_alone_take_today_s_steps(store):
     """The stored response is written alone (a retry still gets it replayed), then the entry."""
     claim = {"actor": "key_1", "key": "k-1", "method": "POST", "path": "/v1/keys",
-             "body_hash": idempotency.request_hash("POST", "/v1/keys", b"{}")}
+             "body_hash": idempotency_keys.request_hash("POST", "/v1/keys", b"{}")}
     assert idempotency.begin(store, **claim, lease=60) is None
     request = posted(1)
     request.environ[idempotency.FINISH] = {"actor": "key_1", "key": "k-1", "status": 201, "lease": 60,

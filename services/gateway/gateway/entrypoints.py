@@ -17,7 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
-from gateway import auth, idempotency, idempotency_release, problems
+from gateway import auth, idempotency, idempotency_keys, idempotency_release, problems
 from gateway.access import ACCESS_LEVELS, authorise
 from gateway.dependencies import GatewayState
 from gateway.progress import TOKEN_HEADER, WAITED, resolve_plan
@@ -103,8 +103,8 @@ class ApiEndpoint(HttpRequestHandler):
         self.limiter = self.store_extension.ensure().limiter
         self.proxies = self.store_extension.ensure().proxies
         self.writes = self.store_extension.ensure().writes
-        self.claim_seconds = idempotency.claim_seconds(self.container.config)
-        self.claim_wait = idempotency.claim_wait(self.container.config)
+        self.claim_seconds = idempotency_keys.claim_seconds(self.container.config)
+        self.claim_wait = idempotency_keys.claim_wait(self.container.config)
         self._query = self.query_schema() if self.query_schema else None
         self._body = self.body_schema() if self.body_schema else None
         self.catch_all = "<path:" in self.url and self.url.startswith("/<")
@@ -186,7 +186,7 @@ class ApiEndpoint(HttpRequestHandler):
         self.check_signature(args, kwargs)
         event = Event()
         # The request key: the services run each command once per key (shared.commands).
-        request_key = request.environ.get(idempotency.REQUEST_KEY) or f"req:{request_id}:{uuid.uuid4().hex}"
+        request_key = request.environ.get(idempotency_keys.REQUEST_KEY) or f"req:{request_id}:{uuid.uuid4().hex}"
         self.container.spawn_worker(self, args, kwargs, handle_result=partial(self.handle_result, event),
                                     context_data={"correlation_id": request_id, CONTEXT_KEY: request_key})
         response = self.response_from_result(event.wait())

@@ -8,14 +8,12 @@ services run each command once per key (shared.commands). A claim whose outcome 
 (a 5xx: a 504 while the service may still commit, a lost connection) is therefore never
 abandoned: it is released, and a retry re-sends the request with the same request key and
 gets what the service did, or runs it if the service did nothing. A claim held by a gateway
-that crashed expires after its lease (`claim_seconds`: the RPC deadline plus a margin).
+that crashed expires after its lease (`idempotency_keys.claim_seconds`: the RPC deadline plus a margin).
 
 A retry never meets a 409 for a try that has ended: a release the gateway's database refused
 (away when the try failed) is written again until it lands, and a retry finding the claim held
 waits (up to `wait`) for it to be finished, replayed, or released, taken over."""
-import hashlib
 import json
-import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from gateway import models
+from gateway.idempotency_keys import HEADER, REQUEST_KEY, actor_key, request_hash, request_key, valid_key
 from gateway.idempotency_release import POLL_SECONDS, in_flight, release, release_later, stopping
 from gateway.request import client_of
 from shared.actors import Actor
@@ -32,64 +31,13 @@ from shared.db import database_away
 from shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from shared.events.fields import utcnow
 
-HEADER = "Idempotency-Key"
-_VALID = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, no spaces or control characters
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Platform-Consistency-Token")
-REQUEST_KEY = "platform.request_key"   # request.environ: the key the request's RPCs carry
 FINISH = "platform.idempotency_finish"   # request.environ: the response to store (`around(deferred=True)`)
-CLAIM_MARGIN_SECONDS = 5.0
-RPCS_PER_REQUEST = 2   # a route makes at most two RPCs in a row (e.g. an application's programme check)
 
 
 class Replay:
     def __init__(self, status: int, headers: dict, body: str):
         self.status, self.headers, self.body = status, headers, body
-
-
-def valid_key(key: str) -> str:
-    if not _VALID.match(key):
-        raise InvalidInput({HEADER: ["must be 1 to 255 visible ASCII characters, e.g. a UUID"]},
-                           "The Idempotency-Key header is not valid.")
-    return key
-
-
-def request_hash(method: str, path: str, body: bytes) -> str:
-    """What a retry must repeat exactly: the method, the path and the body (JSON bodies
-    are compared by value, so key order and whitespace do not matter)."""
-    try:
-        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        canonical = body or b""
-    digest = hashlib.sha256()
-    for part in (method.upper().encode(), b"\n", path.encode(), b"\n", canonical):
-        digest.update(part)
-    return digest.hexdigest()
-
-
-def actor_key(actor: Actor, client: str | None) -> str:
-    """Whose keys these are: the API key's, or the client address's for an anonymous caller."""
-    return actor.key_id if actor.kind == "key" and actor.key_id else f"anonymous:{client or '-'}"
-
-
-def claim_seconds(config) -> float:
-    """How long a claim holds off retries (409) before a retry may take it over: every RPC
-    of the request has had its deadline by then, so the gateway holding it has crashed."""
-    explicit = config.get("IDEMPOTENCY_CLAIM_SECONDS")
-    if explicit is not None:
-        return float(explicit)
-    return RPCS_PER_REQUEST * float(config.get("RPC_DEADLINE_SECONDS", 5)) + CLAIM_MARGIN_SECONDS
-
-
-def claim_wait(config) -> float:
-    """How long a retry waits for a claim in flight before a 409: one RPC deadline, so a
-    retry of a try that is ending (or whose release is being written again) gets its outcome."""
-    return float(config.get("RPC_DEADLINE_SECONDS", 5))
-
-
-def request_key(actor: str, key: str) -> str:
-    """The request key of (caller, Idempotency-Key): the same on every retry, another
-    caller's equal key never meets it, and the client's key is not stored in the services."""
-    return "idem:" + hashlib.sha256(f"{actor}\n{key}".encode()).hexdigest()
 
 
 def around(store, request, actor: Actor, run: Callable[[], Response], *, lease: float = 15.0,
