@@ -1,16 +1,15 @@
 """Database helpers: engines for SQLite (default) and PostgreSQL, and the outbox
 and inbox tables every service carries in its own database."""
-import functools
 from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.events import Envelope
 from shared.events.fields import utcnow
+from shared.persistence.rows import insert_ignore
 
 # A lock held around each transaction of a process (SQLite: see shared.uow.process_lock).
 DbLock = AbstractContextManager[object]
@@ -87,23 +86,13 @@ def backbone_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
 
 
 
-@functools.cache
-def _claim_statement(inbox: sa.Table, dialect: str) -> Any:
-    """Built once per table and dialect, values as parameters: SQLAlchemy reuses its compiled form."""
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(inbox).on_conflict_do_nothing(index_elements=["event_id"])
-
-
 def claim_inbox(executor: sa.Connection | Session, inbox: sa.Table, envelope: Envelope) -> bool:
     """The inbox record of one consumed event, in the caller's transaction; False when the event
     was already processed (possibly by another replica, concurrently). One INSERT .. ON CONFLICT
     DO NOTHING: a duplicate leaves the transaction usable (PostgreSQL aborts one on a unique
     violation), so events applied together in one transaction skip a duplicate alone."""
-    dialect = executor.get_bind().dialect.name if isinstance(executor, Session) else executor.dialect.name
-    result = executor.execute(_claim_statement(inbox, dialect), {
-        "event_id": envelope.event_id, "event_type": envelope.type, "producer": envelope.producer,
-        "processed_at": utcnow()})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return insert_ignore(executor, inbox, {"event_id": envelope.event_id, "event_type": envelope.type,
+                                           "producer": envelope.producer, "processed_at": utcnow()})
 
 # What drivers say when the database cannot be reached (now), as opposed to a statement it refuses.
 _AWAY = ("could not connect", "connection refused", "server closed the connection", "terminating connection",

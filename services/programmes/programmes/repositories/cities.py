@@ -4,8 +4,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from programmes import domain
-from programmes.repositories.rows import C, city_from_row, city_row, insert_ignore
-from shared.persistence import Page, get, get_many, keyset_page
+from programmes.repositories.rows import C, city_from_row, city_row
+from shared.persistence import Page, get, get_many, insert_ignore, keyset_page
 
 
 def like(text: str) -> str:

@@ -6,7 +6,6 @@ dates inside JSON columns (as strings), and a result's current and approved vers
 Decimal columns (ExactDecimal) come back at their column's scale ("1200.0000"); values are
 given back normalized ("1200", "12.5"), as the API and the events have always shown them."""
 import dataclasses
-import functools
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast, overload
@@ -166,14 +165,3 @@ def result_summary_from_row(row: Any) -> dict[str, Any]:
             "created_at": row.created_at, "updated_at": row.updated_at}
 
 
-@functools.cache
-def _insert_ignore(dialect: str, table: sa.Table) -> Any:
-    """Built once per dialect and table, run with the row as parameters (bench: third round)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
-
-
-def insert_ignore(session: Any, table: sa.Table, values: dict[str, Any]) -> bool:
-    """Insert unless a row with the same unique key exists; True if inserted."""
-    return session.execute(_insert_ignore(session.get_bind().dialect.name, table), values).rowcount == 1
