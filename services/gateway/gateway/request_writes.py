@@ -19,7 +19,6 @@ from gateway import audit, idempotency, models, problems
 from shared.runtime.batching import Batcher
 
 log = logging.getLogger(__name__)
-MAX_BATCH = 100
 Rows = tuple[dict | None, dict | None]   # (the response to store, as idempotency.around leaves it; the audit entry)
 
 
@@ -38,7 +37,7 @@ def write_many(store, items: list[Rows]) -> list[None]:
 
 class RequestWrites(Batcher[Rows, None]):
     def __init__(self, store, write: Callable = write_many):
-        super().__init__(lambda items: write(store, items), max_batch=MAX_BATCH, name="request writes")
+        super().__init__(lambda items: write(store, items), name="request writes")
         self.store = store
 
     def record(self, request, request_id: str, route: str, response: Response) -> Response:
