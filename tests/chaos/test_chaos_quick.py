@@ -1,6 +1,6 @@
 """The bounded form of `make chaos` that every change runs: SIGKILLs, the broker away,
 duplicates and poison, in their --quick form, on one SQLite platform run as processes
-(about a minute and a half). The full set, on both backends: `make chaos`."""
+(about 2-3 minutes: the broker scenario starts a private RabbitMQ node and restarts it). The full set, on both backends: `make chaos`."""
 import pytest
 
 from chaos import scenarios
