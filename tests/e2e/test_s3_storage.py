@@ -11,8 +11,8 @@ import pytest
 
 from tests.e2e.conftest import ADMIN_KEY, running_platform
 from tests.e2e.test_programmes import Api, key_for
-from tests.e2e.test_reporting import PNG, reopened, upload
 from tests.programmes_flow import PERIOD
+from tests.reporting_flow import PNG, reopened, upload
 from tests.s3_server import moto_s3
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
