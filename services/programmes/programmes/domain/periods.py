@@ -23,6 +23,7 @@ class ReportingRules:
     grace_days: int | None = None       # None: periods lock only by approval
     approval_levels: int = 1            # 1: an admin approves; 2: first level, then the secretariat
     first_level_counts: bool = False    # with 2 levels: figures count from the first approval
+    irregular_periods: str = "period_end"   # the year a period across years counts in (shared.rollup)
 
 
 @dataclass(frozen=True)
