@@ -28,7 +28,7 @@ def test_the_parts_add_up_to_the_value_exactly_at_four_places(value, weights):
     parts = split(value, weights)
     assert sum(parts) == value
     assert all(p == p.quantize(Decimal("0.0001")) for p in parts)
-    assert all(p == 0 for p, w in zip(parts, weights) if w == 0)
+    assert all(p == 0 for p, w in zip(parts, weights, strict=True) if w == 0)
 
 
 def test_an_18_month_period_of_589534_counts_pro_rata_by_days():
