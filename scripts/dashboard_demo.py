@@ -55,6 +55,11 @@ def programme(api: Api, title, theme, window, sdg, country, cities) -> dict:
             "cities": [{"name": n, "country": country, **({"latitude": la, "longitude": lo} if la else {})}
                        for n, la, lo in cities]}
     created = api.post("/v1/programmes", body)
+    # Historical figures: the plan's calendar has locked these periods; an admin reopens them for the
+    # programme (one reopening holds every period within it), as for figures imported late.
+    api.post(f"/v1/programmes/{created['id']}/reopenings", {
+        "period": {"start": PERIODS[0][0], "end": PERIODS[-1][1]}, "reason": "demo: historical figures",
+        "until": datetime.now(timezone.utc).date().isoformat()})
     return api.post(f"/v1/programmes/{created['id']}/status", {"status": "implementation"})
 
 
