@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pytest
 from programmes_requests import ADMIN, OTHER, PARTNER, PERIOD, approved, handlers, new_result
 
+from programmes.dependencies import backbone
 from shared.errors import Conflict, Forbidden, NotFound, PeriodLocked
+from shared.plan import PlanError
 
 YEAR = {"start": "2020-01-01", "end": "2020-12-31"}
 SOON = (date.today() + timedelta(days=7)).isoformat()
@@ -70,3 +72,9 @@ def test_an_approved_report_locks_the_periods_it_holds_until_an_admin_reopens_on
     state = handlers.period_state(uow, live["id"], PERIOD)
     assert (state["locked"], state["locked_by"], state["reopened_until"]) == (False, None, SOON)
     assert handlers.update_result(uow, draft["id"], {"value": 5})["value"] == "5"
+
+
+def test_a_plan_with_an_unknown_year_rule_stops_the_service_at_start_up(plan_with):
+    plan_with(irregular_periods="by_quarter")
+    with pytest.raises(PlanError, match="reporting.irregular_periods must be one of"):
+        backbone().setup()          # before it opens its database or takes a message
