@@ -357,4 +357,7 @@ def test_an_approved_report_locks_its_periods_until_an_admin_reopens_them(partne
 
     admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": year, "until": SOON, "reason": "census"})
     assert partner.get(f"/v1/programmes/{programme['id']}/period", params=LATER)["locked"] is False
+    sent = wait_until(lambda: events(partner, "programme_report.approved", programme["id"]),
+                      message="the approval in the partner's feed")
+    assert [(e["payload"]["item_id"], e["payload"]["period"]) for e in sent] == [(item["id"], year)]
     assert partner.call("PATCH", f"/v1/results/{draft['id']}", {"value": "650"}, 200).json()["value"] == "650"

@@ -65,13 +65,15 @@ class ScheduleItem(EventsMixin):
         self.submitted_at, self.submitted_by = now, by
         self.narrative_ids = list(dict.fromkeys(n.id for n in narratives))
 
-    def approve(self, *, now: datetime, by: str | None) -> None:
-        """The secretariat accepts the report: its period (if it names one) takes no more entries."""
+    def approve(self, programme: Programme, *, now: datetime, by: str | None) -> None:
+        """The secretariat accepts the report: its period (if it names one) takes no more entries;
+        `programme_report.approved` tells the partner."""
         if self.approved_at is not None:
             raise Conflict(f"the report {self.title!r} was approved on {self.approved_at.date()}")
         if self.submitted_at is None:
             raise Conflict(f"the report {self.title!r} is not submitted: only a submitted report is approved")
         self.approved_at, self.approved_by = now, by
+        self._event("programme_report.approved", programme, approved_at=now, approved_by=by)
 
     def misfit(self, narrative: Narrative) -> str | None:
         """Why the narrative is not one this report can include (None: it can)."""

@@ -99,7 +99,8 @@ def approve_scheduled_report(uow: Any, programme_id: Any, item_id: Any, *, actor
     with uow:
         programme = programme_for(uow, programme_id, actor)
         item = _item_of(uow, programme, item_id)
-        item.approve(now=utcnow(), by=by(actor))
+        item.approve(programme, now=utcnow(), by=by(actor))
+        uow.track(item)                 # programme_report.approved, with the approval
         uow.schedules.save(item)
         uow.commit()
         return _item_out.dump(_item_data(item, uow.narratives.many(item.narrative_ids)))

@@ -53,6 +53,8 @@ def test_an_approved_report_locks_the_periods_it_holds_until_an_admin_reopens_on
         handlers.submit_scheduled_report(uow, live["id"], item, actor=OTHER)
     view = handlers.approve_scheduled_report(uow, live["id"], item, actor=ADMIN)
     assert (view["status"], view["approved_by"]) == ("approved", "platform")
+    sent = [e for e in uow.events if e.type == "programme_report.approved"]
+    assert [(e.payload["item_id"], e.payload["period"]["end"]) for e in sent] == [(item, date(2020, 12, 31))]
     with pytest.raises(Conflict):
         handlers.approve_scheduled_report(uow, live["id"], item, actor=ADMIN)
 
