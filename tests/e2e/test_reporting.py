@@ -35,9 +35,11 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory, files):
-    """Under plan_files' plans; schedules swept every 0.3 s; attachments of at most 4 KiB."""
+    """Under plan_files' plans (LATER's periods across calendar years count pro rata); schedules
+    swept every 0.3 s; attachments of at most 4 KiB."""
     with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session, PLAN_FILES=plan_files(tmp_path_factory),
+                          session=request.session,
+                          PLAN_FILES=plan_files(tmp_path_factory, irregular_periods="pro_rata"),
                           PROGRAMMES_SWEEP_INTERVAL="0.3", ATTACHMENT_MAX_BYTES="4096",
                           STORAGE_DIR=str(files)) as base:
         yield base
@@ -312,6 +314,65 @@ def test_a_scheduled_report_is_submitted_with_the_narratives_of_its_period(partn
     assert (submitted["status"], [n["id"] for n in submitted["narratives"]]) == ("submitted", [narrative["id"]])
     listed = partner.get(f"/v1/programmes/{programme['id']}/report-schedule")["items"][0]
     assert [(n["id"], n["category"]) for n in listed["narratives"]] == [(narrative["id"], "outlook")]
+
+
+def test_an_18_month_period_counts_in_years_pro_rata_as_the_plan_states(partner, staff, org):
+    programme = started(partner, org)
+    eighteen_months = {"start": "2022-07-01", "end": "2023-12-31"}
+    result = partner.post(f"/v1/programmes/{programme['id']}/results",
+                          result_body(programme, 589534, period=eighteen_months))
+    partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
+    staff.post(f"/v1/results/{result['id']}/first-level-approval", {}, expect=200)   # counts (LATER's plan)
+    totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
+    [people] = [t for t in totals if t["indicator"] == "people_reached"]
+    # 184 of its 549 days in 2022, 365 in 2023; exact to 0.0001, adding up to the value
+    assert [(y["year"], y["value"]) for y in people["years"]] == [(2022, "197585.1658"), (2023, "391948.8342")]
+    assert people["total"] == "589534"
+    assert people["irregular_periods"] == [{"period": eighteen_months, "year_rule": "pro_rata"}]
+
+
+def test_a_period_takes_nothing_before_it_starts(partner, admin, org):
+    programme = started(partner, org)
+    start = date.today() + timedelta(days=1)
+    future = {"start": start.isoformat(), "end": (start + timedelta(days=89)).isoformat()}
+    refused = partner.call("POST", f"/v1/programmes/{programme['id']}/results",
+                           result_body(programme, 10, period=future), 409).json()
+    assert refused["type"].endswith("period-locked") and f"opens on {start}" in refused["detail"], refused
+    admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": future, "until": SOON, "reason": "ahead"})
+    partner.call("POST", f"/v1/programmes/{programme['id']}/results", result_body(programme, 10, period=future), 409)
+    state = partner.get(f"/v1/programmes/{programme['id']}/period", params=future)
+    assert (state["locked"], state["locked_by"]) == (True, "not_started")
+    assert partner.get(f"/v1/programmes/{programme['id']}/results")["items"] == []
+
+
+def test_an_approved_report_locks_its_periods_until_an_admin_reopens_them(partner, admin, org):
+    programme = started(partner, org)
+    year = {"start": "2022-01-01", "end": "2022-12-31"}          # holds LATER; no calendar locks it
+    draft = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 700, period=LATER))
+    item = admin.post(f"/v1/programmes/{programme['id']}/report-schedule", {"items": [
+        {"title": "Annual report 2022", "due_date": SOON, "period": year}]})["items"][0]
+    url = f"/v1/programmes/{programme['id']}/report-schedule/{item['id']}"
+    admin.call("POST", f"{url}/approval", None, 409)             # not submitted yet
+    partner.post(f"{url}/submission", expect=200)
+    partner.call("POST", f"{url}/approval", None, 403)           # admins approve
+    view = admin.post(f"{url}/approval", expect=200)
+    assert view["status"] == "approved" and view["approved_at"] and view["approved_by"]
+
+    refused = partner.call("PATCH", f"/v1/results/{draft['id']}", {"value": "650"}, 409).json()
+    assert refused["type"].endswith("period-locked"), refused
+    assert "'Annual report 2022'" in refused["detail"] and "2022-01-01/2022-06-30" in refused["detail"]
+    partner.call("POST", f"/v1/programmes/{programme['id']}/results",
+                 result_body(programme, 5, city="Kisumu", period=LATER), 409)
+    state = partner.get(f"/v1/programmes/{programme['id']}/period", params=LATER)
+    assert (state["locked"], state["locked_by"], state["approved_report"]["id"]) == (True, "approval", item["id"])
+    assert partner.get(f"/v1/results/{draft['id']}")["value"] == "700"      # nothing written
+
+    admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": year, "until": SOON, "reason": "census"})
+    assert partner.get(f"/v1/programmes/{programme['id']}/period", params=LATER)["locked"] is False
+    sent = wait_until(lambda: events(partner, "programme_report.approved", programme["id"]),
+                      message="the approval in the partner's feed")
+    assert [(e["payload"]["item_id"], e["payload"]["period"]) for e in sent] == [(item["id"], year)]
+    assert partner.call("PATCH", f"/v1/results/{draft['id']}", {"value": "650"}, 200).json()["value"] == "650"
 
 
 def test_a_locked_period_refuses_every_entry_and_an_approved_value_changes_only_by_a_revision(
