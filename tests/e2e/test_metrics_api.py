@@ -290,8 +290,10 @@ def test_breakdown_cells_and_history_points_link_to_the_results_adding_up_to_the
     public = get(platform, ours["links"]["people_reached"].split("?")[0], plan=first["plan_id"],
                  programme=programme["id"])
     assert public["items"] == [] and public["summary"]["not_listed"] == 2 and public["summary"]["value"] == 150
+    nobody = get(platform, ours["links"]["people_reached"].split("?")[0], programme=f"p-{tag}")   # no probing ids
+    assert nobody["items"] == [] and nobody["summary"]["results"] == 0
     for bad, field in (({"theme": "nope"}, "theme"), ({"through": "soon"}, "through"), ({"country": "XX"}, "country"),
-                       ({"programme": f"p-{tag}"}, "programme"), ({"contributor": f"Nobody {tag}"}, "contributor")):
+                       ({"programme": "p" * 37}, "programme"), ({"contributor": f"Nobody {tag}"}, "contributor")):
         refused = requests.get(f"{platform}/v1/objective/progress/figures/people_reached/results", params=bad,
                                timeout=10)
         assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == [field], refused.text

@@ -76,9 +76,8 @@ def conditions(uow: MetricsUnitOfWork, facts: sa.FromClause, args: dict[str, Any
 
 
 def _in_group(snap: Snapshot, dimension: str, key: str, column: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-    known = set(snap.programmes)
-    if dimension == "programme" and key not in known:
-        raise InvalidInput({"programme": [f"unknown programme {key!r}"]})
-    # every result's programme is known (a placeholder until it is announced: in the null groups)
+    # every result's programme is known (a placeholder until it is announced: in the null groups).
+    # A programme id metrics does not know lists nothing, like a programme without results: it is
+    # an organisation's object, so the answer must not tell whether it exists (the programmes API's rule)
     group = None if key == NO_GROUP else key
-    return column.in_({p for p in known if group in groups_of(dimension, snap, p, NONE, NONE)})
+    return column.in_({p for p in snap.programmes if group in groups_of(dimension, snap, p, NONE, NONE)})

@@ -98,7 +98,7 @@ def test_a_contributors_credit_links_to_its_programmes_results_and_explains_it(d
 
 @pytest.mark.parametrize("query, field", [
     ("theme=no_such_theme", "theme"), ("window=nowhere", "window"), ("sdg_goal=99", "sdg_goal"),
-    ("country=XX", "country"), ("city=c-atlantis", "city"), ("programme=p-nobody", "programme"),
+    ("country=XX", "country"), ("city=c-atlantis", "city"), ("programme=" + "p" * 37, "programme"),
     ("through=soon", "through"), ("contributor=Atlantis", "contributor"), ("colour=red", "colour")])
 def test_a_bad_filter_is_refused_naming_it(db, apply, query, field):
     reported(apply)
@@ -114,3 +114,15 @@ def test_a_distinct_count_is_not_credited_to_contributors(db, apply):
         follow(db.uow(), "/v1/objective/progress/figures/cities_reached/results"
                          "?plan=strategic-plan-2018-2021&contributor=Sweden", ADMIN)
     assert list(refused.value.errors) == ["contributor"]
+
+
+def test_another_organisations_programme_lists_like_one_that_does_not_exist(db, apply):
+    """Programmes are their organisation's (the programmes API answers NotFound to others): a
+    programme metrics does not know answers what one without counted results does, not a 422."""
+    reported(apply)
+    link = "/v1/objective/progress/figures/people_reached/results?plan=strategic-plan-2018-2021&programme="
+    nobody, known = follow(db.uow(), link + "p-nobody", ADMIN), follow(db.uow(), link + "p-9", ADMIN)
+    assert [i["result_id"] for i in known["items"]] == ["r-4"]
+    apply(b.programme("p-4"))   # announced, nothing reported
+    assert nobody["summary"] == follow(db.uow(), link + "p-4", ADMIN)["summary"]
+    assert nobody["items"] == [] and nobody["summary"]["results"] == 0
