@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from metrics.domain.facts import MoneyTxn
+from metrics.domain.links import figure_link
 from metrics.domain.numbers import NONE, iso, money_out, timestamp, value_out
 from metrics.domain.plan import Plan
 from metrics.domain.snapshot import Snapshot
@@ -131,8 +132,9 @@ def attribution(plan: Plan, snap: Snapshot, txns: Iterable[MoneyTxn], *, today: 
         for c in codes:
             totals["unattributed"][c] += entry["scaled"].pop(c)
         del entry["scaled"]
-    for item in items.values():
+    for name, item in items.items():   # each credit links to the results of the programmes it is a share of
         item["figures"] = {c: value_out(v) for c, v in item["figures"].items()}
+        item["links"] = {c: figure_link(plan.id, c, as_of, contributor=name) for c in codes}
     return {"plan_id": plan.id, "as_of": iso(as_of), "today": today.isoformat(), "money": "disbursed",
             "figures": codes, **{k: {c: value_out(v) for c, v in t.items()} for k, t in totals.items()},
             "items": [items[c] for c in sorted(items)], "unattributed_programmes": unattributed,
