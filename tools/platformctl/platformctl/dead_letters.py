@@ -14,7 +14,9 @@ COLUMNS = ("consumer", "id", "type", "reason", "age", "attempts", "error")
 DESCRIPTION = """The events parked in each consumer's <consumer>.dead-letters queue: a handler's last failure,
 a contract violation, or a message RabbitMQ dead-lettered over its delivery limit. Looking removes
 nothing; replay removes an event only once the broker has confirmed its copy back in its queue;
-discard needs a --reason, which is logged. More: docs/operations.md, Dead letters."""
+discard needs a --reason, which is logged. The queues are quorum queues (replicated over a
+cluster's nodes); upgrade makes an older platform's classic ones quorum, keeping every parked
+event. More: docs/operations.md, Dead letters."""
 EXAMPLES = """examples:
   platformctl dead-letters list --consumer metrics
   platformctl dead-letters show 5f0c...
