@@ -13,8 +13,9 @@
 - A handler that raises is retried after a delay that grows per attempt
   (EVENT_RETRY_DELAYS, through the broker's delay queues: shared.runtime.retries),
   up to EVENT_MAX_ATTEMPTS attempts; then the event is parked in
-  `<service>.dead-letters` with the reason. Either way the delivery is acknowledged,
-  so later events keep flowing.
+  `<service>.dead-letters` (a quorum queue) with the reason. Either way the delivery is
+  acknowledged once the broker has confirmed the copy, so later events keep flowing; a park
+  it refuses or does not confirm puts the event back in its queue after PARK_RETRY_PAUSE.
 The decorated method receives a validated `shared.events.Envelope`.
 The router counts what it handles (platform_events_handled_total, _failed_total) and
 keeps what the metrics service's projection lag needs (shared.runtime.ops)."""
