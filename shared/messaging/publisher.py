@@ -120,8 +120,9 @@ class ConfirmingPublisher:
     def publish(self, body: str | bytes, *, exchange: Exchange | str, routing_key: str,
                 headers: dict[str, Any] | None = None, message_id: str | None = None,
                 declare: Iterable[Exchange | Queue] = (), content_type: str = "application/json",
-                content_encoding: str = "utf-8") -> None:
-        """`content_type`/`content_encoding` describe `body` as given (a parked message keeps its own)."""
+                content_encoding: str = "utf-8", mandatory: bool = False) -> None:
+        """`content_type`/`content_encoding` describe `body` as given (a parked message keeps its own).
+        `mandatory`: a message no queue takes raises (the broker returns it) instead of being dropped."""
         with self._lock:
             try:
                 try:
@@ -133,7 +134,7 @@ class ConfirmingPublisher:
                 producer.publish(  # type: ignore[no-untyped-call]
                     body, exchange=exchange, routing_key=routing_key, headers=headers or {},
                     content_type=content_type, content_encoding=content_encoding,
-                    delivery_mode=2, message_id=message_id, declare=list(declare), retry=False,
+                    delivery_mode=2, message_id=message_id, declare=list(declare), retry=False, mandatory=mandatory,
                     timeout=self.confirm_timeout, confirm_timeout=self.confirm_timeout)
             except Exception:
                 self._close()  # start afresh next time; the caller decides about retrying

@@ -12,7 +12,13 @@ from kombu import Connection, Exchange, Queue, binding
 
 from shared.events.contracts import producer_of
 
-DEAD_LETTER_EXCHANGE = "platform.dead-letters"
+# Re-exported: the dead-letter exchange and queues are part of the topology (shared.messaging.dead_letters).
+from shared.messaging.dead_letters import DEAD_LETTER_EXCHANGE as DEAD_LETTER_EXCHANGE
+from shared.messaging.dead_letters import consumer_of, is_dead_letter_queue
+from shared.messaging.dead_letters import dead_letter_exchange as dead_letter_exchange
+from shared.messaging.dead_letters import dead_letter_queue as dead_letter_queue
+from shared.messaging.dead_letters import declare_dead_letters as declare_dead_letters
+
 # Broker-side backstop: a message delivered this many times (e.g. because it
 # crashes the consumer process) is dead-lettered by RabbitMQ itself. Handler
 # failures are parked earlier, with their reason, by ReliableEventHandler.
@@ -71,15 +77,6 @@ def find(consumer: str, event_type: str) -> Subscription:
 def event_exchange(producer: str) -> Exchange:
     # Same name, type and durability as nameko's own event exchanges.
     return Exchange(f"{producer}.events", type="topic", durable=True)  # type: ignore[no-untyped-call]
-
-
-def dead_letter_exchange() -> Exchange:
-    return Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)  # type: ignore[no-untyped-call]
-
-
-def dead_letter_queue(consumer: str) -> Queue:
-    return Queue(f"{consumer}.dead-letters", exchange=dead_letter_exchange(),  # type: ignore[no-untyped-call]
-                 routing_key=consumer, durable=True)
 
 
 def parse_retry_delays(value: object) -> tuple[float, ...]:
@@ -183,6 +180,9 @@ def declare(connection: Connection, entities: Iterable[Entity]) -> None:
         if key in seen and not isinstance(entity, Queue):
             continue
         seen.add(key)
+        if is_dead_letter_queue(entity):  # an older platform's classic one is kept, with a warning
+            declare_dead_letters(connection, consumer_of(entity))
+            continue
         entity.maybe_bind(channel)
         entity.declare()  # a Queue also declares its exchanges and (re)binds every binding
 

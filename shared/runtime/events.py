@@ -13,8 +13,9 @@
 - A handler that raises is retried after a delay that grows per attempt
   (EVENT_RETRY_DELAYS, through the broker's delay queues: shared.runtime.retries),
   up to EVENT_MAX_ATTEMPTS attempts; then the event is parked in
-  `<service>.dead-letters` with the reason. Either way the delivery is acknowledged,
-  so later events keep flowing.
+  `<service>.dead-letters` (a quorum queue) with the reason. Either way the delivery is
+  acknowledged once the broker has confirmed the copy, so later events keep flowing; a park
+  it refuses or does not confirm puts the event back in its queue after PARK_RETRY_PAUSE.
 The decorated method receives a validated `shared.events.Envelope`.
 The router counts what it handles (platform_events_handled_total, _failed_total) and
 keeps what the metrics service's projection lag needs (shared.runtime.ops)."""
@@ -25,6 +26,7 @@ from functools import partial
 from types import TracebackType
 from typing import Any
 
+import eventlet
 from kombu import Connection
 from kombu.message import Message
 from marshmallow import ValidationError
@@ -42,6 +44,8 @@ from shared.runtime.retries import RetryPolicy, delivery_attempt, retry_headers
 from shared.runtime.telemetry import EVENTS_FAILED, EVENTS_HANDLED
 
 log = logging.getLogger(__name__)
+
+PARK_RETRY_PAUSE = 10.0  # seconds before a message that could not be parked goes back to its queue
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -68,6 +72,7 @@ class ReliableEventHandler(EventHandler):
                                    f"{handler.event_type!r}")
             self.routes[handler.event_type] = handler
         self.is_router = handlers[0] is self
+        self.parks_in_quorum = True  # start() finds out
         self.in_flight: dict[int, datetime] = {}   # occurred_at of each event being handled
         self.last_applied: datetime | None = None  # occurred_at of the last event handled
         if self.is_router:
@@ -81,8 +86,9 @@ class ReliableEventHandler(EventHandler):
         # The dead-letter and delay queues must exist before the first failure, not at it.
         consumer = self.subscription.consumer
         with Connection(self.container.config["AMQP_URI"]) as conn:  # type: ignore[no-untyped-call]
-            topology.declare(conn, [topology.dead_letter_exchange(), topology.dead_letter_queue(consumer),
-                                    *topology.retry_queues(consumer, self.retries.used_delays())])
+            # False: an older platform's classic queue, kept (with a warning) until upgraded.
+            self.parks_in_quorum = topology.declare_dead_letters(conn, consumer)
+            topology.declare(conn, topology.retry_queues(consumer, self.retries.used_delays()))
         super().start()
 
     def stop(self) -> None:
@@ -96,14 +102,12 @@ class ReliableEventHandler(EventHandler):
             envelope = load_envelope(body)
         except ValidationError as exc:
             EVENTS_FAILED.labels(self.container.service_name, self._type_label(body)).inc()
-            self.park(message, body, reason="contract_violation", error=str(exc.messages))
-            self.queue_consumer.ack_message(message)
+            self.park_or_return(message, body, reason="contract_violation", error=str(exc.messages))
             return
         handler = self.routes.get(envelope.type)
         if handler is None:  # bound by an older deployment of this service, say
             EVENTS_FAILED.labels(self.container.service_name, envelope.type).inc()
-            self.park(message, body, reason="no_handler", error=f"no handler for {envelope.type!r}")
-            self.queue_consumer.ack_message(message)
+            self.park_or_return(message, body, reason="no_handler", error=f"no handler for {envelope.type!r}")
             return
         context_data = self.unpack_message_headers(message)
         context_data["correlation_id"] = envelope.correlation_id
@@ -117,13 +121,26 @@ class ReliableEventHandler(EventHandler):
 
     def handle_undecodable(self, message: Message, exc: Exception) -> None:
         EVENTS_FAILED.labels(self.container.service_name, "unknown").inc()
+        self.park_or_return(message, None, reason="undecodable", error=f"{type(exc).__name__}: {exc}")
+
+    def park_or_return(self, message: Message, body: object, **why: Any) -> None:
+        """Parks the message and acks it; if parking fails, the message goes back to its queue."""
         try:
-            self.park(message, None, reason="undecodable", error=f"{type(exc).__name__}: {exc}")
-        except Exception:  # as handle_result: the broker's delivery limit dead-letters it in the end
-            log.exception("could not park an undecodable event; requeueing")
-            self.queue_consumer.requeue_message(message)
+            self.park(message, body, **why)
+        except Exception:
+            log.exception("could not park an event; it goes back to its queue in %gs", PARK_RETRY_PAUSE)
+            self.requeue_later(message)
             return
         self.queue_consumer.ack_message(message)
+
+    def requeue_later(self, message: Message) -> None:
+        """Requeued after a pause, not at once: every return counts against the broker's delivery
+        limit, and a dead-letter queue that is away (a quorum queue electing a leader, an older
+        classic one whose node is down) needs seconds, which a tight loop would burn through."""
+        def requeue() -> None:
+            eventlet.sleep(PARK_RETRY_PAUSE)
+            self.queue_consumer.requeue_message(message)
+        self.container.spawn_managed_thread(requeue, identifier="ReliableEventHandler.requeue_later")
 
     def handle_result(self, message: Message, body: object, worker_ctx: WorkerContext, result: Any = None,
                       exc_info: ExcInfo | None = None) -> tuple[Any, ExcInfo | None]:
@@ -146,10 +163,11 @@ class ReliableEventHandler(EventHandler):
                             attempt, self.retries.max_attempts, delay, exc_info=exc_info)
                 self.retry_later(message, attempt, delay)
         except Exception:
-            # Could not park or schedule: leave it to the broker (requeue at once; its
-            # delivery limit dead-letters a message that keeps coming back).
-            log.exception("could not %s event; requeueing", "park" if delay is None else "schedule the retry of")
-            self.queue_consumer.requeue_message(message)
+            # Could not park or schedule: back to the queue (the broker's delivery limit
+            # dead-letters a message that keeps coming back).
+            log.exception("could not %s event; it goes back to its queue in %gs",
+                          "park" if delay is None else "schedule the retry of", PARK_RETRY_PAUSE)
+            self.requeue_later(message)
             return result, exc_info
         self.queue_consumer.ack_message(message)  # only now that the broker holds the copy
         return result, exc_info
@@ -161,6 +179,10 @@ class ReliableEventHandler(EventHandler):
         return value if isinstance(value, str) and value in self.routes else "unknown"
 
     def park(self, message: Message, body: object, *, reason: str, error: str, attempts: int | None = None) -> None:
+        """Raises unless the broker confirmed the copy in the dead-letter queue: not confirmed (a
+        quorum queue without a majority), or returned as unroutable (mandatory: the queue is gone,
+        say mid-upgrade) instead of being confirmed and dropped. A classic queue is not declared
+        here: re-creating it as classic mid-upgrade would undo the upgrade."""
         headers = dict(message.headers or {})
         headers.update({
             "x-parked-reason": reason,
@@ -175,8 +197,9 @@ class ReliableEventHandler(EventHandler):
                                content_type=message.content_type or "application/octet-stream",
                                content_encoding=message.content_encoding or "binary",
                                routing_key=self.subscription.consumer, headers=headers,
-                               message_id=message.properties.get("message_id"),
-                               declare=[topology.dead_letter_queue(self.subscription.consumer)])
+                               message_id=message.properties.get("message_id"), mandatory=True,
+                               declare=[topology.dead_letter_queue(self.subscription.consumer)]
+                               if self.parks_in_quorum else [])
 
     def retry_later(self, message: Message, attempt: int, delay: float) -> None:
         consumer = self.subscription.consumer

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "tools" / "platformctl"))  # as `make install` doe
 from platformctl.cli import main  # noqa: E402
 
 SUBCOMMANDS = [[], ["status"], ["dead-letters"], ["dead-letters", "list"], ["dead-letters", "show"],
-               ["dead-letters", "replay"], ["dead-letters", "discard"], ["metrics"], ["metrics", "reconcile"],
+               ["dead-letters", "replay"], ["dead-letters", "discard"], ["dead-letters", "upgrade"], ["metrics"],
+               ["metrics", "reconcile"],
                ["metrics", "rebuild"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["migrate"],
                ["topology"], ["iati"], ["iati", "import"], ["iati", "export"]]
 

@@ -4,7 +4,7 @@ message over its delivery limit there too). Reading never loses one: see platfor
 import argparse
 from typing import Any
 
-from platformctl import output, replay
+from platformctl import output, replay, upgrade
 from platformctl.errors import CtlError
 from platformctl.options import common
 from platformctl.parked import each_queue, taken
@@ -14,17 +14,20 @@ COLUMNS = ("consumer", "id", "type", "reason", "age", "attempts", "error")
 DESCRIPTION = """The events parked in each consumer's <consumer>.dead-letters queue: a handler's last failure,
 a contract violation, or a message RabbitMQ dead-lettered over its delivery limit. Looking removes
 nothing; replay removes an event only once the broker has confirmed its copy back in its queue;
-discard needs a --reason, which is logged. More: docs/operations.md, Dead letters."""
+discard needs a --reason, which is logged. The queues are quorum queues (replicated over a
+cluster's nodes); upgrade makes an older platform's classic ones quorum, keeping every parked
+event. More: docs/operations.md, Dead letters."""
 EXAMPLES = """examples:
   platformctl dead-letters list --consumer metrics
   platformctl dead-letters show 5f0c...
   platformctl dead-letters replay --reason handler_error --older-than 10m --dry-run
   platformctl dead-letters discard 5f0c... --reason "superseded by a corrected import"
+  platformctl dead-letters upgrade      # once, on a platform whose dead-letter queues are classic
 """
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("dead-letters", help="list, show, replay or discard parked events",
+    parser = subparsers.add_parser("dead-letters", help="list, show, replay, discard or upgrade parked events",
                                    description=DESCRIPTION, epilog=EXAMPLES,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -43,6 +46,9 @@ def register(subparsers: Any) -> None:
     add_all(drop)
     drop.add_argument("--reason", required=True, dest="why", help="why they are thrown away (logged)")
     drop.add_argument("--dry-run", action="store_true", help="say what would be discarded, change nothing")
+    move = actions.add_parser("upgrade", parents=[common()], help="make classic dead-letter queues quorum queues",
+                              description=upgrade.__doc__)
+    move.add_argument("--consumer", help="only this consumer's queue (default: every consumer's)")
     for action in (again, drop):
         action.set_defaults(needs_selection=action)
     parser.set_defaults(func=run)
@@ -56,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         return list_parked(args)
     if args.action == "show":
         return show(args)
+    if args.action == "upgrade":
+        return upgrade.run(args)
     return replay.run(args)
 
 
