@@ -47,7 +47,7 @@ def hierarchies(draw, max_programmes=5):
 
 def nested(parts):
     """{(dimension, category): value} as results write it: {dimension: {category: value}}."""
-    out = {}
+    out: dict[str, dict[str, Decimal]] = {}
     for (dimension, category), value in parts.items():
         out.setdefault(dimension, {})[category] = value
     return out
@@ -76,7 +76,7 @@ def weights(o):
 
 
 def added(dicts, signs=None):
-    out = {}
+    out: dict[tuple[str, str], Decimal] = {}
     for d, sign in zip(dicts, signs or [1] * len(dicts), strict=True):
         for k, v in d.items():
             out[k] = out.get(k, Decimal(0)) + sign * v
@@ -84,7 +84,7 @@ def added(dicts, signs=None):
 
 
 def latest_of_each_series(obs):
-    best = {}
+    best: dict[tuple[str, ...], Observation] = {}
     for o in obs:
         if o.series not in best or o.end > best[o.series].end:
             best[o.series] = o
