@@ -13,7 +13,7 @@ $(STAMP): constraints.txt pyproject.toml $(foreach s,$(SERVICES),services/$(s)/p
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e . $(foreach s,$(SERVICES),-e services/$(s)) -e tools/platformctl \
 		pytest pytest-timeout hypothesis requests schemathesis ruff mypy types-PyYAML \
-		selenium axe-core-python kubernetes-validate
+		selenium axe-core-python kubernetes-validate "moto[s3]" flask flask-cors
 	touch $(STAMP)
 
 install: $(STAMP)

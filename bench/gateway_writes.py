@@ -35,6 +35,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 from bench import _wrk  # noqa: E402
 from bench._write_load import Client, programme_body, run_load  # noqa: E402
 from bench.gateway_progress import free_port, machine, make_vhost, stop  # noqa: E402
+from scripts.plans import open_plan_files  # noqa: E402
 from scripts.run_platform import config_path, migrate, platform_env, service_class, wait_for_http  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,7 @@ def platform(work: Path, broker: str, port: int, bare_port: int, procs: list) ->
     env = platform_env(port, broker)
     env.update(PLATFORM_VAR_DIR=str(work), PLATFORM_ADMIN_KEY=KEY, LOG_LEVEL="WARNING", PYTHONWARNINGS="ignore",
                RATE_LIMIT_PER_MINUTE="1000000000", RATE_LIMIT_BURST="1000000000",
+               PLAN_FILES=open_plan_files(work / "plans"),   # the load enters 2018-2021 periods
                PYTHONPATH=os.pathsep.join([str(work), env.get("PYTHONPATH", "")]))
     for service in ("programmes", "grants", "metrics", "gateway"):
         if BACKEND == "postgres":

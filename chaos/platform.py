@@ -17,6 +17,7 @@ from urllib.parse import quote, urlparse, urlunparse
 
 from chaos.cluster import RabbitCluster
 from chaos.rabbit_node import RabbitNode
+from scripts.plans import open_plan_files
 from scripts.run_platform import METRICS_PORTS, SERVICES, platform_env, start_service, stop, wait_for_http
 from scripts.supervise import Supervised
 from shared.migrations import upgrade
@@ -81,7 +82,8 @@ class Platform:
         base_env = platform_env(self.ports[0], amqp)
         base_env.update(AMQP_URI=amqp, PLATFORM_VAR_DIR=str(self.dir), OUTBOX_RELAY_INTERVAL="0.5",
                         RPC_DEADLINE_SECONDS="5", PLATFORM_ADMIN_KEY=ADMIN_KEY, RATE_LIMIT_PER_MINUTE="600000",
-                        RATE_LIMIT_BURST="50000", LOG_LEVEL=os.environ.get("CHAOS_LOG_LEVEL", "WARNING"))
+                        RATE_LIMIT_BURST="50000", LOG_LEVEL=os.environ.get("CHAOS_LOG_LEVEL", "WARNING"),
+                        PLAN_FILES=open_plan_files(self.dir / "plans"))   # the load enters 2018-2021 periods
         broker = urlparse(amqp)
         for service in SERVICES:
             env = dict(base_env)

@@ -28,6 +28,7 @@ PROGRAMMES = [
 ]
 PERIODS = [("2018-07-01", "2018-12-31"), ("2019-01-01", "2019-06-30"), ("2019-07-01", "2019-12-31"),
            ("2020-01-01", "2020-06-30")]
+HISTORY = {"start": "2018-01-01", "end": "2021-12-31"}   # the shipped plan's years: every period above
 INSTRUMENT = {"country_city": "country_programme", "global": "regional_programme"}
 
 
@@ -55,6 +56,11 @@ def programme(api: Api, title, theme, window, sdg, country, cities) -> dict:
             "cities": [{"name": n, "country": country, **({"latitude": la, "longitude": lo} if la else {})}
                        for n, la, lo in cities]}
     created = api.post("/v1/programmes", body)
+    # Historical figures: the plan's calendar has locked its periods; an admin reopens the plan's years
+    # for the programme (a reopening holds every period within it), as for figures imported late.
+    until = (datetime.now(timezone.utc) + timedelta(days=7)).date().isoformat()
+    api.post(f"/v1/programmes/{created['id']}/reopenings",
+             {"period": HISTORY, "reason": "demo: historical figures", "until": until})
     return api.post(f"/v1/programmes/{created['id']}/status", {"status": "implementation"})
 
 

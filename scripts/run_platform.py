@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from scripts.supervise import Supervised, supervise
+from shared.config import DEFAULT_AMQP_URI
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("programmes", "grants", "metrics", "gateway")
 DATABASE_SERVICES = ("programmes", "grants", "metrics", "gateway")
-DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 # Each back-end service's /metrics, /livez, /readyz (docs/observability.md); one environment
 # runs them all here, so <SERVICE>_METRICS_PORT becomes that process's METRICS_PORT.
 METRICS_PORTS = {"programmes": 9101, "grants": 9102, "metrics": 9103}

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from shared.rollup import YEAR_RULES
+
 PLANS_DIR = Path(__file__).parent / "reference_data" / "plans"
 REQUIRED = ("id", "title", "period", "objective", "themes", "windows", "indicators")
 
@@ -38,7 +40,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 
 def _check_reporting(path: str | os.PathLike[str], reporting: dict[str, Any]) -> None:
-    """The plan's reporting rules (docs/programmes.md, "Periods and locks", "Approval levels")."""
+    """The plan's reporting rules (docs/programmes.md: "Periods and locks", "Approval levels", and
+    "Indicators" for irregular periods)."""
     grace = reporting.get("grace_days")
     if grace is not None and (not isinstance(grace, int) or isinstance(grace, bool) or grace < 0):
         raise PlanError(f"{path}: reporting.grace_days must be a whole number of days >= 0")
@@ -46,6 +49,9 @@ def _check_reporting(path: str | os.PathLike[str], reporting: dict[str, Any]) ->
         raise PlanError(f"{path}: reporting.approval_levels must be 1 or 2")
     if not isinstance(reporting.get("first_level_counts", False), bool):
         raise PlanError(f"{path}: reporting.first_level_counts must be true or false")
+    if reporting.get("irregular_periods", "period_end") not in YEAR_RULES:
+        raise PlanError(f"{path}: reporting.irregular_periods must be one of {', '.join(YEAR_RULES)}, "
+                        f"not {reporting['irregular_periods']!r}")
 
 
 def plan_files() -> list[Path]:

@@ -7,19 +7,27 @@ cumulative: everything so far) and a roll-up rule (sum, latest, max). A series i
 one running figure (a programme in a city): within a series, per-period values of a `sum`
 indicator add up and a cumulative one counts its latest value only (never added across
 periods); series then combine by the rule. Percentages add numerators and denominators and
-divide at the end: never an average of percentages. A value belongs to the year its period
-ends (an 18-month period ending in 2023 counts in 2023)."""
+divide at the end: never an average of percentages.
+
+Years: a period within one calendar year counts in it. An irregular period (across years, e.g.
+18 months) counts by the rule the plan states (YEAR_RULES): in the year it ends (`period_end`,
+the default), in the year it starts (`period_start`), or `pro_rata`: a summed value split
+across its years by days, exact to the platform's four places (shared.apportion); a `latest`
+or `max` figure is a level, not a quantity, so pro rata it counts whole in each year covered."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from shared.apportion import split
 
 KINDS = ("unit", "percentage", "qualitative")
 REPORTING = ("per_period", "cumulative")
 RULES = ("sum", "latest", "max")
 DEFAULT_RULE = {"unit": "sum", "percentage": "sum", "qualitative": "latest"}
+YEAR_RULES = ("period_end", "period_start", "pro_rata")
 ALLOWED_RULES = {"unit": RULES, "percentage": ("sum", "latest"), "qualitative": ("latest", "max")}
 HUNDRED = Decimal(100)
 Parts = dict[tuple[str, str], Decimal]   # (dimension, category) -> value
@@ -56,6 +64,11 @@ class Observation:
     numerator: Decimal | None = None    # percentages; without them a value weighs as value/100
     denominator: Decimal | None = None
     parts: Parts = field(default_factory=dict)
+    start: date | None = None      # start of the period (None: counts in the year of `end`)
+    year_rule: str = "period_end"  # YEAR_RULES: how the period counts if it spans years
+
+    def irregular(self) -> bool:
+        return self.start is not None and self.start.year != self.end.year
 
 
 @dataclass(frozen=True)
@@ -134,23 +147,54 @@ def total(observations: Iterable[Observation], sem: Semantics, *, upto: date | N
 
 
 def in_year(observations: Iterable[Observation], sem: Semantics, year: int) -> Figure:
-    """The figure of one calendar year: values of periods ending in it; for a cumulative `sum`
-    indicator, each series' growth over the year (its latest value by the year's end less its
-    latest by the end of the year before)."""
-    observations = list(observations)
+    """The figure of one calendar year: what each value adds to the year by its period's rule; for a
+    cumulative `sum` indicator, each series' growth over the year (each value less the series'
+    previous one counts where its period counts), so the years add up to the total."""
+    return combine((f for y, f in _counted(observations, sem) if y == year), sem)
+
+
+def _counted(observations: Iterable[Observation], sem: Semantics) -> Iterator[tuple[int, Figure]]:
+    """(year, figure) pieces: what each value (a cumulative sum: each growth) adds to which year."""
     if not (sem.rollup == "sum" and sem.reporting == "cumulative"):
-        return total([o for o in observations if o.end.year == year], sem)
-    out = Figure()
+        for o in observations:
+            yield from _pieces(o, _from(o, sem), sem)
+        return
     for obs in _by_series(observations).values():
-        now = total(obs, sem, upto=date(year, 12, 31))
-        if now.end is None or now.end.year != year:
-            continue
-        out = _add(out, _add(now, total(obs, sem, upto=date(year - 1, 12, 31)), -1))
-    return out
+        previous = Figure()
+        for o in sorted(obs, key=lambda o: (o.end, _from(o, sem).amount)):   # the order `latest` takes
+            figure = _from(o, sem)
+            yield from _pieces(o, _add(figure, previous, -1), sem)
+            previous = figure
+
+
+def _pieces(o: Observation, figure: Figure, sem: Semantics) -> Iterator[tuple[int, Figure]]:
+    spans = _spans(o)
+    if len(spans) == 1:
+        yield spans[0][0], figure
+    elif sem.rollup != "sum":
+        yield from ((y, figure) for y, _ in spans)
+    else:
+        weights = [days for _, days in spans]
+        amounts, denominators = split(figure.amount, weights), split(figure.denominator, weights)
+        parts = {k: split(v, weights) for k, v in figure.parts.items()}
+        for i, (y, _) in enumerate(spans):
+            yield y, Figure(amounts[i], denominators[i], {k: v[i] for k, v in parts.items() if v[i]},
+                            min(date(y, 12, 31), o.end))
+
+
+def _spans(o: Observation) -> list[tuple[int, int]]:
+    """(year, days) the period counts in, by its rule: one year, or pro rata each year it covers."""
+    if o.start is None or not o.irregular() or o.year_rule == "period_end":
+        return [(o.end.year, 1)]
+    if o.year_rule == "period_start":
+        return [(o.start.year, 1)]
+    return [(y, (min(date(y, 12, 31), o.end) - max(date(y, 1, 1), o.start)).days + 1)
+            for y in range(o.start.year, o.end.year + 1)]
 
 
 def years(observations: Iterable[Observation]) -> list[int]:
-    return sorted({o.end.year for o in observations})
+    """The years values count in (by each period's rule)."""
+    return sorted({y for o in observations for y, _ in _spans(o)})
 
 
 def achievement(actual: Decimal | None, target: Decimal | None) -> Decimal | None:

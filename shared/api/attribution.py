@@ -19,6 +19,8 @@ class ContributorOut(StrictSchema):
     paths = fields.List(fields.Dict(), metadata={
         "description": "contributor -> fund (contributed / fund_received = contributor_share) -> grant "
                        "(disbursed / programme_disbursed = grant_share) -> programme (results) -> credited"})
+    links = fields.Dict(metadata={"description": "per figure: the URL of the results of the programmes credited "
+                                                 "(the drill-down with `contributor=`; its summary explains it)"})
 
 
 class AttributionOut(StrictSchema):

@@ -100,6 +100,8 @@ class BreakdownItemOut(StrictSchema):
     name = Text(allow_none=True)
     figures = fields.Dict()
     money = fields.List(fields.Dict())
+    links = fields.Dict(metadata={"description": "per figure: the URL of the approved results behind this cell "
+                                                 "(the drill-down filtered by the dimension; a null key: `none`)"})
 
 
 class BreakdownOut(StrictSchema):
@@ -116,7 +118,9 @@ class HistoryOut(StrictSchema):
     as_of = Text(allow_none=True)
     today = Text()
     figures = fields.List(fields.Dict(), metadata={"description": "per figure: series [{period_end, value, "
-                                                                  "added}] and projection"})
+                                                                  "added, link}] and projection; `link`: the "
+                                                                  "results behind the point (periods ended by "
+                                                                  "then: `through=`)"})
     updated_at = UTCDateTime(allow_none=True)
 
 

@@ -4,6 +4,7 @@ which AWS, MinIO and Ceph all accept) signed with AWS Signature Version 4, over 
 published examples (tests/unit/test_storage.py)."""
 import hashlib
 import hmac
+import re
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
@@ -12,6 +13,7 @@ import requests
 from shared.storage import StorageUnavailable, StoredFileMissing, check_key
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+ERROR_CODE = re.compile(rb"<Code>([A-Za-z0-9.]{1,64})</Code>")   # S3's error document names its reason
 
 
 def _hmac(key: bytes, text: str) -> bytes:
@@ -48,7 +50,8 @@ class S3Storage:
 
     def _send(self, method: str, key: str, body: bytes = b"", headers: dict[str, str] | None = None,
               missing_ok: bool = False) -> requests.Response:
-        """The answer, StoredFileMissing on 404 (unless `missing_ok`), StorageUnavailable on any other failure."""
+        """The answer; StoredFileMissing when the object is not there (unless `missing_ok`); StorageUnavailable
+        on any other failure, with S3's reason (a 404 NoSuchBucket is a misconfiguration, not a missing file)."""
         url = f"{self.base}/{quote(check_key(key), safe='/-_.~')}"
         signed = sign(method, url, headers or {}, body, access_key=self.access_key, secret_key=self.secret_key,
                       region=self.region, now=datetime.now(timezone.utc))
@@ -56,11 +59,15 @@ class S3Storage:
             response = requests.request(method, url, data=body or None, headers=signed, timeout=self.timeout)
         except requests.RequestException as exc:
             raise StorageUnavailable(f"{method} {self.base}: {type(exc).__name__}") from exc
-        if response.status_code == 404 and not missing_ok:
+        if response.status_code < 300:
+            return response
+        found = ERROR_CODE.search(response.content[:4096])
+        code = found.group(1).decode() if found else ""
+        if response.status_code == 404 and code in ("", "NoSuchKey"):
+            if missing_ok:
+                return response
             raise StoredFileMissing(key)
-        if response.status_code >= 300 and response.status_code != 404:
-            raise StorageUnavailable(f"{method} {self.base}: {response.status_code}")
-        return response
+        raise StorageUnavailable(f"{method} {self.base}: {response.status_code} {code}".rstrip())
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self._send("PUT", key, data, {"content-type": content_type})

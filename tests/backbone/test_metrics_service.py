@@ -88,7 +88,8 @@ def test_events_in_figures_and_progress_events_out(container_factory, service_co
         by_theme = rpc.metrics.get_breakdown("theme", PLAN_ID)
         assert by_theme["items"][0]["key"] == "gender_equality"
         assert rpc.metrics.get_history()["figures"][0]["series"] == [
-            {"period_end": "2020-06-30", "value": 20000, "added": 20000}]
+            {"period_end": "2020-06-30", "value": 20000, "added": 20000,
+             "link": f"/v1/objective/progress/figures/people_reached/results?plan={PLAN_ID}&through=2020-06-30"}]
         assert rpc.metrics.get_pipeline()["applications_under_review"] == 0
 
         # the last published progress is the final state, exactly as GET answers it

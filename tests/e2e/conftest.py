@@ -1,5 +1,6 @@
 """The whole platform as processes, as `make run` starts it, once per backend."""
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,7 +19,7 @@ ADMIN_HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
 @contextmanager
 def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path_factory, session=None, var_dir=None,
                      **extra_env):
-    """The four services as processes on `backend`; yields the gateway's base URL. Logs and
+    """The four services as processes on `backend`; yields the gateway's base URL (a Platform). Logs and
     SQLite files go to `var_dir` (default: a fresh temporary directory). Its vhost and
     databases are deleted when it stops: piled up over a session they slow the broker down."""
     var_dir = var_dir or tmp_path_factory.mktemp(f"platform-{backend}")
@@ -44,9 +45,15 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
             shutil.copyfile(template.removeprefix("sqlite:///"), Path(env["PLATFORM_VAR_DIR"]) / f"{service}.sqlite3")
     procs = [start_service(service, env, var_dir) for service in SERVICES]
     base = f"http://127.0.0.1:{port}"
+
+    def restart(service, **changes):
+        i = SERVICES.index(service)
+        stop([procs[i]])
+        procs[i] = start_service(service, {**env, **changes}, var_dir)
+
     try:
         wait_for_http(f"{base}/health", procs=procs)
-        yield base
+        yield Platform(base, restart)
     finally:
         if session is not None and session.testsfailed:
             for service in SERVICES:
@@ -55,6 +62,19 @@ def running_platform(backend, vhost_factory, postgres_database_factory, tmp_path
                     print(f"--- {service} log ---\n{log.read_text()[-4000:]}")
         _stop_in_background(procs, lambda: [vhost_factory.delete(amqp_uri),
                                             *map(postgres_database_factory.drop, databases)])
+
+
+class Platform(str):
+    """The gateway's base URL (a str: tests join paths to it) that can restart one of its
+    services, e.g. with another file the service reads once at start-up: `restart(service,
+    **env_changes)`. The restarted service takes requests once its queues are consumed again:
+    wait for an answer of it."""
+    restart: Callable[..., None]
+
+    def __new__(cls, base, restart):
+        made = super().__new__(cls, base)
+        made.restart = restart
+        return made
 
 
 def _stop_in_background(procs, cleanup) -> None:

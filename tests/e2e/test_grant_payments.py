@@ -1,11 +1,12 @@
-"""Grants as funds manage them, through the API with the four services as processes (one SQLite
-platform: the rules are the grants service's, tested on SQLite and PostgreSQL in
-services/grants/tests/integration/test_grants_{conflicts,agreements,payments}.py):
+"""Grants as funds manage them, through the API with the four services as processes, on SQLite
+and PostgreSQL (the rules themselves: services/grants/tests/integration/test_grants_{conflicts,
+agreements,payments}.py):
 
 - conflicts of interest: a reviewer declares a conflict and is recused (its review refused, the
   one it gave no longer counting); a partner organisation named on the application is
   conflicted; an administrator assigns only unconflicted reviewer keys; a `private` call shows
-  each reviewer its own review only; the applicant's keys see an assignment in the feed without
+  each reviewer its own review only, a `shared` one the others' too once it has reviewed (its own
+  only once it declared a conflict); the applicant's keys see an assignment in the feed without
   who, and a declared conflict not at all;
 - contracts and payments: the agreement signed by the grantee and countersigned by the fund
   before a tranche is paid; a payment request in euros approved by programme staff then finance
@@ -15,7 +16,7 @@ from decimal import Decimal
 import pytest
 import requests
 
-from tests.e2e.conftest import ADMIN_KEY, running_platform
+from tests.e2e.conftest import ADMIN_KEY
 from tests.grants_flow import REVIEW, Http, application_body, call_body, fund_body, money
 from tests.helpers import wait_until
 from tests.programmes_flow import programme_body
@@ -24,14 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 JINJA = {"ref": "XM-PAY-JINJA", "name": "Jinja Municipal Council", "type": "11"}
 CONFLICT_JINJA = {"ref": "XM-CONFLICT-JINJA", "name": "Jinja Municipal Council", "type": "11"}
+SHARED_JINJA = {"ref": "XM-SHARED-JINJA", "name": "Jinja Municipal Council", "type": "11"}
 PARTNER = "XM-CONFLICT-KCCA"   # named on an application as a partner organisation
-
-
-@pytest.fixture(scope="module")
-def sqlite_platform(vhost_factory, postgres_database_factory, tmp_path_factory, request):
-    with running_platform("sqlite", vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session) as base:
-        yield base
 
 
 def staff_key(admin, scopes, organisation="XM-PAY-SECRETARIAT"):
@@ -39,30 +34,35 @@ def staff_key(admin, scopes, organisation="XM-PAY-SECRETARIAT"):
                                                          "scopes": ["read", *scopes]}), 201)["key"])
 
 
+def funded_call(admin, **changes):
+    """A USD fund with 100,000 received and a call open on it: (fund, call)."""
+    fund = admin.ok(admin.post("/v1/funds", fund_body()), 201)
+    pledge = admin.ok(admin.post("/v1/contributions", {"fund_id": fund["id"], "contributor": "Sweden",
+                                                       "amount": money("100000.00")}), 201)
+    admin.ok(admin.post(f"/v1/contributions/{pledge['id']}/receipts", {}), 201)
+    return fund, admin.ok(admin.post("/v1/calls", call_body(fund["id"], **changes)), 201)
+
+
 def disbursed_usd(platform):
     body = requests.get(f"{platform}/v1/objective/progress", timeout=5).json()
     return Decimal(next((f["disbursed"] for f in body.get("funds", []) if f["currency"] == "USD"), "0"))
 
 
-def test_a_countersigned_grant_is_paid_after_two_approvals_a_failure_and_a_retry(sqlite_platform):
-    admin = Http(sqlite_platform, ADMIN_KEY)
+def test_a_countersigned_grant_is_paid_after_two_approvals_a_failure_and_a_retry(platform):
+    admin = Http(platform, ADMIN_KEY)
     jinja = admin.as_key(admin.new_key(JINJA["ref"], "partner"))
     staff, finance, other_finance = staff_key(admin, ["programme"]), staff_key(admin, ["finance"]), staff_key(
         admin, ["finance"], organisation=JINJA["ref"])
     admin.ok(admin.post("/v1/rates", {"rates": [{"from_currency": "EUR", "to_currency": "USD",
                                                   "effective_date": "2020-01-01", "rate": "1.1037"}]}), 201)
     programme = admin.ok(admin.post("/v1/programmes", programme_body("Jinja payments", org=JINJA)), 201)
-    fund = admin.ok(admin.post("/v1/funds", fund_body()), 201)
-    pledge = admin.ok(admin.post("/v1/contributions", {"fund_id": fund["id"], "contributor": "Sweden",
-                                                       "amount": money("100000.00")}), 201)
-    admin.ok(admin.post(f"/v1/contributions/{pledge['id']}/receipts", {}), 201)
-    call = admin.ok(admin.post("/v1/calls", call_body(fund["id"], required_reviews=1)), 201)
+    fund, call = funded_call(admin, required_reviews=1)
     app = jinja.ok(jinja.post("/v1/applications", application_body(call["id"], programme["id"],
                                                                     applicant_organisation=None)), 201)
     admin.ok(admin.post(f"/v1/applications/{app['id']}/reviews", REVIEW), 201)
     grant = admin.ok(admin.post(f"/v1/applications/{app['id']}/determination",
                                 {"decision": "award", "reasons": ["good"]}))["grant"]
-    before = disbursed_usd(sqlite_platform)
+    before = disbursed_usd(platform)
 
     payment = jinja.ok(jinja.post(f"/v1/grants/{grant['id']}/payments", {
         "tranche": 1, "amount": money("12345.67", "EUR"), "value_date": "2020-07-01", "reference": "INV-1"}), 201)
@@ -108,8 +108,8 @@ def test_a_countersigned_grant_is_paid_after_two_approvals_a_failure_and_a_retry
                                          409)["detail"]
 
     # metrics counts the paid money once (the failure moved none)
-    wait_until(lambda: disbursed_usd(sqlite_platform) != before, timeout=20, message="metrics to count the payment")
-    assert disbursed_usd(sqlite_platform) - before == Decimal("13625.92")
+    wait_until(lambda: disbursed_usd(platform) != before, timeout=20, message="metrics to count the payment")
+    assert disbursed_usd(platform) - before == Decimal("13625.92")
     def of_grant(client, event_type):
         items = client.ok(client.get("/v1/events", params={"type": event_type, "limit": 500}))["items"]
         return [e["payload"] for e in items if e["payload"]["grant_id"] == grant["id"]]
@@ -136,16 +136,11 @@ def fields_of(response, status):
     return {e["field"] for e in problem(response, status).get("errors", [])}
 
 
-def test_a_conflicted_reviewer_is_recused_and_never_assigned(sqlite_platform):
-    admin = Http(sqlite_platform, ADMIN_KEY)
+def test_a_conflicted_reviewer_is_recused_and_never_assigned(platform):
+    admin = Http(platform, ADMIN_KEY)
     jinja = admin.as_key(admin.new_key(CONFLICT_JINJA["ref"], "partner"))
     programme = admin.ok(admin.post("/v1/programmes", programme_body("Jinja stalls", org=CONFLICT_JINJA)), 201)
-    fund = admin.ok(admin.post("/v1/funds", fund_body()), 201)
-    pledge = admin.ok(admin.post("/v1/contributions", {"fund_id": fund["id"], "contributor": "Sweden",
-                                                       "amount": money("100000.00")}), 201)
-    admin.ok(admin.post(f"/v1/contributions/{pledge['id']}/receipts", {}), 201)
-    call = admin.ok(admin.post("/v1/calls", call_body(fund["id"], required_reviews=2,
-                                                      review_visibility="private")), 201)
+    _, call = funded_call(admin, required_reviews=2, review_visibility="private")
     assert call["review_visibility"] == "private"
     app = jinja.ok(jinja.post("/v1/applications", application_body(
         call["id"], programme["id"], applicant_organisation=None, partner_organisations=[PARTNER])), 201)
@@ -206,3 +201,33 @@ def test_a_conflicted_reviewer_is_recused_and_never_assigned(sqlite_platform):
             of_app(jinja, "reviewer.assigned")] == [set()]
     assert of_app(jinja, "conflict.declared") == [] and of_app(sida, "conflict.declared") == []
     assert of_app(sida, "reviewer.assigned")[0]["payload"]["reviewer"] == oecd_id
+
+
+def test_a_shared_call_shows_a_reviewer_the_others_reviews_once_it_has_reviewed(platform):
+    admin = Http(platform, ADMIN_KEY)
+    jinja = admin.as_key(admin.new_key(SHARED_JINJA["ref"], "partner"))
+    programme = admin.ok(admin.post("/v1/programmes", programme_body("Jinja drains", org=SHARED_JINJA)), 201)
+    _, call = funded_call(admin, required_reviews=3)
+    assert call["review_visibility"] == "shared"    # the default
+    app = jinja.ok(jinja.post("/v1/applications", application_body(call["id"], programme["id"],
+                                                                    applicant_organisation=None)), 201)
+    url = f"/v1/applications/{app['id']}"
+    (wb_id, wb), (sida_id, sida), (oecd_id, oecd) = (
+        reviewer_key(admin, org) for org in ("XM-DAC-44000", "SE-0", "XM-DAC-1"))
+
+    def seen(client):
+        """The reviewers whose reviews `client` sees, on the application and in the reviews list."""
+        on_app = sorted(r["reviewer"] for r in client.ok(client.get(url))["reviews"])
+        listed = client.ok(client.get("/v1/reviews", params={"application_id": app["id"]}))["items"]
+        assert sorted(r["reviewer"] for r in listed) == on_app
+        return on_app
+
+    wb.ok(wb.post(f"{url}/reviews", REVIEW), 201)
+    assert seen(sida) == [] and seen(wb) == [wb_id]      # others' only once it has reviewed
+    sida.ok(sida.post(f"{url}/reviews", REVIEW), 201)
+    assert seen(sida) == seen(wb) == sorted([wb_id, sida_id])
+    assert seen(oecd) == []
+    # a reviewer that declares a conflict sees its own review only
+    sida.ok(sida.post(f"{url}/conflicts", {"reason": "Sida co-funds the council's market"}), 201)
+    assert seen(sida) == [sida_id] and seen(wb) == sorted([wb_id, sida_id])
+    assert "reviews" not in jinja.ok(jinja.get(url))     # the applicant never sees reviews

@@ -2,7 +2,8 @@
 Work Programme with two projects, cities with and without coordinates, sectors, SDG tags,
 policy markers, a budget over three years, a grant awarded and disbursed, indicators with
 baseline and targets, approved and unapproved results with disaggregations). Every document
-validates against the XSD and carries the values docs/iati.md maps; unapproved values are
+validates against the XSD and carries the values docs/iati.md maps, each indicator's actuals
+rolled up over cities by its rule (percentage, max score, latest cumulative); unapproved values are
 absent; a partner exports only its own activities; filters work; bad filters are 422."""
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import pytest
 from lxml import etree
 
 from shared.iati.schema import safe_parser, validation_errors
-from tests.iati_portfolio import JINJA, rich_portfolio
+from tests.iati_portfolio import JINJA, PERIOD, rich_portfolio
 from tests.programmes_flow import city_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
@@ -76,6 +77,25 @@ def test_the_export_validates_and_carries_the_portfolio(world):
     assert period.xpath("actual[dimension/@name='reach']/@value") == ["1500"]
     assert period.xpath("actual[dimension/@name='sex'][dimension/@value='female']/@value") == ["800"]
     assert period.xpath("actual[dimension/@name='sex'][dimension/@value='male']/@value") == ["700"]
+
+
+def test_each_indicator_is_exported_by_its_roll_up_rule(world):
+    """A second city's approved values in the portfolio's period: over the two cities a percentage
+    comes from the numerators and denominators (64 / 110, neither the mean 50 nor the sum 100), a
+    score by its rule (max: 8, not 11), a cumulative count by its latest figure (latest: 400, not 650)."""
+    partner, admin, jwp = world["partner"], world["admin"], world["jwp"]
+    for code, value, city, ratio in (("women_led", "60", "Kisumu", {"numerator": "60", "denominator": "100"}),
+                                     ("satisfaction", "3", "Jinja", {}), ("connections", "400", "Kisumu", {})):
+        made = partner.ok(partner.post(f"/v1/programmes/{jwp['id']}/results", {
+            "indicator": code, "city_id": city_id(jwp, city), "period": PERIOD, "value": value, **ratio}), 201)
+        partner.ok(partner.post(f"/v1/results/{made['id']}/submit", {}))
+        admin.ok(admin.post(f"/v1/results/{made['id']}/approve", {}))
+    a = activity(xml(admin.get(ACTIVITIES, params={"organisation": world["org"]["ref"]})), jwp)   # XSD-valid
+
+    def actual(code):
+        return a.xpath("result/indicator[reference/@code=$code]/period[period-start/@iso-date=$start]/actual/@value",
+                       code=code, start=PERIOD["start"])
+    assert (actual("women_led"), actual("satisfaction"), actual("connections")) == (["58.18"], ["8"], ["400"])
 
 
 def test_unapproved_values_are_not_exported(world):

@@ -136,3 +136,35 @@ def test_the_iati_example_imports_and_its_export_is_valid_and_stable(empty):
     # what the platform kept of it makes the trip too: its own export reads back unchanged
     assert imported(empty, first) == {"AA-AAA-123456789-ABC123": "unchanged"}
     assert canonical(export(empty, EXAMPLE_ORG)) == canonical(first)
+
+
+def _without_comments(body):
+    doc = etree.fromstring(body, safe_parser())
+    for comment in doc.iter("comment"):
+        comment.getparent().remove(comment)
+    return canonical(etree.tostring(doc))
+
+
+def test_indicator_narratives_go_out_as_comments_of_approved_actuals_and_the_import_ignores_them(
+        trip, platform, empty):
+    """Runs after the trip: narratives written on A now, the import into B takes the new export unchanged."""
+    from tests.iati_portfolio import LATER, PERIOD
+    partner, jwp, org = trip["world"]["partner"], trip["world"]["jwp"], trip["org"]
+    texts = {"approved": "Drains cleared in Jinja & Kisumu;\nmore to come.", "pending": "Figures under review.",
+             "section": "Rains delayed the works."}
+    for subject, period, text in (({"indicator": "people_reached"}, PERIOD, texts["approved"]),
+                                  ({"indicator": "people_reached"}, LATER, texts["pending"]),
+                                  ({"category": "challenges"}, PERIOD, texts["section"])):
+        partner.ok(partner.post(f"/v1/programmes/{jwp['id']}/narratives", {"period": period, "text": text,
+                                                                           **subject}), 201)
+    body = export(platform, org)
+    [a] = etree.fromstring(body, safe_parser()).xpath("iati-activity[iati-identifier=$ref]",
+                                                      ref=jwp["iati_identifier"])
+    assert check_activity(a) == []
+    # one comment: the unapproved period's narrative waits for its figures, a report section has no place
+    assert [c.findtext("narrative") for c in a.iter("comment")] == [texts["approved"]]
+    [actual] = a.xpath("result/indicator[reference/@code='people_reached']/period[period-start/@iso-date=$start]"
+                       "/actual[comment]", start=PERIOD["start"])
+    assert actual.get("value") == "1500"   # the approved total of the period it tells about
+    assert imported(empty, body) == dict.fromkeys(trip["real"], "unchanged")   # ignored: no error, no change
+    assert canonical(export(empty, org)) == _without_comments(body)

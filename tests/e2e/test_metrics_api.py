@@ -183,6 +183,11 @@ def test_contributors_are_credited_with_the_results_their_money_financed(platfor
             Decimal(str(i["figures"][code])) for i in everyone["items"])
     assert [i["contributor"] for i in get(platform, "/v1/objective/progress/contributor",
                                           contributor=swiss)["items"]] == [swiss]
+    # the credit links to the results of the programme it is a share of, and explains the share
+    listed, behind = every_page(admin, credited["links"]["people_reached"], limit=200)
+    assert [i["programme_id"] for i in listed] == [programme["id"]] and behind["summary"]["value"] == 3000
+    assert behind["summary"]["contributor"] == {"contributor": sweden, "credited": 2000, "programmes": [
+        {"programme_id": programme["id"], "results": 3000, "share": "2/3", "credited": 2000}]}
     # as of yesterday the money had not arrived: nothing credited to it
     assert contributor_figures(platform, sweden, as_of=(date.today() - timedelta(days=1)).isoformat()) == 404
     bad = requests.get(f"{platform}/v1/objective/progress/contributor", params={"as_of": "soon"}, timeout=10)
@@ -278,3 +283,58 @@ def test_programme_totals_and_metrics_roll_up_cumulative_and_per_period_indicato
         post(platform, f"/v1/results/{result['id']}/approve", {})
     expected["people_reached"] = (Decimal(550), 550)
     wait_for(figures, lambda f: f == expected, within=10)
+
+
+def cell(base, dimension, key, **params):
+    return next((i for i in get(base, f"/v1/objective/progress/{dimension}", **params)["items"] if i["key"] == key),
+                None)
+
+
+def adds_up(client, link, value):
+    """The results a link lists (every page) add up to `value`, and so does its summary."""
+    listed, first = every_page(client, link, limit=200)
+    assert first["summary"]["results"] == len(listed) and first["summary"]["not_listed"] == 0
+    assert Decimal(str(first["summary"]["value"])) == sum((Decimal(str(i["value"])) for i in listed), Decimal(0)) \
+        == Decimal(str(value)), link
+    return listed, first
+
+
+def test_breakdown_cells_and_history_points_link_to_the_results_adding_up_to_them(platform):
+    admin, tag = Http(platform, ADMIN_KEY), uuid.uuid4().hex[:8]
+    programme = post(platform, "/v1/programmes", programme_body(f"Links e2e {tag}", themes=["cities_migration"]))
+    programme = post(platform, f"/v1/programmes/{programme['id']}/status", {"status": "implementation"})
+    mine = {approve(platform, programme, 120)["id"], approve(platform, programme, 30, city="Kisumu")["id"]}
+    ours, _ = wait_for(lambda: cell(platform, "programme", programme["id"]),
+                       lambda c: c is not None and c["figures"]["people_reached"]["value"] == 150, within=20)
+    listed, first = adds_up(admin, ours["links"]["people_reached"], 150)
+    assert {i["result_id"] for i in listed} == mine and first["filters"] == {"programme": programme["id"]}
+    cities = every_page(admin, ours["links"]["cities_reached"], limit=200)[1]["summary"]
+    assert cities["figure_value"] == ours["figures"]["cities_reached"]["value"] == 2   # Jinja and Kisumu
+    # every cell of every dimension the programme is in: the results behind it add up to it
+    for dimension, key in (("theme", "cities_migration"), ("window", "country_city"), ("country", "KE"),
+                           ("city", next(c["id"] for c in programme["cities"] if c["name"] == "Kisumu"))):
+        there = cell(platform, dimension, key)
+        listed, _ = adds_up(admin, there["links"]["people_reached"], there["figures"]["people_reached"]["value"])
+        assert mine & {i["result_id"] for i in listed}, (dimension, key)
+    # as of a date: yesterday the results (approved today) were not behind the cell; today they are
+    today = datetime.now(timezone.utc).date()
+    assert cell(platform, "programme", programme["id"], as_of=(today - timedelta(days=1)).isoformat()) is None
+    then = cell(platform, "programme", programme["id"], as_of=today.isoformat())
+    assert f"as_of={today.isoformat()}" in then["links"]["people_reached"]
+    adds_up(admin, then["links"]["people_reached"], 150)
+    # every point of the history: the results whose period ended by its date
+    for as_of in (None, today.isoformat()):
+        history = get(platform, "/v1/objective/history", **({"as_of": as_of} if as_of else {}))
+        for point in next(f for f in history["figures"] if f["code"] == "people_reached")["series"]:
+            adds_up(admin, point["link"], point["value"])
+    # the public sees the same summary, nothing listed; a bad filter is a 422 naming it
+    public = get(platform, ours["links"]["people_reached"].split("?")[0], plan=first["plan_id"],
+                 programme=programme["id"])
+    assert public["items"] == [] and public["summary"]["not_listed"] == 2 and public["summary"]["value"] == 150
+    nobody = get(platform, ours["links"]["people_reached"].split("?")[0], programme=f"p-{tag}")   # no probing ids
+    assert nobody["items"] == [] and nobody["summary"]["results"] == 0
+    for bad, field in (({"theme": "nope"}, "theme"), ({"through": "soon"}, "through"), ({"country": "XX"}, "country"),
+                       ({"programme": "p" * 37}, "programme"), ({"contributor": f"Nobody {tag}"}, "contributor")):
+        refused = requests.get(f"{platform}/v1/objective/progress/figures/people_reached/results", params=bad,
+                               timeout=10)
+        assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == [field], refused.text

@@ -29,7 +29,8 @@ A = {"ref": "XM-REFS-A", "name": "Partner A", "type": "11"}
 B = {"ref": "XM-REFS-B", "name": "Partner B", "type": "11"}
 ARUA = {"name": "Arua", "country": "UG"}   # a city of A's programme only
 # codes, numbers and organisations that name something
-REFERENCE_NAMES = ("indicator", "tranche", "report", "organisation", "applicant_organisation", "recipient")
+REFERENCE_NAMES = ("indicator", "tranche", "report", "organisation", "applicant_organisation", "recipient", "programme",
+                   "city", "contributor")
 
 
 # --- the references of a route, from its @api metadata -----------------------------------------
@@ -152,6 +153,14 @@ TABLE = {
     ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/submission", "path:programme_id"): Try(),
     ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/submission", "path:item_id"): SCOPED.format(
         "the programme"),
+    ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/approval", "path:programme_id"): Try(),
+    ("POST", "/v1/programmes/{programme_id}/report-schedule/{item_id}/approval", "path:item_id"): SCOPED.format(
+        "the programme"),
+    # city filters name city records, which every key reads; the results they select are the caller's
+    **{("GET", path, "query:city"): SHARED.format("city records") for path in (
+        "/v1/programmes", "/v1/programmes/{programme_id}/results", "/v1/results", "/v1/results/export.csv",
+        "/v1/objective/progress/figures/{figure}/results")},
+    ("POST", "/v1/applications", "body:city"): NOT_A_REFERENCE + " (the name of the city the applicant works in)",
     ("POST", "/v1/programmes/{programme_id}/narratives", "path:programme_id"): Try(
         body={"period": dict(PERIOD), "category": "progress", "text": "mine"}),
     ("POST", "/v1/programmes/{programme_id}/narratives", "body:indicator"): Try(
@@ -259,6 +268,13 @@ TABLE = {
         NOT_A_REFERENCE + " (a figure's code in the plan; the results listed are checked per caller)",
     ("GET", "/v1/objective/progress/contributor/{contributor}", "path:contributor"):
         SHARED.format("a contributor's public name (IATI publishes it) that"),
+    ("GET", "/v1/objective/progress/figures/{figure}/results", "query:programme"): SHARED.format(
+        "a programme the public progress breakdown names, whose results are listed only to its organisation and"),
+    **{(m, path, ref): SHARED.format("a contributor's public name (IATI publishes it) that") for m, path, ref in (
+        ("GET", "/v1/contributions", "query:contributor"), ("POST", "/v1/contributions", "body:contributor"),
+        ("GET", "/v1/objective/progress/contributor", "query:contributor"),
+        ("GET", "/v1/objective/progress/contributor/{contributor}", "query:contributor"),
+        ("GET", "/v1/objective/progress/figures/{figure}/results", "query:contributor"))},
     ("GET", "/docs/{name}", "path:name"): NOT_A_REFERENCE + " (a static asset)",
     ("GET", "/dashboard/assets/{name}", "path:name"): NOT_A_REFERENCE + " (a static asset of the dashboard)",
     ("GET", "/v1/objective/progress/stream", "query:last_event_id"):

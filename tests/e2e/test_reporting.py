@@ -4,29 +4,27 @@ counts (docs/programmes.md): a locked period takes nothing until an admin reopen
 staff approve first and figures count at the secretariat's approval (or the first level's, by the
 plan), with the audit trail and four eyes; narratives with checked attachments (removed with their
 files), a period's report and the IATI export (approved values only, a pending revision keeping the
-approved one); report schedules whose reminders and escalations reach the feed once each, submitted
-with the narratives of their period; narrative changes and reopenings in the feed."""
-import os
+approved one); report schedules whose reminders and escalations reach the feed and the organisation's
+webhook once each, submitted with the narratives of their period; narratives about an indicator in
+the period's report; narrative changes and reopenings in the feed; and, once the plan's calendar
+locks a period (programmes restarted with it), every entry refused (edit, submit, revise, write,
+attach) and an approved value changed only by a revision."""
+import json
 import time
 import uuid
 from datetime import date, timedelta
 
 import pytest
-import requests
-import yaml
-from lxml import etree
 
-from shared.plan import PLANS_DIR
+from gateway.webhooks import verify_signature
 from tests.e2e.conftest import ADMIN_KEY, running_platform
+from tests.e2e.test_gateway import Receiver
 from tests.e2e.test_programmes import Api, fields_of, key_for, started
 from tests.helpers import wait_until
 from tests.programmes_flow import PERIOD, result_body
+from tests.reporting_flow import LATER, PNG, SOON, events, exported_actuals, plan_files, reopened, upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
-
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
-SOON = (date.today() + timedelta(days=7)).isoformat()
-LATER = {"start": "2022-01-01", "end": "2022-06-30"}   # under the 2022-2025 plan: open, the first level counts
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +35,11 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def platform(request, vhost_factory, postgres_database_factory, tmp_path_factory, files):
-    """The shipped plan with two levels counting at the secretariat's and 60 days' grace, and a
-    plan for 2022-2025 (LATER periods) whose first approval level counts."""
-    shipped = yaml.safe_load((PLANS_DIR / "strategic-plan-2018-2021.yaml").read_text())
-    later = {**shipped, "id": "strategic-plan-2022-2025", "period": {"start": "2022-01-01", "end": "2025-12-31"},
-             "reporting": {"approval_levels": 2, "first_level_counts": True}}
-    shipped["reporting"] = {"grace_days": 60, "approval_levels": 2, "first_level_counts": False}
-    paths = []
-    for plan in (shipped, later):
-        paths.append(tmp_path_factory.mktemp("plans") / f"{plan['id']}.yaml")
-        paths[-1].write_text(yaml.safe_dump(plan))
+    """Under plan_files' plans (LATER's periods across calendar years count pro rata); schedules
+    swept every 0.3 s; attachments of at most 4 KiB."""
     with running_platform(request.param, vhost_factory, postgres_database_factory, tmp_path_factory,
-                          session=request.session, PLAN_FILES=os.pathsep.join(map(str, paths)),
+                          session=request.session,
+                          PLAN_FILES=plan_files(tmp_path_factory, irregular_periods="pro_rata"),
                           PROGRAMMES_SWEEP_INTERVAL="0.3", ATTACHMENT_MAX_BYTES="4096",
                           STORAGE_DIR=str(files)) as base:
         yield base
@@ -75,24 +66,6 @@ def staff(admin, org):
     key = admin.post("/v1/keys", {"organisation": org["ref"], "role": "partner",
                                   "scopes": ["read", "write", "programme"]})["key"]
     return Api(admin.base, key)
-
-
-def reopened(partner, admin, org):
-    programme = started(partner, org)
-    admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": PERIOD, "until": SOON, "reason": "late"})
-    return programme
-
-
-def upload(api, url, data, content_type, filename, expect):
-    response = requests.post(api.base + url, params={"filename": filename}, data=data, timeout=15,
-                             headers={"Authorization": f"Bearer {api.key}", "Content-Type": content_type})
-    assert response.status_code == expect, response.text
-    return response
-
-
-def events(api, types: str, programme_id: str) -> list:
-    items = api.get("/v1/events", params={"type": types, "limit": 500})["items"]
-    return [e for e in items if e["payload"].get("programme_id") == programme_id]
 
 
 def test_a_locked_period_takes_nothing_until_an_admin_reopens_it(partner, staff, admin, org):
@@ -215,6 +188,55 @@ def test_report_schedules_send_a_reminder_and_an_escalation_once_each(partner, a
     assert statuses == ["overdue", "due", "submitted"]
 
 
+def test_a_partners_webhook_receives_its_reminders_and_escalations(partner, admin, org):
+    types = ["programme_report.reminder_due", "programme_report.overdue"]
+    other = Api(admin.base, key_for(admin, f"XM-OTHER-{uuid.uuid4().hex[:6]}", "partner"))
+    mine, theirs = Receiver(), Receiver()     # local receivers: the platform allows loopback (conftest)
+    try:
+        sub = partner.post("/v1/webhooks", {"url": mine.url, "event_types": types})
+        other.post("/v1/webhooks", {"url": theirs.url, "event_types": types})
+        programme = started(partner, org)
+        today = date.today()
+        schedule = admin.post(f"/v1/programmes/{programme['id']}/report-schedule", {"items": [
+            {"title": "Overdue", "due_date": (today - timedelta(days=3)).isoformat()},
+            {"title": "Soon", "due_date": (today + timedelta(days=4)).isoformat(), "remind_days": 7}]})
+        overdue, soon = (i["id"] for i in schedule["items"])
+
+        def received():
+            sent = [json.loads(body) for _, body in mine.calls]
+            return sorted((e["type"], e["payload"]["item_id"]) for e in sent
+                          if e["payload"].get("programme_id") == programme["id"])
+
+        wait_until(lambda: len(received()) == 2, timeout=30, message="a reminder and an escalation delivered")
+        assert received() == sorted([("programme_report.overdue", overdue), ("programme_report.reminder_due", soon)])
+        assert all(verify_signature(sub["secret"], headers["X-Platform-Signature"], body)
+                   for headers, body in mine.calls)
+        time.sleep(1.0)   # several more sweeps: nothing is sent twice, nor to another organisation
+        assert len(received()) == 2 and theirs.calls == []
+        assert [d["status"] for d in partner.get(f"/v1/webhooks/{sub['id']}/deliveries")["items"]] == [
+            "delivered", "delivered"]
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def test_a_narrative_about_an_indicator_is_in_the_programmes_report(partner, admin, org):
+    programme = reopened(partner, admin, org)
+    url = f"/v1/programmes/{programme['id']}/narratives"
+    about = partner.post(url, {"period": PERIOD, "indicator": "people_reached", "text": "Counted at the stalls."})
+    assert (about["indicator"], about["category"]) == ("people_reached", None)
+    section = partner.post(url, {"period": PERIOD, "category": "progress", "text": "Stalls built."})
+    assert fields_of(partner.call("POST", url, {"period": PERIOD, "indicator": "no_such", "text": "x"}, 422)) == {
+        "indicator"}
+    assert partner.post(url, {"period": PERIOD, "indicator": "people_reached", "text": "Recounted."},
+                        expect=200)["id"] == about["id"]          # one narrative per indicator and period
+    assert [n["id"] for n in partner.get(url, params={"indicator": "people_reached"})["items"]] == [about["id"]]
+    report = partner.get(f"/v1/programmes/{programme['id']}/report", params={"start": "2020-01-01",
+                                                                            "end": "2020-12-31"})
+    assert sorted((n["id"], n["indicator"], n["category"], n["text"]) for n in report["narratives"]) == sorted([
+        (about["id"], "people_reached", None, "Recounted."), (section["id"], None, "progress", "Stalls built.")])
+
+
 def test_attachments_are_removed_with_their_files_and_narrative_changes_and_reopenings_reach_the_feed(
         partner, admin, org, files):
     programme = reopened(partner, admin, org)
@@ -247,15 +269,6 @@ def test_attachments_are_removed_with_their_files_and_narrative_changes_and_reop
     assert events(other, "narrative.updated,period.reopened", programme["id"]) == []   # the organisation's only
 
 
-def _exported(api, org, programme) -> list[str]:
-    """The actual values the IATI export gives the programme's people_reached in LATER."""
-    doc = etree.fromstring(api.call("GET", "/v1/iati/activities.xml", params={"organisation": org["ref"]},
-                                    expect=200).content)
-    found = next(a for a in doc.iter("iati-activity") if a.findtext("iati-identifier") == programme["iati_identifier"])
-    return found.xpath(f".//indicator[reference/@code='people_reached']/period"
-                       f"[period-start/@iso-date='{LATER['start']}']/actual/@value")
-
-
 def test_a_revision_keeps_its_audit_trail_and_the_export_keeps_the_approved_value_until_it_counts(
         partner, staff, admin, org):
     programme = started(partner, org)
@@ -263,16 +276,16 @@ def test_a_revision_keeps_its_audit_trail_and_the_export_keeps_the_approved_valu
     partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
     staff.post(f"/v1/results/{result['id']}/first-level-approval", {}, expect=200)   # counts (LATER's plan)
     admin.post(f"/v1/results/{result['id']}/approve", {}, expect=200)
-    assert _exported(partner, org, programme) == ["700"]
+    assert exported_actuals(partner, org, programme) == ["700"]
 
     partner.post(f"/v1/results/{result['id']}/revise", {"value": "650", "comment": "a ward counted twice"},
                  expect=200)
     staff.call("POST", f"/v1/results/{result['id']}/first-level-approval", {}, 200)
-    assert _exported(partner, org, programme) == ["650"]          # the first level counts under this plan
+    assert exported_actuals(partner, org, programme) == ["650"]          # the first level counts under this plan
     partner.post(f"/v1/results/{result['id']}/revise", {"value": "640", "comment": "one more"}, expect=409)
     admin.post(f"/v1/results/{result['id']}/approve", {}, expect=200)
     partner.post(f"/v1/results/{result['id']}/revise", {"value": "600", "comment": "a late census"}, expect=200)
-    assert _exported(partner, org, programme) == ["650"]          # pending: the approved value stays
+    assert exported_actuals(partner, org, programme) == ["650"]          # pending: the approved value stays
 
     versions = partner.get(f"/v1/results/{result['id']}")["versions"]
     assert [(v["version"], v["status"], v["value"], v["comment"]) for v in versions] == [
@@ -301,3 +314,107 @@ def test_a_scheduled_report_is_submitted_with_the_narratives_of_its_period(partn
     assert (submitted["status"], [n["id"] for n in submitted["narratives"]]) == ("submitted", [narrative["id"]])
     listed = partner.get(f"/v1/programmes/{programme['id']}/report-schedule")["items"][0]
     assert [(n["id"], n["category"]) for n in listed["narratives"]] == [(narrative["id"], "outlook")]
+
+
+def test_an_18_month_period_counts_in_years_pro_rata_as_the_plan_states(partner, staff, org):
+    programme = started(partner, org)
+    eighteen_months = {"start": "2022-07-01", "end": "2023-12-31"}
+    result = partner.post(f"/v1/programmes/{programme['id']}/results",
+                          result_body(programme, 589534, period=eighteen_months))
+    partner.post(f"/v1/results/{result['id']}/submit", {}, expect=200)
+    staff.post(f"/v1/results/{result['id']}/first-level-approval", {}, expect=200)   # counts (LATER's plan)
+    totals = partner.get(f"/v1/programmes/{programme['id']}/totals")["indicators"]
+    [people] = [t for t in totals if t["indicator"] == "people_reached"]
+    # 184 of its 549 days in 2022, 365 in 2023; exact to 0.0001, adding up to the value
+    assert [(y["year"], y["value"]) for y in people["years"]] == [(2022, "197585.1658"), (2023, "391948.8342")]
+    assert people["total"] == "589534"
+    assert people["irregular_periods"] == [{"period": eighteen_months, "year_rule": "pro_rata"}]
+
+
+def test_a_period_takes_nothing_before_it_starts(partner, admin, org):
+    programme = started(partner, org)
+    start = date.today() + timedelta(days=1)
+    future = {"start": start.isoformat(), "end": (start + timedelta(days=89)).isoformat()}
+    refused = partner.call("POST", f"/v1/programmes/{programme['id']}/results",
+                           result_body(programme, 10, period=future), 409).json()
+    assert refused["type"].endswith("period-locked") and f"opens on {start}" in refused["detail"], refused
+    admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": future, "until": SOON, "reason": "ahead"})
+    partner.call("POST", f"/v1/programmes/{programme['id']}/results", result_body(programme, 10, period=future), 409)
+    state = partner.get(f"/v1/programmes/{programme['id']}/period", params=future)
+    assert (state["locked"], state["locked_by"]) == (True, "not_started")
+    assert partner.get(f"/v1/programmes/{programme['id']}/results")["items"] == []
+
+
+def test_an_approved_report_locks_its_periods_until_an_admin_reopens_them(partner, admin, org):
+    programme = started(partner, org)
+    year = {"start": "2022-01-01", "end": "2022-12-31"}          # holds LATER; no calendar locks it
+    draft = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 700, period=LATER))
+    item = admin.post(f"/v1/programmes/{programme['id']}/report-schedule", {"items": [
+        {"title": "Annual report 2022", "due_date": SOON, "period": year}]})["items"][0]
+    url = f"/v1/programmes/{programme['id']}/report-schedule/{item['id']}"
+    admin.call("POST", f"{url}/approval", None, 409)             # not submitted yet
+    partner.post(f"{url}/submission", expect=200)
+    partner.call("POST", f"{url}/approval", None, 403)           # admins approve
+    view = admin.post(f"{url}/approval", expect=200)
+    assert view["status"] == "approved" and view["approved_at"] and view["approved_by"]
+
+    refused = partner.call("PATCH", f"/v1/results/{draft['id']}", {"value": "650"}, 409).json()
+    assert refused["type"].endswith("period-locked"), refused
+    assert "'Annual report 2022'" in refused["detail"] and "2022-01-01/2022-06-30" in refused["detail"]
+    partner.call("POST", f"/v1/programmes/{programme['id']}/results",
+                 result_body(programme, 5, city="Kisumu", period=LATER), 409)
+    state = partner.get(f"/v1/programmes/{programme['id']}/period", params=LATER)
+    assert (state["locked"], state["locked_by"], state["approved_report"]["id"]) == (True, "approval", item["id"])
+    assert partner.get(f"/v1/results/{draft['id']}")["value"] == "700"      # nothing written
+
+    admin.post(f"/v1/programmes/{programme['id']}/reopenings", {"period": year, "until": SOON, "reason": "census"})
+    assert partner.get(f"/v1/programmes/{programme['id']}/period", params=LATER)["locked"] is False
+    sent = wait_until(lambda: events(partner, "programme_report.approved", programme["id"]),
+                      message="the approval in the partner's feed")
+    assert [(e["payload"]["item_id"], e["payload"]["period"]) for e in sent] == [(item["id"], year)]
+    assert partner.call("PATCH", f"/v1/results/{draft['id']}", {"value": "650"}, 200).json()["value"] == "650"
+
+
+def test_a_locked_period_refuses_every_entry_and_an_approved_value_changes_only_by_a_revision(
+        platform, tmp_path_factory, partner, staff, admin, org, files):
+    """Last in the module: it restarts programmes with a calendar that locks LATER."""
+    programme = started(partner, org)
+    draft = partner.post(f"/v1/programmes/{programme['id']}/results", result_body(programme, 300, period=LATER))
+    done = partner.post(f"/v1/programmes/{programme['id']}/results",
+                        result_body(programme, 700, period=LATER, city="Kisumu"))
+    partner.post(f"/v1/results/{done['id']}/submit", {}, expect=200)
+    staff.post(f"/v1/results/{done['id']}/first-level-approval", {}, expect=200)
+    admin.post(f"/v1/results/{done['id']}/approve", {}, expect=200)
+    # an approved value is locked whatever the date: a direct edit is refused, a revision is the way
+    refused = partner.call("PATCH", f"/v1/results/{done['id']}", {"value": "650"}, 409).json()
+    assert "approved result cannot be edited" in refused["detail"] and "revise" in refused["detail"], refused
+    narrative = partner.post(f"/v1/programmes/{programme['id']}/narratives",
+                             {"period": LATER, "category": "progress", "text": "Before the lock."})
+
+    # the plan's calendar now locks LATER (ended 2022-06-30, 60 days' grace); plans load at start-up
+    platform.restart("programmes", PLAN_FILES=plan_files(tmp_path_factory, grace_days=60))
+    wait_until(lambda: (partner.call("GET", f"/v1/programmes/{programme['id']}/period", params=LATER).json()
+                        .get("locked")), timeout=60, message="programmes back, with LATER locked")
+    attempts = {
+        "edit": ("PATCH", f"/v1/results/{draft['id']}", {"value": "310"}),
+        "submit": ("POST", f"/v1/results/{draft['id']}/submit", {}),
+        "revise": ("POST", f"/v1/results/{done['id']}/revise", {"value": "650", "comment": "late"}),
+        "write": ("POST", f"/v1/programmes/{programme['id']}/narratives",
+                  {"period": LATER, "category": "progress", "text": "After the lock."}),
+        "new narrative": ("POST", f"/v1/programmes/{programme['id']}/narratives",
+                          {"period": LATER, "indicator": "people_reached", "text": "Too late."})}
+    answers = {what: partner.call(method, url, body) for what, (method, url, body) in attempts.items()}
+    answers["attach"] = upload(partner, f"/v1/narratives/{narrative['id']}/attachments", PNG, "image/png",
+                               "late.png")
+    seen = {what: (r.status_code, r.json().get("type", "").rsplit("/", 1)[-1],
+                   "2022-01-01/2022-06-30" in r.json().get("detail", "")) for what, r in answers.items()}
+    assert seen == dict.fromkeys(answers, (409, "period-locked", True))
+    assert not (files / "narratives" / narrative["id"]).exists() or not any(
+        (files / "narratives" / narrative["id"]).iterdir())   # the refused file was not kept
+    # nothing was written
+    assert (partner.get(f"/v1/results/{draft['id']}")["status"], partner.get(f"/v1/results/{draft['id']}")["value"]
+            ) == ("draft", "300")
+    assert [v["value"] for v in partner.get(f"/v1/results/{done['id']}")["versions"]] == ["700"]
+    assert [(n["text"], n["attachments"]) for n in partner.get(
+        f"/v1/programmes/{programme['id']}/narratives", params={"period_start": LATER["start"]})["items"]] == [
+        ("Before the lock.", [])]

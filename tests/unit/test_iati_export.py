@@ -376,3 +376,37 @@ def test_indicator_semantics_measure_aggregation_status_cumulative_and_actuals_b
         ("beneficiaries", "unit", "cumulative", None, None), ("women_led", "percentage", "per_period", None, None),
         ("score", "qualitative", "per_period", "max", {"min": 0, "max": 10})]
     assert warnings == []
+
+
+TEXTS = [{"id": "n-2", "indicator": "people_reached", "category": None, "attachments": [],
+          "period": {"start": "2025-01-01", "end": "2025-12-31"}, "text": "Drains cleared in Jinja & Kisumu.\n<Rains>"},
+         {"id": "n-3", "indicator": "people_reached", "category": None, "attachments": [],
+          "period": {"start": "2024-01-01", "end": "2024-12-31"}, "text": "No approved figures yet."},
+         {"id": "n-4", "indicator": None, "category": "challenges", "attachments": [],
+          "period": {"start": "2025-01-01", "end": "2025-12-31"}, "text": "A report section."}]
+
+
+def test_an_indicator_periods_narrative_is_the_comment_of_its_approved_actual_and_the_import_ignores_it():
+    from gateway.iati import documents
+    from shared.iati.checks import check_activity
+    [indicator] = programme()["indicators"]
+    targets = [{"period": {"start": "2024-01-01", "end": "2024-12-31"}, "value": "4000"}, *indicator["targets"]]
+    changes = {"indicators": [{**indicator, "targets": targets}]}   # 2024: a target, no approved value
+    doc = one(**changes, args={"comments": documents.comments(TEXTS)})
+    assert validation_errors(doc) == []
+    a = doc.find("iati-activity")
+    assert check_activity(a, today=TODAY) == []
+    periods = a.xpath("result/indicator[reference/@code='people_reached']/period")
+    assert [p.find("period-start").get("iso-date") for p in periods] == ["2024-01-01", "2025-01-01"]
+    # the total's actual only (after its dimension, as the XSD orders), in the activity's language
+    commented = [(x.get("value"), [c.tag for c in x]) for x in periods[1].findall("actual")
+                 if x.find("comment") is not None]
+    assert commented == [("1500", ["dimension", "comment"])]
+    assert a.xpath("//comment/narrative/text()") == ["Drains cleared in Jinja & Kisumu.\n<Rains>"]
+    assert a.xpath("//comment/narrative/@xml:lang") == [] and a.get(activity.XML_LANG) == "en"
+    # a period without approved values and a report section's narrative: no comment anywhere
+    assert periods[0].find("actual") is None and len(a.xpath("//comment")) == 1
+    # the import reads the same indicators and results as without the comments, and warns of nothing more
+    plain = one(**changes).find("iati-activity")
+    with_comments, without = [], []
+    assert read_results(a, with_comments) == read_results(plain, without) and with_comments == without

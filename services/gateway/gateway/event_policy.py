@@ -71,6 +71,7 @@ POLICY: dict[str, Rule] = {
     "result.revised": _own("reporting_org_ref", _RESULT),
     "programme_report.reminder_due": _own("reporting_org_ref", _PROGRAMME),
     "programme_report.overdue": _own("reporting_org_ref", _PROGRAMME),
+    "programme_report.approved": _own("reporting_org_ref", _PROGRAMME),
     "period.reopened": _own("reporting_org_ref", _PROGRAMME),
     "narrative.updated": _own("reporting_org_ref", "the programme's reporting organisation (its own words and files)"),
     "application.submitted": _own("applicant_organisation", _APPLICATION),

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from metrics import handlers
+from metrics import drill_filters, handlers
 from metrics import models as m
 from metrics.domain import ResultFact, value_out
 from metrics.domain.numbers import timestamp
@@ -32,14 +32,14 @@ def _facts(as_of: Any, name: str = "facts_on") -> sa.FromClause:
     return m.result_facts.alias(name) if as_of is None else VersionStore.facts_on(as_of, name)
 
 
-def _behind(plan: Plan, figure: Figure, facts: sa.FromClause, as_of: Any) -> sa.Select[Any]:
+def _behind(plan: Plan, figure: Figure, facts: sa.FromClause, as_of: Any, through: Any = None) -> sa.Select[Any]:
     """The result facts the figure counts (the rebuild's `counted`, the plan's rule as SQL), with
     their programme's title and organisation: a distinct count counts results with a positive
     value. Of a cumulative series (shared.rollup) only its latest fact by the date: the figure
     adds up the series' growth, which comes to that fact's value."""
     r, p = facts.c, m.metric_programmes.c
     indicators = list(plan.indicators) if figure.indicator == "*" else [figure.indicator]
-    end = min(plan.end, as_of) if as_of else plan.end
+    end = min(d for d in (plan.end, as_of, through) if d)
     later = _facts(as_of, "later")
     l_ = later.c
     superseded = sa.exists().where(   # a later fact of the same series, in counted_contributions' order
@@ -53,6 +53,20 @@ def _behind(plan: Plan, figure: Figure, facts: sa.FromClause, as_of: Any) -> sa.
              .where(Rebuilder.counted(plan, facts), r.indicator.in_(indicators), r.period_end <= end,
                     sa.or_(r.reporting != "cumulative", sa.not_(superseded))))
     return query if figure.measure == "sum" else query.where(r.value > 0)
+
+
+def _totals(uow: MetricsUnitOfWork, query: sa.Select[Any]) -> tuple[int, int]:
+    sub = query.subquery()
+    n, v = uow.projection.run(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.value), 0))
+                              .select_from(sub)).one()
+    return int(n), int(v)
+
+
+def _places(uow: MetricsUnitOfWork, figure: Figure, behind: sa.Select[Any]) -> int:
+    """A distinct count's value from the results behind it: their distinct cities (countries)."""
+    sub = behind.subquery()
+    place = sub.c.city_id if figure.measure == "distinct_cities" else sub.c.country
+    return int(uow.projection.run(sa.select(sa.func.count(sa.distinct(place))).select_from(sub)).scalar_one())
 
 
 def _own(query: sa.Select[Any], actor: Actor, mine: bool) -> sa.Select[Any]:
@@ -73,26 +87,33 @@ def _item(row: Any) -> dict[str, Any]:
 
 
 def list_results(uow: MetricsUnitOfWork, figure_code: str, plan_id: str | None = None, as_of: Any = None, *,
-                 actor: Actor, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+                 actor: Actor, limit: int = 50, cursor: str | None = None,
+                 filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`filters`: the results behind one breakdown cell, history point or contributor's credit
+    (`metrics.drill_filters`); the summary is then that cell's (point's) figure."""
     plan, day = handlers._query(plan_id, as_of)   # the one validation of plan and as_of
     figure = next((f for f in plan.figures if f.code == figure_code), None)
     if figure is None:
         raise NotFound("figure", figure_code)
+    args = drill_filters.read(filters)
+    explained = drill_filters.credit(uow, plan, figure, day, args["contributor"]) if "contributor" in args else None
     facts = _facts(day, "facts")
-    behind = _behind(plan, figure, facts, day)
-    listed = None if actor.is_anonymous else behind if actor.is_admin else _own(behind, actor, mine=True)
     with uow:
-        def totals(query: sa.Select[Any]) -> tuple[int, int]:
-            sub = query.subquery()
-            n, v = uow.projection.run(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.value), 0))
-                                      .select_from(sub)).one()
-            return int(n), int(v)
-        n, v = totals(behind)
+        behind = _behind(plan, figure, facts, day, args.get("through")).where(
+            *drill_filters.conditions(uow, facts, args, explained))
+        listed = None if actor.is_anonymous else behind if actor.is_admin else _own(behind, actor, mine=True)
+        n, v = _totals(uow, behind)
+        counted = value_out(v) if figure.measure == "sum" else _places(uow, figure, behind)
         page = keyset_page(uow.projection.session, listed, [facts.c.result_id], limit=limit, cursor=cursor) \
             if listed is not None else None
-        seen = (n, v) if actor.is_admin else totals(listed) if listed is not None else (0, 0)
+        seen = (n, v) if actor.is_admin else _totals(uow, listed) if listed is not None else (0, 0)
+    summary: dict[str, Any] = {"results": n, "value": value_out(v), "figure_value": counted, "listed": seen[0],
+                               "listed_value": value_out(seen[1]), "not_listed": n - seen[0],
+                               "not_listed_value": value_out(v - seen[1])}
+    if explained is not None:
+        summary["contributor"] = explained
     return {"plan_id": plan.id, "figure": figure.code, "measure": figure.measure, "as_of": day and day.isoformat(),
-            "summary": {"results": n, "value": value_out(v), "listed": seen[0], "listed_value": value_out(seen[1]),
-                        "not_listed": n - seen[0], "not_listed_value": value_out(v - seen[1])},
+            "filters": {k: a.isoformat() if hasattr(a, "isoformat") else a for k, a in args.items()},
+            "summary": summary,
             "items": [_item(row) for row in page.rows] if page else [],
             "next_cursor": page.next_cursor if page else None}

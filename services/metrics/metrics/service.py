@@ -57,10 +57,12 @@ class MetricsService:
         return attribution.get_attribution(self.uow(), plan_id, as_of, contributor)
 
     @rpc(expected_exceptions=PlatformError)
-    def list_figure_results(self, figure, plan_id=None, as_of=None, actor=None, limit=50, cursor=None):
-        """The approved results behind a figure, as the caller may see them (metrics.drilldown)."""
+    def list_figure_results(self, figure, plan_id=None, as_of=None, actor=None, limit=50, cursor=None,
+                            filters=None):
+        """The approved results behind a figure (narrowed by `filters`: metrics.drill_filters), as
+        the caller may see them (metrics.drilldown)."""
         return drilldown.list_results(self.uow(), figure, plan_id, as_of, actor=Actor.from_wire(actor), limit=limit,
-                                      cursor=cursor)
+                                      cursor=cursor, filters=filters)
 
     @rpc(expected_exceptions=PlatformError)
     def get_history(self, plan_id=None, as_of=None):

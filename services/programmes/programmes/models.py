@@ -233,6 +233,8 @@ class ReportScheduleItem(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by: Mapped[str | None] = mapped_column(sa.String(200))
     narrative_ids: Mapped[list] = mapped_column(sa.JSON, server_default="[]")   # submitted with the report
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)          # locks the period (domain/periods.py)
+    approved_by: Mapped[str | None] = mapped_column(sa.String(200))
 
 
 class Narrative(Base):

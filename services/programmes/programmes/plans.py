@@ -25,5 +25,11 @@ def reporting_rules(period_end: date) -> ReportingRules:
             section = p.get("reporting") or {}   # checked when the plan is loaded (shared.plan)
             return ReportingRules(grace_days=section.get("grace_days"),
                                   approval_levels=section.get("approval_levels", 1),
-                                  first_level_counts=section.get("first_level_counts", False))
+                                  first_level_counts=section.get("first_level_counts", False),
+                                  irregular_periods=section.get("irregular_periods", "period_end"))
     return ReportingRules()
+
+
+def year_rule(period_end: date) -> str:
+    """How a period across calendar years ending on `period_end` counts in years (shared.rollup)."""
+    return reporting_rules(period_end).irregular_periods

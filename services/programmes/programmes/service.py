@@ -187,6 +187,11 @@ class ProgrammesService:
         return handlers.submit_scheduled_report(self.uow(), programme_id, item_id, data,
                                                 actor=Actor.from_wire(actor))
 
+    @rpc(expected_exceptions=PlatformError)
+    @command
+    def approve_scheduled_report(self, programme_id, item_id, actor=None):
+        return handlers.approve_scheduled_report(self.uow(), programme_id, item_id, actor=Actor.from_wire(actor))
+
     @timer(interval=SWEEP_INTERVAL)
     def sweep_on_timer(self):
         handlers.sweep_schedules(self.uow, utcnow())

@@ -26,13 +26,28 @@ class ReopeningOut(StrictSchema):
     granted_at = UTCDateTime()
 
 
+class ApprovedReportOut(StrictSchema):
+    """The approved scheduled report that locks a period."""
+    id = Text()
+    title = Text()
+    period = fields.Nested(PeriodOut)
+    approved_at = UTCDateTime()
+    approved_by = Text(allow_none=True)
+
+
 class PeriodStateOut(StrictSchema):
     period = fields.Nested(PeriodOut)
     locked = fields.Boolean(metadata={"description": "no entries today (drafts, edits, submissions, revisions)"})
+    locked_by = Text(allow_none=True, metadata={
+        "description": "not_started (a period takes entries from its first day), approval (an approved report of a "
+                       "period holding it) or calendar (the plan's grace days); null: it takes entries"})
     locks_on = fields.Date(allow_none=True, metadata={"description": "first locked day by the plan's calendar; "
                                                                      "null: locked by approval only"})
     reopened_until = fields.Date(allow_none=True)
-    reopenings = fields.List(fields.Nested(ReopeningOut))
+    approved_report = fields.Nested(ApprovedReportOut, allow_none=True, metadata={
+        "description": "the approved report locking the period (the first approved, of a period holding it)"})
+    reopenings = fields.List(fields.Nested(ReopeningOut), metadata={
+        "description": "the programme's reopenings of this period or of periods holding it"})
 
 
 class ScheduleItemIn(StrictSchema):
@@ -65,11 +80,13 @@ class ScheduleItemOut(StrictSchema):
     due_date = fields.Date()
     remind_days = fields.Integer()
     period = fields.Nested(PeriodOut, allow_none=True)
-    status = Text(metadata={"description": "due, overdue (escalated) or submitted"})
+    status = Text(metadata={"description": "due, overdue (escalated), submitted or approved (its period locked)"})
     reminded_at = UTCDateTime(allow_none=True)
     escalated_at = UTCDateTime(allow_none=True)
     submitted_at = UTCDateTime(allow_none=True)
     submitted_by = Text(allow_none=True)
+    approved_at = UTCDateTime(allow_none=True)
+    approved_by = Text(allow_none=True)
     narratives = fields.List(fields.Nested(NarrativeRefOut),
                              metadata={"description": "the narratives submitted with the report"})
 

@@ -135,9 +135,17 @@ class ResultPage(StrictSchema):
 class YearTotalOut(StrictSchema):
     year = fields.Integer()
     value = DecimalString(allow_none=True, metadata={
-        "description": "values of periods ending in the year; a cumulative indicator's growth over the year"})
+        "description": "values of periods counting in the year (a period across years: by the plan's rule, see "
+                       "irregular_periods); a cumulative indicator's growth over the year"})
     target = DecimalString(allow_none=True)
     achievement = DecimalString(allow_none=True, metadata={"description": "value / target x 100 (171.0 = 171 %)"})
+
+
+class IrregularPeriodOut(StrictSchema):
+    period = fields.Nested(PeriodOut)
+    year_rule = Text(metadata={"description": "period_end (counts in the year it ends), period_start, or pro_rata "
+                                              "(split across its years by days); the plan's "
+                                              "reporting.irregular_periods"})
 
 
 class ScopeTotalOut(StrictSchema):
@@ -179,6 +187,9 @@ class IndicatorTotalOut(StrictSchema):
         "description": "parts of the total by dimension (counts only)"})
     parts_not_aggregated = fields.List(Text(), metadata={
         "description": "dimension.category parts reported but not carried (a percentage's or a score's)"})
+    irregular_periods = fields.List(fields.Nested(IrregularPeriodOut), metadata={
+        "description": "periods across calendar years (results' and targets') and the plan's rule they count by "
+                       "in `years`"})
     by_scope = fields.List(fields.Nested(ScopeTotalOut), metadata={
         "description": "achievement per city and per part: its targets against its actuals, by the same rule"})
 

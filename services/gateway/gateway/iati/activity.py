@@ -55,11 +55,13 @@ def organisation(parent: etree._Element, tag: str, org: dict[str, Any], **attrs:
 
 
 def build(programme: dict[str, Any], *, results: list[dict[str, Any]], transactions: list[dict[str, Any]],
-          parent_ref: str | None, today: date, documents: list[dict[str, Any]] | None = None) -> etree._Element:
+          parent_ref: str | None, today: date, documents: list[dict[str, Any]] | None = None,
+          comments: documents_of.Comments | None = None) -> etree._Element:
     """The programme as an iati-activity. `programme` is get_programme's answer (with its
     indicators and children), `results` its approved results, `transactions` the
     commitments and disbursements of its grants (gateway.iati.source), `parent_ref` the
-    parent's IATI identifier, `documents` its narratives' attachments (gateway.iati.documents)."""
+    parent's IATI identifier, `documents` its narratives' attachments and `comments` its
+    indicator narratives' text (gateway.iati.documents)."""
     budget = programme.get("budget")
     periods = _budget_periods(programme.get("dates") or {}) if budget else []
     activity = etree.Element("iati-activity", {
@@ -90,7 +92,7 @@ def build(programme: dict[str, Any], *, results: list[dict[str, Any]], transacti
         sub(activity, "related-activity", ref=parent_ref, type="1")
     for child in programme.get("children") or ():
         sub(activity, "related-activity", ref=child["iati_identifier"], type="2")
-    _results(activity, programme.get("indicators") or (), results)
+    _results(activity, programme.get("indicators") or (), results, comments or {})
     return activity
 
 
@@ -176,7 +178,8 @@ def _semantics(indicator: dict[str, Any]) -> rollup.Semantics:
     return rollup.Semantics.of(kind, indicator.get("reporting"), indicator.get("rollup"))
 
 
-def _results(activity: etree._Element, indicators: Any, results: list[dict[str, Any]]) -> None:
+def _results(activity: etree._Element, indicators: Any, results: list[dict[str, Any]],
+             comments: documents_of.Comments) -> None:
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in results:
         by_indicator[result["indicator"]].append(result)
@@ -185,11 +188,11 @@ def _results(activity: etree._Element, indicators: Any, results: list[dict[str, 
         summable = "1" if _semantics(indicator).rollup == "sum" else "0"
         result = sub(activity, "result", type="1", aggregation_status=summable)
         narrative(result, "title", indicator["title"])
-        _indicator(result, indicator, by_indicator.get(indicator["code"], []), summable)
+        _indicator(result, indicator, by_indicator.get(indicator["code"], []), summable, comments)
 
 
 def _indicator(result: etree._Element, indicator: dict[str, Any], approved: list[dict[str, Any]],
-               summable: str) -> None:
+               summable: str, comments: documents_of.Comments) -> None:
     element = etree.SubElement(result, "indicator", nsmap={"platform": PLATFORM_NS})
     element.attrib.update({"measure": indicator["measure_code"], "ascending": "1" if indicator["ascending"] else "0",
                            "aggregation-status": summable})
@@ -219,8 +222,8 @@ def _indicator(result: etree._Element, indicator: dict[str, Any], approved: list
         sub(element_period, "period-end", iso_date=period[1])
         for target in sorted(targets.get(period, ()), key=_target_order):
             _target(element_period, target)
-        if period in actuals:
-            _actuals(element_period, indicator, actuals[period])
+        if period in actuals:   # the period's narrative goes out with its approved figures, never alone
+            _actuals(element_period, indicator, actuals[period], comments.get((indicator["code"], *period)))
 
 
 def _target_order(target: dict[str, Any]) -> tuple[bool, str, bool, str, str]:
@@ -239,11 +242,12 @@ def _target(period: etree._Element, target: dict[str, Any]) -> None:
         sub(element, "dimension", name=part["dimension"], value=part["category"])
 
 
-def _actuals(period: etree._Element, indicator: dict[str, Any], values: list[dict[str, Any]]) -> None:
+def _actuals(period: etree._Element, indicator: dict[str, Any], values: list[dict[str, Any]],
+             comment: str | None) -> None:
     """The approved values of the period rolled up over cities by the indicator's rule
     (shared.rollup: counts summed, percentages from numerators and denominators, scores by
-    latest or max): one actual for the total (its reach as the dimension `reach`), one per
-    category of each disaggregation of a count."""
+    latest or max): one actual for the total (its reach as the dimension `reach`, the period's
+    narrative as its `comment`), one per category of each disaggregation of a count."""
     sem = _semantics(indicator)
     # one period: each result (one per city) is its own series
     observations = [rollup.Observation((str(i),), date.fromisoformat(v["period"]["end"]), Decimal(v["value"]),
@@ -261,6 +265,8 @@ def _actuals(period: etree._Element, indicator: dict[str, Any], values: list[dic
     # dimension, so `reach` never names both the total and its parts (docs/iati.md).
     if not any((v.get("disaggregations") or {}).get("reach") for v in values):
         sub(actual, "dimension", name="reach", value=indicator["reach"])
+    if comment:   # after the dimensions (the XSD's order); in the activity's language (no xml:lang)
+        narrative(actual, "comment", comment)
     for (dimension, category), amount in sorted(figure.parts.items()):
         sub(sub(period, "actual", value=amount), "dimension", name=dimension, value=category)
 

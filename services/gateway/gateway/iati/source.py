@@ -54,7 +54,8 @@ def activities(programmes: Any, grants: Any, query: dict[str, Any], *, actor: An
         yield activity.build(programme, results=results,
                              transactions=transactions(grants, programme["id"], actor=actor, provider=provider),
                              parent_ref=_parent_ref(programmes, programme.get("parent_id"), parents, actor),
-                             today=today, documents=documents.links(narratives, base_url))
+                             today=today, documents=documents.links(narratives, base_url),
+                             comments=documents.comments(narratives))
 
 
 def _parent_ref(programmes: Any, parent_id: str | None, cache: dict[str, str | None], actor: Any) -> str | None:

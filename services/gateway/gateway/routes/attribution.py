@@ -33,12 +33,15 @@ class AttributionRoutes(Routes):
 
     @api("GET", "/v1/objective/progress/figures/<string:figure>/results", access="public",
          query=FigureResultsQuery, response=FigureResultsOut, tags=TAGS,
-         summary="The approved results behind a figure as of a date (listed: admins all, an organisation its own)")
+         summary="The approved results behind a figure (or one breakdown cell, history point or contributor's "
+                 "credit) as of a date (listed: admins all, an organisation its own)")
     def list_figure_results(self, request, figure):
         query = query_of(request)
         as_of = query.get("as_of")
+        filters = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in query.items()
+                   if k not in ("plan", "as_of", "limit", "cursor")}   # the breakdown cell's, point's, credit's
         body = self.metrics.list_figure_results(figure, query.get("plan"), as_of.isoformat() if as_of else None,
                                                 actor=actor_of(request), limit=query["limit"],
-                                                cursor=query.get("cursor"))
+                                                cursor=query.get("cursor"), filters=filters)
         status, headers, listed = page(request, body.pop("items"), body.pop("next_cursor"))
         return status, headers, {**body, **listed}

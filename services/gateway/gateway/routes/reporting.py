@@ -42,3 +42,10 @@ class ReportingRoutes:
     def submit_scheduled_report(self, request, programme_id, item_id):
         body = json_body(request) if request.get_data() else {}   # the body is optional
         return self.programmes.submit_scheduled_report(programme_id, item_id, body, actor=actor_of(request))
+
+    @api("POST", "/v1/programmes/<string:programme_id>/report-schedule/<string:item_id>/approval",
+         access="admin", response=p.ScheduleItemOut, tags=TAGS,
+         summary="Approve a submitted scheduled report (admins): its period takes no more entries of the programme "
+                 "until an admin reopens it")
+    def approve_scheduled_report(self, request, programme_id, item_id):
+        return self.programmes.approve_scheduled_report(programme_id, item_id, actor=actor_of(request))

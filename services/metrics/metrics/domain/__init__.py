@@ -16,6 +16,7 @@ The package, by responsibility:
 - `projection`: share, least-squares trend and status of a target.
 - `attribution`: donor attribution (contributors credited exactly, largest remainder; imported
   from its module, `metrics.domain.attribution`).
+- `links`: the drill-down URL of a figure, a breakdown cell, a history point or a credit.
 - `money`, `assembly`, `breakdown`: the API bodies (progress, history, pipeline, breakdowns),
   whether the snapshot comes from the database (the incremental projection) or from
   `metrics.recompute` (the full recomputation from source records).

@@ -9,6 +9,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from metrics.domain.links import figure_link
 from metrics.domain.money import money_entry, money_figures, money_rows
 from metrics.domain.numbers import VALUE_SCALE, iso, money_out, timestamp, value_out
 from metrics.domain.plan import Figure, Plan
@@ -65,8 +66,7 @@ def progress(plan: Plan, snap: Snapshot, *, today: date, as_of: date | None, rev
         "funds": [money_entry(c, acc, people=people_value) for (c,), acc in sorted(by_currency.items())],
         "updated_at": timestamp(snap.updated_at), "revision": revision,
         # the drill-down: the approved results behind each figure (docs/metrics.md, "Drill-down")
-        "links": {f.code: f"/v1/objective/progress/figures/{f.code}/results?plan={plan.id}"
-                          + (f"&as_of={as_of.isoformat()}" if as_of else "") for f in plan.figures},
+        "links": {f.code: figure_link(plan.id, f.code, as_of) for f in plan.figures},
     }
 
 
@@ -79,7 +79,9 @@ def history(plan: Plan, snap: Snapshot, *, today: date, as_of: date | None) -> B
         fmt: Callable[[int], int | str] = value_out if figure.measure == "sum" else int
         entry: Body = {"code": figure.code, "title": figure.title, "measure": figure.measure,
                        "target": figure.target["value"] if figure.target else None,
-                       "series": [{"period_end": d.isoformat(), "value": fmt(v), "added": fmt(v - prev)}
+                       # each point links to the results behind it: periods ended by its date
+                       "series": [{"period_end": d.isoformat(), "value": fmt(v), "added": fmt(v - prev),
+                                   "link": figure_link(plan.id, figure.code, as_of, through=d)}
                                   for (d, v), prev in zip(points, [0] + [p[1] for p in points], strict=False)]}
         proj = projection(plan, figure, points, today)
         entry["projection"] = {"method": "least_squares_linear", "deadline": plan.deadline.isoformat(),

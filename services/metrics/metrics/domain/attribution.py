@@ -14,7 +14,6 @@ The rule (docs/metrics.md, "Donor attribution"), as of a date:
   unattributed add up to the plan's figure exactly."""
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -22,23 +21,13 @@ from fractions import Fraction
 from typing import Any
 
 from metrics.domain.facts import MoneyTxn
+from metrics.domain.links import figure_link
 from metrics.domain.numbers import NONE, iso, money_out, timestamp, value_out
 from metrics.domain.plan import Plan
 from metrics.domain.snapshot import Snapshot
+from shared.apportion import apportion
 
 Amounts = dict[str, int]   # key -> cents
-
-
-def apportion(total: int, shares: list[Fraction]) -> list[int]:
-    """Whole parts of `total` in proportion to `shares` (which add up to 1), adding up to it
-    exactly: each part is the floor of its exact value, and what is left goes one unit each to
-    the largest remainders (ties: the earlier share)."""
-    exact = [total * s for s in shares]
-    parts = [math.floor(x) for x in exact]
-    left = total - sum(parts)
-    for i in sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))[:left]:
-        parts[i] += 1
-    return parts
 
 
 @dataclass(frozen=True)
@@ -143,8 +132,9 @@ def attribution(plan: Plan, snap: Snapshot, txns: Iterable[MoneyTxn], *, today: 
         for c in codes:
             totals["unattributed"][c] += entry["scaled"].pop(c)
         del entry["scaled"]
-    for item in items.values():
+    for name, item in items.items():   # each credit links to the results of the programmes it is a share of
         item["figures"] = {c: value_out(v) for c, v in item["figures"].items()}
+        item["links"] = {c: figure_link(plan.id, c, as_of, contributor=name) for c in codes}
     return {"plan_id": plan.id, "as_of": iso(as_of), "today": today.isoformat(), "money": "disbursed",
             "figures": codes, **{k: {c: value_out(v) for c, v in t.items()} for k, t in totals.items()},
             "items": [items[c] for c in sorted(items)], "unattributed_programmes": unattributed,

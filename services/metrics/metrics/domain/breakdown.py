@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from metrics.domain.links import figure_link
 from metrics.domain.money import Group, money_entry, money_figures, money_rows
 from metrics.domain.numbers import NONE, iso, timestamp, value_out
 from metrics.domain.plan import Plan
@@ -21,7 +22,7 @@ def top_programme(snap: Snapshot, programme_id: str) -> str:
     return (dim.parent_id or programme_id) if dim is not None else programme_id
 
 
-def _groups_of(dimension: str, snap: Snapshot, programme_id: str, city: str, country: str) -> list[Key]:
+def groups_of(dimension: str, snap: Snapshot, programme_id: str, city: str, country: str) -> list[Key]:
     dim = snap.programmes.get(programme_id)
     if dimension == "theme":
         return list(dim.themes) if dim and dim.themes else [None]
@@ -49,7 +50,7 @@ def _figure_groups(plan: Plan, snap: Snapshot, dimension: str) -> dict[Key, dict
     """{group: {"sums": {code: [direct, indirect]}, "cities"/"countries": {code: {key: n}}}}."""
     groups: dict[Key, dict[str, dict[str, Any]]] = {}
     for ind, reach, programme, city, country, _day, v, n in snap.cells:
-        for g in _groups_of(dimension, snap, programme, city, country):
+        for g in groups_of(dimension, snap, programme, city, country):
             acc = groups.setdefault(g, {"sums": {}, "cities": {}, "countries": {}})
             for figure in plan.figures:
                 if not plan.matches(figure, ind):
@@ -99,7 +100,9 @@ def breakdown(plan: Plan, snap: Snapshot, dimension: str, *, today: date, as_of:
         money = [money_entry(cur, m, available=dimension in ("fund", "window"))
                  for (k, cur), m in sorted(money_groups.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
                  if k == key]
-        items.append({"key": key, "name": _name(plan, snap, dimension, key), "figures": figures, "money": money})
+        links = {code: figure_link(plan.id, code, as_of, **{dimension: key}) for code in figures}
+        items.append({"key": key, "name": _name(plan, snap, dimension, key), "figures": figures, "money": money,
+                      "links": links})
     return {"plan_id": plan.id, "dimension": dimension, "as_of": iso(as_of), "today": today.isoformat(),
             "items": items, "updated_at": timestamp(snap.updated_at)}
 

@@ -75,12 +75,20 @@ def series(plan: Plan, figure: Figure, snap: Snapshot) -> list[tuple[date, int]]
             running += by_day[day]
             out.append((day, running))
         return out
-    # distinct: a city/country counts from the first period end where it has a counted result
-    per_key: dict[str, date] = {}
+    # distinct: a city/country counts at a period end while its references up to then add up to more
+    # than 0 (a cumulative series revised down to 0 later leaves it), as the figure counts as of then
+    refs: dict[date, dict[str, int]] = {}
     for ind, city, country, day, n in snap.cities:
-        if plan.matches(figure, ind) and n > 0:
+        if plan.matches(figure, ind):
+            per_day = refs.setdefault(day, {})
             key = city if figure.measure == "distinct_cities" else country
-            if key not in per_key or day < per_key[key]:
-                per_key[key] = day
-    days = sorted(set(per_key.values()))
-    return [(day, sum(1 for d in per_key.values() if d <= day)) for day in days]
+            per_day[key] = per_day.get(key, 0) + n
+    points: list[tuple[date, int]] = []
+    held: dict[str, int] = {}
+    for day in sorted(refs):
+        for key, n in refs[day].items():
+            held[key] = held.get(key, 0) + n
+        count = sum(1 for n in held.values() if n > 0)
+        if count != (points[-1][1] if points else 0):   # a point where the count changes
+            points.append((day, count))
+    return points

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from metrics import attribution, domain
-from metrics.domain.attribution import apportion
 from metrics.domain.attribution import attribution as attribute
 from shared import plan as shared_plan
+from shared.apportion import apportion
 from shared.errors import NotFound
 from tests.metrics import builders as b
 

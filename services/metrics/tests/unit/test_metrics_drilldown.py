@@ -30,7 +30,7 @@ def test_the_results_behind_a_figure_as_the_caller_may_see_them(db, apply):
     everything = drilldown.list_results(db.uow(), "people_reached", actor=ADMIN)
     assert [(i["result_id"], i["version"], i["value"]) for i in everything["items"]] == [
         ("r-1", 2, 120), ("r-2", 1, 30), ("r-3", 1, 7), ("r-4", 1, 0)]
-    assert everything["summary"] == {"results": 4, "value": 157, "listed": 4, "listed_value": 157,
+    assert everything["summary"] == {"results": 4, "value": 157, "figure_value": 157, "listed": 4, "listed_value": 157,
                                      "not_listed": 0, "not_listed_value": 0}
     first = everything["items"][0]
     assert (first["programme_id"], first["indicator"], first["city"]["id"], first["period"]["end"],
@@ -40,8 +40,8 @@ def test_the_results_behind_a_figure_as_the_caller_may_see_them(db, apply):
 
     mine = drilldown.list_results(db.uow(), "people_reached", actor=OWNER)
     assert [i["result_id"] for i in mine["items"]] == ["r-1", "r-2"]
-    assert mine["summary"] == {"results": 4, "value": 157, "listed": 2, "listed_value": 150, "not_listed": 2,
-                               "not_listed_value": 7}
+    assert mine["summary"] == {"results": 4, "value": 157, "figure_value": 157, "listed": 2, "listed_value": 150,
+                               "not_listed": 2, "not_listed_value": 7}
     public = drilldown.list_results(db.uow(), "people_reached", actor=ANONYMOUS)
     assert public["items"] == [] and public["next_cursor"] is None and public["summary"]["not_listed"] == 4
     # as of a date: the results whose period ended by then; a distinct count: results with a value

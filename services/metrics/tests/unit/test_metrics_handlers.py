@@ -156,8 +156,10 @@ def test_history_series_and_projection(db, apply):
     apply(b.result("r-1", 100, period_end=date(2019, 6, 30)), b.result("r-2", 50, period_end=date(2020, 6, 30)))
     history = handlers.get_history(db.uow())
     people_history = history["figures"][0]
-    assert people_history["series"] == [{"period_end": "2019-06-30", "value": 100, "added": 100},
-                                        {"period_end": "2020-06-30", "value": 150, "added": 50}]
+    link = "/v1/objective/progress/figures/people_reached/results?plan=strategic-plan-2018-2021&through="
+    assert people_history["series"] == [
+        {"period_end": "2019-06-30", "value": 100, "added": 100, "link": link + "2019-06-30"},
+        {"period_end": "2020-06-30", "value": 150, "added": 50, "link": link + "2020-06-30"}]
     assert people_history["projection"]["status"] == "off_track"
     assert people_history["projection"]["method"] == "least_squares_linear"
 

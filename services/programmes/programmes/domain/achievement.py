@@ -9,6 +9,8 @@ denominators, so adding them would be an average in disguise. Their part targets
 with no actual and the reason (`not_aggregated`), never a made-up figure."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 PERCENT = Decimal("0.01")
 Scope = tuple[str | None, tuple[str, str] | None]     # city id, (dimension, category)
+YearRule = Callable[[date], str]                      # period end -> shared.rollup.YEAR_RULES
 NOT_AGGREGATED = {
     "percentage": "a percentage's parts are percentages of their group, reported without numerators and "
                   "denominators: they cannot be added up honestly",
@@ -40,9 +43,11 @@ def scope_of(target: dict[str, Any]) -> Scope:
     return target.get("city_id"), (part["dimension"], part["category"]) if part else None
 
 
-def targets_of(indicators: list[Indicator], scope: Scope) -> list[Observation]:
-    """Targets of exactly this scope as observations, one series per programme."""
-    return [Observation((i.programme_id, "*"), t["period"]["end"], t["value"]) for i in indicators
+def targets_of(indicators: list[Indicator], scope: Scope, year_rule: YearRule) -> list[Observation]:
+    """Targets of exactly this scope as observations, one series per programme, counting in years
+    by the same rule as values (`year_rule`: period end -> shared.rollup.YEAR_RULES)."""
+    return [Observation((i.programme_id, "*"), t["period"]["end"], t["value"], start=t["period"]["start"],
+                        year_rule=year_rule(t["period"]["end"])) for i in indicators
             for t in i.targets if scope_of(t) == scope]
 
 
@@ -55,7 +60,7 @@ def _actual(figure: Figure, sem: Semantics, part: tuple[str, str] | None) -> Dec
 
 
 def by_scope(programme_id: str, children: list[str], defs: dict[str, Indicator], observations: list[Observation],
-             sem: Semantics) -> list[dict[str, Any]]:
+             sem: Semantics, year_rule: YearRule) -> list[dict[str, Any]]:
     """One entry per city / part scope that has targets: the programme's own targets of that
     scope, or if it has none its children's (as for whole targets), against the family's actuals
     of that city and part. `defs`: {programme id: its definition of the indicator}."""
@@ -64,7 +69,7 @@ def by_scope(programme_id: str, children: list[str], defs: dict[str, Indicator],
     scopes = {scope_of(t) for i in own + kids for t in i.targets} - {(None, None)}
     out = []
     for city, part in sorted(scopes, key=lambda s: (s[0] or "", s[1] or ("", ""))):
-        targets = targets_of(own, (city, part)) or targets_of(kids, (city, part))
+        targets = targets_of(own, (city, part), year_rule) or targets_of(kids, (city, part), year_rule)
         kept = [o for o in observations if city is None or o.series[1] == city]
         total, target = _actual(rollup.total(kept, sem), sem, part), shown(rollup.total(targets, sem), sem)
         years = []

@@ -6,7 +6,9 @@ date has passed without the report, an escalation (`programme_report.overdue`). 
 once per item: the item keeps when it sent it, and the mark and the event commit together.
 A sweep that first sees an item after its due date sends the escalation only (a reminder of
 a date already missed helps nobody). A submitted report is done: no reminder or escalation
-follows. Its submission may include narratives of the programme within the report's period."""
+follows. Its submission may include narratives of the programme within the report's period.
+An admin approves a submitted report: that locks its period for the programme's entries
+(periods.py) until an admin reopens it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,6 +42,8 @@ class ScheduleItem(EventsMixin):
     submitted_at: datetime | None = None
     submitted_by: str | None = None
     narrative_ids: list[str] = field(default_factory=list)   # submitted with the report
+    approved_at: datetime | None = None
+    approved_by: str | None = None
 
     @classmethod
     def schedule(cls, programme: Programme, *, title: str, due_date: date, remind_days: int,
@@ -49,7 +53,8 @@ class ScheduleItem(EventsMixin):
 
     @property
     def status(self) -> str:
-        return "submitted" if self.submitted_at else "overdue" if self.escalated_at else "due"
+        return ("approved" if self.approved_at else "submitted" if self.submitted_at
+                else "overdue" if self.escalated_at else "due")
 
     def submit(self, *, now: datetime, by: str | None, narratives: Sequence[Narrative] = ()) -> None:
         if self.submitted_at is not None:
@@ -59,6 +64,16 @@ class ScheduleItem(EventsMixin):
             raise InvalidInput(errors)
         self.submitted_at, self.submitted_by = now, by
         self.narrative_ids = list(dict.fromkeys(n.id for n in narratives))
+
+    def approve(self, programme: Programme, *, now: datetime, by: str | None) -> None:
+        """The secretariat accepts the report: its period (if it names one) takes no more entries;
+        `programme_report.approved` tells the partner."""
+        if self.approved_at is not None:
+            raise Conflict(f"the report {self.title!r} was approved on {self.approved_at.date()}")
+        if self.submitted_at is None:
+            raise Conflict(f"the report {self.title!r} is not submitted: only a submitted report is approved")
+        self.approved_at, self.approved_by = now, by
+        self._event("programme_report.approved", programme, approved_at=now, approved_by=by)
 
     def misfit(self, narrative: Narrative) -> str | None:
         """Why the narrative is not one this report can include (None: it can)."""

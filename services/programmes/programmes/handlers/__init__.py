@@ -37,6 +37,7 @@ from programmes.handlers.results import (
     update_result,
 )
 from programmes.handlers.schedules import (
+    approve_scheduled_report,
     get_report_schedule,
     schedule_reports,
     submit_scheduled_report,
@@ -44,7 +45,8 @@ from programmes.handlers.schedules import (
 )
 
 __all__ = [
-    "add_programme_city", "approve_result", "attach_file", "attachment_of", "change_status", "create_city",
+    "add_programme_city", "approve_result", "approve_scheduled_report", "attach_file", "attachment_of",
+    "change_status", "create_city",
     "create_programme", "create_result", "define_indicator", "discard_import", "get_city", "get_narrative",
     "get_programme", "get_report_schedule", "get_result", "import_activities", "import_results", "list_cities",
     "list_indicators", "list_narratives", "list_programmes", "list_results", "period_state", "programme_report",

@@ -1,4 +1,5 @@
-"""Use cases of reporting windows: is a period open, reopen one for a programme (admins).
+"""Use cases of reporting windows: is a period open (started, not locked by the calendar or by an
+approved report), reopen one for a programme (admins).
 Every entry into a period (draft, edit, submit, revise, the results sheet) asks `require_open`."""
 from datetime import date
 from typing import Any
@@ -16,12 +17,17 @@ _reopen, _period, _state_out = api.ReopeningIn(), api.PeriodIn(), api.PeriodStat
 def require_open(uow: Any, programme_id: str, start: date, end: date) -> None:
     """Conflict naming the period and its lock unless it takes entries for this programme today."""
     domain.require_open(plans.reporting_rules(end), start, end, utcnow().date(),
-                        uow.reopenings.of(programme_id, start, end))
+                        uow.reopenings.of(programme_id, start, end),
+                        uow.schedules.approved_covering(programme_id, start, end))
 
 
 def _state(uow: Any, programme_id: str, start: date, end: date) -> dict[str, Any]:
     reopenings = uow.reopenings.of(programme_id, start, end)
-    state = domain.period_state(plans.reporting_rules(end), start, end, utcnow().date(), reopenings)
+    state = domain.period_state(plans.reporting_rules(end), start, end, utcnow().date(), reopenings,
+                                uow.schedules.approved_covering(programme_id, start, end))
+    report = state["approved_report"]
+    if isinstance(report, domain.ScheduleItem):
+        state["approved_report"] = {**vars(report), "period": {"start": report.period_start, "end": report.period_end}}
     return _state_out.dump({**state, "period": {"start": start, "end": end},
                             "reopenings": [reopening_data(r) for r in reopenings]})
 

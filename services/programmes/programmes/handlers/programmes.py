@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from programmes import domain
 from programmes.access import list_scope, parent_for, programme_for, require_writer
 from programmes.handlers.cities import resolve_city
-from programmes.plans import corporate_titles, instruments_by_window
+from programmes.plans import corporate_titles, instruments_by_window, year_rule
 from programmes.views import full_programme_view, programme_page_view, programme_view, totals_view
 from shared.actors import Actor
 from shared.api import programmes as api
@@ -133,4 +133,5 @@ def programme_totals(uow: Any, programme_id: Any, *, actor: Actor) -> dict[str, 
         family = [programme.id] + children
         indicators = uow.indicators.of_many(family)
         approved = uow.results.approved_values(family)
-    return totals_view(programme, children, domain.roll_up(programme.id, children, approved, indicators))
+    return totals_view(programme, children, domain.roll_up(programme.id, children, approved, indicators,
+                                                           year_rule))

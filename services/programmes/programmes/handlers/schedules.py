@@ -1,6 +1,6 @@
 """Use cases of report schedules (domain/schedules.py): an admin schedules a programme's
-reports, the partner submits each (with narratives of its period, named or all of them), and
-the timer's sweep sends reminders and escalations."""
+reports, the partner submits each (with narratives of its period, named or all of them), an
+admin approves it (locking its period), and the timer's sweep sends reminders and escalations."""
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,14 @@ def _schedule(uow: Any, programme_id: str) -> dict[str, Any]:
     items = uow.schedules.of(programme_id)
     narratives = uow.narratives.many(sorted({i for item in items for i in item.narrative_ids}))
     return _schedule_out.dump({"programme_id": programme_id, "items": [_item_data(i, narratives) for i in items]})
+
+
+def _item_of(uow: Any, programme: domain.Programme, item_id: Any) -> domain.ScheduleItem:
+    """The programme's schedule item, locked for update (another programme's reads as missing)."""
+    item = uow.schedules.get(item_id, for_update=True) if isinstance(item_id, str) else None
+    if item is None or item.programme_id != programme.id:
+        raise NotFound("report schedule item", item_id)
+    return item
 
 
 def _narratives_for(uow: Any, item: domain.ScheduleItem, fields: dict[str, Any]) -> list[domain.Narrative]:
@@ -76,14 +84,26 @@ def submit_scheduled_report(uow: Any, programme_id: Any, item_id: Any, data: Any
     fields = validate(_submission, {} if data is None else data)
     with uow:
         programme = programme_for(uow, programme_id, actor)
-        item = uow.schedules.get(item_id, for_update=True) if isinstance(item_id, str) else None
-        if item is None or item.programme_id != programme.id:
-            raise NotFound("report schedule item", item_id)
+        item = _item_of(uow, programme, item_id)
         narratives = _narratives_for(uow, item, fields)
         item.submit(now=utcnow(), by=by(actor), narratives=narratives)
         uow.schedules.save(item)
         uow.commit()
         return _item_out.dump(_item_data(item, {n.id: n for n in narratives}))
+
+
+def approve_scheduled_report(uow: Any, programme_id: Any, item_id: Any, *, actor: Actor) -> dict[str, Any]:
+    """An admin accepts a submitted report: its period takes no more entries of the programme
+    (domain/periods.py) until an admin reopens it."""
+    require_admin(actor, "approve a scheduled report")
+    with uow:
+        programme = programme_for(uow, programme_id, actor)
+        item = _item_of(uow, programme, item_id)
+        item.approve(programme, now=utcnow(), by=by(actor))
+        uow.track(item)                 # programme_report.approved, with the approval
+        uow.schedules.save(item)
+        uow.commit()
+        return _item_out.dump(_item_data(item, uow.narratives.many(item.narrative_ids)))
 
 
 def sweep_schedules(make_uow: Callable[[], Any], now: datetime) -> dict[str, int]:

@@ -90,10 +90,10 @@ class SqlResultRepository:
         if not programme_ids:
             return []
         rows = self.session.execute(
-            sa.select(R.c.programme_id, R.c.indicator_code, R.c.city_id, R.c.period_end, RV.c.value,
-                      RV.c.numerator, RV.c.denominator, RV.c.disaggregations)
+            sa.select(R.c.programme_id, R.c.indicator_code, R.c.city_id, R.c.period_start, R.c.period_end,
+                      RV.c.value, RV.c.numerator, RV.c.denominator, RV.c.disaggregations)
             .join(RV, sa.and_(RV.c.result_id == R.c.id, RV.c.number == R.c.approved_version))
             .where(R.c.programme_id.in_(programme_ids)))
         return [domain.Approved(r.programme_id, r.indicator_code, r.city_id, r.period_end, normal(r.value),
                                 normal(r.numerator), normal(r.denominator),
-                                decimal_parts(r.disaggregations, Decimal)) for r in rows]
+                                decimal_parts(r.disaggregations, Decimal), r.period_start) for r in rows]

@@ -8,6 +8,10 @@ from programmes import domain, models
 from shared.persistence import from_row, get, to_row, update
 
 RS = cast(sa.Table, models.ReportScheduleItem.__table__)
+# Built once, run with parameters: every entry into a period asks (as reopenings, repositories/periods.py).
+_APPROVED_COVERING = sa.select(RS).where(
+    RS.c.programme_id == sa.bindparam("programme_id"), RS.c.approved_at.is_not(None),
+    RS.c.period_start <= sa.bindparam("start"), RS.c.period_end >= sa.bindparam("end"))
 
 
 class SqlScheduleRepository:
@@ -36,3 +40,9 @@ class SqlScheduleRepository:
         return list(self.session.execute(sa.select(RS.c.id).where(
             RS.c.submitted_at.is_(None), RS.c.escalated_at.is_(None), RS.c.due_date <= horizon)
             .order_by(RS.c.due_date, RS.c.id)).scalars())
+
+    def approved_covering(self, programme_id: str, start: date, end: date) -> list[domain.ScheduleItem]:
+        """The programme's approved reports whose period holds start..end: each locks it."""
+        rows = self.session.execute(_APPROVED_COVERING, {"programme_id": programme_id, "start": start,
+                                                         "end": end}).all()
+        return [from_row(domain.ScheduleItem, r) for r in rows]

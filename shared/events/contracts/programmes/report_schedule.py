@@ -1,6 +1,7 @@
 """Contracts of report schedules: a programme's reports due on dates, with a reminder before the
 due date and an escalation when overdue, each sent once per schedule item (for a partner's
-system or a mail relay: webhooks carry them)."""
+system or a mail relay: webhooks carry them), and an admin's approval, which locks the report's
+period for the programme's entries."""
 from marshmallow import fields, validate
 
 from shared.events.contracts.programmes.pieces import PeriodSchema, ProgrammeRefSchema
@@ -32,3 +33,12 @@ class ProgrammeReportOverdueV1(_ScheduleItemEvent):
 
     days_overdue = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     overdue_at = UTCDateTime(required=True)
+
+
+@contract("programme_report.approved", 1, producer="programmes")
+class ProgrammeReportApprovedV1(_ScheduleItemEvent):
+    """An admin approved the submitted report: its period, and every period within it, takes no more
+    entries of the programme until an admin reopens it (docs/programmes.md, "Periods and locks")."""
+
+    approved_at = UTCDateTime(required=True)
+    approved_by = fields.String(required=True, allow_none=True, metadata={"description": "who approved it"})
