@@ -83,10 +83,14 @@ def added(dicts, signs=None):
     return {k: v for k, v in out.items() if v}
 
 
-def latest_of_each_series(obs):
+def latest_of_each_series(obs, sem):
+    """Each series' value with the latest period end (equal ends: the higher value; a
+    percentage's, the higher numerator)."""
+    def key(o):
+        return o.end, weights(o)[0] if sem.kind == "percentage" else o.value
     best: dict[tuple[str, ...], Observation] = {}
     for o in obs:
-        if o.series not in best or o.end > best[o.series].end:
+        if o.series not in best or key(o) > key(best[o.series]):
             best[o.series] = o
     return best
 
@@ -99,7 +103,7 @@ def expected(obs, sem):
         return Expected(None, [{}])
     unit = sem.kind == "unit"
     if sem.rollup == "sum":
-        kept = list(latest_of_each_series(obs).values()) if sem.reporting == "cumulative" else obs
+        kept = list(latest_of_each_series(obs, sem).values()) if sem.reporting == "cumulative" else obs
         if sem.kind == "percentage":
             num, den = (sum(w, Decimal(0)) for w in zip(*map(weights, kept), strict=True))
             return Expected(num * 100 / den, [{}], num, den)
@@ -114,8 +118,8 @@ def expected_in_year(obs, sem, year):
     year's end less its latest by the end of the year before (series not reported in it: none)."""
     if (sem.rollup, sem.reporting) != ("sum", "cumulative"):
         return expected([o for o in obs if o.end.year == year], sem)
-    now = latest_of_each_series([o for o in obs if o.end.year <= year])
-    before = latest_of_each_series([o for o in obs if o.end.year < year])
+    now = latest_of_each_series([o for o in obs if o.end.year <= year], sem)
+    before = latest_of_each_series([o for o in obs if o.end.year < year], sem)
     grown = [(o, before.get(s)) for s, o in now.items() if o.end.year == year]
     if not grown:
         return Expected(None, [{}])
