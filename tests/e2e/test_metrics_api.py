@@ -244,6 +244,47 @@ def test_every_figure_links_to_the_approved_results_behind_it(platform):
     assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["limit"]
 
 
+def test_programme_totals_and_metrics_roll_up_cumulative_and_per_period_indicators_alike(platform):
+    """The roll-up rule has two homes: programmes' totals (shared.rollup) and metrics' additive
+    deltas (metrics.domain.counting, docs/metrics.md "Counting rules"). For the same approved
+    results they agree: a cumulative indicator counts each series' (programme, city) latest value,
+    never its periods added up; a per-period one adds up; a child counts in its parent."""
+    def started(title, **changes):
+        body = programme_body(title, indicators=[{"code": "people_reached", "reporting": "cumulative"},
+                                                 {"code": "women_empowered"}], **changes)
+        return post(platform, f"/v1/programmes/{post(platform, '/v1/programmes', body)['id']}/status",
+                    {"status": "implementation"})
+
+    def figures():
+        totals = requests.get(f"{platform}/v1/programmes/{parent['id']}/totals", headers=ADMIN_HEADERS, timeout=10)
+        assert totals.status_code == 200, totals.text
+        by_programme = get(platform, "/v1/objective/progress/programme")["items"]
+        counted: dict = next((i["figures"] for i in by_programme if i["key"] == parent["id"]), {})
+        return {t["indicator"]: (Decimal(t["total"]), counted.get(t["indicator"], {}).get("value"))
+                for t in totals.json()["indicators"]}
+
+    parent = started("Metrics e2e: cumulative parent", funding_window="global", instrument="joint_work_programme")
+    child = started("Metrics e2e: cumulative child", parent_id=parent["id"])
+    y2019, y2020 = {"start": "2019-01-01", "end": "2019-12-31"}, {"start": "2020-01-01", "end": "2020-12-31"}
+    h2021 = {"start": "2021-01-01", "end": "2021-06-30"}
+    first = approve(platform, parent, 100, period=y2019)
+    latest = approve(platform, parent, 400, period=h2021)
+    for programme, value, city, period in ((parent, 250, "Jinja", y2020), (parent, 80, "Kisumu", y2020),
+                                           (child, 70, "Jinja", y2020), (child, 90, "Jinja", h2021)):
+        approve(platform, programme, value, city=city, period=period)
+    for programme, value, city, period in ((parent, 10, "Jinja", y2019), (parent, 20, "Kisumu", y2020),
+                                           (child, 30, "Jinja", h2021)):
+        approve(platform, programme, value, city=city, period=period, indicator="women_empowered")
+    # latest values: the parent's Jinja 400 and Kisumu 80, the child's Jinja 90 (not 990 added up)
+    expected = {"people_reached": (Decimal(570), 570), "women_empowered": (Decimal(60), 60)}
+    wait_for(figures, lambda f: f == expected, within=10)
+    for result, value in ((first, 120), (latest, 380)):   # an earlier value revised changes nothing
+        post(platform, f"/v1/results/{result['id']}/revise", {"value": value, "comment": "recounted"})
+        post(platform, f"/v1/results/{result['id']}/approve", {})
+    expected["people_reached"] = (Decimal(550), 550)
+    wait_for(figures, lambda f: f == expected, within=10)
+
+
 def cell(base, dimension, key, **params):
     return next((i for i in get(base, f"/v1/objective/progress/{dimension}", **params)["items"] if i["key"] == key),
                 None)

@@ -42,15 +42,16 @@ def programme(programme_id, *, version=1, parent_id=None, window="country_city",
 
 def result(result_id, value, *, version=1, programme_id="p-1", parent_id=None, indicator="people_reached",
            corporate=True, reach="direct", city="c-jinja", period_end=date(2020, 6, 30), measure="unit",
-           period_start=None, reach_split=None, approved_at=None, **semantics):
+           period_start=None, reach_split=None, approved_at=None, numerator=None, denominator=None, **semantics):
     """An approved (version 1) or revised result; `reach_split`: its `reach` disaggregation;
     approved (revised) at `approved_at`, by default at noon UTC on the day its period ends;
-    `semantics`: the indicator's kind, reporting and rollup (absent: as before they existed)."""
+    `semantics`: the indicator's kind, reporting and rollup (absent: as before they existed);
+    a percentage's `numerator` and `denominator`."""
     event_type = "result.approved" if version == 1 else "result.revised"
     p = copy.deepcopy(PROGRAMMES[event_type])
     name, country = CITIES[city]
     p.update(result_id=result_id, version=version, programme_id=programme_id, parent_id=parent_id,
-             value=Decimal(str(value)),
+             value=Decimal(str(value)), numerator=numerator, denominator=denominator,
              disaggregations={"reach": {k: Decimal(str(v)) for k, v in reach_split.items()}} if reach_split else {},
              indicator={"code": indicator, "title": indicator, "corporate": corporate, "measure": measure,
                         "reach": reach, "ascending": True, **semantics},
