@@ -118,15 +118,21 @@ def combine(figures: Iterable[Figure], sem: Semantics) -> Figure:
     return out
 
 
+def _latest(f: Figure) -> tuple[object, ...]:
+    # the latest period end, equal ends the higher value; a tie left after that is decided by
+    # the parts, so a figure's parts never depend on the order its reports came in
+    return (f.end, f.amount, sorted(f.parts.items()))
+
+
 def _key(f: Figure, sem: Semantics) -> tuple[object, ...]:
-    # latest: the latest period end, equal ends the higher value; max: the higher value
-    return (f.end, f.amount) if sem.rollup == "latest" else (f.amount, f.end)
+    # latest: see _latest; max: the higher value, then as latest
+    return _latest(f) if sem.rollup == "latest" else (f.amount, f.end, sorted(f.parts.items()))
 
 
 def _series_figure(observations: list[Observation], sem: Semantics) -> Figure:
     figures = [_from(o, sem) for o in observations]
     if sem.rollup == "sum" and sem.reporting == "cumulative":   # the latest value to date, only
-        return max(figures, key=lambda f: (f.end, f.amount), default=Figure())
+        return max(figures, key=_latest, default=Figure())
     out = Figure()
     for f in figures:
         out = combine([out, f], sem)
@@ -161,8 +167,7 @@ def _counted(observations: Iterable[Observation], sem: Semantics) -> Iterator[tu
         return
     for obs in _by_series(observations).values():
         previous = Figure()
-        for o in sorted(obs, key=lambda o: (o.end, _from(o, sem).amount)):   # the order `latest` takes
-            figure = _from(o, sem)
+        for o, figure in sorted(((o, _from(o, sem)) for o in obs), key=lambda pair: _latest(pair[1])):
             yield from _pieces(o, _add(figure, previous, -1), sem)
             previous = figure
 

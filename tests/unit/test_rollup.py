@@ -115,3 +115,15 @@ def test_rules_that_make_no_sense_are_refused_naming_the_field(kind, reporting, 
 
 def test_defaults_by_kind():
     assert [Semantics.of(k).rollup for k in rollup.KINDS] == ["sum", "sum", "latest"]
+
+
+@pytest.mark.parametrize("reporting, rule", [("per_period", "latest"), ("per_period", "max"),
+                                             ("cumulative", "sum"), ("cumulative", "latest")])
+def test_a_tie_keeps_the_same_parts_whatever_the_order(reporting, rule):
+    """Two cities' reports equal in end and value but not in parts: the figure's parts must not
+    depend on which came first (latest/max pick one report whole)."""
+    sem = Semantics("unit", reporting, rule)
+    a = Observation(("p", "kampala"), date(2023, 12, 31), Decimal(10), parts={("sex", "female"): Decimal(10)})
+    b = Observation(("p", "kampala"), date(2023, 12, 31), Decimal(10), parts={("sex", "male"): Decimal(10)})
+    assert rollup.total([a, b], sem) == rollup.total([b, a], sem)
+    assert rollup.in_year([a, b], sem, 2023) == rollup.in_year([b, a], sem, 2023)
