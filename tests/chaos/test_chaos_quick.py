@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.broker, pytest.mark.e2e]
 
 def test_quick_chaos_loses_nothing_and_counts_nothing_twice(capsys):
     records = run(list(scenarios.QUICK), ["sqlite"], quick=True)
-    assert [r.scenario for r in records] == list(scenarios.QUICK)
+    # scenarios run grouped by the platform they need (the broker's has a private node)
+    assert sorted(r.scenario for r in records) == sorted(scenarios.QUICK)
     for r in records:
         assert r.verdict.acknowledged > 0, f"{r.scenario}: the load got nothing done"
         assert r.fault_count > 0, f"{r.scenario}: no fault was injected"
