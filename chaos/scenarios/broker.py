@@ -5,7 +5,7 @@ every change proves a real broker restart, not only cut connections (the network
 cuts them at the proxies)."""
 import time
 
-from chaos.scenarios import Faults, health
+from chaos.scenarios import QUICK_PLATFORM, Faults, health
 
 TITLE = "RabbitMQ away: stop_app 15 s, then the node stopped 15 s (quick: 6 s each)"
 PROVES = ("with the broker away every route answers 503 with Retry-After (never 500, never a hang), /health "
@@ -16,7 +16,7 @@ BETWEEN = {True: 4.0, False: 10.0}   # load on the restarted broker before the n
 
 
 def platform(quick: bool) -> dict:
-    return {"private_broker": True}
+    return dict(QUICK_PLATFORM)
 
 
 def inject(p, load, quick: bool) -> Faults:

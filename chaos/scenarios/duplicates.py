@@ -3,7 +3,7 @@ far is published again, twice, to its exchange (what a relay that crashed betwee
 mark, or a broker redelivery, produces)."""
 import time
 
-from chaos.scenarios import Faults
+from chaos.scenarios import QUICK_PLATFORM, Faults
 from chaos.tap import Tap
 from tests.helpers import publish_event
 
@@ -14,7 +14,7 @@ COPIES = 2
 
 
 def platform(quick: bool) -> dict:
-    return {}
+    return dict(QUICK_PLATFORM) if quick else {}
 
 
 def inject(p, load, quick: bool) -> Faults:

@@ -6,7 +6,7 @@ import json
 import pickle
 from datetime import datetime, timezone
 
-from chaos.scenarios import Faults
+from chaos.scenarios import QUICK_PLATFORM, Faults
 from shared.events import make_envelope
 from shared.messaging import topology
 from tests.helpers import drain_messages, queue_depth
@@ -30,7 +30,7 @@ def _bodies() -> list[tuple[bytes, str, str]]:
 
 
 def platform(quick: bool) -> dict:
-    return {}
+    return dict(QUICK_PLATFORM) if quick else {}
 
 
 def inject(p, load, quick: bool) -> Faults:

@@ -3,7 +3,7 @@ two instructions (commit and publish, handle and acknowledge) and the supervisor
 import signal
 import time
 
-from chaos.scenarios import Faults, one
+from chaos.scenarios import QUICK_PLATFORM, Faults, one
 
 TITLE = "SIGKILL of programmes, metrics and grants in turn, under load"
 PROVES = ("a service killed at any point loses nothing and counts nothing twice: the outbox publishes "
@@ -13,7 +13,7 @@ TARGETS = ("programmes", "metrics", "grants")
 
 
 def platform(quick: bool) -> dict:
-    return {}
+    return dict(QUICK_PLATFORM) if quick else {}
 
 
 def inject(p, load, quick: bool) -> Faults:

@@ -1,7 +1,7 @@
 """The bounded form of `make chaos` that every change runs: SIGKILLs, the broker restarted,
-duplicates and poison, in their --quick form, on SQLite platforms run as processes (the broker
-scenario on a private RabbitMQ node it stops and starts; about 2-3 minutes in all). The full
-set, on both backends: `make chaos`."""
+duplicates and poison, in their --quick form, on one SQLite platform run as processes on a
+private RabbitMQ node (which the broker scenario stops and starts; about 2 minutes in all).
+The full set, on both backends: `make chaos`."""
 import pytest
 
 from chaos import scenarios
