@@ -50,7 +50,7 @@ def declare_dead_letters(conn: Connection, consumer: str) -> bool:
                 raise  # neither quorum nor classic: some other queue by that name
             continue
         finally:
-            _close(channel)
+            close_quietly(channel)
         if classic:
             log.warning("%s%s is a classic queue, on one RabbitMQ node only: events parked while that node is "
                         "away are refused until it returns. Run `%s` to move them into a quorum queue "
@@ -59,7 +59,8 @@ def declare_dead_letters(conn: Connection, consumer: str) -> bool:
     raise AssertionError("unreachable")
 
 
-def _close(channel: object) -> None:
+def close_quietly(channel: object) -> None:
+    """Closes a channel the broker may already have closed (a 406 closes it)."""
     try:
         channel.close()  # type: ignore[attr-defined]
     except Exception:  # already closed by the broker's 406

@@ -18,7 +18,7 @@ from platformctl import output
 from platformctl.broker import broker_errors, connection, queue_depth
 from platformctl.errors import CtlError
 from platformctl.parked import consumers
-from shared.messaging.dead_letters import dead_letter_queue, declare_dead_letters
+from shared.messaging.dead_letters import close_quietly, dead_letter_queue, declare_dead_letters
 from shared.messaging.publisher import ConfirmingPublisher
 
 ATTEMPTS = 5  # moves out before giving up on a classic queue services keep parking into
@@ -79,10 +79,7 @@ def _delete_if_empty(conn: Connection, name: str) -> bool:
     except PreconditionFailed:  # not empty: something was parked meanwhile
         return False
     finally:
-        try:
-            channel.close()
-        except Exception:  # closed by the broker's 406
-            pass
+        close_quietly(channel)  # the broker's 406 has closed it
 
 
 def run(args: argparse.Namespace) -> int:
