@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from programmes.domain.cities import new_id
 from programmes.domain.programmes import Programme
@@ -97,7 +97,7 @@ def require_open(rules: ReportingRules, start: date, end: date, today: date, reo
                  approved: Sequence[ScheduleItem] = ()) -> None:
     """PeriodLocked (409) naming the period and its lock unless the period takes entries today."""
     state = period_state(rules, start, end, today, reopenings, approved)
-    report = _first(approved)
+    report = cast("ScheduleItem | None", state["approved_report"])
     if state["locked_by"] == "not_started":
         raise PeriodLocked(f"the reporting period {start}/{end} opens on {start}: nothing can be entered into it "
                            f"before it starts", ["figures planned ahead are the indicator's targets"])
